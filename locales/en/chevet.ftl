@@ -1,0 +1,196 @@
+# Chevet — user interface text (English).
+
+## Application
+app-name = Chevet
+app-tagline = Patient record, DMP and health messaging, at the bedside.
+
+## Menus
+menu-patients = Patients
+menu-folder = Folder
+menu-logout = Sign out
+menu-about = About
+menu-settings = Settings
+
+## Common
+common-cancel = Cancel
+common-dismiss = Dismiss
+common-close = Close
+task-running = Working
+task-done = Done.
+task-cancelled = Cancelled: what was done is kept.
+
+## Login
+login-title = Sign in
+login-store-opening = Opening the encrypted database…
+login-store-failed-help = The database could not be opened. No data was changed. Contact IT support and give the time of the incident.
+login-identifier = Login
+login-password = Password
+login-submit = Sign in
+login-checking = Checking…
+login-first-admin-title = First start
+login-first-admin-help = No account exists yet. Create the administrator account, which will then create the professionals' accounts.
+login-display-name = Display name
+login-password-confirm = Confirm password
+login-password-mismatch = The two passwords differ.
+login-first-admin-submit = Create the administrator account
+
+## Sandbox
+sandbox-marker = SANDBOX — fictitious data
+sandbox-marker-help = Sandbox mode: services simulated on this computer and fictitious patients. No real data.
+sandbox-accounts-title = Demo accounts
+sandbox-accounts-help = These accounts exist in the sandbox only.
+sandbox-accounts-role = Role
+
+## Identity status (RNIV)
+identity-provisoire = Provisional identity
+identity-recuperee = Retrieved identity
+identity-validee = Validated identity
+identity-qualifiee = Qualified identity
+identity-provisoire-help = Declared identity: INS not verified with the INSi service, no ID document checked.
+identity-recuperee-help = INS obtained from the INSi service, ID document not checked.
+identity-validee-help = High-trust ID document checked, INS not retrieved.
+identity-qualifiee-help = INS verified and identity checked: the INS may be used in exchanges.
+
+## Sex
+sex-male = Male
+sex-female = Female
+sex-unknown = Unknown
+
+## Episodes
+episode-hospitalisation = Hospital stay
+episode-consultation = Outpatient consultation
+episode-urgence = Emergency
+
+## Roles
+role-medecin = Physician
+role-interne = Resident
+role-infirmier = Nurse
+role-secretaire = Medical secretary
+role-admin = Administrator
+
+## Document provenance
+provenance-local = Produced in this hospital
+provenance-dmp = Integrated from the DMP
+provenance-mss = Received by MSSanté
+provenance-xdm = Imported from an XDM archive
+
+## Patient list
+patients-title = Patients
+patients-search = Search
+patients-search-hint = Name, first name, INS, IPP or birth date (dd/mm/yyyy)
+patients-count = { $count ->
+    [one] { $count } patient
+   *[other] { $count } patients
+}
+patients-none = No patient matches the search.
+patients-age = { $years } y
+patients-col-name = Name
+patients-col-birth = Born
+patients-col-sex = Sex
+patients-col-ipp = IPP
+patients-col-ins = INS
+patients-col-identity = Identity
+
+## Patient folder
+folder-born = Born { $date } ({ $years } years)
+folder-birth-first-names = Birth first names
+folder-birthplace = Birthplace (INSEE)
+folder-ipp = IPP
+folder-ins = INS
+folder-no-ins = none
+folder-ins-nir = NIR
+folder-ins-nia = NIA
+folder-ins-test = test NIR
+folder-ins-demo = demo NIR
+folder-ins-not-usable = INS not usable in exchanges until the identity is qualified
+folder-episodes = Episodes
+folder-no-episodes = No episode recorded.
+folder-episode-open = Ongoing
+folder-episode-ongoing = ongoing
+folder-documents = Documents
+folder-documents-count = { $count ->
+    [one] { $count } document
+   *[other] { $count } documents
+}
+folder-no-documents = No document in this folder.
+folder-documents-forbidden = Your role gives no access to document content.
+folder-col-provenance = Src
+folder-col-sharing = Sharing
+folder-col-type = Type
+folder-col-title = Title
+folder-col-date = Act date
+folder-col-author = Author
+folder-col-organisation = Organisation
+folder-col-version = Ver.
+
+## Document
+doc-back = ← Folder
+doc-confidentiality-n = Normal confidentiality
+doc-confidentiality-r = Restricted
+doc-confidentiality-v = Very restricted
+doc-no-pdf = This document has no PDF.
+doc-pdf-undecodable = The PDF inside this document is unreadable (damaged base64). Ask the producer to send it again.
+
+## About
+about-version = Version
+about-mode-sandbox = Sandbox mode: simulated services, fictitious data.
+about-mode-production = Production mode.
+about-data-dir = Data directory
+about-licence = MIT or Apache-2.0 licence.
+
+## Settings
+settings-title = Settings
+settings-display = Display
+settings-language = Language
+settings-dark = Dark theme
+settings-storage = Storage
+settings-log-dir = Logs
+settings-key-keyring = Database key kept in the system keyring ({ $store }).
+settings-key-file = Database key kept in the file { $path } (readable by this account only).
+settings-audit = Audit trail
+settings-audit-verify = Verify the audit chain
+settings-audit-intact = { $rows } entries verified: chain intact.
+settings-audit-broken = Audit chain broken after { $rows } entries: an entry was changed or removed. Alert the security officer.
+settings-sandbox = Sandbox
+settings-sandbox-generate-help = Adds fictitious patients (identities and episodes) for load tests.
+settings-sandbox-count = Number of patients
+settings-sandbox-generate = Generate
+
+## Storage
+store-key-file-warning = No durable system keyring is available: the database key is kept in a file readable by your account only. See Settings → Storage.
+
+## Errors
+error-store-wrong-key = The key does not match the database. No data was changed; contact IT support.
+error-store-key-missing = The database exists but its key cannot be found (keyring emptied?). No data was changed; contact IT support.
+error-store-key-permissions = The key file is readable by other accounts: Chevet refuses to use it. Restrict it to its owner, then restart.
+error-store-no-keyring = No system keyring is reachable although the configuration requires one.
+error-store-too-new = This database was written by a newer Chevet. Install the latest version.
+error-store-busy = The database is busy. Try again in a moment.
+error-store-generic = Local database error. Nothing was done; try again, then contact IT support if it persists.
+error-store-not-open = The database is not open yet.
+error-not-found = Not found: it may have been deleted.
+error-duplicate = This already exists.
+error-login-bad-credentials = Wrong login or password.
+error-login-locked = Account locked for a few minutes after several failures. Try again later or contact IT support.
+error-login-disabled = This account is disabled.
+error-password-too-short = The password must have at least 8 characters.
+error-login-taken = This login is already taken.
+error-no-session = Your session has ended: sign in again.
+error-forbidden = Your role does not allow this.
+error-internal = Internal error: nothing was done. Restart Chevet if it persists.
+error-document-unreadable = This document is not a readable CDA document. It is kept as is; report it to its producer.
+error-sandbox-seed = The demo data could not be created.
+error-busy = Chevet is very busy: the action was not taken, try again.
+
+## PDF viewer
+pdf-previous = ◀ Previous page
+pdf-next = Next page ▶
+pdf-page-of = Page { $page } of { $count }
+pdf-zoom-out = −
+pdf-zoom-in = +
+pdf-fit-width = Fit width
+pdf-page-alt = PDF page { $page }
+pdf-engine-missing = The PDF engine (PDFium) is not installed on this computer: the PDF cannot be shown. The rest of the document stays readable. Contact IT support.
+pdf-damaged = The PDF of this document is damaged and cannot be shown.
+pdf-encrypted = The PDF of this document is password-protected.
+pdf-render-failed = This PDF page could not be shown.

@@ -1,0 +1,196 @@
+# Chevet — textes de l'interface (français, langue par défaut).
+
+## Application
+app-name = Chevet
+app-tagline = Dossier patient, DMP et messagerie de santé, au chevet du patient.
+
+## Menus
+menu-patients = Patients
+menu-folder = Dossier
+menu-logout = Se déconnecter
+menu-about = À propos
+menu-settings = Paramètres
+
+## Commun
+common-cancel = Annuler
+common-dismiss = Fermer
+common-close = Fermer
+task-running = Traitement en cours
+task-done = Traitement terminé.
+task-cancelled = Traitement annulé : ce qui était fait est conservé.
+
+## Connexion
+login-title = Connexion
+login-store-opening = Ouverture de la base chiffrée…
+login-store-failed-help = La base de données n'a pas pu être ouverte. Aucune donnée n'a été modifiée. Contactez le service informatique et indiquez l'heure de l'incident.
+login-identifier = Identifiant
+login-password = Mot de passe
+login-submit = Se connecter
+login-checking = Vérification…
+login-first-admin-title = Premier démarrage
+login-first-admin-help = Aucun compte n'existe encore. Créez le compte administrateur qui créera ensuite les comptes des professionnels.
+login-display-name = Nom affiché
+login-password-confirm = Confirmer le mot de passe
+login-password-mismatch = Les deux mots de passe ne sont pas identiques.
+login-first-admin-submit = Créer le compte administrateur
+
+## Bac à sable
+sandbox-marker = SANDBOX — données fictives
+sandbox-marker-help = Mode bac à sable : services simulés sur ce poste et patients fictifs. Aucune donnée réelle.
+sandbox-accounts-title = Comptes de démonstration
+sandbox-accounts-help = Ces comptes n'existent que dans le bac à sable.
+sandbox-accounts-role = Rôle
+
+## Statut de l'identité (RNIV)
+identity-provisoire = Identité provisoire
+identity-recuperee = Identité récupérée
+identity-validee = Identité validée
+identity-qualifiee = Identité qualifiée
+identity-provisoire-help = Identité déclarée : ni INS vérifié par le téléservice INSi, ni pièce d'identité contrôlée.
+identity-recuperee-help = INS obtenu par le téléservice INSi, pièce d'identité non contrôlée.
+identity-validee-help = Pièce d'identité à haut niveau de confiance contrôlée, INS non récupéré.
+identity-qualifiee-help = INS vérifié et identité contrôlée : l'INS peut être utilisé dans les échanges.
+
+## Sexe
+sex-male = Masculin
+sex-female = Féminin
+sex-unknown = Indéterminé
+
+## Venues
+episode-hospitalisation = Hospitalisation
+episode-consultation = Consultation externe
+episode-urgence = Urgences
+
+## Rôles
+role-medecin = Médecin
+role-interne = Interne
+role-infirmier = Infirmier·ère
+role-secretaire = Secrétariat médical
+role-admin = Administrateur
+
+## Provenance des documents
+provenance-local = Produit dans l'établissement
+provenance-dmp = Intégré depuis le DMP
+provenance-mss = Reçu par MSSanté
+provenance-xdm = Importé d'une archive XDM
+
+## Liste des patients
+patients-title = Patients
+patients-search = Rechercher
+patients-search-hint = Nom, prénom, INS, IPP ou date de naissance (jj/mm/aaaa)
+patients-count = { $count ->
+    [one] { $count } patient
+   *[other] { $count } patients
+}
+patients-none = Aucun patient ne correspond à la recherche.
+patients-age = { $years } ans
+patients-col-name = Nom
+patients-col-birth = Naissance
+patients-col-sex = Sexe
+patients-col-ipp = IPP
+patients-col-ins = INS
+patients-col-identity = Identité
+
+## Dossier patient
+folder-born = Né(e) le { $date } ({ $years } ans)
+folder-birth-first-names = Prénoms de naissance
+folder-birthplace = Lieu de naissance (INSEE)
+folder-ipp = IPP
+folder-ins = INS
+folder-no-ins = aucun
+folder-ins-nir = NIR
+folder-ins-nia = NIA
+folder-ins-test = NIR de test
+folder-ins-demo = NIR de démonstration
+folder-ins-not-usable = INS non utilisable dans les échanges tant que l'identité n'est pas qualifiée
+folder-episodes = Venues
+folder-no-episodes = Aucune venue enregistrée.
+folder-episode-open = En cours
+folder-episode-ongoing = en cours
+folder-documents = Documents
+folder-documents-count = { $count ->
+    [one] { $count } document
+   *[other] { $count } documents
+}
+folder-no-documents = Aucun document dans ce dossier.
+folder-documents-forbidden = Votre rôle ne donne pas accès au contenu des documents.
+folder-col-provenance = Prov.
+folder-col-sharing = Partage
+folder-col-type = Type
+folder-col-title = Titre
+folder-col-date = Date de l'acte
+folder-col-author = Auteur
+folder-col-organisation = Établissement
+folder-col-version = Vers.
+
+## Document
+doc-back = ← Dossier
+doc-confidentiality-n = Confidentialité normale
+doc-confidentiality-r = Confidentialité restreinte
+doc-confidentiality-v = Très restreint
+doc-no-pdf = Ce document n'a pas de PDF.
+doc-pdf-undecodable = Le PDF contenu dans ce document est illisible (encodage base64 endommagé). Demandez au producteur de le renvoyer.
+
+## À propos
+about-version = Version
+about-mode-sandbox = Mode bac à sable : services simulés, données fictives.
+about-mode-production = Mode production.
+about-data-dir = Dossier des données
+about-licence = Licence MIT ou Apache-2.0.
+
+## Paramètres
+settings-title = Paramètres
+settings-display = Affichage
+settings-language = Langue
+settings-dark = Thème sombre
+settings-storage = Stockage
+settings-log-dir = Journaux
+settings-key-keyring = Clé de la base chiffrée conservée dans le trousseau du système ({ $store }).
+settings-key-file = Clé de la base chiffrée conservée dans le fichier { $path } (accès réservé au compte système).
+settings-audit = Traçabilité
+settings-audit-verify = Vérifier la chaîne de traces
+settings-audit-intact = { $rows } traces vérifiées : chaîne intacte.
+settings-audit-broken = Chaîne de traces rompue après { $rows } traces : une trace a été modifiée ou supprimée. Alertez le responsable de la sécurité.
+settings-sandbox = Bac à sable
+settings-sandbox-generate-help = Ajoute des patients fictifs (identités et venues) pour les essais de charge.
+settings-sandbox-count = Nombre de patients
+settings-sandbox-generate = Générer
+
+## Stockage
+store-key-file-warning = Aucun trousseau système durable n'est disponible : la clé de la base chiffrée est conservée dans un fichier réservé à votre compte. Voir Paramètres → Stockage.
+
+## Erreurs
+error-store-wrong-key = La clé ne correspond pas à la base de données. Aucune donnée n'a été modifiée ; contactez le service informatique.
+error-store-key-missing = La base de données existe mais sa clé est introuvable (trousseau vidé ?). Aucune donnée n'a été modifiée ; contactez le service informatique.
+error-store-key-permissions = Le fichier de clé est lisible par d'autres comptes : Chevet refuse de l'utiliser. Restreignez ses droits (propriétaire seul) puis relancez.
+error-store-no-keyring = Aucun trousseau système n'est accessible alors que la configuration l'exige.
+error-store-too-new = Cette base a été écrite par une version plus récente de Chevet. Installez la dernière version.
+error-store-busy = La base de données est occupée. Réessayez dans un instant.
+error-store-generic = Erreur de la base de données locale. L'opération n'a pas été faite ; réessayez, puis contactez le service informatique si cela persiste.
+error-store-not-open = La base de données n'est pas encore ouverte.
+error-not-found = Élément introuvable : il a peut-être été supprimé.
+error-duplicate = Cet élément existe déjà.
+error-login-bad-credentials = Identifiant ou mot de passe incorrect.
+error-login-locked = Compte bloqué pour quelques minutes après plusieurs échecs. Réessayez plus tard ou contactez le service informatique.
+error-login-disabled = Ce compte est désactivé.
+error-password-too-short = Le mot de passe doit compter au moins 8 caractères.
+error-login-taken = Cet identifiant est déjà utilisé.
+error-no-session = Votre session est terminée : reconnectez-vous.
+error-forbidden = Votre rôle ne permet pas cette action.
+error-internal = Erreur interne : l'opération n'a pas été faite. Relancez Chevet si cela persiste.
+error-document-unreadable = Ce document n'est pas un document CDA lisible. Il est conservé tel quel ; signalez-le au producteur.
+error-sandbox-seed = Les données de démonstration n'ont pas pu être créées.
+error-busy = Chevet est très sollicité : l'action n'a pas été prise en compte, réessayez.
+
+## Visionneuse PDF
+pdf-previous = ◀ Page précédente
+pdf-next = Page suivante ▶
+pdf-page-of = Page { $page } sur { $count }
+pdf-zoom-out = −
+pdf-zoom-in = +
+pdf-fit-width = Ajuster à la largeur
+pdf-page-alt = Page { $page } du PDF
+pdf-engine-missing = Le moteur PDF (PDFium) n'est pas installé sur ce poste : le PDF ne peut pas être affiché. Les autres informations du document restent lisibles. Contactez le service informatique.
+pdf-damaged = Le PDF de ce document est endommagé et ne peut pas être affiché.
+pdf-encrypted = Le PDF de ce document est protégé par un mot de passe.
+pdf-render-failed = Cette page du PDF n'a pas pu être affichée.

@@ -1,0 +1,99 @@
+//! Applying the commands the screens return, after layout, so that no state changes while a
+//! frame is being drawn.
+
+use super::ChevetApp;
+use crate::i18n::I18n;
+use crate::ui::{Command, Screen};
+use crate::worker::{Request, TaskId};
+
+/// Light or dark visuals, kept with egui's defaults otherwise.
+pub fn apply_theme(ctx: &egui::Context, dark: bool) {
+    ctx.set_theme(if dark {
+        egui::Theme::Dark
+    } else {
+        egui::Theme::Light
+    });
+}
+
+impl ChevetApp {
+    pub(super) fn apply_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Send(request) => self.send(request),
+            Command::Login { login, password } => {
+                self.login.pending = true;
+                self.login.error = None;
+                self.send(Request::Login { login, password });
+            }
+            Command::CreateFirstAdmin {
+                login,
+                display_name,
+                password,
+            } => {
+                self.login.pending = true;
+                self.login.error = None;
+                self.send(Request::CreateFirstAdmin {
+                    login,
+                    display_name,
+                    password,
+                });
+            }
+            Command::Search => {
+                let request = self.patients.search_request();
+                self.send(request);
+            }
+            Command::OpenPatient(patient) => self.send(Request::OpenFolder { patient }),
+            Command::OpenDocument(document) => {
+                if let Some(folder) = &mut self.folder {
+                    folder.opening = Some(document);
+                }
+                self.send(Request::OpenDocument { document });
+            }
+            Command::Navigate(screen) => self.navigate(screen),
+            Command::SetLanguage(lang) => {
+                self.i18n = I18n::new(lang);
+                self.send(Request::SaveSetting {
+                    key: "ui.language".into(),
+                    value: lang.code().into(),
+                });
+            }
+            Command::SetDark(dark) => {
+                self.dark = dark;
+                apply_theme(ctx, dark);
+                self.send(Request::SaveSetting {
+                    key: "ui.dark".into(),
+                    value: dark.to_string(),
+                });
+            }
+            Command::ShowAbout(open) => self.about_open = open,
+            Command::ShowSettings(open) => self.settings.open = open,
+            Command::Logout => self.send(Request::Logout),
+            Command::GeneratePatients(count) => {
+                let task = TaskId::next();
+                self.settings.generation_task = Some(task);
+                self.send(Request::GeneratePatients { task, count });
+            }
+            Command::CancelTask(task) => self.send(Request::Cancel { task }),
+            Command::VerifyAudit => {
+                self.settings.audit_result = None;
+                self.send(Request::VerifyAudit);
+            }
+            Command::DismissNotice(id) => self.notices.retain(|n| n.id != id),
+        }
+    }
+
+    fn navigate(&mut self, screen: Screen) {
+        if self.session.is_none() {
+            self.screen = Screen::Login;
+            return;
+        }
+        match screen {
+            Screen::Patients => {
+                self.patients.request_focus = true;
+                self.screen = Screen::Patients;
+            }
+            Screen::Folder if self.folder.is_some() => self.screen = Screen::Folder,
+            Screen::Document if self.document.is_some() => self.screen = Screen::Document,
+            Screen::Login | Screen::Folder | Screen::Document => {}
+        }
+    }
+}

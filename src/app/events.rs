@@ -1,0 +1,167 @@
+//! Applying worker events to the UI state. One method per `Event` variant.
+
+use super::{ChevetApp, StoreStatus, TaskProgress};
+use crate::auth::Session;
+use crate::i18n::{I18n, Language};
+use crate::ui::Screen;
+use crate::ui::document::DocumentState;
+use crate::ui::folder::FolderState;
+use crate::worker::{Event, LoadedDocument, Operation, StoreInfo, TaskId, UserMessage};
+
+impl ChevetApp {
+    pub(super) fn apply_event(&mut self, event: Event) {
+        match event {
+            Event::StoreReady(info) => self.on_store_ready(info),
+            Event::LoggedIn(session) => self.on_logged_in(session),
+            Event::LoggedOut => self.on_logged_out(),
+            Event::Patients { generation, result } => self.patients.apply(generation, result),
+            Event::Folder {
+                patient,
+                episodes,
+                documents,
+            } => self.on_folder(FolderState::new(patient, episodes, documents)),
+            Event::Document(loaded) => self.on_document(*loaded),
+            Event::PdfPage { view, page } => {
+                if let Some(v) = self.pdf_view_mut(view) {
+                    v.apply_page(*page);
+                }
+            }
+            Event::PdfFailed { view, message, .. } => {
+                if let Some(v) = self.pdf_view_mut(view) {
+                    v.apply_error(message);
+                }
+            }
+            Event::Progress { task, done, total } => self.on_progress(task, done, total),
+            Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
+            Event::AuditVerified { rows, intact } => self.on_audit_verified(rows, intact),
+            Event::Failed { operation, message } => self.on_failed(operation, &message),
+        }
+    }
+
+    fn pdf_view_mut(&mut self, view: u64) -> Option<&mut crate::ui::pdf_view::PdfView> {
+        self.document
+            .as_mut()
+            .and_then(|d| d.pdf.as_mut())
+            .filter(|v| v.id == view)
+    }
+
+    fn on_store_ready(&mut self, info: StoreInfo) {
+        for (key, value) in &info.settings {
+            match key.as_str() {
+                "ui.language" => {
+                    if let Some(lang) = Language::from_code(value)
+                        && lang != self.i18n.language()
+                    {
+                        self.i18n = I18n::new(lang);
+                    }
+                }
+                "ui.dark" => self.dark = value == "true",
+                _ => {}
+            }
+        }
+        if info.key_origin.is_fallback() {
+            self.notify("store-key-file-warning", true);
+        }
+        self.login.first_admin = info.accounts == 0;
+        self.store = StoreStatus::Ready(info);
+    }
+
+    fn on_logged_in(&mut self, session: Session) {
+        self.login.clear_secrets();
+        self.login.error = None;
+        self.login.pending = false;
+        self.session = Some(session);
+        self.screen = Screen::Patients;
+        self.patients.request_focus = true;
+        let request = self.patients.search_request();
+        self.send(request);
+    }
+
+    /// Forgets every piece of patient data the UI holds.
+    fn on_logged_out(&mut self) {
+        self.session = None;
+        self.screen = Screen::Login;
+        self.patients.clear();
+        self.folder = None;
+        self.document = None;
+        self.settings.open = false;
+        self.login.pending = false;
+        self.login.focused_once = false;
+    }
+
+    fn on_folder(&mut self, folder: FolderState) {
+        self.folder = Some(folder);
+        self.document = None;
+        self.screen = Screen::Folder;
+    }
+
+    fn on_document(&mut self, loaded: LoadedDocument) {
+        self.document = Some(DocumentState::new(loaded));
+        self.screen = Screen::Document;
+    }
+
+    fn on_progress(&mut self, task: TaskId, done: usize, total: usize) {
+        let cancellable = self.settings.generation_task == Some(task);
+        self.tasks.insert(
+            task.0,
+            (
+                task,
+                TaskProgress {
+                    done,
+                    total,
+                    cancellable,
+                },
+            ),
+        );
+    }
+
+    fn on_task_finished(&mut self, task: TaskId, cancelled: bool) {
+        self.tasks.remove(&task.0);
+        if self.settings.generation_task == Some(task) {
+            self.settings.generation_task = None;
+            self.notify(
+                if cancelled {
+                    "task-cancelled"
+                } else {
+                    "task-done"
+                },
+                false,
+            );
+            if self.session.is_some() {
+                let request = self.patients.search_request();
+                self.send(request);
+            }
+        }
+    }
+
+    fn on_audit_verified(&mut self, rows: usize, intact: bool) {
+        self.settings.audit_result = Some((rows, intact));
+    }
+
+    fn on_failed(&mut self, operation: Operation, message: &UserMessage) {
+        match operation {
+            Operation::OpenStore => self.store = StoreStatus::Failed(message.id),
+            Operation::Login | Operation::CreateAccount => {
+                self.login.pending = false;
+                self.login.error = Some(message.id);
+            }
+            Operation::GeneratePatients => {
+                self.settings.generation_task = None;
+                self.tasks.clear();
+                self.notify(message.id, true);
+            }
+            Operation::OpenFolder | Operation::OpenDocument => {
+                self.notify(message.id, true);
+                if let Some(doc) = &mut self.document {
+                    doc.loading = false;
+                }
+            }
+            Operation::Search
+            | Operation::RenderPdf
+            | Operation::SaveSetting
+            | Operation::VerifyAudit => {
+                self.notify(message.id, true);
+            }
+        }
+    }
+}

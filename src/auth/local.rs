@@ -1,0 +1,333 @@
+//! Local accounts: argon2id password hashes (PHC strings), login with a temporary lock after
+//! repeated failures, and the first administrator of a fresh installation. Every attempt is
+//! written to the audit trail; no password or hash ever reaches a log.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{Duration, Utc};
+use zeroize::Zeroizing;
+
+use crate::domain::Role;
+use crate::store::accounts::{self, Account, AccountId};
+use crate::store::audit::{self, AuditAction, AuditEntry};
+use crate::store::{Store, StoreError};
+
+/// Failures in a row before the account is locked.
+pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_MINUTES: i64 = 5;
+/// Shortest password accepted for a new account.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Why a login or an account creation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("unknown login or wrong password")]
+    BadCredentials,
+    #[error("account locked after repeated failures")]
+    Locked,
+    #[error("account disabled")]
+    Disabled,
+    #[error("password too short")]
+    PasswordTooShort,
+    #[error("login already taken")]
+    LoginTaken,
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AuthError {
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Store(e) => e.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Fluent id of the message shown to the user.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Self::BadCredentials => "error-login-bad-credentials",
+            Self::Locked => "error-login-locked",
+            Self::Disabled => "error-login-disabled",
+            Self::PasswordTooShort => "error-password-too-short",
+            Self::LoginTaken => "error-login-taken",
+            Self::Hash(_) => "error-store-generic",
+            Self::Store(e) => e.message_id(),
+        }
+    }
+}
+
+/// The signed-in user, as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub account_id: AccountId,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes, 1 lane).
+pub fn hash_password(password: &str) -> Result<String, AuthError> {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| AuthError::Hash(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AuthError::Hash(e.to_string()))
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash of a random password, verified when the login is unknown so that the answer takes
+/// as long as for a known login and timing does not reveal which logins exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let random = hex::encode(rand::random::<[u8; 16]>());
+        hash_password(&random).unwrap_or_default()
+    })
+}
+
+/// Creates an account with a hashed password, traced in the audit trail.
+pub fn create_account(
+    store: &mut Store,
+    actor: &str,
+    login: &str,
+    display_name: &str,
+    role: Role,
+    password: &Zeroizing<String>,
+) -> Result<AccountId, AuthError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AuthError::PasswordTooShort);
+    }
+    let hash = hash_password(password)?;
+    let id = match accounts::insert(store, login.trim(), display_name.trim(), role, &hash, None) {
+        Err(StoreError::Duplicate) => return Err(AuthError::LoginTaken),
+        other => other?,
+    };
+    audit::append(
+        store,
+        &AuditEntry {
+            actor,
+            action: AuditAction::AccountCreated,
+            object_kind: "account",
+            object_id: id.0.to_string(),
+            detail: format!("role={}", role.code()),
+        },
+    )?;
+    Ok(id)
+}
+
+/// Checks a login and password; counts failures and locks the account after too many.
+pub fn login(
+    store: &mut Store,
+    login: &str,
+    password: &Zeroizing<String>,
+) -> Result<Session, AuthError> {
+    let login = login.trim();
+    let Some(account) = accounts::by_login(store, login)? else {
+        let _ = verify_password(password, decoy_hash());
+        trace(
+            store,
+            "anonymous",
+            AuditAction::LoginFailed,
+            "",
+            "unknown-login",
+        )?;
+        return Err(AuthError::BadCredentials);
+    };
+    let now = Utc::now();
+    if let Some(until) = account.locked_until.as_deref()
+        && until > now.format("%Y-%m-%dT%H:%M:%SZ").to_string().as_str()
+    {
+        trace(
+            store,
+            &account.login,
+            AuditAction::LoginFailed,
+            &account.id.0.to_string(),
+            "locked",
+        )?;
+        return Err(AuthError::Locked);
+    }
+    if !account.active {
+        trace(
+            store,
+            &account.login,
+            AuditAction::LoginFailed,
+            &account.id.0.to_string(),
+            "disabled",
+        )?;
+        return Err(AuthError::Disabled);
+    }
+    if !verify_password(password, &account.password_hash) {
+        return Err(fail(store, &account, now)?);
+    }
+    accounts::record_success(store, account.id)?;
+    trace(
+        store,
+        &account.login,
+        AuditAction::LoginSucceeded,
+        &account.id.0.to_string(),
+        "password",
+    )?;
+    Ok(Session {
+        account_id: account.id,
+        login: account.login,
+        display_name: account.display_name,
+        role: account.role,
+    })
+}
+
+fn fail(
+    store: &mut Store,
+    account: &Account,
+    now: chrono::DateTime<Utc>,
+) -> Result<AuthError, AuthError> {
+    let lock = (account.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS).then(|| {
+        (now + Duration::minutes(LOCK_MINUTES))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    });
+    accounts::record_failure(store, account.id, lock.as_deref())?;
+    let id = account.id.0.to_string();
+    trace(
+        store,
+        &account.login,
+        AuditAction::LoginFailed,
+        &id,
+        "bad-password",
+    )?;
+    if lock.is_some() {
+        trace(store, &account.login, AuditAction::AccountLocked, &id, "")?;
+        tracing::warn!(
+            account = account.id.0,
+            "account locked after repeated failures"
+        );
+        return Ok(AuthError::Locked);
+    }
+    Ok(AuthError::BadCredentials)
+}
+
+fn trace(
+    store: &mut Store,
+    actor: &str,
+    action: AuditAction,
+    object_id: &str,
+    detail: &str,
+) -> Result<(), AuthError> {
+    audit::append(
+        store,
+        &AuditEntry {
+            actor,
+            action,
+            object_kind: "account",
+            object_id: object_id.to_owned(),
+            detail: detail.to_owned(),
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::DbKey;
+
+    fn secret(s: &str) -> Zeroizing<String> {
+        Zeroizing::new(s.to_owned())
+    }
+
+    fn store_with_account() -> Store {
+        let mut store = Store::open_in_memory(&DbKey::generate()).expect("store");
+        create_account(
+            &mut store,
+            "system",
+            "Dr.House",
+            "Dr House",
+            Role::Medecin,
+            &secret("correct horse"),
+        )
+        .expect("account");
+        store
+    }
+
+    #[test]
+    fn hash_is_argon2id_phc_and_verifies() {
+        let h = hash_password("correct horse").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", decoy_hash()));
+    }
+
+    #[test]
+    fn login_is_case_insensitive_and_checks_the_password() {
+        let mut store = store_with_account();
+        let s = login(&mut store, " dr.house ", &secret("correct horse")).expect("login");
+        assert_eq!(s.role, Role::Medecin);
+        assert!(matches!(
+            login(&mut store, "dr.house", &secret("nope")),
+            Err(AuthError::BadCredentials)
+        ));
+        assert!(matches!(
+            login(&mut store, "nobody", &secret("nope")),
+            Err(AuthError::BadCredentials)
+        ));
+    }
+
+    #[test]
+    fn repeated_failures_lock_the_account_even_for_the_right_password() {
+        let mut store = store_with_account();
+        for _ in 0..MAX_FAILED_ATTEMPTS - 1 {
+            assert!(matches!(
+                login(&mut store, "dr.house", &secret("bad")),
+                Err(AuthError::BadCredentials)
+            ));
+        }
+        assert!(matches!(
+            login(&mut store, "dr.house", &secret("bad")),
+            Err(AuthError::Locked)
+        ));
+        assert!(matches!(
+            login(&mut store, "dr.house", &secret("correct horse")),
+            Err(AuthError::Locked)
+        ));
+        assert!(audit::verify(&store).expect("verify").is_intact());
+    }
+
+    #[test]
+    fn short_passwords_and_taken_logins_are_refused() {
+        let mut store = store_with_account();
+        assert!(matches!(
+            create_account(
+                &mut store,
+                "system",
+                "x",
+                "X",
+                Role::Interne,
+                &secret("short")
+            ),
+            Err(AuthError::PasswordTooShort)
+        ));
+        assert!(matches!(
+            create_account(
+                &mut store,
+                "system",
+                "DR.HOUSE",
+                "X",
+                Role::Interne,
+                &secret("long enough")
+            ),
+            Err(AuthError::LoginTaken)
+        ));
+    }
+}

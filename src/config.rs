@@ -1,0 +1,201 @@
+//! Configuration: sandbox by default; `--config FILE` (TOML) selects production endpoints and
+//! options; `--data-dir` chooses where data lives. See `docs/configuration.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::i18n::Language;
+use crate::store::KeyStorage;
+
+/// Whether Chevet talks to simulators or to the real services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Sandbox,
+    Production,
+}
+
+/// `[store]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    #[serde(default)]
+    pub key_storage: KeyStorage,
+}
+
+/// `[establishment]` section: who this installation is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstablishmentConfig {
+    pub name: Option<String>,
+    /// FINESS géographique of the site.
+    pub finess_geo: Option<String>,
+    /// OID under which this establishment assigns IPPs.
+    pub ipp_oid: Option<String>,
+}
+
+/// The configuration file, all fields optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub mode: Option<Mode>,
+    pub data_dir: Option<PathBuf>,
+    pub language: Option<String>,
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub establishment: EstablishmentConfig,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub data_dir: PathBuf,
+    pub language: Language,
+    pub key_storage: KeyStorage,
+    pub establishment: EstablishmentConfig,
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("unknown language {0:?} (expected fr or en)")]
+    Language(String),
+    #[error("no data directory could be determined; pass --data-dir")]
+    NoDataDir,
+}
+
+impl ConfigError {
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+}
+
+impl Config {
+    /// Builds the configuration from the command-line options.
+    pub fn resolve(
+        config_file: Option<&Path>,
+        data_dir: Option<PathBuf>,
+        language: Option<&str>,
+    ) -> Result<Self, ConfigError> {
+        let file = match config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let mut parsed: FileConfig =
+                    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                        path: path.to_path_buf(),
+                        message: e.message().to_owned(),
+                    })?;
+                // A configuration file means production unless it says otherwise.
+                parsed.mode.get_or_insert(Mode::Production);
+                parsed
+            }
+            None => FileConfig::default(),
+        };
+        let mode = file.mode.unwrap_or_default();
+        let language_code = language.map(str::to_owned).or(file.language);
+        let language = match language_code {
+            Some(code) => Language::from_code(&code).ok_or(ConfigError::Language(code))?,
+            None => Language::default(),
+        };
+        let data_dir = match data_dir.or(file.data_dir) {
+            Some(dir) => dir,
+            None => default_data_dir(mode).ok_or(ConfigError::NoDataDir)?,
+        };
+        Ok(Self {
+            mode,
+            data_dir,
+            language,
+            key_storage: file.store.key_storage,
+            establishment: file.establishment,
+        })
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.mode == Mode::Sandbox
+    }
+}
+
+/// The per-user data directory of the platform, with one sub-directory per mode so that demo
+/// data never mixes with real data.
+pub fn default_data_dir(mode: Mode) -> Option<PathBuf> {
+    let base = platform_data_dir()?;
+    Some(base.join("chevet").join(match mode {
+        Mode::Sandbox => "sandbox",
+        Mode::Production => "production",
+    }))
+}
+
+fn platform_data_dir() -> Option<PathBuf> {
+    let env_dir = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(target_os = "windows") {
+        env_dir("LOCALAPPDATA")
+    } else if cfg!(target_os = "macos") {
+        env_dir("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        env_dir("XDG_DATA_HOME").or_else(|| env_dir("HOME").map(|h| h.join(".local/share")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_configuration_means_sandbox() {
+        let c = Config::resolve(None, Some("/tmp/x".into()), None).expect("config");
+        assert!(c.is_sandbox());
+        assert_eq!(c.language, Language::Fr);
+        assert_eq!(c.key_storage, KeyStorage::Auto);
+    }
+
+    #[test]
+    fn a_configuration_file_means_production_unless_it_says_sandbox() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("chevet.toml");
+        std::fs::write(
+            &path,
+            "language = \"en\"\n[store]\nkey_storage = \"file\"\n[establishment]\nname = \"CH\"\n",
+        )
+        .expect("write");
+        let c = Config::resolve(Some(&path), Some("/tmp/x".into()), None).expect("config");
+        assert_eq!(c.mode, Mode::Production);
+        assert_eq!(c.language, Language::En);
+        assert_eq!(c.key_storage, KeyStorage::File);
+        std::fs::write(&path, "mode = \"sandbox\"\n").expect("write");
+        let c = Config::resolve(Some(&path), Some("/tmp/x".into()), Some("fr")).expect("config");
+        assert!(c.is_sandbox());
+    }
+
+    #[test]
+    fn unknown_keys_and_languages_are_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("chevet.toml");
+        std::fs::write(&path, "colour = \"blue\"\n").expect("write");
+        assert!(matches!(
+            Config::resolve(Some(&path), None, None),
+            Err(ConfigError::Parse { .. })
+        ));
+        assert!(matches!(
+            Config::resolve(None, Some("/tmp".into()), Some("de")),
+            Err(ConfigError::Language(_))
+        ));
+    }
+}

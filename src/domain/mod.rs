@@ -1,0 +1,19 @@
+//! Pure types and rules of the patient record: INS, identity status, patients, care episodes,
+//! roles and rights, documents. No I/O, no UI: everything here is unit-tested in place.
+
+pub mod document;
+pub mod episode;
+pub mod identity;
+pub mod ins;
+pub mod patient;
+pub mod role;
+
+pub use document::{
+    BodyKind, DocumentId, DocumentMeta, DocumentSort, DocumentSummary, Provenance, ShareState,
+    Visibility,
+};
+pub use episode::{Episode, EpisodeId, EpisodeKind};
+pub use identity::{IdentityEvent, IdentityStatus};
+pub use ins::{Ins, InsOid, Matricule};
+pub use patient::{BirthTraits, Patient, PatientId, Sex};
+pub use role::{Right, Role};

@@ -1,0 +1,17 @@
+//! Chevet: a DPI workstation client for French hospital doctors, around the national shared
+//! record (DMP), MSSanté, the Annuaire Santé, Pro Santé Connect and CPS cards.
+//!
+//! The binary (`main.rs`) wires these modules together; the library exists so that tests and
+//! benchmarks drive the same code. See `docs/ARCHITECTURE.md` for the map.
+
+pub mod app;
+pub mod auth;
+pub mod cda;
+pub mod config;
+pub mod domain;
+pub mod i18n;
+pub mod pdf;
+pub mod sandbox;
+pub mod store;
+pub mod ui;
+pub mod worker;

@@ -1,0 +1,175 @@
+//! Chevet's entry point: command line, configuration, logging, the worker runtime (the only
+//! place threads are created), and the native window. No logic lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use chevet::app::{AppOptions, ChevetApp};
+use chevet::config::Config;
+use chevet::worker::{self, WorkerConfig};
+
+const HELP: &str = "\
+Chevet — poste de travail DPI (Ségur vague 2)
+
+Usage: chevet [OPTIONS]
+
+Sans configuration, Chevet démarre en mode SANDBOX : services simulés et données fictives.
+
+Options:
+  --config FICHIER      configuration de production (TOML, voir docs/configuration.md)
+  --data-dir DOSSIER    dossier des données (base chiffrée, journaux)
+  --lang fr|en          langue de l'interface
+  --exit-after-first-frame
+                        affiche le temps jusqu'à la première image puis quitte (mesure)
+  --version             affiche la version
+  -h, --help            affiche cette aide
+";
+
+struct Cli {
+    config: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    lang: Option<String>,
+    exit_after_first_frame: bool,
+}
+
+fn parse_cli() -> Result<Option<Cli>> {
+    let mut args = pico_args::Arguments::from_env();
+    let mut out = std::io::stdout();
+    if args.contains(["-h", "--help"]) {
+        out.write_all(HELP.as_bytes())?;
+        return Ok(None);
+    }
+    if args.contains("--version") {
+        writeln!(out, "chevet {}", env!("CARGO_PKG_VERSION"))?;
+        return Ok(None);
+    }
+    let cli = Cli {
+        config: args.opt_value_from_str("--config")?,
+        data_dir: args.opt_value_from_str("--data-dir")?,
+        lang: args.opt_value_from_str("--lang")?,
+        exit_after_first_frame: args.contains("--exit-after-first-frame"),
+    };
+    let rest = args.finish();
+    if !rest.is_empty() {
+        anyhow::bail!("argument inconnu : {:?} (voir --help)", rest);
+    }
+    Ok(Some(cli))
+}
+
+/// Logs to a daily-rotated file in `<data dir>/logs` (14 files kept) and warnings to stderr.
+fn init_logging(dir: &std::path::Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer, fmt};
+
+    std::fs::create_dir_all(dir).with_context(|| format!("création de {}", dir.display()))?;
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("chevet")
+        .filename_suffix("log")
+        .max_log_files(14)
+        .build(dir)
+        .context("journal")?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env("CHEVET_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,wgpu=warn,naga=warn,eframe=warn,egui_wgpu=warn"));
+    tracing_subscriber::registry()
+        .with(
+            fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false)
+                .with_filter(filter),
+        )
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(tracing_subscriber::filter::LevelFilter::WARN),
+        )
+        .init();
+    Ok(guard)
+}
+
+fn main() -> Result<()> {
+    let started = Instant::now();
+    let Some(cli) = parse_cli()? else {
+        return Ok(());
+    };
+    let config = Config::resolve(cli.config.as_deref(), cli.data_dir, cli.lang.as_deref())?;
+    let log_dir = config.data_dir.join("logs");
+    let _log_guard = init_logging(&log_dir)?;
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        sandbox = config.is_sandbox(),
+        "Chevet starting"
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("chevet-worker")
+        .enable_all()
+        .build()
+        .context("runtime des workers")?;
+
+    let title = if config.is_sandbox() {
+        "Chevet — SANDBOX"
+    } else {
+        "Chevet"
+    };
+    let native_options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(title)
+            .with_app_id("fr.chevet.dpi")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 600.0]),
+        ..Default::default()
+    };
+    let options = AppOptions {
+        sandbox: config.is_sandbox(),
+        data_dir: config.data_dir.clone(),
+        language: config.language,
+        log_dir: Some(log_dir),
+    };
+    let worker_config = WorkerConfig {
+        data_dir: config.data_dir.clone(),
+        key_storage: config.key_storage,
+        keyrings: chevet::store::key::platform_keyrings(),
+        sandbox: config.is_sandbox(),
+    };
+    let handle = runtime.handle().clone();
+    let exit_after_first_frame = cli.exit_after_first_frame;
+    eframe::run_native(
+        "Chevet",
+        native_options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let waker: worker::Waker = Arc::new(move || ctx.request_repaint());
+            let (worker, events) = worker::start(&handle, worker_config, waker);
+            let app = ChevetApp::new(worker, events, options);
+            if exit_after_first_frame {
+                return Ok(Box::new(FirstFrameProbe { app, started }));
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("fenêtre : {e}"))?;
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    Ok(())
+}
+
+/// Measures process start to the end of the first frame, prints it, and closes the window.
+struct FirstFrameProbe {
+    app: ChevetApp,
+    started: Instant,
+}
+
+impl eframe::App for FirstFrameProbe {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        eframe::App::ui(&mut self.app, ui, frame);
+        let elapsed_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        let _ = writeln!(std::io::stdout(), "first_frame_ms={elapsed_ms:.1}");
+        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}

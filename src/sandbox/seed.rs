@@ -1,0 +1,216 @@
+//! Puts the demo data into an empty sandbox store: demo accounts (shown on the sandbox login
+//! screen), the generated patients with their episodes, and their documents, whose metadata is
+//! read by the real CDA parser. Also adds bulk patients for load tests, in batches that can be
+//! cancelled between two transactions.
+
+use chrono::NaiveDate;
+use zeroize::Zeroizing;
+
+use super::demo::{self, DemoPatient};
+use crate::auth::{self, AuthError};
+use crate::domain::{Provenance, Role, Visibility};
+use crate::store::documents::{self, NewDocument};
+use crate::store::episodes::{self, NewEpisode};
+use crate::store::patients::{self, NewPatient};
+use crate::store::{Store, StoreError};
+use crate::worker::CancelToken;
+
+/// A demo account of the sandbox.
+pub struct DemoAccount {
+    pub login: &'static str,
+    pub password: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+}
+
+/// The sandbox accounts. Their passwords are public on purpose: the sandbox holds no real data.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        login: "medecin",
+        password: "chevet-demo",
+        display_name: "Dr Claire Lambert",
+        role: Role::Medecin,
+    },
+    DemoAccount {
+        login: "interne",
+        password: "chevet-demo",
+        display_name: "Hugo Marchand",
+        role: Role::Interne,
+    },
+    DemoAccount {
+        login: "infirmier",
+        password: "chevet-demo",
+        display_name: "Inès Robert",
+        role: Role::Infirmier,
+    },
+    DemoAccount {
+        login: "secretaire",
+        password: "chevet-demo",
+        display_name: "Sophie Garnier",
+        role: Role::Secretaire,
+    },
+    DemoAccount {
+        login: "admin",
+        password: "chevet-admin",
+        display_name: "Service informatique",
+        role: Role::Administrateur,
+    },
+];
+
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("demo document {index} of patient {patient} is not a readable CDA: {source}")]
+    Cda {
+        patient: usize,
+        index: usize,
+        source: crate::cda::CdaError,
+    },
+}
+
+impl SeedError {
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Store(e) => e.is_retryable(),
+            Self::Auth(e) => e.is_retryable(),
+            Self::Cda { .. } => false,
+        }
+    }
+}
+
+/// What was seeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SeedReport {
+    pub patients: usize,
+    pub documents: usize,
+}
+
+/// Seeds an empty store with the demo accounts, patients, episodes and documents.
+pub fn seed_demo(
+    store: &mut Store,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<SeedReport, SeedError> {
+    let patients = demo::demo_patients(today);
+    let total = patients.len();
+    store.in_transaction(|store| {
+        for account in DEMO_ACCOUNTS {
+            auth::local::create_account(
+                store,
+                "system",
+                account.login,
+                account.display_name,
+                account.role,
+                &Zeroizing::new(account.password.to_owned()),
+            )?;
+        }
+        let mut report = SeedReport::default();
+        for (n, patient) in patients.iter().enumerate() {
+            report.documents += insert_patient(store, n, patient)?;
+            report.patients += 1;
+            progress(n + 1, total);
+        }
+        crate::store::audit::append(
+            store,
+            &crate::store::audit::AuditEntry {
+                actor: "system",
+                action: crate::store::audit::AuditAction::SandboxSeeded,
+                object_kind: "patients",
+                object_id: report.patients.to_string(),
+                detail: format!("documents={}", report.documents),
+            },
+        )?;
+        Ok(report)
+    })
+}
+
+/// Inserts one demo patient with episodes and documents; returns the number of documents.
+fn insert_patient(store: &Store, n: usize, p: &DemoPatient) -> Result<usize, SeedError> {
+    let id = patients::insert(store, &new_patient(p))?;
+    let mut episode_ids = Vec::with_capacity(p.episodes.len());
+    for e in &p.episodes {
+        episode_ids.push(episodes::insert(
+            store,
+            &NewEpisode {
+                patient_id: id,
+                kind: e.kind,
+                start: e.start,
+                end: e.end,
+                unit: e.unit.clone(),
+                finess_geo: e.finess_geo.clone(),
+            },
+        )?);
+    }
+    for (index, doc) in p.documents.iter().enumerate() {
+        let cda = crate::cda::parse(&doc.cda).map_err(|source| SeedError::Cda {
+            patient: n,
+            index,
+            source,
+        })?;
+        let meta = cda.meta();
+        documents::insert(
+            store,
+            &NewDocument {
+                patient_id: id,
+                episode_id: doc.episode_index.and_then(|i| episode_ids.get(i).copied()),
+                meta: &meta,
+                provenance: Provenance::Local,
+                visibility: Visibility::default(),
+                raw: &doc.cda,
+            },
+        )?;
+    }
+    Ok(p.documents.len())
+}
+
+fn new_patient(p: &DemoPatient) -> NewPatient {
+    NewPatient {
+        ipp: p.ipp.clone(),
+        ins: p.ins.clone(),
+        traits: p.traits.clone(),
+        used_name: p.used_name.clone(),
+        used_first_name: p.used_first_name.clone(),
+        status: p.status,
+    }
+}
+
+/// Patients per transaction in [`bulk`]; cancellation is checked between batches.
+const BATCH: usize = 500;
+
+/// Adds `count` generated patients (identities and episodes, no documents). Identities that
+/// collide with existing ones are skipped. Returns how many were added.
+pub fn bulk(
+    store: &mut Store,
+    count: usize,
+    today: NaiveDate,
+    cancel: &CancelToken,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, SeedError> {
+    let seed = patients::count(store)? as u64 + 0x5eed;
+    let mut generated = demo::bulk_patients(count, seed, today).peekable();
+    let mut added = 0;
+    let mut done = 0;
+    while generated.peek().is_some() {
+        if cancel.is_cancelled() {
+            break;
+        }
+        added += store.in_transaction(|store| {
+            let mut batch_added = 0;
+            for p in generated.by_ref().take(BATCH) {
+                done += 1;
+                match insert_patient(store, done, &p) {
+                    Ok(_) => batch_added += 1,
+                    Err(SeedError::Store(StoreError::Duplicate)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok::<_, SeedError>(batch_added)
+        })?;
+        progress(done, count);
+    }
+    Ok(added)
+}

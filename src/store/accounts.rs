@@ -1,0 +1,135 @@
+//! Local accounts: login, role, argon2id password hash (computed by `auth::local`), failed
+//! attempts and temporary lock.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, now_text};
+use crate::domain::Role;
+
+/// Row id of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AccountId(pub i64);
+
+/// An account as read from the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub national_id: Option<String>,
+    pub active: bool,
+    pub failed_attempts: u32,
+    /// UTC ISO time until which logins are refused.
+    pub locked_until: Option<String>,
+}
+
+/// Creates an account.
+pub fn insert(
+    store: &Store,
+    login: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+    national_id: Option<&str>,
+) -> Result<AccountId, StoreError> {
+    let result = store.conn().execute(
+        "INSERT INTO account (login, display_name, role, password_hash, national_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            login,
+            display_name,
+            role.code(),
+            password_hash,
+            national_id,
+            now_text()
+        ],
+    );
+    match result {
+        Ok(_) => Ok(AccountId(store.conn().last_insert_rowid())),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(StoreError::Duplicate)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Finds an account by login (case-insensitive).
+pub fn by_login(store: &Store, login: &str) -> Result<Option<Account>, StoreError> {
+    let row = store
+        .conn()
+        .query_row(
+            "SELECT id, login, display_name, role, password_hash, national_id, active,
+                failed_attempts, locked_until
+             FROM account WHERE login = ?1",
+            [login],
+            |r| {
+                Ok((
+                    AccountId(r.get(0)?),
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, u32>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(
+        |(id, login, display_name, role, password_hash, national_id, active, failed, locked)| {
+            Ok(Account {
+                id,
+                login,
+                display_name,
+                role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt("role".into()))?,
+                password_hash,
+                national_id,
+                active,
+                failed_attempts: failed,
+                locked_until: locked,
+            })
+        },
+    )
+    .transpose()
+}
+
+/// Number of accounts (zero on a fresh production install).
+pub fn count(store: &Store) -> Result<usize, StoreError> {
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM account", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Records a failed attempt; sets `locked_until` when given.
+pub fn record_failure(
+    store: &Store,
+    id: AccountId,
+    locked_until: Option<&str>,
+) -> Result<u32, StoreError> {
+    store.conn().execute(
+        "UPDATE account SET failed_attempts = failed_attempts + 1,
+            locked_until = coalesce(?2, locked_until) WHERE id = ?1",
+        params![id.0, locked_until],
+    )?;
+    Ok(store.conn().query_row(
+        "SELECT failed_attempts FROM account WHERE id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )?)
+}
+
+/// Clears failures after a successful login.
+pub fn record_success(store: &Store, id: AccountId) -> Result<(), StoreError> {
+    store.conn().execute(
+        "UPDATE account SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+        [id.0],
+    )?;
+    Ok(())
+}

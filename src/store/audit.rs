@@ -1,0 +1,259 @@
+//! The audit trail: append-only (SQL triggers refuse UPDATE and DELETE) and hash-chained, each
+//! row's hash covering the previous row's hash and its own fields, so that editing, removing or
+//! reordering a row is detected by [`verify`]. Rows name local ids, never identities.
+
+use rusqlite::params;
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError, now_text};
+
+/// What happened. The code is what the trail stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    AccountLocked,
+    Logout,
+    AccountCreated,
+    OpenFolder,
+    ReadDocument,
+    SandboxSeeded,
+    SettingChanged,
+    AuditVerified,
+}
+
+impl AuditAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LoginSucceeded => "login.ok",
+            Self::LoginFailed => "login.failed",
+            Self::AccountLocked => "account.locked",
+            Self::Logout => "logout",
+            Self::AccountCreated => "account.created",
+            Self::OpenFolder => "folder.open",
+            Self::ReadDocument => "document.read",
+            Self::SandboxSeeded => "sandbox.seeded",
+            Self::SettingChanged => "setting.changed",
+            Self::AuditVerified => "audit.verified",
+        }
+    }
+}
+
+/// One entry to append.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    /// Account login, or `system`.
+    pub actor: &'a str,
+    pub action: AuditAction,
+    pub object_kind: &'a str,
+    pub object_id: String,
+    pub detail: String,
+}
+
+/// A row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object_kind: String,
+    pub object_id: String,
+    pub detail: String,
+}
+
+const GENESIS: [u8; 32] = [0; 32];
+
+fn row_hash(prev: &[u8], row: &AuditRow) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(prev);
+    for field in [
+        row.seq.to_string().as_str(),
+        &row.at,
+        &row.actor,
+        &row.action,
+        &row.object_kind,
+        &row.object_id,
+        &row.detail,
+    ] {
+        // Length-prefixed so that moving text between fields changes the hash.
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// Appends an entry, chained to the last one.
+pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
+    // A savepoint, so that an entry can be appended inside a caller's transaction too.
+    let tx = store.conn_mut().savepoint()?;
+    let (last_seq, prev): (i64, Vec<u8>) = tx
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok((0, GENESIS.to_vec())),
+            other => Err(other),
+        })?;
+    let row = AuditRow {
+        seq: last_seq + 1,
+        at: now_text(),
+        actor: entry.actor.to_owned(),
+        action: entry.action.code().to_owned(),
+        object_kind: entry.object_kind.to_owned(),
+        object_id: entry.object_id.clone(),
+        detail: entry.detail.clone(),
+    };
+    let hash = row_hash(&prev, &row);
+    tx.execute(
+        "INSERT INTO audit (seq, at, actor, action, object_kind, object_id, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            row.seq,
+            row.at,
+            row.actor,
+            row.action,
+            row.object_kind,
+            row.object_id,
+            row.detail,
+            prev,
+            hash.as_slice()
+        ],
+    )?;
+    tx.commit()?;
+    Ok(row.seq)
+}
+
+/// Result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub rows: usize,
+    /// The first row whose content, order or link does not match.
+    pub first_broken: Option<i64>,
+}
+
+impl Verification {
+    pub fn is_intact(&self) -> bool {
+        self.first_broken.is_none()
+    }
+}
+
+/// Recomputes every hash from the first row.
+pub fn verify(store: &Store) -> Result<Verification, StoreError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT seq, at, actor, action, object_kind, object_id, detail, prev_hash, hash
+         FROM audit ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_vec();
+    let mut expected_seq = 1;
+    let mut count = 0;
+    while let Some(r) = rows.next()? {
+        let row = AuditRow {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            object_kind: r.get(4)?,
+            object_id: r.get(5)?,
+            detail: r.get(6)?,
+        };
+        let stored_prev: Vec<u8> = r.get(7)?;
+        let stored_hash: Vec<u8> = r.get(8)?;
+        count += 1;
+        if row.seq != expected_seq || stored_prev != prev || stored_hash != row_hash(&prev, &row) {
+            return Ok(Verification {
+                rows: count,
+                first_broken: Some(row.seq),
+            });
+        }
+        prev = stored_hash;
+        expected_seq += 1;
+    }
+    Ok(Verification {
+        rows: count,
+        first_broken: None,
+    })
+}
+
+/// The most recent rows, newest first.
+pub fn recent(store: &Store, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+    let mut stmt = store.conn().prepare(&format!(
+        "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
+         ORDER BY seq DESC LIMIT {limit}"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AuditRow {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            object_kind: r.get(4)?,
+            object_id: r.get(5)?,
+            detail: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::DbKey;
+
+    fn entry(n: u32) -> AuditEntry<'static> {
+        AuditEntry {
+            actor: "medecin",
+            action: AuditAction::OpenFolder,
+            object_kind: "patient",
+            object_id: n.to_string(),
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn empty_and_appended_chains_verify() {
+        let mut store = Store::open_in_memory(&DbKey::generate()).expect("store");
+        assert!(verify(&store).expect("verify").is_intact());
+        for n in 0..5 {
+            append(&mut store, &entry(n)).expect("append");
+        }
+        let v = verify(&store).expect("verify");
+        assert_eq!(v.rows, 5);
+        assert!(v.is_intact());
+    }
+
+    #[test]
+    fn updates_and_deletes_are_refused_by_the_database() {
+        let mut store = Store::open_in_memory(&DbKey::generate()).expect("store");
+        append(&mut store, &entry(1)).expect("append");
+        assert!(
+            store
+                .conn()
+                .execute("UPDATE audit SET detail = 'x'", [])
+                .is_err()
+        );
+        assert!(store.conn().execute("DELETE FROM audit", []).is_err());
+    }
+
+    #[test]
+    fn hash_separates_fields() {
+        let a = AuditRow {
+            seq: 1,
+            at: "t".into(),
+            actor: "ab".into(),
+            action: "c".into(),
+            object_kind: String::new(),
+            object_id: String::new(),
+            detail: String::new(),
+        };
+        let b = AuditRow {
+            actor: "a".into(),
+            action: "bc".into(),
+            ..a.clone()
+        };
+        assert_ne!(row_hash(&GENESIS, &a), row_hash(&GENESIS, &b));
+    }
+}

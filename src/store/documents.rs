@@ -1,0 +1,194 @@
+//! Documents in the store: stored once by CDA `id`, listed per patient without their bytes,
+//! read back whole for the viewer.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, datetime_text, parse_datetime};
+use crate::domain::{
+    BodyKind, DocumentId, DocumentMeta, DocumentSummary, EpisodeId, PatientId, Provenance,
+    ShareState, Visibility,
+};
+
+/// A document to store.
+pub struct NewDocument<'a> {
+    pub patient_id: PatientId,
+    pub episode_id: Option<EpisodeId>,
+    pub meta: &'a DocumentMeta,
+    pub provenance: Provenance,
+    pub visibility: Visibility,
+    pub raw: &'a [u8],
+}
+
+/// What an insert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    New(DocumentId),
+    /// A document with the same CDA id was already stored: nothing changed.
+    AlreadyPresent(DocumentId),
+}
+
+impl Inserted {
+    pub fn id(self) -> DocumentId {
+        match self {
+            Self::New(id) | Self::AlreadyPresent(id) => id,
+        }
+    }
+}
+
+/// Stores a document unless its CDA id is already known (integration is idempotent).
+pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError> {
+    let existing: Option<i64> = store
+        .conn()
+        .query_row(
+            "SELECT id FROM document WHERE cda_id = ?1",
+            [&d.meta.cda_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(Inserted::AlreadyPresent(DocumentId(id)));
+    }
+    let m = d.meta;
+    store.conn().execute(
+        "INSERT INTO document (patient_id, episode_id, cda_id, set_id, version_number,
+            type_code, type_system, type_label, class_code, title, act_date, created_date,
+            author, organisation, confidentiality, body_kind, has_pdf, replaces, provenance,
+            invisible_patient, invisible_legal_reps, masked_ps, integrated_at, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+        params![
+            d.patient_id.0,
+            d.episode_id.map(|e| e.0),
+            m.cda_id,
+            m.set_id,
+            m.version_number,
+            m.type_code,
+            m.type_system,
+            m.type_label,
+            m.class_code,
+            m.title,
+            m.act_date.as_ref().map(datetime_text),
+            m.created.as_ref().map(datetime_text),
+            m.author,
+            m.organisation,
+            m.confidentiality,
+            m.body.code(),
+            m.has_pdf,
+            m.replaces,
+            d.provenance.code(),
+            d.visibility.invisible_patient,
+            d.visibility.invisible_legal_reps,
+            d.visibility.masked_ps,
+            datetime_text(&chrono::Utc::now().naive_utc()),
+            d.raw,
+        ],
+    )?;
+    Ok(Inserted::New(DocumentId(store.conn().last_insert_rowid())))
+}
+
+const SUMMARY_COLUMNS: &str = "id, patient_id, episode_id, cda_id, set_id, version_number,
+    type_code, type_system, type_label, class_code, title, act_date, created_date, author,
+    organisation, confidentiality, body_kind, has_pdf, replaces, provenance, dmp_share,
+    mss_share, invisible_patient, invisible_legal_reps, masked_ps, integrated_at";
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<Result<DocumentSummary, StoreError>> {
+    let act: Option<String> = r.get(11)?;
+    let created: Option<String> = r.get(12)?;
+    let body: String = r.get(16)?;
+    let provenance: String = r.get(19)?;
+    let dmp: String = r.get(20)?;
+    let mss: String = r.get(21)?;
+    let integrated: String = r.get(25)?;
+    let meta = DocumentMeta {
+        cda_id: r.get(3)?,
+        set_id: r.get(4)?,
+        version_number: r.get(5)?,
+        type_code: r.get(6)?,
+        type_system: r.get(7)?,
+        type_label: r.get(8)?,
+        class_code: r.get(9)?,
+        title: r.get(10)?,
+        act_date: None,
+        created: None,
+        author: r.get(13)?,
+        organisation: r.get(14)?,
+        confidentiality: r.get(15)?,
+        body: BodyKind::Other,
+        has_pdf: r.get(17)?,
+        replaces: r.get(18)?,
+    };
+    let id = DocumentId(r.get(0)?);
+    let patient_id = PatientId(r.get(1)?);
+    let episode_id = r.get::<_, Option<i64>>(2)?.map(EpisodeId);
+    let visibility = Visibility {
+        invisible_patient: r.get(22)?,
+        invisible_legal_reps: r.get(23)?,
+        masked_ps: r.get(24)?,
+    };
+    Ok((|| {
+        Ok(DocumentSummary {
+            id,
+            patient_id,
+            episode_id,
+            meta: DocumentMeta {
+                act_date: act.as_deref().map(parse_datetime).transpose()?,
+                created: created.as_deref().map(parse_datetime).transpose()?,
+                body: BodyKind::from_code(&body).ok_or_else(|| corrupt("body kind"))?,
+                ..meta
+            },
+            provenance: Provenance::from_code(&provenance).ok_or_else(|| corrupt("provenance"))?,
+            dmp_share: ShareState::from_code(&dmp).ok_or_else(|| corrupt("dmp share"))?,
+            mss_share: ShareState::from_code(&mss).ok_or_else(|| corrupt("mss share"))?,
+            visibility,
+            integrated_at: parse_datetime(&integrated)?,
+        })
+    })())
+}
+
+/// Documents of a patient, newest act first, without their bytes.
+pub fn for_patient(store: &Store, patient: PatientId) -> Result<Vec<DocumentSummary>, StoreError> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM document WHERE patient_id = ?1
+         ORDER BY act_date DESC, version_number DESC"
+    );
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let rows = stmt.query_map([patient.0], summary_from_row)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row??);
+    }
+    Ok(out)
+}
+
+/// One document's summary.
+pub fn summary(store: &Store, id: DocumentId) -> Result<DocumentSummary, StoreError> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM document WHERE id = ?1");
+    store
+        .conn()
+        .query_row(&sql, [id.0], summary_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound)?
+}
+
+/// The stored CDA bytes of a document.
+pub fn raw(store: &Store, id: DocumentId) -> Result<Vec<u8>, StoreError> {
+    store
+        .conn()
+        .query_row("SELECT raw FROM document WHERE id = ?1", [id.0], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Number of documents in the store.
+pub fn count(store: &Store) -> Result<usize, StoreError> {
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM document", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}

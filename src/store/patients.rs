@@ -1,0 +1,289 @@
+//! Patients in the store: insert, read, and the search behind the patient list (by name, INS,
+//! IPP or birth date).
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, now_text};
+use crate::domain::patient::search_key;
+use crate::domain::{BirthTraits, IdentityStatus, Ins, Patient, PatientId, Sex};
+
+/// A patient to create.
+#[derive(Clone)]
+pub struct NewPatient {
+    pub ipp: String,
+    pub ins: Option<Ins>,
+    pub traits: BirthTraits,
+    pub used_name: Option<String>,
+    pub used_first_name: Option<String>,
+    pub status: IdentityStatus,
+}
+
+/// One line of the patient list: enough to recognise the patient, nothing more.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PatientRow {
+    pub id: PatientId,
+    pub display_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub ipp: String,
+    /// Matricule only (15 characters) when the patient has an INS.
+    pub ins: Option<String>,
+    pub status: IdentityStatus,
+}
+
+impl std::fmt::Debug for PatientRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PatientRow({:?})", self.id)
+    }
+}
+
+/// The result of a search: the rows (up to the limit) and how many matched in all.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResult {
+    pub rows: Vec<PatientRow>,
+    pub total: usize,
+}
+
+fn names_key(p: &NewPatient) -> String {
+    let mut text = format!("{} {}", p.traits.birth_name, p.traits.birth_first_names);
+    for extra in [&p.used_name, &p.used_first_name].into_iter().flatten() {
+        text.push(' ');
+        text.push_str(extra);
+    }
+    format!(" {} ", search_key(&text))
+}
+
+/// Inserts a patient; refuses an inconsistent identity or a duplicate IPP / INS.
+pub fn insert(store: &Store, p: &NewPatient) -> Result<PatientId, StoreError> {
+    let problems = crate::domain::patient::identity_problems(&p.traits, p.ins.as_ref(), p.status);
+    if let Some(first) = problems.first() {
+        return Err(StoreError::Corrupt(format!("identity: {first:?}")));
+    }
+    let now = now_text();
+    let result = store.conn().execute(
+        "INSERT INTO patient (ipp, ins_matricule, ins_oid, birth_name, birth_first_names,
+            birth_date, sex, birthplace_insee, used_name, used_first_name, identity_status,
+            search_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+        params![
+            p.ipp,
+            p.ins.as_ref().map(|i| i.matricule.as_str().to_owned()),
+            p.ins.as_ref().map(|i| i.oid.as_str()),
+            p.traits.birth_name,
+            p.traits.birth_first_names,
+            p.traits.birth_date.format("%Y-%m-%d").to_string(),
+            p.traits.sex.code(),
+            p.traits.birthplace_insee,
+            p.used_name,
+            p.used_first_name,
+            p.status.code(),
+            names_key(p),
+            now,
+        ],
+    );
+    match result {
+        Ok(_) => Ok(PatientId(store.conn().last_insert_rowid())),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(StoreError::Duplicate)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+const PATIENT_COLUMNS: &str = "id, ipp, ins_matricule, ins_oid, birth_name, birth_first_names,
+    birth_date, sex, birthplace_insee, used_name, used_first_name, identity_status";
+
+fn patient_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Patient, StoreError>> {
+    let matricule: Option<String> = row.get(2)?;
+    let oid: Option<String> = row.get(3)?;
+    let birth_date: String = row.get(6)?;
+    let sex: String = row.get(7)?;
+    let status: String = row.get(11)?;
+    let id = PatientId(row.get(0)?);
+    let ipp = row.get(1)?;
+    let birth_name = row.get(4)?;
+    let birth_first_names = row.get(5)?;
+    let birthplace_insee = row.get(8)?;
+    let used_name = row.get(9)?;
+    let used_first_name = row.get(10)?;
+    Ok((|| {
+        let ins = match (matricule, oid) {
+            (Some(m), Some(o)) => {
+                Some(Ins::parse(&m, &o).map_err(|_| StoreError::Corrupt("INS".into()))?)
+            }
+            _ => None,
+        };
+        Ok(Patient {
+            id,
+            ipp,
+            ins,
+            traits: BirthTraits {
+                birth_name,
+                birth_first_names,
+                birth_date: NaiveDate::parse_from_str(&birth_date, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt("birth date".into()))?,
+                sex: Sex::from_code(&sex).ok_or_else(|| StoreError::Corrupt("sex".into()))?,
+                birthplace_insee,
+            },
+            used_name,
+            used_first_name,
+            status: IdentityStatus::from_code(&status)
+                .ok_or_else(|| StoreError::Corrupt("identity status".into()))?,
+        })
+    })())
+}
+
+/// Reads one patient.
+pub fn get(store: &Store, id: PatientId) -> Result<Patient, StoreError> {
+    let sql = format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE id = ?1");
+    store
+        .conn()
+        .query_row(&sql, [id.0], patient_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound)?
+}
+
+/// Number of patients.
+pub fn count(store: &Store) -> Result<usize, StoreError> {
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM patient", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// What the search box was understood as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Query {
+    All,
+    /// Digits: an IPP or the start of an INS matricule.
+    Number(String),
+    /// A birth date typed as dd/mm/yyyy.
+    BirthDate(NaiveDate),
+    /// Words that must each start a word of the names.
+    Names(Vec<String>),
+}
+
+fn understand(text: &str) -> Query {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Query::All;
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(trimmed, "%d/%m/%Y") {
+        return Query::BirthDate(date);
+    }
+    let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() >= 3
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'A' || c == 'B' || c == 'a' || c == 'b')
+        && compact.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return Query::Number(compact.to_ascii_uppercase());
+    }
+    let words: Vec<String> = search_key(trimmed)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        Query::All
+    } else {
+        Query::Names(words)
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Searches patients; rows are sorted by birth name then first names, at most `limit`.
+pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, StoreError> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    match understand(text) {
+        Query::All => {}
+        Query::Number(n) => {
+            args.push(n.clone());
+            args.push(format!("{}%", escape_like(&n)));
+            clauses.push(format!(
+                "(ipp = ?{} OR ins_matricule LIKE ?{} ESCAPE '\\')",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        Query::BirthDate(d) => {
+            args.push(d.format("%Y-%m-%d").to_string());
+            clauses.push(format!("birth_date = ?{}", args.len()));
+        }
+        Query::Names(words) => {
+            for w in words {
+                args.push(format!("% {}%", escape_like(&w)));
+                clauses.push(format!("search_key LIKE ?{} ESCAPE '\\'", args.len()));
+            }
+        }
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let conn = store.conn();
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM patient {filter}"),
+        rusqlite::params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT {PATIENT_COLUMNS} FROM patient {filter}
+         ORDER BY birth_name, birth_first_names, birth_date LIMIT {}",
+        limit
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = Vec::new();
+    for patient in stmt.query_map(rusqlite::params_from_iter(args.iter()), patient_from_row)? {
+        let p = patient??;
+        rows.push(PatientRow {
+            id: p.id,
+            display_name: p.display_name(),
+            birth_date: p.traits.birth_date,
+            sex: p.traits.sex,
+            ins: p.ins.as_ref().map(|i| i.matricule.as_str().to_owned()),
+            ipp: p.ipp,
+            status: p.status,
+        });
+    }
+    Ok(SearchResult {
+        rows,
+        total: usize::try_from(total).unwrap_or(0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_understood() {
+        assert_eq!(understand("  "), Query::All);
+        assert_eq!(understand("1 84 05"), Query::Number("18405".into()));
+        assert_eq!(
+            understand("17/05/1984"),
+            Query::BirthDate(NaiveDate::from_ymd_opt(1984, 5, 17).expect("date"))
+        );
+        assert_eq!(
+            understand("hélène d'aub"),
+            Query::Names(vec!["HELENE".into(), "D".into(), "AUB".into()])
+        );
+        assert_eq!(understand("%_"), Query::All);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("a%b_c\\"), "a\\%b\\_c\\\\");
+    }
+}

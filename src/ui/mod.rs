@@ -1,0 +1,87 @@
+//! Screens and widgets. Screens read the app state and push `Command`s; they never call a
+//! service, never touch the disk, and never block. Every function that takes `&mut egui::Ui`
+//! ends in `_ui`.
+
+pub mod about;
+pub mod chrome;
+pub mod document;
+pub mod folder;
+pub mod login;
+pub mod patient_list;
+pub mod pdf_view;
+pub mod settings;
+pub mod widgets;
+
+use zeroize::Zeroizing;
+
+use crate::app::ChevetApp;
+use crate::domain::{DocumentId, PatientId};
+use crate::i18n::Language;
+use crate::worker::{Request, TaskId};
+
+/// The main screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Login,
+    Patients,
+    Folder,
+    Document,
+}
+
+/// What a screen asks for; applied by `ChevetApp::apply_command` after layout.
+#[must_use]
+pub enum Command {
+    /// Forward a request to the workers as is.
+    Send(Request),
+    Login {
+        login: String,
+        password: Zeroizing<String>,
+    },
+    CreateFirstAdmin {
+        login: String,
+        display_name: String,
+        password: Zeroizing<String>,
+    },
+    /// Run the patient search with the current query.
+    Search,
+    OpenPatient(PatientId),
+    OpenDocument(DocumentId),
+    Navigate(Screen),
+    SetLanguage(Language),
+    SetDark(bool),
+    ShowAbout(bool),
+    ShowSettings(bool),
+    Logout,
+    GeneratePatients(usize),
+    CancelTask(TaskId),
+    VerifyAudit,
+    DismissNotice(&'static str),
+}
+
+/// Lays out the whole window.
+pub fn root_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    chrome::top_bar_ui(app, ui, commands);
+    chrome::status_bar_ui(app, ui, commands);
+    egui::CentralPanel::default().show(ui, |ui| {
+        // Without a session nothing but the login screen is drawn: no patient data shows.
+        let screen = if app.session.is_some() {
+            app.screen
+        } else {
+            Screen::Login
+        };
+        match screen {
+            Screen::Login => login::login_ui(app, ui, commands),
+            Screen::Patients => {
+                patient_list::patient_list_ui(ui, &app.i18n, &mut app.patients, commands);
+            }
+            Screen::Folder => folder::folder_ui(app, ui, commands),
+            Screen::Document => document::document_ui(app, ui, commands),
+        }
+    });
+    if app.about_open {
+        about::about_ui(app, ui, commands);
+    }
+    if app.settings.open {
+        settings::settings_ui(app, ui, commands);
+    }
+}

@@ -1,0 +1,134 @@
+//! What every handler shares: configuration, the store (behind a mutex, used from blocking
+//! threads only), the current session, the running tasks and the event sender.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::mpsc;
+
+use super::{CancelToken, Event, TaskId, Waker};
+use crate::auth::Session;
+use crate::store::key::{KeyStorage, Keyring};
+use crate::store::{Store, StoreError};
+
+/// Where and how the workers keep data.
+pub struct WorkerConfig {
+    pub data_dir: PathBuf,
+    pub key_storage: KeyStorage,
+    /// Keyrings to try, most durable first (injected so tests choose).
+    pub keyrings: Vec<Keyring>,
+    /// Sandbox mode: seed demo data into an empty store.
+    pub sandbox: bool,
+}
+
+pub(super) struct Context {
+    pub config: WorkerConfig,
+    store: Mutex<Option<Store>>,
+    pub session: Mutex<Option<Session>>,
+    pub tasks: Mutex<HashMap<TaskId, CancelToken>>,
+    events: mpsc::Sender<Event>,
+    waker: Waker,
+}
+
+/// Errors of the worker plumbing around a service call.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum WorkerError {
+    #[error("store not open")]
+    NotOpen,
+    #[error("not signed in")]
+    NoSession,
+    #[error("not allowed for this role")]
+    Forbidden,
+    #[error("blocking task failed: {0}")]
+    Join(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
+    #[error(transparent)]
+    Cda(#[from] crate::cda::CdaError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::seed::SeedError),
+}
+
+impl WorkerError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Self::NotOpen => "error-store-not-open",
+            Self::NoSession => "error-no-session",
+            Self::Forbidden => "error-forbidden",
+            Self::Join(_) => "error-internal",
+            Self::Store(e) => e.message_id(),
+            Self::Auth(e) => e.message_id(),
+            Self::Cda(_) => "error-document-unreadable",
+            Self::Sandbox(_) => "error-sandbox-seed",
+        }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Store(e) => e.is_retryable(),
+            Self::Auth(e) => e.is_retryable(),
+            Self::Cda(e) => e.is_retryable(),
+            Self::Sandbox(e) => e.is_retryable(),
+            Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
+        }
+    }
+}
+
+impl Context {
+    pub fn new(config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
+        Arc::new(Self {
+            config,
+            store: Mutex::new(None),
+            session: Mutex::new(None),
+            tasks: Mutex::new(HashMap::new()),
+            events,
+            waker,
+        })
+    }
+
+    /// Queues an event and wakes the UI. Waits when the UI is behind (bounded queue).
+    pub async fn emit(&self, event: Event) {
+        if self.events.send(event).await.is_err() {
+            tracing::debug!("UI gone; event dropped");
+        }
+        (self.waker)();
+    }
+
+    /// Same as [`Self::emit`], from a blocking thread (never from an async task).
+    pub fn emit_blocking(&self, event: Event) {
+        if self.events.blocking_send(event).is_err() {
+            tracing::debug!("UI gone; event dropped");
+        }
+        (self.waker)();
+    }
+
+    pub fn set_store(&self, store: Store) {
+        *self.store.lock().unwrap_or_else(PoisonError::into_inner) = Some(store);
+    }
+
+    pub fn session(&self) -> Option<Session> {
+        self.session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Runs `f` with the store on a blocking thread.
+    pub async fn with_store<T, F>(self: &Arc<Self>, f: F) -> Result<T, WorkerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, WorkerError> + Send + 'static,
+    {
+        let ctx = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = ctx.store.lock().unwrap_or_else(PoisonError::into_inner);
+            let store = guard.as_mut().ok_or(WorkerError::NotOpen)?;
+            f(store)
+        })
+        .await
+        .map_err(|e| WorkerError::Join(e.to_string()))?
+    }
+}

@@ -1,0 +1,256 @@
+//! The worker side of Chevet: the one `Request` enum the UI sends, the one `Event` enum the
+//! workers send back, and the handle that joins them. All I/O (database, keyring, network,
+//! card) runs here, on the tokio runtime that `main.rs` builds; the UI only calls
+//! [`WorkerHandle::send`] (never blocks) and drains events each frame.
+//!
+//! Workers wake the UI through an injected [`Waker`] so that nothing here knows egui.
+
+mod cancel;
+mod context;
+mod handlers;
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use zeroize::Zeroizing;
+
+pub use cancel::{CancelToken, TaskId};
+pub use context::WorkerConfig;
+
+use crate::auth::Session;
+use crate::domain::{DocumentId, DocumentSummary, Episode, Patient, PatientId};
+use crate::store::KeyOrigin;
+use crate::store::patients::SearchResult;
+
+/// Wakes the UI after an event was queued (in the app: `egui::Context::request_repaint`).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// Capacity of the request queue; beyond it the UI is told the workers are busy.
+pub const REQUEST_QUEUE: usize = 64;
+/// Capacity of the event queue; workers wait when the UI is behind.
+pub const EVENT_QUEUE: usize = 256;
+
+/// What the UI asks of the workers. Each variant names the function that handles it.
+pub enum Request {
+    /// Open (create, migrate, seed in sandbox mode) the store. `handlers::open_store`.
+    OpenStore,
+    /// Check a local account's password. `handlers::login` → `auth::local::login`.
+    Login {
+        login: String,
+        password: Zeroizing<String>,
+    },
+    /// Create the first administrator of an installation without accounts.
+    /// `handlers::create_first_admin` → `auth::local::create_account`.
+    CreateFirstAdmin {
+        login: String,
+        display_name: String,
+        password: Zeroizing<String>,
+    },
+    /// End the session. `handlers::logout`.
+    Logout,
+    /// Search the patient list. `handlers::search_patients` → `store::patients::search`.
+    SearchPatients { generation: u64, query: String },
+    /// Load a patient folder: identity, episodes, documents.
+    /// `handlers::open_folder` → `store::{patients, episodes, documents}`.
+    OpenFolder { patient: PatientId },
+    /// Load a document for the viewer. `handlers::open_document` → `store::documents::raw`,
+    /// `cda::parse`.
+    OpenDocument { document: DocumentId },
+    /// Render one page of a PDF for the viewer `view`.
+    /// `handlers::render_pdf_page` → `pdf::PdfEngine::render`.
+    RenderPdfPage {
+        view: u64,
+        pdf: Arc<Vec<u8>>,
+        page: usize,
+        width_px: u32,
+    },
+    /// Save one setting. `handlers::save_setting` → `store::settings::set`.
+    SaveSetting { key: String, value: String },
+    /// Add demo patients to the sandbox (load tests). Long: progress and cancel.
+    /// `handlers::generate_patients` → `sandbox::seed::bulk`.
+    GeneratePatients { task: TaskId, count: usize },
+    /// Walk the audit chain. `handlers::verify_audit` → `store::audit::verify`.
+    VerifyAudit,
+    /// Cancel a long task. `handlers::cancel`.
+    Cancel { task: TaskId },
+}
+
+impl std::fmt::Debug for Request {
+    /// Names the variant only: requests carry passwords and search text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::OpenStore => "OpenStore",
+            Self::Login { .. } => "Login",
+            Self::CreateFirstAdmin { .. } => "CreateFirstAdmin",
+            Self::Logout => "Logout",
+            Self::SearchPatients { .. } => "SearchPatients",
+            Self::OpenFolder { .. } => "OpenFolder",
+            Self::OpenDocument { .. } => "OpenDocument",
+            Self::RenderPdfPage { .. } => "RenderPdfPage",
+            Self::SaveSetting { .. } => "SaveSetting",
+            Self::GeneratePatients { .. } => "GeneratePatients",
+            Self::VerifyAudit => "VerifyAudit",
+            Self::Cancel { .. } => "Cancel",
+        })
+    }
+}
+
+/// What a failed request was doing, so the UI shows the error in the right place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    OpenStore,
+    Login,
+    CreateAccount,
+    Search,
+    OpenFolder,
+    OpenDocument,
+    RenderPdf,
+    SaveSetting,
+    GeneratePatients,
+    VerifyAudit,
+}
+
+/// An error for the user: a Fluent message id (never data) and whether retrying may help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserMessage {
+    pub id: &'static str,
+    pub retryable: bool,
+}
+
+/// State of the store once opened.
+#[derive(Debug, Clone)]
+pub struct StoreInfo {
+    pub key_origin: KeyOrigin,
+    pub patients: usize,
+    pub documents: usize,
+    pub accounts: usize,
+    pub settings: Vec<(String, String)>,
+}
+
+/// A document ready for the viewer.
+#[derive(Clone)]
+pub struct LoadedDocument {
+    pub summary: DocumentSummary,
+    /// The PDF to show first, decoded, when the document has one.
+    pub pdf: Option<Arc<Vec<u8>>>,
+    /// Why the PDF could not be decoded, when it could not (Fluent id).
+    pub pdf_error: Option<&'static str>,
+    /// N1 plain-text body, when that is what the document holds.
+    pub text: Option<String>,
+}
+
+/// What the workers tell the UI. Each variant names the app function that applies it.
+pub enum Event {
+    /// The store is open. `ChevetApp::on_store_ready`.
+    StoreReady(StoreInfo),
+    /// Login accepted. `ChevetApp::on_logged_in`.
+    LoggedIn(Session),
+    /// The session ended. `ChevetApp::on_logged_out`.
+    LoggedOut,
+    /// Patients matching a search; stale generations are ignored. `PatientListState::apply`.
+    Patients {
+        generation: u64,
+        result: SearchResult,
+    },
+    /// A folder is loaded. `ChevetApp::on_folder`.
+    Folder {
+        patient: Patient,
+        episodes: Vec<Episode>,
+        documents: Vec<DocumentSummary>,
+    },
+    /// A document is loaded. `ChevetApp::on_document`.
+    Document(Box<LoadedDocument>),
+    /// A PDF page is rendered. `PdfView::apply_page`.
+    PdfPage {
+        view: u64,
+        page: Box<crate::pdf::RenderedPage>,
+    },
+    /// A PDF page could not be rendered. `PdfView::apply_error`.
+    PdfFailed {
+        view: u64,
+        page: usize,
+        message: &'static str,
+    },
+    /// Progress of a long task. `ChevetApp::on_progress`.
+    Progress {
+        task: TaskId,
+        done: usize,
+        total: usize,
+    },
+    /// A long task ended (also when cancelled). `ChevetApp::on_task_finished`.
+    TaskFinished { task: TaskId, cancelled: bool },
+    /// The audit chain was walked. `ChevetApp::on_audit_verified`.
+    AuditVerified { rows: usize, intact: bool },
+    /// A request failed. `ChevetApp::on_failed`.
+    Failed {
+        operation: Operation,
+        message: UserMessage,
+    },
+}
+
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Failed { operation, message } => {
+                write!(f, "Failed({operation:?}, {})", message.id)
+            }
+            Self::Progress { task, done, total } => {
+                write!(f, "Progress({task:?}, {done}/{total})")
+            }
+            other => f.write_str(match other {
+                Self::StoreReady(_) => "StoreReady",
+                Self::LoggedIn(_) => "LoggedIn",
+                Self::LoggedOut => "LoggedOut",
+                Self::Patients { .. } => "Patients",
+                Self::Folder { .. } => "Folder",
+                Self::Document(_) => "Document",
+                Self::PdfPage { .. } => "PdfPage",
+                Self::PdfFailed { .. } => "PdfFailed",
+                Self::TaskFinished { .. } => "TaskFinished",
+                Self::AuditVerified { .. } => "AuditVerified",
+                Self::Failed { .. } | Self::Progress { .. } => "",
+            }),
+        }
+    }
+}
+
+/// Why a request could not be queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("the workers are busy")]
+    Busy,
+    #[error("the workers have stopped")]
+    Stopped,
+}
+
+/// The UI's end of the worker runtime.
+#[derive(Clone)]
+pub struct WorkerHandle {
+    requests: mpsc::Sender<Request>,
+}
+
+impl WorkerHandle {
+    /// Queues a request without waiting.
+    pub fn send(&self, request: Request) -> Result<(), SendError> {
+        self.requests.try_send(request).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(r) => {
+                tracing::warn!(request = ?r, "request queue full");
+                SendError::Busy
+            }
+            mpsc::error::TrySendError::Closed(_) => SendError::Stopped,
+        })
+    }
+}
+
+/// Starts the dispatcher on `runtime` and returns the UI's ends of both queues.
+pub fn start(
+    runtime: &tokio::runtime::Handle,
+    config: WorkerConfig,
+    waker: Waker,
+) -> (WorkerHandle, mpsc::Receiver<Event>) {
+    let (req_tx, req_rx) = mpsc::channel(REQUEST_QUEUE);
+    let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
+    let ctx = context::Context::new(config, ev_tx, waker);
+    runtime.spawn(handlers::dispatch(ctx, req_rx));
+    (WorkerHandle { requests: req_tx }, ev_rx)
+}

@@ -1,0 +1,111 @@
+//! Shared test helpers: a named-thread runtime, an app wired to real workers on a temporary
+//! data directory, and `step_until` for results that arrive from the workers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chevet::app::{AppOptions, ChevetApp};
+use chevet::i18n::Language;
+use chevet::store::KeyStorage;
+use chevet::worker::{self, WorkerConfig};
+use egui_kittest::Harness;
+
+/// Everything logged by any test of this binary, at every level.
+#[derive(Clone, Default)]
+pub struct LogCapture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs (once) a global subscriber that records every log line of this test binary, so
+/// that tests can check that nothing personal was logged, whichever thread logged it.
+pub fn logs() -> &'static LogCapture {
+    static CAPTURE: std::sync::OnceLock<LogCapture> = std::sync::OnceLock::new();
+    CAPTURE.get_or_init(|| {
+        let capture = LogCapture::default();
+        let writer = capture.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        capture
+    })
+}
+
+/// A worker runtime like the application's: two named threads.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("chevet-test-worker")
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// A sandbox app on `data_dir` with its workers on `rt`; the key goes to an owner-only file.
+pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> ChevetApp {
+    logs();
+    let config = WorkerConfig {
+        data_dir: data_dir.to_path_buf(),
+        key_storage: KeyStorage::File,
+        keyrings: Vec::new(),
+        sandbox: true,
+    };
+    let waker: worker::Waker = Arc::new(|| {});
+    let (handle, events) = worker::start(rt.handle(), config, waker);
+    ChevetApp::new(
+        handle,
+        events,
+        AppOptions {
+            sandbox: true,
+            data_dir: data_dir.to_path_buf(),
+            language: Language::Fr,
+            log_dir: None,
+        },
+    )
+}
+
+/// A harness showing the whole app at a workstation's window size.
+pub fn harness(app: ChevetApp) -> Harness<'static, ChevetApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(10_000)
+        .build_ui_state(|ui, app: &mut ChevetApp| app.frame_ui(ui), app)
+}
+
+/// Steps the UI until `done` holds, failing after `timeout`. Worker answers arrive between
+/// steps, so a short sleep lets them in without spinning.
+#[track_caller]
+pub fn step_until(
+    harness: &mut Harness<'_, ChevetApp>,
+    what: &str,
+    timeout: Duration,
+    mut done: impl FnMut(&Harness<'_, ChevetApp>) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(start.elapsed() < timeout, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+pub const LONG: Duration = Duration::from_secs(120);

@@ -1,0 +1,122 @@
+//! The screens driven by label, with real workers and a real encrypted store seeded with the
+//! sandbox data: log in, search a patient, open the folder, read the INS status badge and the
+//! document list, open a document; a wrong password is refused; logging out hides the data.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+use crate::support::{LONG, harness, runtime, sandbox_app, step_until};
+
+/// Logs in as the sandbox physician once the store is open and seeded.
+fn log_in(h: &mut egui_kittest::Harness<'_, chevet::app::ChevetApp>, password: &str) {
+    step_until(h, "sandbox seeded and login form shown", LONG, |h| {
+        h.query_by_role_and_label(Role::TextInput, "Identifiant")
+            .is_some()
+    });
+    h.get_by_role_and_label(Role::TextInput, "Identifiant")
+        .focus();
+    h.get_by_role_and_label(Role::TextInput, "Identifiant")
+        .type_text("medecin");
+    h.get_by_role_and_label(Role::PasswordInput, "Mot de passe")
+        .focus();
+    h.get_by_role_and_label(Role::PasswordInput, "Mot de passe")
+        .type_text(password);
+    h.run_steps(2);
+    h.get_by_label("Se connecter").click();
+}
+
+#[test]
+fn log_in_search_open_folder_and_read_status_and_documents() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app(&rt, dir.path()));
+    assert!(
+        h.query_by_label_contains("SANDBOX").is_some(),
+        "sandbox marker visible"
+    );
+    log_in(&mut h, "chevet-demo");
+
+    step_until(&mut h, "patient list", LONG, |h| {
+        h.query_by_label_contains("patients").is_some()
+            && h.query_by_role_and_label(Role::TextInput, "Rechercher")
+                .is_some()
+    });
+    let search = h.get_by_role_and_label(Role::TextInput, "Rechercher");
+    search.focus();
+    search.type_text("pat-trois");
+    step_until(&mut h, "PAT-TROIS found", LONG, |h| {
+        h.query_by_label("1 patient").is_some()
+    });
+    h.get_by_label_contains("PAT-TROIS").click();
+
+    step_until(&mut h, "folder with identity badge", LONG, |h| {
+        h.query_by_label("Identité qualifiée").is_some() && h.query_by_label("Venues").is_some()
+    });
+    // The INS and its status are on the banner without any click.
+    assert!(h.query_by_label_contains("2 79 03 51 215 189 89").is_some());
+    // The document list shows the fixtures' documents with their titles and sortable columns.
+    assert!(h.query_by_label("11 documents").is_some());
+    assert!(h.query_by_label("Synthèse Médicale").is_some());
+    assert!(h.query_by_label_contains("Type").is_some());
+    assert!(h.query_by_label_contains("Date de l'acte").is_some());
+    h.get_by_label("Prescription de médicaments et/ou de dispositifs médicaux")
+        .click();
+
+    step_until(&mut h, "document view", LONG, |h| {
+        h.query_by_label("← Dossier").is_some()
+    });
+    // Metadata line: version and provenance.
+    assert!(
+        h.query_by_label_contains("v1 · Produit dans l'établissement")
+            .is_some()
+    );
+    // The PDF copy is shown first, rendered by PDFium on a worker.
+    step_until(&mut h, "PDF page rendered", LONG, |h| {
+        h.query_by_label("Page 1 du PDF").is_some()
+    });
+    assert!(h.query_by_label_contains("Page 1 sur").is_some());
+
+    // Logging out forgets the patient data.
+    h.get_by_label("Se déconnecter").click();
+    step_until(&mut h, "back to login", LONG, |h| {
+        h.query_by_role_and_label(Role::TextInput, "Identifiant")
+            .is_some()
+    });
+    assert!(h.query_by_label_contains("PAT-TROIS").is_none());
+    drop(h);
+    drop(rt);
+}
+
+#[test]
+fn wrong_password_is_refused_with_a_clear_message() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app(&rt, dir.path()));
+    log_in(&mut h, "not-the-password");
+    step_until(&mut h, "error shown", LONG, |h| {
+        h.query_by_label("Identifiant ou mot de passe incorrect.")
+            .is_some()
+    });
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Rechercher")
+            .is_none()
+    );
+}
+
+#[test]
+fn keyboard_moves_through_the_list_and_enter_opens_the_folder() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app(&rt, dir.path()));
+    log_in(&mut h, "chevet-demo");
+    step_until(&mut h, "patient list filled", LONG, |h| {
+        h.query_by_role_and_label(Role::TextInput, "Rechercher")
+            .is_some()
+            && h.query_by_label_contains("patients").is_some()
+    });
+    h.key_press(egui::Key::ArrowDown);
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "a folder opened by keyboard", LONG, |h| {
+        h.query_by_label("Venues").is_some()
+    });
+}
