@@ -18,15 +18,19 @@ fn rows(count: usize) -> SearchResult {
     let rows: Vec<PatientRow> = chevet::sandbox::demo::bulk_patients(count, 7, today)
         .enumerate()
         .map(|(i, p)| {
-            let display_name = format!("{} {}", p.traits.birth_name, p.traits.first_first_name());
+            let display_name = format!(
+                "{} {}",
+                p.identity.traits.birth_name,
+                p.identity.traits.first_first_name()
+            );
             PatientRow {
                 id: chevet::domain::PatientId(i as i64),
                 display_name,
-                birth_date: p.traits.birth_date,
-                sex: p.traits.sex,
-                ipp: p.ipp,
-                ins: p.ins.map(|i| i.matricule.as_str().to_owned()),
-                status: p.status,
+                birth_date: p.identity.traits.birth_date,
+                sex: p.identity.traits.sex,
+                ipp: p.identity.ipp,
+                ins: p.identity.ins.map(|i| i.matricule.as_str().to_owned()),
+                status: p.identity.status,
             }
         })
         .collect();

@@ -113,11 +113,11 @@ fn main() -> Result<()> {
         .build()
         .context("runtime des workers")?;
 
-    let title = if config.is_sandbox() {
-        "Chevet — SANDBOX"
+    let title = chevet::i18n::I18n::new(config.language).tr(if config.is_sandbox() {
+        "app-window-title-sandbox"
     } else {
-        "Chevet"
-    };
+        "app-window-title"
+    });
     let native_options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(title)

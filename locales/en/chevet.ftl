@@ -3,6 +3,8 @@
 ## Application
 app-name = Chevet
 app-tagline = Patient record, DMP and health messaging, at the bedside.
+app-window-title = Chevet
+app-window-title-sandbox = Chevet — SANDBOX (fictitious data)
 
 ## Menus
 menu-patients = Patients
@@ -73,6 +75,12 @@ provenance-local = Produced in this hospital
 provenance-dmp = Integrated from the DMP
 provenance-mss = Received by MSSanté
 provenance-xdm = Imported from an XDM archive
+provenance-short-local = LOC
+provenance-short-dmp = DMP
+provenance-short-mss = MSS
+provenance-short-xdm = XDM
+share-dmp = DMP
+share-mss = MSS
 
 ## Patient list
 patients-title = Patients
@@ -107,6 +115,7 @@ folder-episodes = Episodes
 folder-no-episodes = No episode recorded.
 folder-episode-open = Ongoing
 folder-episode-ongoing = ongoing
+folder-episode-finess = FINESS { $finess }
 folder-documents = Documents
 folder-documents-count = { $count ->
     [one] { $count } document
@@ -125,6 +134,7 @@ folder-col-version = Ver.
 
 ## Document
 doc-back = ← Folder
+doc-version = v{ $version }
 doc-confidentiality-n = Normal confidentiality
 doc-confidentiality-r = Restricted
 doc-confidentiality-v = Very restricted

@@ -3,6 +3,8 @@
 ## Application
 app-name = Chevet
 app-tagline = Dossier patient, DMP et messagerie de santé, au chevet du patient.
+app-window-title = Chevet
+app-window-title-sandbox = Chevet — SANDBOX (données fictives)
 
 ## Menus
 menu-patients = Patients
@@ -73,6 +75,12 @@ provenance-local = Produit dans l'établissement
 provenance-dmp = Intégré depuis le DMP
 provenance-mss = Reçu par MSSanté
 provenance-xdm = Importé d'une archive XDM
+provenance-short-local = LOC
+provenance-short-dmp = DMP
+provenance-short-mss = MSS
+provenance-short-xdm = XDM
+share-dmp = DMP
+share-mss = MSS
 
 ## Liste des patients
 patients-title = Patients
@@ -107,6 +115,7 @@ folder-episodes = Venues
 folder-no-episodes = Aucune venue enregistrée.
 folder-episode-open = En cours
 folder-episode-ongoing = en cours
+folder-episode-finess = FINESS { $finess }
 folder-documents = Documents
 folder-documents-count = { $count ->
     [one] { $count } document
@@ -125,6 +134,7 @@ folder-col-version = Vers.
 
 ## Document
 doc-back = ← Dossier
+doc-version = v{ $version }
 doc-confidentiality-n = Confidentialité normale
 doc-confidentiality-r = Confidentialité restreinte
 doc-confidentiality-v = Très restreint

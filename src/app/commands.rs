@@ -19,23 +19,10 @@ impl ChevetApp {
     pub(super) fn apply_command(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::Send(request) => self.send(request),
-            Command::Login { login, password } => {
+            Command::SignIn(request) => {
                 self.login.pending = true;
                 self.login.error = None;
-                self.send(Request::Login { login, password });
-            }
-            Command::CreateFirstAdmin {
-                login,
-                display_name,
-                password,
-            } => {
-                self.login.pending = true;
-                self.login.error = None;
-                self.send(Request::CreateFirstAdmin {
-                    login,
-                    display_name,
-                    password,
-                });
+                self.send(request);
             }
             Command::Search => {
                 let request = self.patients.search_request();

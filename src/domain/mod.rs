@@ -15,5 +15,5 @@ pub use document::{
 pub use episode::{Episode, EpisodeId, EpisodeKind};
 pub use identity::{IdentityEvent, IdentityStatus};
 pub use ins::{Ins, InsOid, Matricule};
-pub use patient::{BirthTraits, Patient, PatientId, Sex};
+pub use patient::{BirthTraits, Patient, PatientId, PatientIdentity, Sex};
 pub use role::{Right, Role};

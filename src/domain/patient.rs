@@ -77,10 +77,9 @@ impl fmt::Debug for BirthTraits {
     }
 }
 
-/// A patient as shown and stored.
+/// Who a patient is: what admission records, the store keeps and demo data generates.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Patient {
-    pub id: PatientId,
+pub struct PatientIdentity {
     /// Identifiant permanent du patient in this establishment.
     pub ipp: String,
     pub ins: Option<Ins>,
@@ -92,9 +91,22 @@ pub struct Patient {
     pub status: IdentityStatus,
 }
 
+impl fmt::Debug for PatientIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PatientIdentity({:?})", self.status)
+    }
+}
+
+/// A stored patient.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Patient {
+    pub id: PatientId,
+    pub identity: PatientIdentity,
+}
+
 impl fmt::Debug for Patient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Patient({:?}, {:?})", self.id, self.status)
+        write!(f, "Patient({:?}, {:?})", self.id, self.identity.status)
     }
 }
 
@@ -113,7 +125,7 @@ pub enum IdentityProblem {
     BirthYearMismatch,
 }
 
-impl Patient {
+impl PatientIdentity {
     /// Name for display: used name (birth name) and used first name, French order.
     pub fn display_name(&self) -> String {
         let first = self
@@ -131,6 +143,12 @@ impl Patient {
     /// Checks the rules an identity must satisfy before it is saved.
     pub fn problems(&self) -> Vec<IdentityProblem> {
         identity_problems(&self.traits, self.ins.as_ref(), self.status)
+    }
+}
+
+impl Patient {
+    pub fn display_name(&self) -> String {
+        self.identity.display_name()
     }
 }
 
@@ -258,12 +276,14 @@ mod tests {
     fn display_name_uses_used_names_and_keeps_birth_name() {
         let p = Patient {
             id: PatientId(1),
-            ipp: "1".into(),
-            ins: None,
-            traits: traits(Sex::Female, 1984),
-            used_name: Some("DURAND".into()),
-            used_first_name: None,
-            status: IdentityStatus::Provisoire,
+            identity: PatientIdentity {
+                ipp: "1".into(),
+                ins: None,
+                traits: traits(Sex::Female, 1984),
+                used_name: Some("DURAND".into()),
+                used_first_name: None,
+                status: IdentityStatus::Provisoire,
+            },
         };
         assert_eq!(p.display_name(), "DURAND (MARTIN) Jeanne");
         assert!(!format!("{p:?}").contains("MARTIN"));

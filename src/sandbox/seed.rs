@@ -11,7 +11,7 @@ use crate::auth::{self, AuthError};
 use crate::domain::{Provenance, Role, Visibility};
 use crate::store::documents::{self, NewDocument};
 use crate::store::episodes::{self, NewEpisode};
-use crate::store::patients::{self, NewPatient};
+use crate::store::patients;
 use crate::store::{Store, StoreError};
 use crate::worker::CancelToken;
 
@@ -130,7 +130,7 @@ pub fn seed_demo(
 
 /// Inserts one demo patient with episodes and documents; returns the number of documents.
 fn insert_patient(store: &Store, n: usize, p: &DemoPatient) -> Result<usize, SeedError> {
-    let id = patients::insert(store, &new_patient(p))?;
+    let id = patients::insert(store, &p.identity)?;
     let mut episode_ids = Vec::with_capacity(p.episodes.len());
     for e in &p.episodes {
         episode_ids.push(episodes::insert(
@@ -165,17 +165,6 @@ fn insert_patient(store: &Store, n: usize, p: &DemoPatient) -> Result<usize, See
         )?;
     }
     Ok(p.documents.len())
-}
-
-fn new_patient(p: &DemoPatient) -> NewPatient {
-    NewPatient {
-        ipp: p.ipp.clone(),
-        ins: p.ins.clone(),
-        traits: p.traits.clone(),
-        used_name: p.used_name.clone(),
-        used_first_name: p.used_first_name.clone(),
-        status: p.status,
-    }
 }
 
 /// Patients per transaction in [`bulk`]; cancellation is checked between batches.

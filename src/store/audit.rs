@@ -140,6 +140,19 @@ impl Verification {
     }
 }
 
+/// Reads the seven row fields, in the order every query here selects them.
+fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        object_kind: r.get(4)?,
+        object_id: r.get(5)?,
+        detail: r.get(6)?,
+    })
+}
+
 /// Recomputes every hash from the first row.
 pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let mut stmt = store.conn().prepare(
@@ -151,15 +164,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let mut expected_seq = 1;
     let mut count = 0;
     while let Some(r) = rows.next()? {
-        let row = AuditRow {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            object_kind: r.get(4)?,
-            object_id: r.get(5)?,
-            detail: r.get(6)?,
-        };
+        let row = row_from(r)?;
         let stored_prev: Vec<u8> = r.get(7)?;
         let stored_hash: Vec<u8> = r.get(8)?;
         count += 1;
@@ -184,17 +189,7 @@ pub fn recent(store: &Store, limit: usize) -> Result<Vec<AuditRow>, StoreError> 
         "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
          ORDER BY seq DESC LIMIT {limit}"
     ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AuditRow {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            object_kind: r.get(4)?,
-            object_id: r.get(5)?,
-            detail: r.get(6)?,
-        })
-    })?;
+    let rows = stmt.query_map([], row_from)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -6,18 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, now_text};
 use crate::domain::patient::search_key;
-use crate::domain::{BirthTraits, IdentityStatus, Ins, Patient, PatientId, Sex};
-
-/// A patient to create.
-#[derive(Clone)]
-pub struct NewPatient {
-    pub ipp: String,
-    pub ins: Option<Ins>,
-    pub traits: BirthTraits,
-    pub used_name: Option<String>,
-    pub used_first_name: Option<String>,
-    pub status: IdentityStatus,
-}
+use crate::domain::{BirthTraits, IdentityStatus, Ins, Patient, PatientId, PatientIdentity, Sex};
 
 /// One line of the patient list: enough to recognise the patient, nothing more.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,7 +34,7 @@ pub struct SearchResult {
     pub total: usize,
 }
 
-fn names_key(p: &NewPatient) -> String {
+fn names_key(p: &PatientIdentity) -> String {
     let mut text = format!("{} {}", p.traits.birth_name, p.traits.birth_first_names);
     for extra in [&p.used_name, &p.used_first_name].into_iter().flatten() {
         text.push(' ');
@@ -55,7 +44,7 @@ fn names_key(p: &NewPatient) -> String {
 }
 
 /// Inserts a patient; refuses an inconsistent identity or a duplicate IPP / INS.
-pub fn insert(store: &Store, p: &NewPatient) -> Result<PatientId, StoreError> {
+pub fn insert(store: &Store, p: &PatientIdentity) -> Result<PatientId, StoreError> {
     let problems = crate::domain::patient::identity_problems(&p.traits, p.ins.as_ref(), p.status);
     if let Some(first) = problems.first() {
         return Err(StoreError::Corrupt(format!("identity: {first:?}")));
@@ -118,20 +107,22 @@ fn patient_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Patient, StoreErro
         };
         Ok(Patient {
             id,
-            ipp,
-            ins,
-            traits: BirthTraits {
-                birth_name,
-                birth_first_names,
-                birth_date: NaiveDate::parse_from_str(&birth_date, "%Y-%m-%d")
-                    .map_err(|_| StoreError::Corrupt("birth date".into()))?,
-                sex: Sex::from_code(&sex).ok_or_else(|| StoreError::Corrupt("sex".into()))?,
-                birthplace_insee,
+            identity: PatientIdentity {
+                ipp,
+                ins,
+                traits: BirthTraits {
+                    birth_name,
+                    birth_first_names,
+                    birth_date: NaiveDate::parse_from_str(&birth_date, "%Y-%m-%d")
+                        .map_err(|_| StoreError::Corrupt("birth date".into()))?,
+                    sex: Sex::from_code(&sex).ok_or_else(|| StoreError::Corrupt("sex".into()))?,
+                    birthplace_insee,
+                },
+                used_name,
+                used_first_name,
+                status: IdentityStatus::from_code(&status)
+                    .ok_or_else(|| StoreError::Corrupt("identity status".into()))?,
             },
-            used_name,
-            used_first_name,
-            status: IdentityStatus::from_code(&status)
-                .ok_or_else(|| StoreError::Corrupt("identity status".into()))?,
         })
     })())
 }
@@ -247,14 +238,16 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
     let mut rows = Vec::new();
     for patient in stmt.query_map(rusqlite::params_from_iter(args.iter()), patient_from_row)? {
         let p = patient??;
+        let display_name = p.display_name();
+        let id = p.identity;
         rows.push(PatientRow {
             id: p.id,
-            display_name: p.display_name(),
-            birth_date: p.traits.birth_date,
-            sex: p.traits.sex,
-            ins: p.ins.as_ref().map(|i| i.matricule.as_str().to_owned()),
-            ipp: p.ipp,
-            status: p.status,
+            display_name,
+            birth_date: id.traits.birth_date,
+            sex: id.traits.sex,
+            ins: id.ins.as_ref().map(|i| i.matricule.as_str().to_owned()),
+            ipp: id.ipp,
+            status: id.status,
         });
     }
     Ok(SearchResult {

@@ -43,7 +43,13 @@ pub fn metadata_line(i18n: &I18n, d: &DocumentSummary) -> String {
     if !m.organisation.is_empty() {
         parts.push(m.organisation.clone());
     }
-    parts.push(format!("v{}", m.version_number));
+    parts.push(i18n.tr_args(
+        "doc-version",
+        &[(
+            "version",
+            fluent_bundle::FluentValue::from(m.version_number),
+        )],
+    ));
     parts.push(i18n.tr(d.provenance.label_key()));
     parts.push(i18n.tr(match m.confidentiality.as_str() {
         "R" => "doc-confidentiality-r",

@@ -92,8 +92,8 @@ fn identity_banner_ui(ui: &mut egui::Ui, i18n: &I18n, p: &Patient) {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.heading(RichText::new(p.display_name()).strong());
-                identity_badge_ui(ui, i18n, p.status);
-                if !p.status.ins_usable() {
+                identity_badge_ui(ui, i18n, p.identity.status);
+                if !p.identity.status.ins_usable() {
                     ui.label(RichText::new(i18n.tr("folder-ins-not-usable")).italics());
                 }
             });
@@ -102,29 +102,32 @@ fn identity_banner_ui(ui: &mut egui::Ui, i18n: &I18n, p: &Patient) {
                 ui.label(i18n.tr_args(
                     "folder-born",
                     &[
-                        ("date", FluentValue::from(date_text(p.traits.birth_date))),
+                        (
+                            "date",
+                            FluentValue::from(date_text(p.identity.traits.birth_date)),
+                        ),
                         (
                             "years",
-                            FluentValue::from(age_years(p.traits.birth_date, today)),
+                            FluentValue::from(age_years(p.identity.traits.birth_date, today)),
                         ),
                     ],
                 ));
                 ui.separator();
-                ui.label(i18n.tr(p.traits.sex.label_key()));
+                ui.label(i18n.tr(p.identity.traits.sex.label_key()));
                 ui.separator();
                 ui.label(format!(
                     "{} : {}",
                     i18n.tr("folder-birth-first-names"),
-                    p.traits.birth_first_names
+                    p.identity.traits.birth_first_names
                 ));
-                if let Some(place) = &p.traits.birthplace_insee {
+                if let Some(place) = &p.identity.traits.birthplace_insee {
                     ui.separator();
                     ui.label(format!("{} : {place}", i18n.tr("folder-birthplace")));
                 }
                 ui.separator();
-                ui.label(format!("{} : {}", i18n.tr("folder-ipp"), p.ipp));
+                ui.label(format!("{} : {}", i18n.tr("folder-ipp"), p.identity.ipp));
                 ui.separator();
-                match &p.ins {
+                match &p.identity.ins {
                     Some(ins) => {
                         ui.label(format!(
                             "{} : {} ({})",
@@ -187,27 +190,29 @@ fn episodes_ui(ui: &mut egui::Ui, i18n: &I18n, episodes: &[Episode]) {
         });
 }
 
+/// Short provenance tag and its explanation.
 fn provenance_text(i18n: &I18n, p: Provenance) -> (String, String) {
     let short = match p {
-        Provenance::Local => "LOC",
-        Provenance::Dmp => "DMP",
-        Provenance::Mssante => "MSS",
-        Provenance::Xdm => "XDM",
+        Provenance::Local => "provenance-short-local",
+        Provenance::Dmp => "provenance-short-dmp",
+        Provenance::Mssante => "provenance-short-mss",
+        Provenance::Xdm => "provenance-short-xdm",
     };
-    (short.to_owned(), i18n.tr(p.label_key()))
+    (i18n.tr(short), i18n.tr(p.label_key()))
 }
 
-fn share_text(dmp: ShareState, mss: ShareState) -> String {
-    let part = |name: &str, s: ShareState| match s {
+/// Sharing state of a document towards the DMP and MSSanté, e.g. "DMP ✔ MSS …".
+fn share_text(i18n: &I18n, dmp: ShareState, mss: ShareState) -> String {
+    let mark = |s: ShareState| match s {
         ShareState::NotShared => None,
-        ShareState::Pending => Some(format!("{name} …")),
-        ShareState::Sent => Some(format!("{name} ✔")),
-        ShareState::Failed => Some(format!("{name} ✖")),
-        ShareState::Withdrawn => Some(format!("{name} ⊘")),
+        ShareState::Pending => Some("…"),
+        ShareState::Sent => Some("✔"),
+        ShareState::Failed => Some("✖"),
+        ShareState::Withdrawn => Some("⊘"),
     };
-    let parts: Vec<String> = [part("DMP", dmp), part("MSS", mss)]
+    let parts: Vec<String> = [("share-dmp", mark(dmp)), ("share-mss", mark(mss))]
         .into_iter()
-        .flatten()
+        .filter_map(|(id, m)| m.map(|m| format!("{} {m}", i18n.tr(id))))
         .collect();
     if parts.is_empty() {
         "—".to_owned()
@@ -308,7 +313,7 @@ fn documents_ui(
                         .on_hover_text(long);
                 });
                 row.col(|ui| {
-                    ui.label(share_text(d.dmp_share, d.mss_share));
+                    ui.label(share_text(i18n, d.dmp_share, d.mss_share));
                 });
                 row.col(|ui| {
                     ui.label(&d.meta.type_label);
@@ -329,7 +334,10 @@ fn documents_ui(
                     ui.label(&d.meta.organisation);
                 });
                 row.col(|ui| {
-                    ui.label(format!("v{}", d.meta.version_number));
+                    ui.label(i18n.tr_args(
+                        "doc-version",
+                        &[("version", FluentValue::from(d.meta.version_number))],
+                    ));
                 });
                 if row.response().clicked() {
                     commands.push(Command::OpenDocument(d.id));
@@ -369,12 +377,13 @@ mod tests {
 
     #[test]
     fn share_column_says_nothing_for_unshared_documents() {
+        let i18n = I18n::default();
         assert_eq!(
-            share_text(ShareState::NotShared, ShareState::NotShared),
+            share_text(&i18n, ShareState::NotShared, ShareState::NotShared),
             "—"
         );
         assert_eq!(
-            share_text(ShareState::Sent, ShareState::Pending),
+            share_text(&i18n, ShareState::Sent, ShareState::Pending),
             "DMP ✔ MSS …"
         );
     }

@@ -9,6 +9,7 @@ use super::widgets::labelled_field_ui;
 use crate::app::{ChevetApp, StoreStatus};
 use crate::i18n::Language;
 use crate::sandbox::seed::DEMO_ACCOUNTS;
+use crate::worker::Request;
 
 /// What the login form holds between frames.
 #[derive(Default)]
@@ -105,10 +106,10 @@ fn sign_in_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command
             .clicked();
         ui.end_row();
         if ready && (clicked || submit_by_key) {
-            commands.push(Command::Login {
+            commands.push(Command::SignIn(Request::Login {
                 login: form.login.trim().to_owned(),
                 password: Zeroizing::new(form.password.to_string()),
-            });
+            }));
         }
     });
     if form.pending {
@@ -165,11 +166,11 @@ fn first_admin_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Com
         )
         .clicked()
     {
-        commands.push(Command::CreateFirstAdmin {
+        commands.push(Command::SignIn(Request::CreateFirstAdmin {
             login: form.login.trim().to_owned(),
             display_name: form.display_name.trim().to_owned(),
             password: Zeroizing::new(form.password.to_string()),
-        });
+        }));
     }
 }
 

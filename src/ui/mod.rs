@@ -12,8 +12,6 @@ pub mod pdf_view;
 pub mod settings;
 pub mod widgets;
 
-use zeroize::Zeroizing;
-
 use crate::app::ChevetApp;
 use crate::domain::{DocumentId, PatientId};
 use crate::i18n::Language;
@@ -33,15 +31,8 @@ pub enum Screen {
 pub enum Command {
     /// Forward a request to the workers as is.
     Send(Request),
-    Login {
-        login: String,
-        password: Zeroizing<String>,
-    },
-    CreateFirstAdmin {
-        login: String,
-        display_name: String,
-        password: Zeroizing<String>,
-    },
+    /// A sign-in request (login or first administrator): forwarded, and the form waits.
+    SignIn(Request),
     /// Run the patient search with the current query.
     Search,
     OpenPatient(PatientId),

@@ -2,10 +2,12 @@
 //! come back equal; search finds them by name, INS, IPP and birth date; a re-integrated
 //! document is a no-op; the database reopens with its key.
 
-use chevet::domain::{BirthTraits, EpisodeKind, IdentityStatus, Ins, Provenance, Sex, Visibility};
+use chevet::domain::{
+    BirthTraits, EpisodeKind, IdentityStatus, Ins, PatientIdentity, Provenance, Sex, Visibility,
+};
 use chevet::store::documents::{self, Inserted, NewDocument};
 use chevet::store::episodes::{self, NewEpisode};
-use chevet::store::patients::{self, NewPatient};
+use chevet::store::patients;
 use chevet::store::{DB_FILE_NAME, DbKey, Store};
 use chrono::NaiveDate;
 
@@ -17,8 +19,8 @@ fn fixture(name: &str) -> Vec<u8> {
     .expect("fixture")
 }
 
-fn pat_trois() -> NewPatient {
-    NewPatient {
+fn pat_trois() -> PatientIdentity {
+    PatientIdentity {
         ipp: "00042".into(),
         ins: Some(Ins::parse("279035121518989", "1.2.250.1.213.1.4.10").expect("INS")),
         traits: BirthTraits {
@@ -79,10 +81,10 @@ fn patients_episodes_and_documents_round_trip_through_the_encrypted_file() {
 
     let store = Store::open(&path, &key).expect("reopen");
     let p = patients::get(&store, pid).expect("get");
-    assert_eq!(p.traits.birth_name, "PAT-TROIS");
-    assert_eq!(p.status, IdentityStatus::Qualifiee);
+    assert_eq!(p.identity.traits.birth_name, "PAT-TROIS");
+    assert_eq!(p.identity.status, IdentityStatus::Qualifiee);
     assert_eq!(
-        p.ins.as_ref().map(|i| i.matricule.as_str()),
+        p.identity.ins.as_ref().map(|i| i.matricule.as_str()),
         Some("279035121518989")
     );
     let eps = episodes::for_patient(&store, pid).expect("episodes");

@@ -11,7 +11,7 @@ use super::retarget::retarget;
 use super::rng::Rng;
 use super::{DemoDocument, DemoEpisode, DemoPatient, SANDBOX_FINESS_GEO};
 use crate::domain::ins::OID_INS_NIR_TEST;
-use crate::domain::{BirthTraits, EpisodeKind, IdentityStatus, Ins, InsOid, Sex};
+use crate::domain::{BirthTraits, EpisodeKind, IdentityStatus, Ins, InsOid, PatientIdentity, Sex};
 
 /// One embedded fixture: its file name (without `.xml`) and bytes.
 #[derive(Clone, Copy)]
@@ -136,18 +136,20 @@ pub(crate) fn pat_trois(ipp: String, today: NaiveDate, registry: &mut InsRegistr
         doc(N1_PDF, None),
     ];
     DemoPatient {
-        ipp,
-        ins,
-        traits: BirthTraits {
-            birth_name: "PAT-TROIS".into(),
-            birth_first_names: "DOMINIQUE MARIE-LOUISE".into(),
-            birth_date: NaiveDate::from_ymd_opt(1979, 3, 28).unwrap_or(NaiveDate::MIN),
-            sex: Sex::Female,
-            birthplace_insee: Some("51215".into()),
+        identity: PatientIdentity {
+            ipp,
+            ins,
+            traits: BirthTraits {
+                birth_name: "PAT-TROIS".into(),
+                birth_first_names: "DOMINIQUE MARIE-LOUISE".into(),
+                birth_date: NaiveDate::from_ymd_opt(1979, 3, 28).unwrap_or(NaiveDate::MIN),
+                sex: Sex::Female,
+                birthplace_insee: Some("51215".into()),
+            },
+            used_name: None,
+            used_first_name: None,
+            status,
         },
-        used_name: None,
-        used_first_name: None,
-        status,
         episodes,
         documents,
     }
@@ -180,16 +182,18 @@ pub(crate) fn ruth(
         sex: traits.sex,
     };
     let mut patient = DemoPatient {
-        ipp,
-        ins,
-        traits,
-        used_name: None,
-        used_first_name: None,
-        status,
+        identity: PatientIdentity {
+            ipp,
+            ins,
+            traits,
+            used_name: None,
+            used_first_name: None,
+            status,
+        },
         episodes: episodes::generate(rng, today, who, false),
         documents: Vec::new(),
     };
-    if let Ok(cda) = retarget(CSE_CS8.bytes, &patient, &patient.ipp) {
+    if let Ok(cda) = retarget(CSE_CS8.bytes, &patient, &patient.identity.ipp) {
         patient.documents.push(DemoDocument {
             cda,
             episode_index: None,

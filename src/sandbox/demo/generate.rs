@@ -10,7 +10,7 @@ use super::identity::{self, IdentitySpec, InsRegistry, PlacePool};
 use super::retarget::retarget;
 use super::rng::Rng;
 use super::{DemoDocument, DemoEpisode, DemoPatient};
-use crate::domain::{EpisodeKind, IdentityStatus, InsOid};
+use crate::domain::{EpisodeKind, IdentityStatus, InsOid, PatientIdentity};
 use IdentityStatus::{Provisoire as P, Qualifiee as Q, Recuperee as R, Validee as V};
 
 /// Seed of the sandbox set. Changing it changes every demo patient.
@@ -130,12 +130,14 @@ fn patient(
     };
     let episodes = episodes::generate(rng, today, who, open);
     DemoPatient {
-        ipp,
-        ins: id.ins,
-        traits: id.traits,
-        used_name: id.used_name,
-        used_first_name: id.used_first_name,
-        status: id.status,
+        identity: PatientIdentity {
+            ipp,
+            ins: id.ins,
+            traits: id.traits,
+            used_name: id.used_name,
+            used_first_name: id.used_first_name,
+            status: id.status,
+        },
         episodes,
         documents: Vec::new(),
     }
@@ -159,7 +161,7 @@ fn documents_for(rng: &mut Rng, patient: &DemoPatient) -> Vec<DemoDocument> {
         } else {
             None
         };
-        if let Ok(cda) = retarget(fixture.bytes, patient, &patient.ipp) {
+        if let Ok(cda) = retarget(fixture.bytes, patient, &patient.identity.ipp) {
             out.push(DemoDocument { cda, episode_index });
         }
     }

@@ -22,9 +22,7 @@ use std::fmt;
 
 use chrono::NaiveDateTime;
 
-use crate::domain::{
-    BirthTraits, Episode, EpisodeId, EpisodeKind, IdentityStatus, Ins, Patient, PatientId,
-};
+use crate::domain::{Episode, EpisodeId, EpisodeKind, Patient, PatientId, PatientIdentity};
 
 pub use generate::{DEMO_PATIENT_COUNT, DEMO_SEED, bulk_patients, demo_patients};
 pub use places::birthplace_name;
@@ -54,13 +52,8 @@ pub const SANDBOX_SITE_NAMES: [&str; 4] = [
 /// A demo patient: identity, episodes and documents.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DemoPatient {
-    /// 8-digit IPP under [`SANDBOX_IPP_OID`], unique in its set.
-    pub ipp: String,
-    pub ins: Option<Ins>,
-    pub traits: BirthTraits,
-    pub used_name: Option<String>,
-    pub used_first_name: Option<String>,
-    pub status: IdentityStatus,
+    /// The identity; its IPP is 8 digits under [`SANDBOX_IPP_OID`], unique in its set.
+    pub identity: PatientIdentity,
     /// Oldest first; at most the last one is open.
     pub episodes: Vec<DemoEpisode>,
     pub documents: Vec<DemoDocument>,
@@ -71,12 +64,7 @@ impl DemoPatient {
     pub fn patient(&self, id: PatientId) -> Patient {
         Patient {
             id,
-            ipp: self.ipp.clone(),
-            ins: self.ins.clone(),
-            traits: self.traits.clone(),
-            used_name: self.used_name.clone(),
-            used_first_name: self.used_first_name.clone(),
-            status: self.status,
+            identity: self.identity.clone(),
         }
     }
 }
@@ -87,7 +75,7 @@ impl fmt::Debug for DemoPatient {
         write!(
             f,
             "DemoPatient({:?}, {} episodes, {} documents)",
-            self.status,
+            self.identity.status,
             self.episodes.len(),
             self.documents.len()
         )

@@ -285,11 +285,16 @@ fn write_record_target(
         unit,
         level: 0,
     };
-    let t = &patient.traits;
+    let t = &patient.identity.traits;
     out.open("recordTarget", &[])?;
     out.open("patientRole", &[])?;
     out.comment(" Patient fictif du bac à sable Chevet (recordTarget réécrit) ")?;
-    if let Some(ins) = patient.ins.as_ref().filter(|_| patient.status.ins_usable()) {
+    if let Some(ins) = patient
+        .identity
+        .ins
+        .as_ref()
+        .filter(|_| patient.identity.status.ins_usable())
+    {
         out.empty(
             "id",
             &[
@@ -300,17 +305,20 @@ fn write_record_target(
     }
     out.empty(
         "id",
-        &[("extension", &patient.ipp), ("root", SANDBOX_IPP_OID)],
+        &[
+            ("extension", &patient.identity.ipp),
+            ("root", SANDBOX_IPP_OID),
+        ],
     )?;
     out.open("patient", &[("classCode", "PSN")])?;
     out.open("name", &[])?;
     out.leaf("family", &[("qualifier", "BR")], &t.birth_name)?;
     out.leaf("given", &[], &t.birth_first_names)?;
     out.leaf("given", &[("qualifier", "BR")], t.first_first_name())?;
-    if let Some(used) = &patient.used_name {
+    if let Some(used) = &patient.identity.used_name {
         out.leaf("family", &[("qualifier", "SP")], used)?;
     }
-    if let Some(used) = &patient.used_first_name {
+    if let Some(used) = &patient.identity.used_first_name {
         out.leaf("given", &[("qualifier", "CL")], used)?;
     }
     out.close("name")?;

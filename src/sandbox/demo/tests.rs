@@ -9,6 +9,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::fixtures;
 use super::*;
+use crate::domain::IdentityStatus;
 use crate::domain::episode::check_finess;
 use crate::domain::patient::identity_problems;
 use crate::domain::{InsOid, Sex};
@@ -80,25 +81,39 @@ fn scan(cda: &[u8]) -> DocIds {
 
 fn assert_ins_consistent(p: &DemoPatient) {
     assert!(
-        identity_problems(&p.traits, p.ins.as_ref(), p.status).is_empty(),
+        identity_problems(
+            &p.identity.traits,
+            p.identity.ins.as_ref(),
+            p.identity.status
+        )
+        .is_empty(),
         "identity problems for IPP {}",
-        p.ipp
+        p.identity.ipp
     );
-    if p.status.requires_ins() {
-        assert!(p.ins.is_some());
+    if p.identity.status.requires_ins() {
+        assert!(p.identity.ins.is_some());
     }
-    let Some(ins) = &p.ins else { return };
+    let Some(ins) = &p.identity.ins else { return };
     assert!(ins.oid.is_test_or_demo());
     let m = ins.matricule.as_str();
-    let sex_digit = match p.traits.sex {
+    let sex_digit = match p.identity.traits.sex {
         Sex::Male => "1",
         Sex::Female => "2",
         Sex::Unknown => "?",
     };
     assert_eq!(&m[0..1], sex_digit);
-    assert_eq!(&m[1..3], format!("{:02}", p.traits.birth_date.year() % 100));
-    assert_eq!(&m[3..5], format!("{:02}", p.traits.birth_date.month()));
-    assert_eq!(Some(&m[5..10]), p.traits.birthplace_insee.as_deref());
+    assert_eq!(
+        &m[1..3],
+        format!("{:02}", p.identity.traits.birth_date.year() % 100)
+    );
+    assert_eq!(
+        &m[3..5],
+        format!("{:02}", p.identity.traits.birth_date.month())
+    );
+    assert_eq!(
+        Some(&m[5..10]),
+        p.identity.traits.birthplace_insee.as_deref()
+    );
 }
 
 fn assert_episodes_valid(p: &DemoPatient) {
@@ -110,7 +125,7 @@ fn assert_episodes_valid(p: &DemoPatient) {
     assert!((1..=4).contains(&p.episodes.len()));
     for (i, e) in p.episodes.iter().enumerate() {
         assert!(e.start >= two_years && e.start < midnight);
-        assert!(e.start.date() > p.traits.birth_date);
+        assert!(e.start.date() > p.identity.traits.birth_date);
         assert_eq!(check_finess(&e.finess_geo), Ok(()));
         assert!(SANDBOX_FINESS_GEO.contains(&e.finess_geo.as_str()));
         match (e.end, p.episodes.get(i + 1)) {
@@ -136,7 +151,7 @@ fn generated_adult() -> DemoPatient {
     demo_patients(today())
         .into_iter()
         .skip(2)
-        .find(|p| p.status == IdentityStatus::Qualifiee && p.used_name.is_some())
+        .find(|p| p.identity.status == IdentityStatus::Qualifiee && p.identity.used_name.is_some())
         .expect("a qualified patient with a used name")
 }
 
@@ -159,10 +174,10 @@ fn demo_set_identities_are_valid_unique_and_varied() {
     let mut ipps = HashSet::new();
     let mut inss = HashSet::new();
     for p in &set {
-        assert_eq!(p.ipp.len(), 8);
-        assert!(p.ipp.bytes().all(|b| b.is_ascii_digit()));
-        assert!(ipps.insert(p.ipp.clone()), "duplicate IPP");
-        if let Some(ins) = &p.ins {
+        assert_eq!(p.identity.ipp.len(), 8);
+        assert!(p.identity.ipp.bytes().all(|b| b.is_ascii_digit()));
+        assert!(ipps.insert(p.identity.ipp.clone()), "duplicate IPP");
+        if let Some(ins) = &p.identity.ins {
             assert!(
                 inss.insert(ins.matricule.as_str().to_owned()),
                 "duplicate INS"
@@ -170,18 +185,26 @@ fn demo_set_identities_are_valid_unique_and_varied() {
         }
         assert_ins_consistent(p);
         assert_episodes_valid(p);
-        if let Some(used) = &p.used_name {
-            assert_ne!(used, &p.traits.birth_name);
+        if let Some(used) = &p.identity.used_name {
+            assert_ne!(used, &p.identity.traits.birth_name);
         }
     }
     let count = |f: &dyn Fn(&DemoPatient) -> bool| set.iter().filter(|p| f(p)).count();
     for status in IdentityStatus::ALL {
-        assert!(count(&|p| p.status == status) >= 2, "{status:?}");
+        assert!(count(&|p| p.identity.status == status) >= 2, "{status:?}");
     }
-    assert!(count(&|p| p.status == IdentityStatus::Qualifiee) > set.len() / 2);
-    assert!(count(&|p| p.ins.as_ref().is_some_and(|i| i.oid == InsOid::DemoNir)) >= 2);
+    assert!(count(&|p| p.identity.status == IdentityStatus::Qualifiee) > set.len() / 2);
+    assert!(
+        count(&|p| p
+            .identity
+            .ins
+            .as_ref()
+            .is_some_and(|i| i.oid == InsOid::DemoNir))
+            >= 2
+    );
     let corsican = count(&|p| {
-        p.traits
+        p.identity
+            .traits
             .birthplace_insee
             .as_deref()
             .is_some_and(|c| c.starts_with("2A") || c.starts_with("2B"))
@@ -189,28 +212,35 @@ fn demo_set_identities_are_valid_unique_and_varied() {
     assert!((2..=3).contains(&corsican), "{corsican}");
     for department in ["2A", "2B"] {
         let with_ins = count(&|p| {
-            p.ins
+            p.identity
+                .ins
                 .as_ref()
                 .is_some_and(|i| &i.matricule.as_str()[5..7] == department)
         });
         assert!(with_ins >= 1, "{department}");
     }
     let born_abroad_with_ins = count(&|p| {
-        p.ins
+        p.identity
+            .ins
             .as_ref()
             .is_some_and(|i| &i.matricule.as_str()[5..7] == "99")
     });
     assert!(born_abroad_with_ins >= 1);
-    let age = |p: &DemoPatient| today().years_since(p.traits.birth_date).unwrap_or(0);
+    let age = |p: &DemoPatient| {
+        today()
+            .years_since(p.identity.traits.birth_date)
+            .unwrap_or(0)
+    };
     assert!(count(&|p| age(p) < 18) >= 3);
     assert!(count(&|p| age(p) >= 85) >= 3);
-    assert!(count(&|p| p.used_name.is_some()) >= 5);
+    assert!(count(&|p| p.identity.used_name.is_some()) >= 5);
     assert!(count(&|p| p.episodes.last().is_some_and(|e| e.end.is_none())) >= 5);
     for kind in EpisodeKind::ALL {
         assert!(count(&|p| p.episodes.iter().any(|e| e.kind == kind)) >= 5);
     }
-    let accents =
-        count(&|p| !p.traits.birth_name.is_ascii() || !p.traits.birth_first_names.is_ascii());
+    let accents = count(&|p| {
+        !p.identity.traits.birth_name.is_ascii() || !p.identity.traits.birth_first_names.is_ascii()
+    });
     assert!(accents >= 5, "{accents}");
 }
 
@@ -226,7 +256,7 @@ fn another_today_gives_another_valid_set() {
         assert!(
             p.episodes
                 .iter()
-                .all(|e| e.start.date() > p.traits.birth_date)
+                .all(|e| e.start.date() > p.identity.traits.birth_date)
         );
     }
 }
@@ -235,15 +265,18 @@ fn another_today_gives_another_valid_set() {
 fn fixture_patients_come_first() {
     let set = demo_patients(today());
     let first = &set[0];
-    assert_eq!(first.traits.birth_name, "PAT-TROIS");
-    assert_eq!(first.traits.birth_first_names, "DOMINIQUE MARIE-LOUISE");
+    assert_eq!(first.identity.traits.birth_name, "PAT-TROIS");
     assert_eq!(
-        first.traits.birth_date,
+        first.identity.traits.birth_first_names,
+        "DOMINIQUE MARIE-LOUISE"
+    );
+    assert_eq!(
+        first.identity.traits.birth_date,
         NaiveDate::from_ymd_opt(1979, 3, 28).expect("date")
     );
-    assert_eq!(first.traits.sex, Sex::Female);
-    assert_eq!(first.status, IdentityStatus::Qualifiee);
-    let ins = first.ins.as_ref().expect("ins");
+    assert_eq!(first.identity.traits.sex, Sex::Female);
+    assert_eq!(first.identity.status, IdentityStatus::Qualifiee);
+    let ins = first.identity.ins.as_ref().expect("ins");
     assert_eq!(ins.matricule.as_str(), fixtures::PAT_TROIS_INS);
     assert_eq!(ins.oid, InsOid::TestNir);
     assert_eq!(first.documents.len(), 11);
@@ -252,9 +285,9 @@ fn fixture_patients_come_first() {
         assert!(fixtures::ALL.iter().any(|f| f.bytes == d.cda.as_slice()));
     }
     let ruth = &set[1];
-    assert_eq!(ruth.traits.birth_name, "DECOURCY");
-    assert_eq!(ruth.traits.first_first_name(), "Ruth");
-    let ruth_ins = ruth.ins.as_ref().expect("ins");
+    assert_eq!(ruth.identity.traits.birth_name, "DECOURCY");
+    assert_eq!(ruth.identity.traits.first_first_name(), "Ruth");
+    let ruth_ins = ruth.identity.ins.as_ref().expect("ins");
     assert_eq!(ruth_ins.oid, InsOid::TestNir);
     assert_ne!(ruth_ins.matricule.as_str(), "223042545611404");
     assert_eq!(ruth.documents.len(), 1);
@@ -265,11 +298,11 @@ fn fixture_patients_come_first() {
     let ids = scan(cse);
     assert_eq!(
         ids.id,
-        format!("1.2.250.1.213.1.1.1.5.1.2024.1.1.{}", ruth.ipp)
+        format!("1.2.250.1.213.1.1.1.5.1.2024.1.1.{}", ruth.identity.ipp)
     );
     assert_eq!(
         ids.parents,
-        vec![format!("1.2.250.1.213.1.1.1.5.1.1.{}", ruth.ipp)]
+        vec![format!("1.2.250.1.213.1.1.1.5.1.1.{}", ruth.identity.ipp)]
     );
 }
 
@@ -308,7 +341,7 @@ fn document_ids_are_unique_and_version_pairs_share_their_set_id() {
 fn retargeted_document_names_only_the_new_patient() {
     let p = generated_adult();
     for fixture in fixtures::RETARGETABLE {
-        let out = retarget(fixture.bytes, &p, &p.ipp).expect("retarget");
+        let out = retarget(fixture.bytes, &p, &p.identity.ipp).expect("retarget");
         for old in [
             "PAT-TROIS",
             "DOMINIQUE",
@@ -318,19 +351,22 @@ fn retargeted_document_names_only_the_new_patient() {
         ] {
             assert!(!contains(&out, old), "{} still names {old}", fixture.name);
         }
-        let ins = p.ins.as_ref().expect("ins");
+        let ins = p.identity.ins.as_ref().expect("ins");
         assert!(contains(&out, ins.matricule.as_str()));
-        assert!(contains(&out, &p.ipp));
+        assert!(contains(&out, &p.identity.ipp));
         assert!(contains(&out, SANDBOX_IPP_OID));
-        let used = p.used_name.as_deref().expect("used name");
+        let used = p.identity.used_name.as_deref().expect("used name");
         assert!(contains(
             &out,
             &format!("<family qualifier=\"SP\">{}</family>", escape(used))
         ));
         let ids = scan(&out);
         let original = scan(fixture.bytes);
-        assert_eq!(ids.id, format!("{}.{}", original.id, p.ipp));
-        assert_eq!(ids.set_id, format!("{}.{}", original.set_id, p.ipp));
+        assert_eq!(ids.id, format!("{}.{}", original.id, p.identity.ipp));
+        assert_eq!(
+            ids.set_id,
+            format!("{}.{}", original.set_id, p.identity.ipp)
+        );
     }
 }
 
@@ -343,7 +379,7 @@ fn escape(s: &str) -> String {
 #[test]
 fn every_byte_outside_record_target_and_ids_is_kept() {
     let p = generated_adult();
-    let suffix = p.ipp.as_str();
+    let suffix = p.identity.ipp.as_str();
     for fixture in fixtures::RETARGETABLE {
         let original = std::str::from_utf8(fixture.bytes).expect("utf8");
         let out = retarget(fixture.bytes, &p, suffix).expect("retarget");
@@ -382,7 +418,7 @@ fn pdf_carrying_fixtures_are_refused() {
         fixtures::IMAGERIE_REMPLACEMENT,
         fixtures::PRESCRIPTION,
     ] {
-        let result = retarget(fixture.bytes, &p, &p.ipp);
+        let result = retarget(fixture.bytes, &p, &p.identity.ipp);
         assert!(
             matches!(result, Err(DemoError::EmbeddedPdf)),
             "{}",
@@ -442,8 +478,8 @@ fn prefixed_documents_get_prefixed_elements() {
 #[test]
 fn values_are_escaped_and_bom_is_kept() {
     let mut p = generated_adult();
-    p.traits.birth_name = "O'<B&\"R>".into();
-    p.used_first_name = Some("Zoé & Lou".into());
+    p.identity.traits.birth_name = "O'<B&\"R>".into();
+    p.identity.used_first_name = Some("Zoé & Lou".into());
     let mut doc = b"\xEF\xBB\xBF".to_vec();
     doc.extend_from_slice(small_cda("", "1.2.3.4", "").as_bytes());
     let out = retarget(&doc, &p, "9").expect("retarget");
@@ -464,12 +500,12 @@ fn ins_is_written_only_for_qualified_identities() {
     let set = demo_patients(today());
     let recup = set
         .iter()
-        .find(|p| p.status == IdentityStatus::Recuperee)
+        .find(|p| p.identity.status == IdentityStatus::Recuperee)
         .expect("a récupérée identity");
-    let out = retarget(fixtures::VSM.bytes, recup, &recup.ipp).expect("retarget");
-    let ins = recup.ins.as_ref().expect("ins");
+    let out = retarget(fixtures::VSM.bytes, recup, &recup.identity.ipp).expect("retarget");
+    let ins = recup.identity.ins.as_ref().expect("ins");
     assert!(!contains(&out, ins.matricule.as_str()));
-    assert!(contains(&out, &recup.ipp));
+    assert!(contains(&out, &recup.identity.ipp));
 }
 
 #[test]
@@ -520,8 +556,8 @@ fn bulk_set_of_ten_thousand_is_unique_and_valid() {
     let mut n = 0;
     for p in bulk_patients(10_000, 2026, today()) {
         n += 1;
-        assert!(ipps.insert(p.ipp.clone()), "duplicate IPP");
-        if let Some(ins) = &p.ins {
+        assert!(ipps.insert(p.identity.ipp.clone()), "duplicate IPP");
+        if let Some(ins) = &p.identity.ins {
             assert!(
                 inss.insert(ins.matricule.as_str().to_owned()),
                 "duplicate INS"
@@ -540,9 +576,9 @@ fn debug_output_shows_no_identity() {
     let set = demo_patients(today());
     for p in set.iter().take(10) {
         let shown = format!("{p:?} {:?}", p.documents);
-        assert!(!shown.contains(&p.traits.birth_name));
-        assert!(!shown.contains(&p.ipp));
-        if let Some(ins) = &p.ins {
+        assert!(!shown.contains(&p.identity.traits.birth_name));
+        assert!(!shown.contains(&p.identity.ipp));
+        if let Some(ins) = &p.identity.ins {
             assert!(!shown.contains(ins.matricule.as_str()));
         }
     }
@@ -553,8 +589,8 @@ fn domain_conversions_keep_the_values() {
     let set = demo_patients(today());
     let p = &set[0];
     let patient = p.patient(PatientId(1));
-    assert_eq!(patient.ipp, p.ipp);
-    assert!(patient.problems().is_empty());
+    assert_eq!(patient.identity.ipp, p.identity.ipp);
+    assert!(patient.identity.problems().is_empty());
     let e = p.episodes[0].episode(EpisodeId(3), patient.id);
     assert_eq!(e.unit, p.episodes[0].unit);
     assert_eq!(e.finess_geo, p.episodes[0].finess_geo);

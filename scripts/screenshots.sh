@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Takes real screenshots of Chevet's main screens in a virtual X display (Xvfb), driving the
+# app with the keyboard like a user: login, patient list, patient folder, document. Writes
+# docs/screenshots/*.png. Uses a fresh sandbox data directory each time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" xvfb xauth xdotool imagemagick x11-utils
+fetch_pdfium
+cargo build --release --locked
+
+out=docs/screenshots
+mkdir -p "$out"
+data=$(mktemp -d)
+runtime_dir=$(mktemp -d)
+display=:${CHEVET_SCREENSHOT_DISPLAY:-97}
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
+xvfb_pid=$!
+trap 'kill "${app_pid:-}" "$xvfb_pid" 2>/dev/null || true; rm -rf "$data" "$runtime_dir"' EXIT
+export DISPLAY=$display XDG_RUNTIME_DIR=$runtime_dir
+sleep 1
+
+target/release/chevet --data-dir "$data" "$@" &
+app_pid=$!
+
+wid=""
+for _ in $(seq 1 100); do
+  wid=$(xdotool search --name "Chevet" 2>/dev/null | head -1 || true)
+  [ -n "$wid" ] && break
+  sleep 0.2
+done
+[ -n "$wid" ] || { echo "no Chevet window appeared" >&2; exit 1; }
+xdotool windowmove "$wid" 0 0 windowsize "$wid" 1280 800 || true
+xdotool windowfocus --sync "$wid" || true
+
+shot() { sleep "${2:-1.5}"; import -window "$wid" "$out/$1.png"; echo "==> $out/$1.png"; }
+keys() { xdotool key --delay 60 "$@"; }
+typed() { xdotool type --delay 40 "$1"; }
+
+# The sandbox seeds its demo data on first start; the login form appears when it is done.
+shot login 6
+typed medecin; keys Tab; typed chevet-demo; keys Return
+shot patients 2
+typed pat-trois
+sleep 1; keys Return
+shot folder 2
+# Documents are sorted newest first; Down moves to the prescription with its PDF copy.
+keys Return
+shot document 3
+echo "screenshots written to $out"
