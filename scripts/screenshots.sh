@@ -33,7 +33,6 @@ for _ in $(seq 1 100); do
 done
 [ -n "$wid" ] || { echo "no Chevet window appeared" >&2; exit 1; }
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1280 800 || true
-xdotool windowfocus --sync "$wid" || true
 
 shot() { sleep "${2:-1.5}"; import -window "$wid" "$out/$1.png"; echo "==> $out/$1.png"; }
 keys() { xdotool key --delay 60 "$@"; }
@@ -41,12 +40,17 @@ typed() { xdotool type --delay 40 "$1"; }
 
 # The sandbox seeds its demo data on first start; the login form appears when it is done.
 shot login 6
+# No window manager under Xvfb: focus the window, then click into the login field
+# (centre column, first field) so that egui receives the keys.
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+xdotool mousemove --window "$wid" 647 202 click 1
+sleep 0.3
 typed medecin; keys Tab; typed chevet-demo; keys Return
 shot patients 2
 typed pat-trois
 sleep 1; keys Return
 shot folder 2
-# Documents are sorted newest first; Down moves to the prescription with its PDF copy.
-keys Return
+# Documents are sorted newest first; Down moves to the lab report with its PDF copy.
+keys Down Return
 shot document 3
 echo "screenshots written to $out"

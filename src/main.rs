@@ -149,7 +149,11 @@ fn main() -> Result<()> {
             let (worker, events) = worker::start(&handle, worker_config, waker);
             let app = ChevetApp::new(worker, events, options);
             if exit_after_first_frame {
-                return Ok(Box::new(FirstFrameProbe { app, started }));
+                return Ok(Box::new(FirstFrameProbe {
+                    app,
+                    started,
+                    reported: false,
+                }));
             }
             Ok(Box::new(app))
         }),
@@ -163,13 +167,17 @@ fn main() -> Result<()> {
 struct FirstFrameProbe {
     app: ChevetApp,
     started: Instant,
+    reported: bool,
 }
 
 impl eframe::App for FirstFrameProbe {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         eframe::App::ui(&mut self.app, ui, frame);
-        let elapsed_ms = self.started.elapsed().as_secs_f64() * 1000.0;
-        let _ = writeln!(std::io::stdout(), "first_frame_ms={elapsed_ms:.1}");
-        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        if !self.reported {
+            self.reported = true;
+            let elapsed_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+            let _ = writeln!(std::io::stdout(), "first_frame_ms={elapsed_ms:.1}");
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Applying worker events to the UI state. One method per `Event` variant.
 
-use super::{ChevetApp, StoreStatus, TaskProgress};
+use super::{ChevetApp, NoticeLevel, StoreStatus, TaskProgress};
 use crate::auth::Session;
 use crate::i18n::{I18n, Language};
 use crate::ui::Screen;
@@ -60,7 +60,7 @@ impl ChevetApp {
             }
         }
         if info.key_origin.is_fallback() {
-            self.notify("store-key-file-warning", true);
+            self.notify("store-key-file-warning", NoticeLevel::Warning);
         }
         self.login.first_admin = info.accounts == 0;
         self.store = StoreStatus::Ready(info);
@@ -125,7 +125,7 @@ impl ChevetApp {
                 } else {
                     "task-done"
                 },
-                false,
+                NoticeLevel::Info,
             );
             if self.session.is_some() {
                 let request = self.patients.search_request();
@@ -148,10 +148,10 @@ impl ChevetApp {
             Operation::GeneratePatients => {
                 self.settings.generation_task = None;
                 self.tasks.clear();
-                self.notify(message.id, true);
+                self.notify(message.id, NoticeLevel::Error);
             }
             Operation::OpenFolder | Operation::OpenDocument => {
-                self.notify(message.id, true);
+                self.notify(message.id, NoticeLevel::Error);
                 if let Some(doc) = &mut self.document {
                     doc.loading = false;
                 }
@@ -160,7 +160,7 @@ impl ChevetApp {
             | Operation::RenderPdf
             | Operation::SaveSetting
             | Operation::VerifyAudit => {
-                self.notify(message.id, true);
+                self.notify(message.id, NoticeLevel::Error);
             }
         }
     }

@@ -52,11 +52,19 @@ pub struct TaskProgress {
     pub cancellable: bool,
 }
 
+/// How serious a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Warning,
+    Error,
+}
+
 /// A message for the user (Fluent id), shown until dismissed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub id: &'static str,
-    pub error: bool,
+    pub level: NoticeLevel,
     pub at: Instant,
 }
 
@@ -116,16 +124,16 @@ impl ChevetApp {
                     crate::worker::SendError::Busy => "error-busy",
                     crate::worker::SendError::Stopped => "error-internal",
                 },
-                true,
+                NoticeLevel::Error,
             );
         }
     }
 
-    pub(crate) fn notify(&mut self, id: &'static str, error: bool) {
+    pub(crate) fn notify(&mut self, id: &'static str, level: NoticeLevel) {
         self.notices.retain(|n| n.id != id);
         self.notices.push(Notice {
             id,
-            error,
+            level,
             at: Instant::now(),
         });
     }

@@ -192,7 +192,8 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// Searches patients; rows are sorted by birth name then first names, at most `limit`.
+/// Searches patients; rows are sorted as they are displayed (used name, else birth name, then
+/// birth name and first names), at most `limit`.
 pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, StoreError> {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<String> = Vec::new();
@@ -231,7 +232,8 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
     )?;
     let sql = format!(
         "SELECT {PATIENT_COLUMNS} FROM patient {filter}
-         ORDER BY birth_name, birth_first_names, birth_date LIMIT {}",
+         ORDER BY coalesce(used_name, birth_name), birth_name, birth_first_names, birth_date
+         LIMIT {}",
         limit
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -5,7 +5,7 @@ use egui::RichText;
 
 use super::widgets::sandbox_marker_ui;
 use super::{Command, Screen};
-use crate::app::ChevetApp;
+use crate::app::{ChevetApp, NoticeLevel};
 
 pub fn top_bar_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     egui::Panel::top("top_bar").show(ui, |ui| {
@@ -82,16 +82,17 @@ pub fn status_bar_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
         }
         for notice in &app.notices {
             ui.horizontal(|ui| {
-                let text = RichText::new(app.i18n.tr(notice.id));
-                let text = if notice.error {
-                    text.color(ui.visuals().error_fg_color)
-                } else {
-                    text
-                };
-                ui.label(text);
                 if ui.small_button(app.i18n.tr("common-dismiss")).clicked() {
                     commands.push(Command::DismissNotice(notice.id));
                 }
+                let colour = match notice.level {
+                    NoticeLevel::Info => ui.visuals().text_color(),
+                    NoticeLevel::Warning => ui.visuals().warn_fg_color,
+                    NoticeLevel::Error => ui.visuals().error_fg_color,
+                };
+                ui.add(
+                    egui::Label::new(RichText::new(app.i18n.tr(notice.id)).color(colour)).wrap(),
+                );
             });
         }
     });

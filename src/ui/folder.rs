@@ -266,13 +266,13 @@ fn documents_ui(
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::exact(44.0))
-        .column(Column::exact(70.0))
-        .column(Column::initial(200.0).at_least(120.0).clip(true))
-        .column(Column::initial(240.0).at_least(140.0).clip(true))
-        .column(Column::exact(130.0))
-        .column(Column::initial(150.0).clip(true))
-        .column(Column::remainder().at_least(120.0).clip(true))
-        .column(Column::exact(40.0))
+        .column(Column::exact(64.0))
+        .column(Column::initial(180.0).at_least(100.0).clip(true).resizable(true))
+        .column(Column::remainder().at_least(160.0).clip(true))
+        .column(Column::exact(150.0))
+        .column(Column::initial(140.0).clip(true).resizable(true))
+        .column(Column::initial(160.0).clip(true).resizable(true))
+        .column(Column::exact(44.0))
         .header(26.0, |mut header| {
             header.col(|ui| {
                 ui.strong(i18n.tr("folder-col-provenance"));

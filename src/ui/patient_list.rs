@@ -120,7 +120,7 @@ pub fn patient_list_ui(
         .striped(true)
         .sense(egui::Sense::click())
         .column(Column::remainder().at_least(220.0).clip(true))
-        .column(Column::exact(150.0))
+        .column(Column::exact(180.0))
         .column(Column::exact(60.0))
         .column(Column::exact(110.0))
         .column(Column::exact(190.0))
