@@ -188,7 +188,6 @@ error-login-taken = This login is already taken.
 error-no-session = Your session has ended: sign in again.
 error-forbidden = Your role does not allow this.
 error-internal = Internal error: nothing was done. Restart Chevet if it persists.
-error-document-unreadable = This document is not a readable CDA document. It is kept as is; report it to its producer.
 error-sandbox-seed = The demo data could not be created.
 error-busy = Chevet is very busy: the action was not taken, try again.
 
@@ -204,3 +203,15 @@ pdf-engine-missing = The PDF engine (PDFium) is not installed on this computer: 
 pdf-damaged = The PDF of this document is damaged and cannot be shown.
 pdf-encrypted = The PDF of this document is password-protected.
 pdf-render-failed = This PDF page could not be shown.
+
+## Unreadable CDA documents
+error-cda-too-large = This document exceeds the largest size accepted: it was not opened. Ask the sender for a version without large attachments.
+error-cda-doctype = This document contains a DOCTYPE declaration, forbidden in a CDA document (external entity risk): it was refused. Report it to the sender.
+error-cda-encoding = This document's character encoding is not supported: ask the sender for a UTF-8 document.
+error-cda-malformed = This document is not well-formed XML: the file is probably corrupt. Ask the sender to send it again.
+error-cda-truncated = This document stops before its end: the file is truncated. Ask the sender to send it again.
+error-cda-entity = This document uses an unknown XML entity: it cannot be read. Report it to the sender.
+error-cda-too-deep = This document is nested too deeply: it was refused for safety. Report it to the sender.
+error-cda-not-cda = This file is not a CDA R2 document.
+error-cda-missing-id = This CDA document has no identifier: it cannot be filed. Ask the sender for a conforming document.
+error-cda-content = A content embedded in this document is damaged or not embedded in the document.

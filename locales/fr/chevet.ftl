@@ -188,7 +188,6 @@ error-login-taken = Cet identifiant est déjà utilisé.
 error-no-session = Votre session est terminée : reconnectez-vous.
 error-forbidden = Votre rôle ne permet pas cette action.
 error-internal = Erreur interne : l'opération n'a pas été faite. Relancez Chevet si cela persiste.
-error-document-unreadable = Ce document n'est pas un document CDA lisible. Il est conservé tel quel ; signalez-le au producteur.
 error-sandbox-seed = Les données de démonstration n'ont pas pu être créées.
 error-busy = Chevet est très sollicité : l'action n'a pas été prise en compte, réessayez.
 
@@ -204,3 +203,15 @@ pdf-engine-missing = Le moteur PDF (PDFium) n'est pas installé sur ce poste : l
 pdf-damaged = Le PDF de ce document est endommagé et ne peut pas être affiché.
 pdf-encrypted = Le PDF de ce document est protégé par un mot de passe.
 pdf-render-failed = Cette page du PDF n'a pas pu être affichée.
+
+## Documents CDA illisibles
+error-cda-too-large = Ce document dépasse la taille maximale acceptée : il n'a pas été ouvert. Demandez à l'émetteur une version sans pièces jointes volumineuses.
+error-cda-doctype = Ce document contient une déclaration DOCTYPE, interdite dans un document CDA (risque d'entités externes) : il a été refusé. Signalez-le à l'émetteur.
+error-cda-encoding = L'encodage de caractères de ce document n'est pas pris en charge : demandez à l'émetteur un document en UTF-8.
+error-cda-malformed = Ce document n'est pas un XML bien formé : le fichier est probablement corrompu. Demandez à l'émetteur de le renvoyer.
+error-cda-truncated = Ce document s'arrête avant sa fin : le fichier est tronqué. Demandez à l'émetteur de le renvoyer.
+error-cda-entity = Ce document utilise une entité XML inconnue : il ne peut pas être lu. Signalez-le à l'émetteur.
+error-cda-too-deep = Ce document est imbriqué trop profondément : il a été refusé par sécurité. Signalez-le à l'émetteur.
+error-cda-not-cda = Ce fichier n'est pas un document CDA R2.
+error-cda-missing-id = Ce document CDA n'a pas d'identifiant : il ne peut pas être classé. Demandez à l'émetteur un document conforme.
+error-cda-content = Un contenu joint à ce document est endommagé ou n'est pas intégré au document.

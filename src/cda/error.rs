@@ -91,6 +91,25 @@ impl CdaError {
     pub fn is_retryable(&self) -> bool {
         false
     }
+
+    /// Fluent id of the message shown in the application (the `Display` text, in French, is for
+    /// logs and the command line).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "error-cda-too-large",
+            Self::Doctype => "error-cda-doctype",
+            Self::UnsupportedEncoding => "error-cda-encoding",
+            Self::Malformed { .. } => "error-cda-malformed",
+            Self::Truncated { .. } => "error-cda-truncated",
+            Self::UnknownEntity { .. } => "error-cda-entity",
+            Self::TooDeep { .. } => "error-cda-too-deep",
+            Self::NotCda => "error-cda-not-cda",
+            Self::MissingId => "error-cda-missing-id",
+            Self::Base64 { .. } | Self::NotPdf | Self::Compressed | Self::NotEmbedded => {
+                "error-cda-content"
+            }
+        }
+    }
 }
 
 /// What is wrong in a malformed XML document (fixed wording, no content).

@@ -37,8 +37,26 @@ pub use time::{parse_date, parse_ts};
 
 use reader::{Cursor, Step};
 
-/// Largest document accepted, in bytes.
+/// Largest document accepted by default, in bytes.
 pub const MAX_DOCUMENT_SIZE: usize = 64 * 1024 * 1024;
+
+/// What the parser accepts; configurable (`[cda]` in the configuration file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest document, in bytes.
+    pub max_bytes: usize,
+    /// Deepest element nesting.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: MAX_DOCUMENT_SIZE,
+            max_depth: reader::MAX_DEPTH,
+        }
+    }
+}
 
 /// A parsed CDA document. Cheap to clone (embedded contents share the document text).
 #[derive(Clone)]
@@ -64,15 +82,20 @@ impl fmt::Debug for CdaDocument {
 /// Parses a CDA R2 document (UTF-8, UTF-16, ISO-8859-1/15 or Windows-1252). The
 /// `ClinicalDocument` may be the root or be wrapped (auto-presentable documents).
 pub fn parse(bytes: &[u8]) -> Result<CdaDocument, CdaError> {
-    if bytes.len() > MAX_DOCUMENT_SIZE {
+    parse_with(bytes, &Limits::default())
+}
+
+/// [`parse`] with explicit limits.
+pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<CdaDocument, CdaError> {
+    if bytes.len() > limits.max_bytes {
         return Err(CdaError::TooLarge {
             size: bytes.len(),
-            max: MAX_DOCUMENT_SIZE,
+            max: limits.max_bytes,
         });
     }
     let decoded = encoding::decode(bytes)?;
     let src: Arc<str> = Arc::from(decoded.text);
-    let mut c = Cursor::new(&src, decoded.skipped);
+    let mut c = Cursor::with_max_depth(&src, decoded.skipped, limits.max_depth);
     let root = loop {
         match c.next()? {
             Step::Open(e) if e.is("ClinicalDocument") => break e,

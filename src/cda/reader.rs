@@ -79,6 +79,8 @@ pub(crate) struct Cursor<'a> {
     reader: NsReader<&'a [u8]>,
     src: &'a str,
     depth: usize,
+    /// Deepest nesting accepted.
+    max_depth: usize,
     /// Set while the element handed to a callback is an empty one (`<x/>`).
     in_empty: bool,
     /// Start of the last event read, in the source.
@@ -89,10 +91,15 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     pub fn new(src: &'a str, offset: usize) -> Self {
+        Self::with_max_depth(src, offset, MAX_DEPTH)
+    }
+
+    pub fn with_max_depth(src: &'a str, offset: usize, max_depth: usize) -> Self {
         Self {
             reader: NsReader::from_str(src),
             src,
             depth: 0,
+            max_depth,
             in_empty: false,
             last_start: 0,
             offset: offset as u64,
@@ -127,8 +134,10 @@ impl<'a> Cursor<'a> {
         };
         Ok(match event {
             Event::Start(start) => {
-                if self.depth >= MAX_DEPTH {
-                    return Err(CdaError::TooDeep { max: MAX_DEPTH });
+                if self.depth >= self.max_depth {
+                    return Err(CdaError::TooDeep {
+                        max: self.max_depth,
+                    });
                 }
                 self.depth += 1;
                 Step::Open(self.elem(&start, ns, false)?)

@@ -267,7 +267,12 @@ fn documents_ui(
         .sense(egui::Sense::click())
         .column(Column::exact(44.0))
         .column(Column::exact(64.0))
-        .column(Column::initial(180.0).at_least(100.0).clip(true).resizable(true))
+        .column(
+            Column::initial(180.0)
+                .at_least(100.0)
+                .clip(true)
+                .resizable(true),
+        )
         .column(Column::remainder().at_least(160.0).clip(true))
         .column(Column::exact(150.0))
         .column(Column::initial(140.0).clip(true).resizable(true))

@@ -61,7 +61,7 @@ impl WorkerError {
             Self::Join(_) => "error-internal",
             Self::Store(e) => e.message_id(),
             Self::Auth(e) => e.message_id(),
-            Self::Cda(_) => "error-document-unreadable",
+            Self::Cda(e) => e.message_id(),
             Self::Sandbox(_) => "error-sandbox-seed",
         }
     }
