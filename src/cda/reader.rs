@@ -90,6 +90,8 @@ pub(crate) struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor with the default depth limit (tests).
+    #[cfg(test)]
     pub fn new(src: &'a str, offset: usize) -> Self {
         Self::with_max_depth(src, offset, MAX_DEPTH)
     }
