@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod cda;
+pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod i18n;

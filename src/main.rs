@@ -18,6 +18,10 @@ Usage: chevet [OPTIONS]
 
 Sans configuration, Chevet démarre en mode SANDBOX : services simulés et données fictives.
 
+Commandes d'exploitation :
+  chevet cda inspect FICHIER [--with-identity]
+                        ce que Chevet comprend d'un document CDA, en JSON
+
 Options:
   --config FICHIER      configuration de production (TOML, voir docs/configuration.md)
   --data-dir DOSSIER    dossier des données (base chiffrée, journaux)
@@ -92,10 +96,14 @@ fn init_logging(dir: &std::path::Path) -> Result<tracing_appender::non_blocking:
     Ok(guard)
 }
 
-fn main() -> Result<()> {
+fn main() -> Result<std::process::ExitCode> {
     let started = Instant::now();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if chevet::cli::is_command(&args) {
+        return Ok(chevet::cli::run(&args, &mut std::io::stdout().lock())?);
+    }
     let Some(cli) = parse_cli()? else {
-        return Ok(());
+        return Ok(std::process::ExitCode::SUCCESS);
     };
     let config = Config::resolve(cli.config.as_deref(), cli.data_dir, cli.lang.as_deref())?;
     let log_dir = config.data_dir.join("logs");
@@ -160,7 +168,7 @@ fn main() -> Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("fenêtre : {e}"))?;
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
-    Ok(())
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 /// Measures process start to the end of the first frame, prints it, and closes the window.

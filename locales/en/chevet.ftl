@@ -130,10 +130,13 @@ folder-col-title = Title
 folder-col-date = Act date
 folder-col-author = Author
 folder-col-organisation = Organisation
+folder-history = History: { $count } versions (key H)
 folder-col-version = Ver.
 
 ## Document
 doc-back = ← Folder
+doc-newer-exists = This is not the latest version: version { $version } of { $date } replaces it.
+doc-open-newer = Open the latest version
 doc-version = v{ $version }
 doc-confidentiality-n = Normal confidentiality
 doc-confidentiality-r = Restricted

@@ -130,10 +130,13 @@ folder-col-title = Titre
 folder-col-date = Date de l'acte
 folder-col-author = Auteur
 folder-col-organisation = Établissement
+folder-history = Historique : { $count } versions (touche H)
 folder-col-version = Vers.
 
 ## Document
 doc-back = ← Dossier
+doc-newer-exists = Ce n'est pas la dernière version : la version { $version } du { $date } la remplace.
+doc-open-newer = Ouvrir la dernière version
 doc-version = v{ $version }
 doc-confidentiality-n = Confidentialité normale
 doc-confidentiality-r = Confidentialité restreinte

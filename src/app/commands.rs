@@ -31,7 +31,7 @@ impl ChevetApp {
             Command::OpenPatient(patient) => self.send(Request::OpenFolder { patient }),
             Command::OpenDocument(document) => {
                 if let Some(folder) = &mut self.folder {
-                    folder.opening = Some(document);
+                    folder.documents.opening = Some(document);
                 }
                 self.send(Request::OpenDocument { document });
             }

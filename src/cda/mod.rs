@@ -10,7 +10,9 @@ mod body;
 mod encoding;
 mod error;
 mod header;
+pub mod inspect;
 mod model;
+pub mod produce;
 mod reader;
 mod time;
 

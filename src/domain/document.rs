@@ -199,35 +199,41 @@ pub enum DocumentSort {
     Type,
 }
 
-/// Sorts documents; ties on type fall back to the newest act date first.
+/// Order of two documents for a list column; ties fall back to the newest act date first.
+pub fn compare_documents(
+    a: &DocumentSummary,
+    b: &DocumentSummary,
+    sort: DocumentSort,
+    ascending: bool,
+) -> Ordering {
+    let primary = match sort {
+        DocumentSort::ActDate => a.meta.act_date.cmp(&b.meta.act_date),
+        DocumentSort::Type => a
+            .meta
+            .type_label
+            .to_lowercase()
+            .cmp(&b.meta.type_label.to_lowercase()),
+    };
+    let primary = if ascending {
+        primary
+    } else {
+        primary.reverse()
+    };
+    primary.then_with(|| b.meta.act_date.cmp(&a.meta.act_date))
+}
+
+/// Sorts documents by a list column.
 pub fn sort_documents(docs: &mut [DocumentSummary], sort: DocumentSort, ascending: bool) {
-    docs.sort_by(|a, b| {
-        let primary = match sort {
-            DocumentSort::ActDate => a.meta.act_date.cmp(&b.meta.act_date),
-            DocumentSort::Type => a
-                .meta
-                .type_label
-                .to_lowercase()
-                .cmp(&b.meta.type_label.to_lowercase()),
-        };
-        let primary = if ascending {
-            primary
-        } else {
-            primary.reverse()
-        };
-        match primary {
-            Ordering::Equal => b.meta.act_date.cmp(&a.meta.act_date),
-            other => other,
-        }
-    });
+    docs.sort_by(|a, b| compare_documents(a, b, sort, ascending));
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::NaiveDate;
 
-    fn doc(id: i64, label: &str, day: u32) -> DocumentSummary {
+    /// A local document of patient 1, acted on day `day` of March 2024.
+    pub(crate) fn doc(id: i64, label: &str, day: u32) -> DocumentSummary {
         let date = NaiveDate::from_ymd_opt(2024, 3, day)
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .expect("date");

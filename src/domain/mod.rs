@@ -7,6 +7,7 @@ pub mod identity;
 pub mod ins;
 pub mod patient;
 pub mod role;
+pub mod versions;
 
 pub use document::{
     BodyKind, DocumentId, DocumentMeta, DocumentSort, DocumentSummary, Provenance, ShareState,

@@ -1,8 +1,12 @@
-//! PDF page rendering with PDFium (through `pdfium-render`), on worker threads only. The
+//! PDF in both directions: `write` lays out and writes the PDFs Chevet produces (with the "INS à
+//! scanner" DataMatrix); this file renders PDF pages with PDFium (through `pdfium-render`), on
+//! worker threads only. The
 //! library is loaded once per process from, in order: `$CHEVET_PDFIUM`, the executable's
 //! directory, `../lib/chevet/` beside it (Debian package), the source tree's `vendor/pdfium/`
 //! (development), then the system library path. When none is found the viewer says so and the
 //! rest of the document stays readable.
+
+pub mod write;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -59,6 +59,40 @@ pub fn metadata_line(i18n: &I18n, d: &DocumentSummary) -> String {
     parts.join(" · ")
 }
 
+/// Says that this is not the current version, and opens the current one in one action.
+fn newer_version_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    newer: &DocumentSummary,
+    commands: &mut Vec<Command>,
+) {
+    egui::Frame::new()
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+        .inner_margin(6)
+        .corner_radius(4)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let date = newer.meta.act_date.map(datetime_text).unwrap_or_default();
+                ui.label(
+                    RichText::new(i18n.tr_args(
+                        "doc-newer-exists",
+                        &[
+                            (
+                                "version",
+                                fluent_bundle::FluentValue::from(newer.meta.version_number),
+                            ),
+                            ("date", fluent_bundle::FluentValue::from(date)),
+                        ],
+                    ))
+                    .strong(),
+                );
+                if ui.button(i18n.tr("doc-open-newer")).clicked() {
+                    commands.push(Command::OpenDocument(newer.id));
+                }
+            });
+        });
+}
+
 pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     let i18n = &app.i18n;
     let Some(doc) = app.document.as_mut() else {
@@ -72,6 +106,9 @@ pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
         ui.heading(RichText::new(&doc.loaded.summary.meta.title).strong());
     });
     ui.label(metadata_line(i18n, &doc.loaded.summary));
+    if let Some(newer) = &doc.loaded.newer {
+        newer_version_ui(ui, i18n, newer, commands);
+    }
     ui.separator();
     if let Some(error) = doc.loaded.pdf_error {
         ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));

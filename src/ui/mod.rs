@@ -5,6 +5,7 @@
 pub mod about;
 pub mod chrome;
 pub mod document;
+pub mod document_list;
 pub mod folder;
 pub mod login;
 pub mod patient_list;

@@ -137,6 +137,8 @@ pub struct LoadedDocument {
     pub pdf_error: Option<&'static str>,
     /// N1 plain-text body, when that is what the document holds.
     pub text: Option<String>,
+    /// The current version of the document's chain, when this one is older.
+    pub newer: Option<DocumentSummary>,
 }
 
 /// What the workers tell the UI. Each variant names the app function that applies it.

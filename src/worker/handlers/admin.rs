@@ -1,0 +1,117 @@
+//! Settings, the audit-chain check, bulk demo patients (cancellable) and cancellation.
+
+use std::sync::{Arc, PoisonError};
+
+use super::{require, trace};
+use crate::domain::Right;
+use crate::store::audit::{self, AuditAction, AuditEntry};
+use crate::store::settings;
+use crate::worker::context::{Context, WorkerError};
+use crate::worker::{CancelToken, Event, TaskId};
+
+pub(super) async fn save_setting(
+    ctx: &Arc<Context>,
+    key: String,
+    value: String,
+) -> Result<(), WorkerError> {
+    // Display preferences may be changed before signing in; the rest needs the right.
+    let actor = if key.starts_with("ui.") {
+        ctx.session()
+            .map_or_else(|| "anonymous".to_owned(), |s| s.login)
+    } else {
+        require(ctx, Right::ChangeSettings)?.login
+    };
+    ctx.with_store(move |store| {
+        settings::set(store, &key, &value)?;
+        audit::append(
+            store,
+            &AuditEntry {
+                actor: &actor,
+                action: AuditAction::SettingChanged,
+                object_kind: "setting",
+                object_id: key.clone(),
+                detail: value.clone(),
+            },
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+pub(super) async fn generate_patients(
+    ctx: &Arc<Context>,
+    task: TaskId,
+    count: usize,
+) -> Result<(), WorkerError> {
+    let session = ctx.session().ok_or(WorkerError::NoSession)?;
+    if !ctx.config.sandbox {
+        return Err(WorkerError::Forbidden);
+    }
+    let token = CancelToken::default();
+    ctx.tasks
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(task, token.clone());
+    let worker = Arc::clone(ctx);
+    let result = ctx
+        .with_store(move |store| {
+            let today = chrono::Local::now().date_naive();
+            let added =
+                crate::sandbox::seed::bulk(store, count, today, &token, &mut |done, total| {
+                    worker.emit_blocking(Event::Progress { task, done, total });
+                })?;
+            trace(
+                store,
+                &session.login,
+                AuditAction::SandboxSeeded,
+                "patients",
+                added.to_string(),
+            )?;
+            Ok(token.is_cancelled())
+        })
+        .await;
+    ctx.tasks
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(&task);
+    let cancelled = result?;
+    ctx.emit(Event::TaskFinished { task, cancelled }).await;
+    Ok(())
+}
+
+pub(super) async fn verify_audit(ctx: &Arc<Context>) -> Result<(), WorkerError> {
+    let session = require(ctx, Right::ReadAudit)?;
+    let v = ctx
+        .with_store(move |store| {
+            let v = audit::verify(store)?;
+            trace(
+                store,
+                &session.login,
+                AuditAction::AuditVerified,
+                "audit",
+                v.rows.to_string(),
+            )?;
+            Ok(v)
+        })
+        .await?;
+    if !v.is_intact() {
+        tracing::error!(first_broken = ?v.first_broken, "audit chain broken");
+    }
+    ctx.emit(Event::AuditVerified {
+        rows: v.rows,
+        intact: v.is_intact(),
+    })
+    .await;
+    Ok(())
+}
+
+pub(super) fn cancel(ctx: &Context, task: TaskId) {
+    if let Some(token) = ctx
+        .tasks
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&task)
+    {
+        token.cancel();
+    }
+}

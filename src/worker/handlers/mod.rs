@@ -1,0 +1,124 @@
+//! The dispatcher and the handlers, one function per `Request` variant, grouped by topic:
+//! `store` (opening, seeding), `session` (login, logout), `folder` (patients, folders,
+//! documents, PDF pages), `admin` (settings, audit, sandbox load, cancel). Handlers check the
+//! session and the role's rights, call the services on blocking threads, trace what the audit
+//! trail must know, and answer with `Event`s.
+
+mod admin;
+mod folder;
+mod opening;
+mod session;
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use super::context::{Context, WorkerError};
+use super::{Event, Operation, Request, UserMessage};
+use crate::auth::Session;
+use crate::domain::Right;
+use crate::store::Store;
+use crate::store::audit::{self, AuditAction, AuditEntry};
+
+/// Receives requests until the UI drops its handle; each runs in its own task.
+pub(super) async fn dispatch(ctx: Arc<Context>, mut requests: mpsc::Receiver<Request>) {
+    while let Some(request) = requests.recv().await {
+        tracing::debug!(?request, "request");
+        let ctx = Arc::clone(&ctx);
+        tokio::spawn(async move { handle(ctx, request).await });
+    }
+    tracing::info!("request queue closed; dispatcher stops");
+}
+
+async fn handle(ctx: Arc<Context>, request: Request) {
+    let (operation, result) = match request {
+        Request::OpenStore => (Operation::OpenStore, opening::open_store(&ctx).await),
+        Request::Login { login, password } => (
+            Operation::Login,
+            session::login_handler(&ctx, login, password).await,
+        ),
+        Request::CreateFirstAdmin {
+            login,
+            display_name,
+            password,
+        } => (
+            Operation::CreateAccount,
+            session::create_first_admin(&ctx, login, display_name, password).await,
+        ),
+        Request::Logout => (Operation::Login, session::logout(&ctx).await),
+        Request::SearchPatients { generation, query } => (
+            Operation::Search,
+            folder::search_patients(&ctx, generation, query).await,
+        ),
+        Request::OpenFolder { patient } => (
+            Operation::OpenFolder,
+            folder::open_folder(&ctx, patient).await,
+        ),
+        Request::OpenDocument { document } => (
+            Operation::OpenDocument,
+            folder::open_document(&ctx, document).await,
+        ),
+        Request::RenderPdfPage {
+            view,
+            pdf,
+            page,
+            width_px,
+        } => (
+            Operation::RenderPdf,
+            folder::render_pdf_page(&ctx, view, pdf, page, width_px).await,
+        ),
+        Request::SaveSetting { key, value } => (
+            Operation::SaveSetting,
+            admin::save_setting(&ctx, key, value).await,
+        ),
+        Request::GeneratePatients { task, count } => (
+            Operation::GeneratePatients,
+            admin::generate_patients(&ctx, task, count).await,
+        ),
+        Request::VerifyAudit => (Operation::VerifyAudit, admin::verify_audit(&ctx).await),
+        Request::Cancel { task } => {
+            admin::cancel(&ctx, task);
+            return;
+        }
+    };
+    if let Err(e) = result {
+        tracing::warn!(?operation, "request failed: {e:#}");
+        ctx.emit(Event::Failed {
+            operation,
+            message: UserMessage {
+                id: e.message_id(),
+                retryable: e.is_retryable(),
+            },
+        })
+        .await;
+    }
+}
+
+fn require(ctx: &Context, right: Right) -> Result<Session, WorkerError> {
+    let session = ctx.session().ok_or(WorkerError::NoSession)?;
+    if session.role.has(right) {
+        Ok(session)
+    } else {
+        Err(WorkerError::Forbidden)
+    }
+}
+
+fn trace(
+    store: &mut Store,
+    actor: &str,
+    action: AuditAction,
+    kind: &str,
+    id: String,
+) -> Result<(), WorkerError> {
+    audit::append(
+        store,
+        &AuditEntry {
+            actor,
+            action,
+            object_kind: kind,
+            object_id: id,
+            detail: String::new(),
+        },
+    )?;
+    Ok(())
+}
