@@ -34,6 +34,8 @@ pub struct EstablishmentConfig {
     pub finess_geo: Option<String>,
     /// OID under which this establishment assigns IPPs.
     pub ipp_oid: Option<String>,
+    /// OID under which this establishment numbers the documents it produces.
+    pub document_oid: Option<String>,
 }
 
 /// The configuration file, all fields optional.
@@ -126,6 +128,27 @@ impl Config {
 
     pub fn is_sandbox(&self) -> bool {
         self.mode == Mode::Sandbox
+    }
+
+    /// The establishment: the sandbox's fictitious hospital, or the configured one when all its
+    /// fields are set (producing documents needs it; the rest of Chevet does not).
+    pub fn establishment(&self) -> Option<crate::domain::Establishment> {
+        use crate::sandbox::demo;
+        if self.is_sandbox() {
+            return Some(crate::domain::Establishment {
+                name: demo::SANDBOX_SITE_NAMES[0].to_owned(),
+                finess: demo::SANDBOX_FINESS_GEO[0].to_owned(),
+                ipp_oid: demo::SANDBOX_IPP_OID.to_owned(),
+                document_oid: demo::SANDBOX_DOCUMENT_OID.to_owned(),
+            });
+        }
+        let e = &self.establishment;
+        Some(crate::domain::Establishment {
+            name: e.name.clone()?,
+            finess: e.finess_geo.clone()?,
+            ipp_oid: e.ipp_oid.clone()?,
+            document_oid: e.document_oid.clone()?,
+        })
     }
 }
 

@@ -145,6 +145,7 @@ fn main() -> Result<std::process::ExitCode> {
         key_storage: config.key_storage,
         keyrings: chevet::store::key::platform_keyrings(),
         sandbox: config.is_sandbox(),
+        establishment: config.establishment(),
     };
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;

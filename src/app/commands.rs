@@ -35,6 +35,18 @@ impl ChevetApp {
                 }
                 self.send(Request::OpenDocument { document });
             }
+            Command::StartProduction => {
+                if let Some(folder) = &self.folder {
+                    let p = &folder.patient;
+                    self.produce = Some(crate::ui::produce::ProduceState::new(
+                        p.id,
+                        p.display_name(),
+                        folder.episodes.clone(),
+                        p.identity.status.ins_usable() && p.identity.ins.is_some(),
+                    ));
+                    self.screen = Screen::Produce;
+                }
+            }
             Command::Navigate(screen) => self.navigate(screen),
             Command::SetLanguage(lang) => {
                 self.i18n = I18n::new(lang);
@@ -80,7 +92,8 @@ impl ChevetApp {
             }
             Screen::Folder if self.folder.is_some() => self.screen = Screen::Folder,
             Screen::Document if self.document.is_some() => self.screen = Screen::Document,
-            Screen::Login | Screen::Folder | Screen::Document => {}
+            Screen::Produce if self.produce.is_some() => self.screen = Screen::Produce,
+            Screen::Login | Screen::Folder | Screen::Document | Screen::Produce => {}
         }
     }
 }

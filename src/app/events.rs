@@ -31,6 +31,9 @@ impl ChevetApp {
                     v.apply_error(message);
                 }
             }
+            Event::DocumentProduced { patient, document } => {
+                self.on_document_produced(patient, document);
+            }
             Event::Progress { task, done, total } => self.on_progress(task, done, total),
             Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
             Event::AuditVerified { rows, intact } => self.on_audit_verified(rows, intact),
@@ -93,11 +96,27 @@ impl ChevetApp {
         self.folder = Some(folder);
         self.document = None;
         self.screen = Screen::Folder;
+        if let Some(document) = self.open_after_folder.take() {
+            self.send(crate::worker::Request::OpenDocument { document });
+        }
     }
 
     fn on_document(&mut self, loaded: LoadedDocument) {
         self.document = Some(DocumentState::new(loaded));
         self.screen = Screen::Document;
+    }
+
+    /// Reloads the folder (the new document is listed) and opens the document.
+    fn on_document_produced(
+        &mut self,
+        patient: crate::domain::PatientId,
+        document: crate::domain::DocumentId,
+    ) {
+        self.produce = None;
+        self.notify("produce-done", NoticeLevel::Info);
+        // Open it once the folder is back, so that the folder does not replace the document.
+        self.open_after_folder = Some(document);
+        self.send(crate::worker::Request::OpenFolder { patient });
     }
 
     fn on_progress(&mut self, task: TaskId, done: usize, total: usize) {
@@ -144,6 +163,12 @@ impl ChevetApp {
             Operation::Login | Operation::CreateAccount => {
                 self.login.pending = false;
                 self.login.error = Some(message.id);
+            }
+            Operation::Produce => {
+                if let Some(p) = &mut self.produce {
+                    p.pending = false;
+                    p.error = Some(message.id);
+                }
             }
             Operation::GeneratePatients => {
                 self.settings.generation_task = None;

@@ -81,6 +81,9 @@ pub struct ChevetApp {
     pub(crate) patients: PatientListState,
     pub(crate) folder: Option<FolderState>,
     pub(crate) document: Option<DocumentState>,
+    pub(crate) produce: Option<ui::produce::ProduceState>,
+    /// A document to open as soon as its folder is loaded (after production).
+    open_after_folder: Option<crate::domain::DocumentId>,
     pub(crate) settings: SettingsState,
     pub(crate) about_open: bool,
     pub(crate) tasks: BTreeMap<u64, (TaskId, TaskProgress)>,
@@ -105,6 +108,8 @@ impl ChevetApp {
             patients: PatientListState::default(),
             folder: None,
             document: None,
+            produce: None,
+            open_after_folder: None,
             settings: SettingsState::default(),
             about_open: false,
             tasks: BTreeMap::new(),

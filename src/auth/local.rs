@@ -67,6 +67,8 @@ pub struct Session {
     pub login: String,
     pub display_name: String,
     pub role: Role,
+    /// The user's professional identity, when the account has one.
+    pub professional: Option<crate::domain::ProfessionalInfo>,
 }
 
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes, 1 lane).
@@ -184,6 +186,7 @@ pub fn login(
         login: account.login,
         display_name: account.display_name,
         role: account.role,
+        professional: account.professional,
     })
 }
 

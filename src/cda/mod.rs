@@ -10,8 +10,10 @@ mod body;
 mod encoding;
 mod error;
 mod header;
+#[cfg(not(fuzzing))]
 pub mod inspect;
 mod model;
+#[cfg(not(fuzzing))]
 pub mod produce;
 mod reader;
 mod time;

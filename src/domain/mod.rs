@@ -3,9 +3,11 @@
 
 pub mod document;
 pub mod episode;
+pub mod establishment;
 pub mod identity;
 pub mod ins;
 pub mod patient;
+pub mod professional;
 pub mod role;
 pub mod versions;
 
@@ -14,7 +16,9 @@ pub use document::{
     Visibility,
 };
 pub use episode::{Episode, EpisodeId, EpisodeKind};
+pub use establishment::Establishment;
 pub use identity::{IdentityEvent, IdentityStatus};
 pub use ins::{Ins, InsOid, Matricule};
 pub use patient::{BirthTraits, Patient, PatientId, PatientIdentity, Sex};
+pub use professional::ProfessionalInfo;
 pub use role::{Right, Role};

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::demo::{self, DemoPatient};
 use crate::auth::{self, AuthError};
-use crate::domain::{Provenance, Role, Visibility};
+use crate::domain::{ProfessionalInfo, Provenance, Role, Visibility};
 use crate::store::documents::{self, NewDocument};
 use crate::store::episodes::{self, NewEpisode};
 use crate::store::patients;
@@ -21,6 +21,31 @@ pub struct DemoAccount {
     pub password: &'static str,
     pub display_name: &'static str,
     pub role: Role,
+    /// Fictitious professional identity (RPPS numbers of the 1010… test range).
+    pub professional: Option<DemoProfessional>,
+}
+
+/// The professional identity of a demo account.
+pub struct DemoProfessional {
+    pub national_id: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub title: Option<&'static str>,
+    pub specialty_code: &'static str,
+    pub specialty_label: &'static str,
+}
+
+impl DemoProfessional {
+    fn info(&self) -> ProfessionalInfo {
+        ProfessionalInfo {
+            national_id: self.national_id.to_owned(),
+            given_name: self.given_name.to_owned(),
+            family_name: self.family_name.to_owned(),
+            title: self.title.map(str::to_owned),
+            specialty_code: self.specialty_code.to_owned(),
+            specialty_label: self.specialty_label.to_owned(),
+        }
+    }
 }
 
 /// The sandbox accounts. Their passwords are public on purpose: the sandbox holds no real data.
@@ -30,30 +55,49 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         password: "chevet-demo",
         display_name: "Dr Claire Lambert",
         role: Role::Medecin,
+        professional: Some(DemoProfessional {
+            national_id: "810101234567",
+            given_name: "Claire",
+            family_name: "LAMBERT",
+            title: Some("DR"),
+            specialty_code: "G15_10/SM04",
+            specialty_label: "Médecin - Cardiologie et maladies vasculaires (SM)",
+        }),
     },
     DemoAccount {
         login: "interne",
         password: "chevet-demo",
         display_name: "Hugo Marchand",
         role: Role::Interne,
+        professional: Some(DemoProfessional {
+            national_id: "810109876543",
+            given_name: "Hugo",
+            family_name: "MARCHAND",
+            title: None,
+            specialty_code: "G15_10/SM26",
+            specialty_label: "Médecin - Qualifié en Médecine Générale (SM)",
+        }),
     },
     DemoAccount {
         login: "infirmier",
         password: "chevet-demo",
         display_name: "Inès Robert",
         role: Role::Infirmier,
+        professional: None,
     },
     DemoAccount {
         login: "secretaire",
         password: "chevet-demo",
         display_name: "Sophie Garnier",
         role: Role::Secretaire,
+        professional: None,
     },
     DemoAccount {
         login: "admin",
         password: "chevet-admin",
         display_name: "Service informatique",
         role: Role::Administrateur,
+        professional: None,
     },
 ];
 
@@ -99,7 +143,7 @@ pub fn seed_demo(
     let total = patients.len();
     store.in_transaction(|store| {
         for account in DEMO_ACCOUNTS {
-            auth::local::create_account(
+            let id = auth::local::create_account(
                 store,
                 "system",
                 account.login,
@@ -107,6 +151,9 @@ pub fn seed_demo(
                 account.role,
                 &Zeroizing::new(account.password.to_owned()),
             )?;
+            if let Some(p) = &account.professional {
+                crate::store::accounts::set_professional(store, id, &p.info())?;
+            }
         }
         let mut report = SeedReport::default();
         for (n, patient) in patients.iter().enumerate() {

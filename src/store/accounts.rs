@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, now_text};
-use crate::domain::Role;
+use crate::domain::{ProfessionalInfo, Role};
 
 /// Row id of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +23,8 @@ pub struct Account {
     pub failed_attempts: u32,
     /// UTC ISO time until which logins are refused.
     pub locked_until: Option<String>,
+    /// Set for health professionals (signs documents).
+    pub professional: Option<ProfessionalInfo>,
 }
 
 /// Creates an account.
@@ -57,16 +59,57 @@ pub fn insert(
     }
 }
 
+/// Records the professional identity of an account.
+pub fn set_professional(
+    store: &Store,
+    id: AccountId,
+    p: &ProfessionalInfo,
+) -> Result<(), StoreError> {
+    store.conn().execute(
+        "UPDATE account SET national_id = ?2, given_name = ?3, family_name = ?4, title = ?5,
+            specialty_code = ?6, specialty_label = ?7 WHERE id = ?1",
+        params![
+            id.0,
+            p.national_id,
+            p.given_name,
+            p.family_name,
+            p.title,
+            p.specialty_code,
+            p.specialty_label
+        ],
+    )?;
+    Ok(())
+}
+
 /// Finds an account by login (case-insensitive).
 pub fn by_login(store: &Store, login: &str) -> Result<Option<Account>, StoreError> {
     let row = store
         .conn()
         .query_row(
             "SELECT id, login, display_name, role, password_hash, national_id, active,
-                failed_attempts, locked_until
+                failed_attempts, locked_until, given_name, family_name, title, specialty_code,
+                specialty_label
              FROM account WHERE login = ?1",
             [login],
             |r| {
+                let professional = match (
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<String>>(12)?,
+                ) {
+                    (Some(national_id), Some(given_name), Some(family_name), Some(code)) => {
+                        Some(ProfessionalInfo {
+                            national_id,
+                            given_name,
+                            family_name,
+                            title: r.get(11)?,
+                            specialty_code: code,
+                            specialty_label: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
+                        })
+                    }
+                    _ => None,
+                };
                 Ok((
                     AccountId(r.get(0)?),
                     r.get::<_, String>(1)?,
@@ -77,12 +120,24 @@ pub fn by_login(store: &Store, login: &str) -> Result<Option<Account>, StoreErro
                     r.get::<_, bool>(6)?,
                     r.get::<_, u32>(7)?,
                     r.get::<_, Option<String>>(8)?,
+                    professional,
                 ))
             },
         )
         .optional()?;
     row.map(
-        |(id, login, display_name, role, password_hash, national_id, active, failed, locked)| {
+        |(
+            id,
+            login,
+            display_name,
+            role,
+            password_hash,
+            national_id,
+            active,
+            failed,
+            locked,
+            professional,
+        )| {
             Ok(Account {
                 id,
                 login,
@@ -93,6 +148,7 @@ pub fn by_login(store: &Store, login: &str) -> Result<Option<Account>, StoreErro
                 active,
                 failed_attempts: failed,
                 locked_until: locked,
+                professional,
             })
         },
     )

@@ -33,6 +33,10 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
         .session
         .as_ref()
         .is_some_and(|s| s.role.has(crate::domain::Right::ReadDocuments));
+    let can_produce = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.role.has(crate::domain::Right::ProduceDocuments));
     let i18n = &app.i18n;
     let Some(folder) = app.folder.as_mut() else {
         ui.spinner();
@@ -45,6 +49,9 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
         .default_size(260.0)
         .show(ui, |ui| episodes_ui(ui, i18n, &folder.episodes));
     egui::CentralPanel::default().show(ui, |ui| {
+        if can_produce && ui.button(i18n.tr("produce-start")).clicked() {
+            commands.push(Command::StartProduction);
+        }
         if can_read {
             document_list_ui(ui, i18n, &mut folder.documents, commands);
         } else {

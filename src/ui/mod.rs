@@ -10,6 +10,7 @@ pub mod folder;
 pub mod login;
 pub mod patient_list;
 pub mod pdf_view;
+pub mod produce;
 pub mod settings;
 pub mod widgets;
 
@@ -25,6 +26,7 @@ pub enum Screen {
     Patients,
     Folder,
     Document,
+    Produce,
 }
 
 /// What a screen asks for; applied by `ChevetApp::apply_command` after layout.
@@ -38,6 +40,8 @@ pub enum Command {
     Search,
     OpenPatient(PatientId),
     OpenDocument(DocumentId),
+    /// Open the production form for the patient of the current folder.
+    StartProduction,
     Navigate(Screen),
     SetLanguage(Language),
     SetDark(bool),
@@ -68,6 +72,10 @@ pub fn root_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comman
             }
             Screen::Folder => folder::folder_ui(app, ui, commands),
             Screen::Document => document::document_ui(app, ui, commands),
+            Screen::Produce => match app.produce.as_mut() {
+                Some(state) => produce::produce_ui(ui, &app.i18n, state, commands),
+                None => folder::folder_ui(app, ui, commands),
+            },
         }
     });
     if app.about_open {

@@ -20,6 +20,8 @@ pub struct WorkerConfig {
     pub keyrings: Vec<Keyring>,
     /// Sandbox mode: seed demo data into an empty store.
     pub sandbox: bool,
+    /// Who this installation is (needed to produce documents).
+    pub establishment: Option<crate::domain::Establishment>,
 }
 
 pub(super) struct Context {
@@ -50,6 +52,12 @@ pub(super) enum WorkerError {
     Cda(#[from] crate::cda::CdaError),
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::seed::SeedError),
+    #[error(transparent)]
+    Form(#[from] crate::cda::produce::form::FormError),
+    #[error(transparent)]
+    Produce(#[from] crate::cda::produce::ProduceError),
+    #[error("not configured: {0}")]
+    NotConfigured(&'static str),
 }
 
 impl WorkerError {
@@ -63,6 +71,13 @@ impl WorkerError {
             Self::Auth(e) => e.message_id(),
             Self::Cda(e) => e.message_id(),
             Self::Sandbox(_) => "error-sandbox-seed",
+            Self::Form(crate::cda::produce::form::FormError::Empty) => "error-produce-empty",
+            Self::Form(_) => "error-internal",
+            Self::Produce(crate::cda::produce::ProduceError::Missing { .. }) => {
+                "error-produce-missing"
+            }
+            Self::Produce(_) => "error-produce-invalid",
+            Self::NotConfigured(what) => what,
         }
     }
 
@@ -72,6 +87,9 @@ impl WorkerError {
             Self::Auth(e) => e.is_retryable(),
             Self::Cda(e) => e.is_retryable(),
             Self::Sandbox(e) => e.is_retryable(),
+            Self::Form(e) => e.is_retryable(),
+            Self::Produce(e) => e.is_retryable(),
+            Self::NotConfigured(_) => false,
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }

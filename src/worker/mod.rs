@@ -64,6 +64,13 @@ pub enum Request {
         page: usize,
         width_px: u32,
     },
+    /// Produce a document from the local form (CDA N3 with its PDF copy, stored as a local
+    /// document). `handlers::produce::produce_document` → `cda::produce`.
+    ProduceDocument {
+        patient: PatientId,
+        episode: Option<crate::domain::EpisodeId>,
+        form: Box<crate::cda::produce::form::ProductionForm>,
+    },
     /// Save one setting. `handlers::save_setting` → `store::settings::set`.
     SaveSetting { key: String, value: String },
     /// Add demo patients to the sandbox (load tests). Long: progress and cancel.
@@ -87,6 +94,7 @@ impl std::fmt::Debug for Request {
             Self::OpenFolder { .. } => "OpenFolder",
             Self::OpenDocument { .. } => "OpenDocument",
             Self::RenderPdfPage { .. } => "RenderPdfPage",
+            Self::ProduceDocument { .. } => "ProduceDocument",
             Self::SaveSetting { .. } => "SaveSetting",
             Self::GeneratePatients { .. } => "GeneratePatients",
             Self::VerifyAudit => "VerifyAudit",
@@ -105,6 +113,7 @@ pub enum Operation {
     OpenFolder,
     OpenDocument,
     RenderPdf,
+    Produce,
     SaveSetting,
     GeneratePatients,
     VerifyAudit,
@@ -173,6 +182,11 @@ pub enum Event {
         page: usize,
         message: &'static str,
     },
+    /// A document was produced and stored. `ChevetApp::on_document_produced`.
+    DocumentProduced {
+        patient: PatientId,
+        document: DocumentId,
+    },
     /// Progress of a long task. `ChevetApp::on_progress`.
     Progress {
         task: TaskId,
@@ -207,6 +221,7 @@ impl std::fmt::Debug for Event {
                 Self::Folder { .. } => "Folder",
                 Self::Document(_) => "Document",
                 Self::PdfPage { .. } => "PdfPage",
+                Self::DocumentProduced { .. } => "DocumentProduced",
                 Self::PdfFailed { .. } => "PdfFailed",
                 Self::TaskFinished { .. } => "TaskFinished",
                 Self::AuditVerified { .. } => "AuditVerified",

@@ -2,6 +2,7 @@
 //! of the database file, the OS keyring, and the screens driven by label with egui_kittest.
 
 mod audit_chain;
+mod hostile;
 mod keyring;
 mod privacy;
 mod store_roundtrip;

@@ -65,6 +65,9 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
         key_storage: KeyStorage::File,
         keyrings: Vec::new(),
         sandbox: true,
+        establishment: chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
+            .ok()
+            .and_then(|c| c.establishment()),
     };
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);

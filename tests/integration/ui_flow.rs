@@ -171,3 +171,34 @@ fn issue3_version_chain_is_one_entry_and_an_older_version_points_to_the_newer() 
             && h.query_by_label_contains("· v2 ·").is_some()
     });
 }
+
+#[test]
+fn issue3_a_physician_produces_a_discharge_letter_that_opens_pdf_first() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app(&rt, dir.path()));
+    open_pat_trois(&mut h);
+    h.get_by_label("✎ Rédiger un document").click();
+    step_until(&mut h, "production form", LONG, |h| {
+        h.query_by_label_contains("l'INS et son code « INS à scanner »")
+            .is_some()
+    });
+    let motif = h.get_by_role_and_label(Role::MultilineTextInput, "Motif d'hospitalisation");
+    motif.focus();
+    motif.type_text("Douleur thoracique à l'effort.");
+    h.run_steps(2);
+    h.get_by_label("Produire le document (CDA + PDF)").click();
+    step_until(&mut h, "produced document opened", LONG, |h| {
+        h.query_by_label("← Dossier").is_some()
+            && h.query_by_label("Lettre de liaison à la sortie").is_some()
+    });
+    step_until(&mut h, "its PDF rendered", LONG, |h| {
+        h.query_by_label("Page 1 du PDF").is_some()
+    });
+    // The metadata line names the signed-in physician as the author.
+    assert!(h.query_by_label_contains("Claire LAMBERT").is_some());
+    h.get_by_label("← Dossier").click();
+    step_until(&mut h, "folder lists it", LONG, |h| {
+        h.query_by_label("10 documents").is_some()
+    });
+}

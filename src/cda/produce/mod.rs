@@ -8,6 +8,7 @@
 mod body;
 pub mod catalog;
 mod error;
+pub mod form;
 mod header;
 mod model;
 mod report;

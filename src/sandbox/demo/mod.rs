@@ -32,6 +32,9 @@ pub use retarget::{has_embedded_pdf, retarget};
 /// collide with no registered establishment).
 pub const SANDBOX_IPP_OID: &str = "2.25.147690573989494476459272630340973074963.1";
 
+/// OID under which the sandbox hospital numbers the documents it produces (same UUID arc).
+pub const SANDBOX_DOCUMENT_OID: &str = "2.25.147690573989494476459272630340973074963.2";
+
 /// Name of the fictitious establishment of the sandbox.
 pub const SANDBOX_ESTABLISHMENT_NAME: &str = "Centre hospitalier de démonstration Chevet";
 

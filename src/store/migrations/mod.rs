@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts_audit",
         sql: include_str!("0003_accounts_audit.sql"),
     },
+    Migration {
+        version: 4,
+        name: "account_professional",
+        sql: include_str!("0004_account_professional.sql"),
+    },
 ];
 
 /// The schema version this build expects.

@@ -1,12 +1,14 @@
 //! The dispatcher and the handlers, one function per `Request` variant, grouped by topic:
-//! `store` (opening, seeding), `session` (login, logout), `folder` (patients, folders,
-//! documents, PDF pages), `admin` (settings, audit, sandbox load, cancel). Handlers check the
+//! `opening` (store, seeding), `session` (login, logout), `folder` (patients, folders,
+//! documents, PDF pages), `produce` (documents from the local form), `admin` (settings, audit,
+//! sandbox load, cancel). Handlers check the
 //! session and the role's rights, call the services on blocking threads, trace what the audit
 //! trail must know, and answer with `Event`s.
 
 mod admin;
 mod folder;
 mod opening;
+mod produce;
 mod session;
 
 use std::sync::Arc;
@@ -66,6 +68,14 @@ async fn handle(ctx: Arc<Context>, request: Request) {
         } => (
             Operation::RenderPdf,
             folder::render_pdf_page(&ctx, view, pdf, page, width_px).await,
+        ),
+        Request::ProduceDocument {
+            patient,
+            episode,
+            form,
+        } => (
+            Operation::Produce,
+            produce::produce_document(&ctx, patient, episode, *form).await,
         ),
         Request::SaveSetting { key, value } => (
             Operation::SaveSetting,

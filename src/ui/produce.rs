@@ -1,0 +1,237 @@
+//! The production form: the physician picks the kind of document (lettre de liaison, CR
+//! opératoire, ordonnance, CR de consultation) and the episode, fills one text per section and
+//! the medication lines, and produces the document (CDA N3 with its PDF copy, with the "INS à
+//! scanner" DataMatrix when the identity is qualified). The workers do the writing.
+
+use egui::RichText;
+
+use super::widgets::datetime_text;
+use super::{Command, Screen};
+use crate::cda::produce::DocumentKind;
+use crate::cda::produce::form::{FormMedication, ProductionForm, empty_form, kind_from_code};
+use crate::domain::{Episode, EpisodeId, PatientId};
+use crate::i18n::I18n;
+use crate::worker::Request;
+
+/// The form being filled.
+pub struct ProduceState {
+    pub patient: PatientId,
+    pub patient_name: String,
+    pub episodes: Vec<Episode>,
+    pub episode: Option<EpisodeId>,
+    pub form: ProductionForm,
+    pub pending: bool,
+    pub error: Option<&'static str>,
+    /// The identity is qualified: the INS and its DataMatrix go into the document.
+    pub ins_usable: bool,
+}
+
+impl ProduceState {
+    pub fn new(
+        patient: PatientId,
+        patient_name: String,
+        episodes: Vec<Episode>,
+        ins_usable: bool,
+    ) -> Self {
+        // The open episode if any, else the most recent one.
+        let episode = episodes
+            .iter()
+            .find(|e| e.is_open())
+            .or_else(|| episodes.first())
+            .map(|e| e.id);
+        Self {
+            patient,
+            patient_name,
+            episodes,
+            episode,
+            form: empty_form(DocumentKind::LettreLiaisonSortie),
+            pending: false,
+            error: None,
+            ins_usable,
+        }
+    }
+
+    fn kind(&self) -> DocumentKind {
+        kind_from_code(&self.form.kind).unwrap_or(DocumentKind::LettreLiaisonSortie)
+    }
+}
+
+fn kind_label_key(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::LettreLiaisonSortie => "produce-kind-ldl",
+        DocumentKind::CompteRenduOperatoire => "produce-kind-cro",
+        DocumentKind::OrdonnanceSortie => "produce-kind-ordonnance",
+        DocumentKind::CompteRenduConsultation => "produce-kind-crc",
+    }
+}
+
+fn episode_label(i18n: &I18n, e: &Episode) -> String {
+    format!(
+        "{} — {} — {}",
+        i18n.tr(e.kind.label_key()),
+        datetime_text(e.start),
+        e.unit
+    )
+}
+
+pub fn produce_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    state: &mut ProduceState,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        if ui.button(i18n.tr("doc-back")).clicked() {
+            commands.push(Command::Navigate(Screen::Folder));
+        }
+        ui.heading(i18n.tr("produce-title"));
+        ui.label(RichText::new(&state.patient_name).strong());
+    });
+    ui.label(i18n.tr(if state.ins_usable {
+        "produce-ins-included"
+    } else {
+        "produce-ins-not-included"
+    }));
+    ui.separator();
+    egui::Grid::new("produce_header")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let label = ui.label(i18n.tr("produce-kind"));
+            let current = state.kind();
+            egui::ComboBox::from_id_salt("produce_kind")
+                .selected_text(i18n.tr(kind_label_key(current)))
+                .show_ui(ui, |ui| {
+                    for kind in DocumentKind::ALL {
+                        if ui
+                            .selectable_label(kind == current, i18n.tr(kind_label_key(kind)))
+                            .clicked()
+                            && kind != current
+                        {
+                            state.form = empty_form(kind);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(i18n.tr("produce-episode"));
+            let selected = state
+                .episodes
+                .iter()
+                .find(|e| Some(e.id) == state.episode)
+                .map_or_else(|| i18n.tr("produce-no-episode"), |e| episode_label(i18n, e));
+            egui::ComboBox::from_id_salt("produce_episode")
+                .selected_text(selected)
+                .width(420.0)
+                .show_ui(ui, |ui| {
+                    for e in &state.episodes {
+                        ui.selectable_value(&mut state.episode, Some(e.id), episode_label(i18n, e));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(i18n.tr("produce-doc-title"));
+            ui.add(egui::TextEdit::singleline(&mut state.form.title).desired_width(420.0))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("produce_sections")
+        .max_height(ui.available_height() - 60.0)
+        .show(ui, |ui| {
+            for (index, section) in state.form.sections.iter_mut().enumerate() {
+                ui.push_id(index, |ui| {
+                    let label = ui.label(RichText::new(&section.title).strong());
+                    if section.takes_medications {
+                        medications_ui(ui, i18n, &mut section.medications);
+                    }
+                    ui.add(
+                        egui::TextEdit::multiline(&mut section.text)
+                            .desired_rows(3)
+                            .desired_width(f32::INFINITY)
+                            .hint_text(i18n.tr("produce-text-hint")),
+                    )
+                    .labelled_by(label.id);
+                    ui.add_space(6.0);
+                });
+            }
+        });
+    ui.separator();
+    ui.horizontal(|ui| {
+        let filled = state.form.sections.iter().any(|s| {
+            !s.text.trim().is_empty()
+                || s.medications
+                    .iter()
+                    .any(|m| !m.medication.trim().is_empty())
+        });
+        if ui
+            .add_enabled(
+                filled && !state.pending,
+                egui::Button::new(i18n.tr("produce-submit")),
+            )
+            .clicked()
+        {
+            state.pending = true;
+            state.error = None;
+            commands.push(Command::Send(Request::ProduceDocument {
+                patient: state.patient,
+                episode: state.episode,
+                form: Box::new(state.form.clone()),
+            }));
+        }
+        if state.pending {
+            ui.spinner();
+            ui.label(i18n.tr("produce-pending"));
+        }
+        if let Some(error) = state.error {
+            ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));
+        }
+    });
+}
+
+fn medications_ui(ui: &mut egui::Ui, i18n: &I18n, lines: &mut Vec<FormMedication>) {
+    if lines.is_empty() {
+        lines.push(FormMedication::default());
+    }
+    let mut remove = None;
+    egui::Grid::new("medications")
+        .num_columns(5)
+        .striped(true)
+        .show(ui, |ui| {
+            // The column headers label the fields below them (accessibility, tests).
+            let headers: Vec<egui::Id> = [
+                "produce-med-name",
+                "produce-med-posology",
+                "produce-med-duration",
+                "produce-med-instructions",
+            ]
+            .iter()
+            .map(|id| ui.label(RichText::new(i18n.tr(id)).small()).id)
+            .collect();
+            ui.end_row();
+            for (i, line) in lines.iter_mut().enumerate() {
+                let fields = [
+                    (&mut line.medication, 220.0),
+                    (&mut line.posology, 180.0),
+                    (&mut line.duration, 90.0),
+                    (&mut line.instructions, 180.0),
+                ];
+                for ((field, width), header) in fields.into_iter().zip(&headers) {
+                    ui.add(egui::TextEdit::singleline(field).desired_width(width))
+                        .labelled_by(*header);
+                }
+                if ui.small_button(i18n.tr("produce-med-remove")).clicked() {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(i) = remove {
+        lines.remove(i);
+    }
+    if ui.small_button(i18n.tr("produce-med-add")).clicked() {
+        lines.push(FormMedication::default());
+    }
+}

@@ -1,0 +1,109 @@
+//! Producing a document from the local form: the author is the signed-in professional, the
+//! organisation the configured establishment; the N3 document (narrative + PDF copy) is stored
+//! as a local document of the patient, in the chosen episode, and traced.
+
+use std::sync::Arc;
+
+use super::{require, trace};
+use crate::cda::produce::catalog::{Coded, PRACTICE_SETTING};
+use crate::cda::produce::form::{ProductionContext, ProductionForm, build};
+use crate::cda::produce::{self, Organisation, Professional};
+use crate::domain::professional::SPECIALTY_SYSTEM;
+use crate::domain::{EpisodeId, PatientId, Provenance, Right, Visibility};
+use crate::store::audit::AuditAction;
+use crate::store::documents::{self, NewDocument};
+use crate::store::{episodes, patients};
+use crate::worker::Event;
+use crate::worker::context::{Context, WorkerError};
+
+/// A suffix unique to this document: time in milliseconds and 4 random digits.
+fn unique_suffix() -> String {
+    let millis = chrono::Utc::now().timestamp_millis();
+    format!("{millis}{:04}", rand::random::<u16>() % 10_000)
+}
+
+pub(super) async fn produce_document(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    episode: Option<EpisodeId>,
+    form: ProductionForm,
+) -> Result<(), WorkerError> {
+    let session = require(ctx, Right::ProduceDocuments)?;
+    let professional = session
+        .professional
+        .clone()
+        .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
+    let rpps = professional
+        .rpps()
+        .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?
+        .to_owned();
+    let establishment = ctx
+        .config
+        .establishment
+        .clone()
+        .ok_or(WorkerError::NotConfigured("error-produce-no-establishment"))?;
+    let document = ctx
+        .with_store(move |store| {
+            let identity = patients::get(store, patient)?.identity;
+            let episode = episodes::for_patient(store, patient)?
+                .into_iter()
+                .find(|e| Some(e.id) == episode);
+            let context = ProductionContext {
+                author: Professional {
+                    rpps,
+                    given: professional.given_name.clone(),
+                    family: professional.family_name.clone(),
+                    title: professional.title.clone(),
+                    specialty: Coded::new(
+                        &professional.specialty_code,
+                        SPECIALTY_SYSTEM,
+                        &professional.specialty_label,
+                    ),
+                },
+                organisation: Organisation {
+                    name: establishment.name.clone(),
+                    finess: establishment.finess.clone(),
+                    telecom: None,
+                    address: None,
+                    practice_setting: Coded::new(
+                        "ETABLISSEMENT",
+                        PRACTICE_SETTING,
+                        "Etablissement de santé",
+                    ),
+                },
+                ipp_root: establishment.ipp_oid.clone(),
+                document_root: establishment.document_oid.clone(),
+                unique: unique_suffix(),
+                patient: identity,
+                episode: episode.clone(),
+                now: chrono::Local::now().naive_local(),
+            };
+            let doc = build(&form, &context)?;
+            let produced = produce::produce(&doc)?;
+            let meta = crate::cda::parse(&produced.n3)?.meta();
+            let inserted = documents::insert(
+                store,
+                &NewDocument {
+                    patient_id: patient,
+                    episode_id: episode.map(|e| e.id),
+                    meta: &meta,
+                    provenance: Provenance::Local,
+                    visibility: Visibility::default(),
+                    raw: &produced.n3,
+                },
+            )?;
+            trace(
+                store,
+                &session.login,
+                AuditAction::DocumentProduced,
+                "document",
+                inserted.id().0.to_string(),
+            )?;
+            Ok(inserted.id())
+        })
+        .await?;
+    tracing::info!(document = document.0, "document produced");
+    ctx.emit(Event::DocumentProduced { patient, document })
+        .await;
+    Ok(())
+}
