@@ -34,6 +34,7 @@ impl ChevetApp {
             Event::DocumentProduced { patient, document } => {
                 self.on_document_produced(patient, document);
             }
+            Event::OpenInBrowser { url } => self.browser_urls.push(url),
             Event::Progress { task, done, total } => self.on_progress(task, done, total),
             Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
             Event::AuditVerified { rows, intact } => self.on_audit_verified(rows, intact),

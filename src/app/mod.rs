@@ -84,6 +84,8 @@ pub struct ChevetApp {
     pub(crate) produce: Option<ui::produce::ProduceState>,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
+    /// Files the workers prepared for the system browser, opened at the next frame.
+    browser_urls: Vec<String>,
     pub(crate) settings: SettingsState,
     pub(crate) about_open: bool,
     pub(crate) tasks: BTreeMap<u64, (TaskId, TaskProgress)>,
@@ -110,6 +112,7 @@ impl ChevetApp {
             document: None,
             produce: None,
             open_after_folder: None,
+            browser_urls: Vec::new(),
             settings: SettingsState::default(),
             about_open: false,
             tasks: BTreeMap::new(),
@@ -164,6 +167,9 @@ impl ChevetApp {
             self.style_installed = true;
         }
         self.drain_events(&ctx);
+        for url in self.browser_urls.drain(..) {
+            ctx.open_url(egui::OpenUrl::new_tab(url));
+        }
         let wanted = if self.dark {
             egui::Theme::Dark
         } else {

@@ -17,6 +17,8 @@ mod model;
 pub mod produce;
 mod reader;
 mod time;
+#[cfg(not(fuzzing))]
+pub mod xslt;
 
 #[cfg(test)]
 mod fixture_tests;

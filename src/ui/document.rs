@@ -9,7 +9,7 @@ use super::{Command, Screen};
 use crate::app::ChevetApp;
 use crate::domain::DocumentSummary;
 use crate::i18n::I18n;
-use crate::worker::LoadedDocument;
+use crate::worker::{LoadedDocument, Request};
 
 /// A document open in the viewer.
 pub struct DocumentState {
@@ -104,6 +104,17 @@ pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
             commands.push(Command::Navigate(Screen::Folder));
         }
         ui.heading(RichText::new(&doc.loaded.summary.meta.title).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(i18n.tr("doc-open-stylesheet"))
+                .on_hover_text(i18n.tr("doc-open-stylesheet-help"))
+                .clicked()
+            {
+                commands.push(Command::Send(Request::OpenWithStylesheet {
+                    document: doc.loaded.summary.id,
+                }));
+            }
+        });
     });
     ui.label(metadata_line(i18n, &doc.loaded.summary));
     if let Some(newer) = &doc.loaded.newer {

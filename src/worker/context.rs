@@ -58,6 +58,8 @@ pub(super) enum WorkerError {
     Produce(#[from] crate::cda::produce::ProduceError),
     #[error("not configured: {0}")]
     NotConfigured(&'static str),
+    #[error(transparent)]
+    Xslt(#[from] crate::cda::xslt::XsltError),
 }
 
 impl WorkerError {
@@ -78,6 +80,7 @@ impl WorkerError {
             }
             Self::Produce(_) => "error-produce-invalid",
             Self::NotConfigured(what) => what,
+            Self::Xslt(e) => e.message_id(),
         }
     }
 
@@ -90,6 +93,7 @@ impl WorkerError {
             Self::Form(e) => e.is_retryable(),
             Self::Produce(e) => e.is_retryable(),
             Self::NotConfigured(_) => false,
+            Self::Xslt(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }

@@ -71,6 +71,9 @@ pub enum Request {
         episode: Option<crate::domain::EpisodeId>,
         form: Box<crate::cda::produce::form::ProductionForm>,
     },
+    /// Show a document through its XSL stylesheet (its own, or the agency's) in the system
+    /// browser. `handlers::stylesheet::open_with_stylesheet` → `xsltproc`.
+    OpenWithStylesheet { document: DocumentId },
     /// Save one setting. `handlers::save_setting` → `store::settings::set`.
     SaveSetting { key: String, value: String },
     /// Add demo patients to the sandbox (load tests). Long: progress and cancel.
@@ -95,6 +98,7 @@ impl std::fmt::Debug for Request {
             Self::OpenDocument { .. } => "OpenDocument",
             Self::RenderPdfPage { .. } => "RenderPdfPage",
             Self::ProduceDocument { .. } => "ProduceDocument",
+            Self::OpenWithStylesheet { .. } => "OpenWithStylesheet",
             Self::SaveSetting { .. } => "SaveSetting",
             Self::GeneratePatients { .. } => "GeneratePatients",
             Self::VerifyAudit => "VerifyAudit",
@@ -187,6 +191,8 @@ pub enum Event {
         patient: PatientId,
         document: DocumentId,
     },
+    /// A file for the system browser is ready. `ChevetApp::apply_event` (opens the URL).
+    OpenInBrowser { url: String },
     /// Progress of a long task. `ChevetApp::on_progress`.
     Progress {
         task: TaskId,
@@ -222,6 +228,7 @@ impl std::fmt::Debug for Event {
                 Self::Document(_) => "Document",
                 Self::PdfPage { .. } => "PdfPage",
                 Self::DocumentProduced { .. } => "DocumentProduced",
+                Self::OpenInBrowser { .. } => "OpenInBrowser",
                 Self::PdfFailed { .. } => "PdfFailed",
                 Self::TaskFinished { .. } => "TaskFinished",
                 Self::AuditVerified { .. } => "AuditVerified",

@@ -10,6 +10,7 @@ mod folder;
 mod opening;
 mod produce;
 mod session;
+mod stylesheet;
 
 use std::sync::Arc;
 
@@ -76,6 +77,10 @@ async fn handle(ctx: Arc<Context>, request: Request) {
         } => (
             Operation::Produce,
             produce::produce_document(&ctx, patient, episode, *form).await,
+        ),
+        Request::OpenWithStylesheet { document } => (
+            Operation::OpenDocument,
+            stylesheet::open_with_stylesheet(&ctx, document).await,
         ),
         Request::SaveSetting { key, value } => (
             Operation::SaveSetting,

@@ -11,6 +11,7 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let opened = tokio::task::spawn_blocking(move || -> Result<_, WorkerError> {
         let cfg = &worker.config;
         create_private_dir(&cfg.data_dir)?;
+        crate::cda::xslt::clean_temp(&cfg.data_dir);
         let path = cfg.data_dir.join(store_mod::DB_FILE_NAME);
         let exists = path.exists();
         let (key, origin) =
