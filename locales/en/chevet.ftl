@@ -252,3 +252,15 @@ doc-open-stylesheet-help = Shows the document in the browser with its own styles
 error-xslt-missing = The xsltproc program is not installed on this computer: the stylesheet cannot be applied. Contact IT support (package "xsltproc").
 error-xslt-failed = The stylesheet could not be applied to this document. Chevet's own view remains available.
 error-xslt-timeout = Applying the stylesheet took too long and was stopped. Try again.
+
+## Structured view
+structured-image-unavailable = Image not shown ({"{"}type{"}"})
+structured-attached-document = Attached document ({"{"}type{"}"}): open it from the attachments
+structured-missing-media = Referenced content missing from the document
+structured-notes = Notes
+structured-link-not-opened = Not a web address: the link is not opened
+structured-empty = This document has no structured content to show.
+error-narrative-doctype = This section contains a forbidden declaration: it is not shown.
+error-narrative-malformed = This section is malformed: it is not shown. The document's PDF, if any, stays readable.
+error-narrative-too-large = This section is too large or too deeply nested to be shown.
+error-image-unreadable = This image is unreadable or too large to be shown.

@@ -252,3 +252,15 @@ doc-open-stylesheet-help = Affiche le document dans le navigateur avec sa propre
 error-xslt-missing = Le programme xsltproc n'est pas installé sur ce poste : la feuille de style ne peut pas être appliquée. Contactez le service informatique (paquet « xsltproc »).
 error-xslt-failed = La feuille de style n'a pas pu être appliquée à ce document. La vue de Chevet reste disponible.
 error-xslt-timeout = L'application de la feuille de style a pris trop de temps et a été arrêtée. Réessayez.
+
+## Vue structurée
+structured-image-unavailable = Image non affichée ({"{"}type{"}"})
+structured-attached-document = Document joint ({"{"}type{"}"}) : ouvrez-le depuis les pièces jointes
+structured-missing-media = Contenu référencé absent du document
+structured-notes = Notes
+structured-link-not-opened = Adresse non web : le lien n'est pas ouvert
+structured-empty = Ce document n'a pas de contenu structuré à afficher.
+error-narrative-doctype = Cette section contient une déclaration interdite : elle n'est pas affichée.
+error-narrative-malformed = Cette section est mal formée : elle n'est pas affichée. Le PDF du document, s'il existe, reste lisible.
+error-narrative-too-large = Cette section est trop volumineuse ou trop imbriquée pour être affichée.
+error-image-unreadable = Cette image est illisible ou trop grande pour être affichée.

@@ -7,15 +7,19 @@
 mod attachment;
 mod base64;
 mod body;
+#[cfg(not(fuzzing))]
+pub mod content;
 mod encoding;
 mod error;
 mod header;
 #[cfg(not(fuzzing))]
 pub mod inspect;
 mod model;
+pub mod narrative;
 #[cfg(not(fuzzing))]
 pub mod produce;
 mod reader;
+pub mod rtf;
 mod time;
 #[cfg(not(fuzzing))]
 pub mod xslt;

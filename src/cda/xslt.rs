@@ -185,7 +185,10 @@ mod tests {
     #[test]
     fn an_auto_presentable_document_uses_its_own_stylesheet() {
         let html = run(&fixture("BIO-CR-BIO_2021.01_Auto-Presentable.xml"));
-        assert!(html.contains("<html") || html.contains("<HTML"), "XHTML expected");
+        assert!(
+            html.contains("<html") || html.contains("<HTML"),
+            "XHTML expected"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod patient_list;
 pub mod pdf_view;
 pub mod produce;
 pub mod settings;
+pub mod structured_view;
 pub mod widgets;
 
 use crate::app::ChevetApp;

@@ -9,6 +9,8 @@ use crate::i18n::I18n;
 /// DejaVu Sans (Bitstream Vera licence, `assets/fonts/DejaVu-LICENSE.txt`): a regular-weight face
 /// that reads well on ward screens and has the arrows, check marks and triangles the UI uses.
 const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// Its bold face, registered as the font family the structured view uses for bold text.
+const DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Fonts and text sizes tuned for reading at arm's length on a ward workstation.
 pub fn install_style(ctx: &egui::Context) {
@@ -26,6 +28,14 @@ pub fn install_style(ctx: &egui::Context) {
                 priority: FontPriority::Lowest,
             },
         ],
+    });
+    ctx.add_font(FontInsert {
+        name: "DejaVuSans-Bold".to_owned(),
+        data: egui::FontData::from_static(DEJAVU_SANS_BOLD),
+        families: vec![InsertFontFamily {
+            family: egui::FontFamily::Name(super::structured_view::BOLD_FAMILY.into()),
+            priority: FontPriority::Highest,
+        }],
     });
     ctx.all_styles_mut(|style| {
         use egui::{FontFamily, FontId, TextStyle};
