@@ -141,7 +141,6 @@ doc-version = v{ $version }
 doc-confidentiality-n = Normal confidentiality
 doc-confidentiality-r = Restricted
 doc-confidentiality-v = Very restricted
-doc-no-pdf = This document has no PDF.
 doc-pdf-undecodable = The PDF inside this document is unreadable (damaged base64). Ask the producer to send it again.
 
 ## About
@@ -264,3 +263,12 @@ error-narrative-doctype = This section contains a forbidden declaration: it is n
 error-narrative-malformed = This section is malformed: it is not shown. The document's PDF, if any, stays readable.
 error-narrative-too-large = This section is too large or too deeply nested to be shown.
 error-image-unreadable = This image is unreadable or too large to be shown.
+doc-view-pdf = PDF
+doc-view-content = Document
+doc-view-structured = Structured view
+doc-view-key = Key V: switch between the PDF and the structured view
+doc-attachments = Attachments:
+doc-attachment = { $title } ({ $type }, { $kib } KiB)
+doc-no-content = This document has no content to show.
+doc-unsupported = This content ({ $type }) cannot be shown in Chevet.
+doc-image-alt = Document image

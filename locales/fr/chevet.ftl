@@ -141,7 +141,6 @@ doc-version = v{ $version }
 doc-confidentiality-n = Confidentialité normale
 doc-confidentiality-r = Confidentialité restreinte
 doc-confidentiality-v = Très restreint
-doc-no-pdf = Ce document n'a pas de PDF.
 doc-pdf-undecodable = Le PDF contenu dans ce document est illisible (encodage base64 endommagé). Demandez au producteur de le renvoyer.
 
 ## À propos
@@ -264,3 +263,12 @@ error-narrative-doctype = Cette section contient une déclaration interdite : el
 error-narrative-malformed = Cette section est mal formée : elle n'est pas affichée. Le PDF du document, s'il existe, reste lisible.
 error-narrative-too-large = Cette section est trop volumineuse ou trop imbriquée pour être affichée.
 error-image-unreadable = Cette image est illisible ou trop grande pour être affichée.
+doc-view-pdf = PDF
+doc-view-content = Document
+doc-view-structured = Vue structurée
+doc-view-key = Touche V : basculer entre le PDF et la vue structurée
+doc-attachments = Pièces jointes :
+doc-attachment = { $title } ({ $type }, { $kib } Kio)
+doc-no-content = Ce document n'a pas de contenu affichable.
+doc-unsupported = Ce contenu ({ $type }) ne peut pas être affiché dans Chevet.
+doc-image-alt = Image du document

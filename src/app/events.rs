@@ -21,6 +21,15 @@ impl ChevetApp {
                 documents,
             } => self.on_folder(FolderState::new(patient, episodes, documents)),
             Event::Document(loaded) => self.on_document(*loaded),
+            Event::Attachment {
+                document,
+                index,
+                content,
+            } => {
+                if let Some(d) = self.document.as_mut().filter(|d| d.id() == document) {
+                    d.apply_attachment(index, content);
+                }
+            }
             Event::PdfPage { view, page } => {
                 if let Some(v) = self.pdf_view_mut(view) {
                     v.apply_page(*page);
@@ -43,10 +52,7 @@ impl ChevetApp {
     }
 
     fn pdf_view_mut(&mut self, view: u64) -> Option<&mut crate::ui::pdf_view::PdfView> {
-        self.document
-            .as_mut()
-            .and_then(|d| d.pdf.as_mut())
-            .filter(|v| v.id == view)
+        self.document.as_mut().and_then(|d| d.pdf_view_mut(view))
     }
 
     fn on_store_ready(&mut self, info: StoreInfo) {
@@ -103,7 +109,7 @@ impl ChevetApp {
     }
 
     fn on_document(&mut self, loaded: LoadedDocument) {
-        self.document = Some(DocumentState::new(loaded));
+        self.document = Some(DocumentState::new(loaded, &self.i18n));
         self.screen = Screen::Document;
     }
 

@@ -60,6 +60,8 @@ pub(super) enum WorkerError {
     NotConfigured(&'static str),
     #[error(transparent)]
     Xslt(#[from] crate::cda::xslt::XsltError),
+    #[error(transparent)]
+    Content(#[from] crate::cda::content::ContentError),
 }
 
 impl WorkerError {
@@ -81,6 +83,7 @@ impl WorkerError {
             Self::Produce(_) => "error-produce-invalid",
             Self::NotConfigured(what) => what,
             Self::Xslt(e) => e.message_id(),
+            Self::Content(e) => e.message_id(),
         }
     }
 
@@ -94,6 +97,7 @@ impl WorkerError {
             Self::Produce(e) => e.is_retryable(),
             Self::NotConfigured(_) => false,
             Self::Xslt(e) => e.is_retryable(),
+            Self::Content(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }

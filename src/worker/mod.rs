@@ -18,6 +18,8 @@ pub use cancel::{CancelToken, TaskId};
 pub use context::WorkerConfig;
 
 use crate::auth::Session;
+use crate::cda::content::{DecodedImage, ViewContent};
+use crate::cda::narrative::StructuredDocument;
 use crate::domain::{DocumentId, DocumentSummary, Episode, Patient, PatientId};
 use crate::store::KeyOrigin;
 use crate::store::patients::SearchResult;
@@ -71,6 +73,9 @@ pub enum Request {
         episode: Option<crate::domain::EpisodeId>,
         form: Box<crate::cda::produce::form::ProductionForm>,
     },
+    /// Decode one embedded content of a document for the viewer.
+    /// `handlers::folder::open_attachment` → `cda::content::view_content`.
+    OpenAttachment { document: DocumentId, index: usize },
     /// Show a document through its XSL stylesheet (its own, or the agency's) in the system
     /// browser. `handlers::stylesheet::open_with_stylesheet` → `xsltproc`.
     OpenWithStylesheet { document: DocumentId },
@@ -99,6 +104,7 @@ impl std::fmt::Debug for Request {
             Self::RenderPdfPage { .. } => "RenderPdfPage",
             Self::ProduceDocument { .. } => "ProduceDocument",
             Self::OpenWithStylesheet { .. } => "OpenWithStylesheet",
+            Self::OpenAttachment { .. } => "OpenAttachment",
             Self::SaveSetting { .. } => "SaveSetting",
             Self::GeneratePatients { .. } => "GeneratePatients",
             Self::VerifyAudit => "VerifyAudit",
@@ -140,16 +146,32 @@ pub struct StoreInfo {
     pub settings: Vec<(String, String)>,
 }
 
+/// An embedded content of a document, as the viewer lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    /// Index in `CdaDocument::attachments`.
+    pub index: usize,
+    pub media_type: String,
+    /// Section title or media id: what the document calls it.
+    pub title: String,
+    /// Decoded size, estimated from the base64 length.
+    pub size_bytes: usize,
+}
+
 /// A document ready for the viewer.
 #[derive(Clone)]
 pub struct LoadedDocument {
     pub summary: DocumentSummary,
-    /// The PDF to show first, decoded, when the document has one.
-    pub pdf: Option<Arc<Vec<u8>>>,
-    /// Why the PDF could not be decoded, when it could not (Fluent id).
-    pub pdf_error: Option<&'static str>,
-    /// N1 plain-text body, when that is what the document holds.
-    pub text: Option<String>,
+    /// What opens first: the PDF (N1 body or N3 PDF copy), else the N1 text or image; `None`
+    /// for an N3 without PDF copy (the structured view opens first).
+    pub main: Option<ViewContent>,
+    /// Why the first content could not be decoded (Fluent id).
+    pub main_error: Option<&'static str>,
+    /// The structured view of an N3 document.
+    pub structured: Option<Arc<StructuredDocument>>,
+    /// Images the narratives show inline, by media id.
+    pub media_images: Vec<(String, Arc<DecodedImage>)>,
+    pub attachments: Vec<AttachmentInfo>,
     /// The current version of the document's chain, when this one is older.
     pub newer: Option<DocumentSummary>,
 }
@@ -175,6 +197,12 @@ pub enum Event {
     },
     /// A document is loaded. `ChevetApp::on_document`.
     Document(Box<LoadedDocument>),
+    /// An embedded content is decoded. `DocumentState::apply_attachment`.
+    Attachment {
+        document: DocumentId,
+        index: usize,
+        content: ViewContent,
+    },
     /// A PDF page is rendered. `PdfView::apply_page`.
     PdfPage {
         view: u64,
@@ -227,6 +255,7 @@ impl std::fmt::Debug for Event {
                 Self::Folder { .. } => "Folder",
                 Self::Document(_) => "Document",
                 Self::PdfPage { .. } => "PdfPage",
+                Self::Attachment { .. } => "Attachment",
                 Self::DocumentProduced { .. } => "DocumentProduced",
                 Self::OpenInBrowser { .. } => "OpenInBrowser",
                 Self::PdfFailed { .. } => "PdfFailed",

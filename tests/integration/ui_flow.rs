@@ -202,3 +202,48 @@ fn issue3_a_physician_produces_a_discharge_letter_that_opens_pdf_first() {
         h.query_by_label("10 documents").is_some()
     });
 }
+
+#[test]
+fn issue3_pdf_first_then_structured_view_with_key_v_then_attachment_in_the_same_viewer() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app(&rt, dir.path()));
+    open_pat_trois(&mut h);
+    h.get_by_label("Prescription de médicaments et/ou de dispositifs médicaux")
+        .click();
+    step_until(&mut h, "the PDF copy shows first", LONG, |h| {
+        h.query_by_label("Page 1 du PDF").is_some()
+    });
+    assert!(
+        h.query_by_label("Signes vitaux").is_none(),
+        "structured view not yet shown"
+    );
+    h.key_press(egui::Key::V);
+    step_until(&mut h, "structured view after V", LONG, |h| {
+        h.query_by_label("Signes vitaux").is_some() && h.query_by_label("Page 1 du PDF").is_none()
+    });
+    // The PDF copy section is not repeated in the structured view.
+    assert!(h.query_by_label("Copie du document").is_none());
+    h.get_by_label("PDF").click();
+    step_until(&mut h, "back to the PDF", LONG, |h| {
+        h.query_by_label("Page 1 du PDF").is_some()
+    });
+
+    // The imaging report has no PDF copy: structured first, its PDF is an attachment.
+    h.get_by_label("← Dossier").click();
+    step_until(&mut h, "folder again", LONG, |h| {
+        h.query_by_label("Venues").is_some()
+    });
+    h.run_steps(3);
+    h.get_by_label("CR d’imagerie médicale - Scanner Tête + Cou + Thorax avec injection")
+        .click();
+    step_until(&mut h, "structured first", LONG, |h| {
+        h.query_by_label("Vue structurée").is_some() && h.query_by_label_contains("Kio)").is_some()
+    });
+    assert!(h.query_by_label("Page 1 du PDF").is_none());
+    // The attachment button reads "<title> (application/pdf, N Kio)".
+    h.get_by_label_contains("(application/pdf,").click();
+    step_until(&mut h, "attached PDF rendered in the viewer", LONG, |h| {
+        h.query_by_label("Page 1 du PDF").is_some()
+    });
+}

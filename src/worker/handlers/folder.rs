@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use super::{require, trace};
+use crate::cda::content::{ViewContent, view_content};
 use crate::domain::{DocumentId, PatientId, Right};
 use crate::store::audit::AuditAction;
 use crate::store::{documents, episodes, patients};
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, LoadedDocument};
+use crate::worker::{AttachmentInfo, Event, LoadedDocument};
 
 /// Most rows a search returns; the list is virtualised, so this is about memory only.
 const SEARCH_LIMIT: usize = 100_000;
@@ -85,28 +86,87 @@ pub(super) async fn open_document(
     Ok(())
 }
 
-/// Parses the CDA and decodes what the viewer shows first.
+/// Parses the CDA and decodes what the viewer shows first: the PDF (or N1 text/image), the
+/// structured view of an N3, the images its narratives show, and the list of attachments.
 fn prepare_document(
     summary: crate::domain::DocumentSummary,
     raw: &[u8],
     newer: Option<crate::domain::DocumentSummary>,
 ) -> Result<LoadedDocument, WorkerError> {
     let cda = crate::cda::parse(raw)?;
-    let (pdf, pdf_error) = match cda.pdf().map(|a| a.decode()) {
+    let first = cda.pdf().or_else(|| cda.non_xml_body());
+    let (main, main_error) = match first.map(view_content) {
         None => (None, None),
-        Some(Ok(bytes)) => (Some(Arc::new(bytes)), None),
+        Some(Ok(content)) => (Some(content), None),
         Some(Err(e)) => {
-            tracing::warn!("embedded PDF not decodable: {e}");
-            (None, Some("doc-pdf-undecodable"))
+            tracing::warn!("first content not decodable: {e}");
+            (None, Some(e.message_id()))
         }
     };
+    let structured = (cda.body_kind() == crate::domain::BodyKind::Structured)
+        .then(|| Arc::new(crate::cda::narrative::build(&cda)));
+    let media_images = structured
+        .iter()
+        .flat_map(|s| s.media.iter().filter(|m| m.is_image()))
+        .filter_map(|m| {
+            let bytes = cda.media(&m.id)?.decode().ok()?;
+            let image = crate::cda::content::decode_image(&bytes).ok()?;
+            Some((m.id.clone(), Arc::new(image)))
+        })
+        .collect();
+    let attachments = cda
+        .attachments()
+        .iter()
+        .enumerate()
+        .map(|(index, a)| AttachmentInfo {
+            index,
+            media_type: a.media_type().to_owned(),
+            title: a
+                .section()
+                .map(|s| s.title.clone())
+                .filter(|t| !t.is_empty())
+                .or_else(|| a.id().map(str::to_owned))
+                .unwrap_or_default(),
+            size_bytes: a.estimated_size(),
+        })
+        .collect();
     Ok(LoadedDocument {
         summary,
-        pdf,
-        pdf_error,
-        text: plain_text_body(&cda),
+        main,
+        main_error,
+        structured,
+        media_images,
+        attachments,
         newer,
     })
+}
+
+pub(super) async fn open_attachment(
+    ctx: &Arc<Context>,
+    document: DocumentId,
+    index: usize,
+) -> Result<(), WorkerError> {
+    require(ctx, Right::ReadDocuments)?;
+    let raw = ctx
+        .with_store(move |store| Ok(documents::raw(store, document)?))
+        .await?;
+    let content = tokio::task::spawn_blocking(move || -> Result<ViewContent, WorkerError> {
+        let cda = crate::cda::parse(&raw)?;
+        let attachment = cda
+            .attachments()
+            .get(index)
+            .ok_or(WorkerError::Store(crate::store::StoreError::NotFound))?;
+        Ok(view_content(attachment)?)
+    })
+    .await
+    .map_err(|e| WorkerError::Join(e.to_string()))??;
+    ctx.emit(Event::Attachment {
+        document,
+        index,
+        content,
+    })
+    .await;
+    Ok(())
 }
 
 pub(super) async fn render_pdf_page(
@@ -143,13 +203,80 @@ pub(super) async fn render_pdf_page(
     Ok(())
 }
 
-/// The body of an N1 plain-text document, as text.
-fn plain_text_body(cda: &crate::cda::CdaDocument) -> Option<String> {
-    let body = cda.non_xml_body()?;
-    if !body.media_type().starts_with("text/plain") {
-        return None;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::document::tests::doc;
+
+    fn prepared(name: &str) -> LoadedDocument {
+        let raw = std::fs::read(format!(
+            "{}/../shared/fixtures/cda/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture");
+        prepare_document(doc(1, "x", 1), &raw, None).expect("prepare")
     }
-    body.decode()
-        .ok()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+
+    /// Every fixture opens on the right view: the PDF first when the document has one (N1 body
+    /// or N3 PDF copy), else its N1 content, else the structured view.
+    #[test]
+    fn issue3_every_fixture_opens_on_the_right_view() {
+        let pdf_first = [
+            "BIO-CR-BIO_2024.01_TSH_1.xml",
+            "BIO-CR-BIO_2024.01_Microbiologie_V1.xml",
+            "BIO-CR-BIO_2024.01_Microbiologie_V2.xml",
+            "eP-MED-DM_2024.01_PosoStruct.xml",
+            "DOC_NON_STRUCTURE_CDA-R2-N1.xml",
+            "transmission_initiale_cr_imagerie.xml",
+            "remplacement_cr_imagerie.xml",
+        ];
+        let structured_first = [
+            "LDL-SES_2022.01.xml",
+            "VSM_1.4_2022.01.xml",
+            "CSE-CS8_2024.01.xml",
+            "BIO-TROD_2024.01_COVID-19.xml",
+            "IMG_CR_IMG_2024.01.xml",
+            "BIO-CR-BIO_2021.01_Auto-Presentable.xml",
+        ];
+        for name in pdf_first {
+            let d = prepared(name);
+            assert!(
+                matches!(d.main, Some(ViewContent::Pdf(_))),
+                "{name}: PDF first"
+            );
+            assert!(d.main_error.is_none(), "{name}");
+        }
+        for name in structured_first {
+            let d = prepared(name);
+            assert!(d.main.is_none(), "{name}: no PDF to show first");
+            let s = d.structured.as_ref().expect(name);
+            assert!(!s.is_empty(), "{name}: structured view has sections");
+        }
+        // N3 with a PDF copy also has its structured view one action away.
+        assert!(
+            prepared("BIO-CR-BIO_2024.01_TSH_1.xml")
+                .structured
+                .is_some()
+        );
+        // N1 documents have no structured view.
+        assert!(
+            prepared("DOC_NON_STRUCTURE_CDA-R2-N1.xml")
+                .structured
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn attachments_are_listed_and_inline_images_decoded() {
+        // The imaging report carries its PDF as an attached document, not as a copy.
+        let d = prepared("IMG_CR_IMG_2024.01.xml");
+        assert!(
+            d.attachments
+                .iter()
+                .any(|a| a.media_type == "application/pdf")
+        );
+        // The prescription shows a PNG (declared JPEG) inside its narrative.
+        let d = prepared("eP-MED-DM_2024.01_PosoStruct.xml");
+        assert!(!d.media_images.is_empty());
+    }
 }

@@ -78,6 +78,10 @@ async fn handle(ctx: Arc<Context>, request: Request) {
             Operation::Produce,
             produce::produce_document(&ctx, patient, episode, *form).await,
         ),
+        Request::OpenAttachment { document, index } => (
+            Operation::OpenDocument,
+            folder::open_attachment(&ctx, document, index).await,
+        ),
         Request::OpenWithStylesheet { document } => (
             Operation::OpenDocument,
             stylesheet::open_with_stylesheet(&ctx, document).await,
