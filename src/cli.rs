@@ -18,8 +18,12 @@ pub enum CliError {
     },
     #[error("écriture impossible : {0}")]
     Write(#[from] std::io::Error),
-    #[error("sérialisation JSON : {0}")]
+    #[error("JSON : {0}")]
     Json(#[from] serde_json::Error),
+    #[error("formulaire : {0}")]
+    Form(#[from] crate::cda::produce::form::FormError),
+    #[error("production : {0}")]
+    Produce(#[from] crate::cda::produce::ProduceError),
 }
 
 impl CliError {
@@ -28,7 +32,10 @@ impl CliError {
     }
 }
 
-const CDA_USAGE: &str = "chevet cda inspect FICHIER [--with-identity]";
+const CDA_USAGE: &str = "chevet cda inspect FICHIER [--with-identity]\n       \
+    chevet cda produce --template TYPE\n       \
+    chevet cda produce FORMULAIRE.json [--out DOSSIER]\n       \
+    (TYPE : lettre-liaison, cr-operatoire, ordonnance, cr-consultation)";
 
 /// True when the arguments name an operator command rather than the window.
 pub fn is_command(args: &[String]) -> bool {
@@ -39,6 +46,7 @@ pub fn is_command(args: &[String]) -> bool {
 pub fn run(args: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match args {
         [cda, sub, rest @ ..] if cda == "cda" && sub == "inspect" => inspect(rest, out),
+        [cda, sub, rest @ ..] if cda == "cda" && sub == "produce" => produce(rest, out),
         _ => Err(CliError::Usage(CDA_USAGE)),
     }
 }
@@ -73,6 +81,48 @@ fn inspect(args: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// `produce --template TYPE` prints an empty form; `produce FORM.json` writes the PDF, the N1
+/// and the N3 documents into `--out` (default: current directory), for the sandbox's demo
+/// physician, hospital and patient (PAT-TROIS), so that IT can check what Chevet produces.
+fn produce(args: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    use crate::cda::produce::form::{self, ProductionForm, kind_from_code};
+    match args {
+        [flag, kind] if flag == "--template" => {
+            let kind = kind_from_code(kind).ok_or(CliError::Usage(CDA_USAGE))?;
+            serde_json::to_writer_pretty(&mut *out, &form::empty_form(kind))?;
+            writeln!(out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        [] => return Err(CliError::Usage(CDA_USAGE)),
+        _ => {}
+    }
+    let (form_path, out_dir) = match args {
+        [f] => (PathBuf::from(f), PathBuf::from(".")),
+        [f, flag, dir] if flag == "--out" => (PathBuf::from(f), PathBuf::from(dir)),
+        _ => return Err(CliError::Usage(CDA_USAGE)),
+    };
+    let text = std::fs::read_to_string(&form_path).map_err(|source| CliError::Read {
+        path: form_path.clone(),
+        source,
+    })?;
+    let filled: ProductionForm = serde_json::from_str(&text)?;
+    let context = crate::sandbox::production_context().ok_or(CliError::Usage(CDA_USAGE))?;
+    let document = form::build(&filled, &context)?;
+    let produced = crate::cda::produce::produce(&document)?;
+    std::fs::create_dir_all(&out_dir)?;
+    let stem = &filled.kind;
+    for (suffix, bytes) in [
+        ("pdf", &produced.pdf),
+        ("n1.xml", &produced.n1),
+        ("n3.xml", &produced.n3),
+    ] {
+        let path = out_dir.join(format!("{stem}.{suffix}"));
+        std::fs::write(&path, bytes)?;
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
@@ -113,6 +163,34 @@ mod tests {
         assert_eq!(r.expect("ran"), ExitCode::from(2));
         let v: serde_json::Value = serde_json::from_str(&out).expect("json");
         assert_eq!(v["code"], "error-cda-doctype");
+    }
+
+    #[test]
+    fn produce_from_a_template_writes_pdf_n1_and_n3() {
+        let (r, template) = run_args(&["cda", "produce", "--template", "cr-consultation"]);
+        assert_eq!(r.expect("template"), ExitCode::SUCCESS);
+        let mut form: crate::cda::produce::form::ProductionForm =
+            serde_json::from_str(&template).expect("form");
+        form.sections[0].text = "Bilan d'une dyspnée d'effort.".into();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let form_path = dir.path().join("form.json");
+        std::fs::write(&form_path, serde_json::to_string(&form).expect("json")).expect("write");
+        let out_dir = dir.path().join("out");
+        let (r, listing) = run_args(&[
+            "cda",
+            "produce",
+            form_path.to_str().expect("path"),
+            "--out",
+            out_dir.to_str().expect("path"),
+        ]);
+        assert_eq!(r.expect("produce"), ExitCode::SUCCESS);
+        assert_eq!(listing.lines().count(), 3);
+        let n3 = std::fs::read(out_dir.join("cr-consultation.n3.xml")).expect("n3");
+        let doc = crate::cda::parse(&n3).expect("parses back");
+        assert_eq!(doc.meta().type_code, "11488-4");
+        assert!(doc.pdf().is_some());
+        let pdf = std::fs::read(out_dir.join("cr-consultation.pdf")).expect("pdf");
+        assert!(pdf.starts_with(b"%PDF-"));
     }
 
     #[test]

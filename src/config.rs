@@ -133,14 +133,8 @@ impl Config {
     /// The establishment: the sandbox's fictitious hospital, or the configured one when all its
     /// fields are set (producing documents needs it; the rest of Chevet does not).
     pub fn establishment(&self) -> Option<crate::domain::Establishment> {
-        use crate::sandbox::demo;
         if self.is_sandbox() {
-            return Some(crate::domain::Establishment {
-                name: demo::SANDBOX_SITE_NAMES[0].to_owned(),
-                finess: demo::SANDBOX_FINESS_GEO[0].to_owned(),
-                ipp_oid: demo::SANDBOX_IPP_OID.to_owned(),
-                document_oid: demo::SANDBOX_DOCUMENT_OID.to_owned(),
-            });
+            return Some(crate::sandbox::establishment());
         }
         let e = &self.establishment;
         Some(crate::domain::Establishment {

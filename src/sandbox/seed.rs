@@ -36,7 +36,7 @@ pub struct DemoProfessional {
 }
 
 impl DemoProfessional {
-    fn info(&self) -> ProfessionalInfo {
+    pub fn info(&self) -> ProfessionalInfo {
         ProfessionalInfo {
             national_id: self.national_id.to_owned(),
             given_name: self.given_name.to_owned(),

@@ -7,12 +7,13 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{Coded, DocumentKind, FACILITY_TYPE, SectionCode, sections};
+use super::catalog::{Coded, DocumentKind, FACILITY_TYPE, PRACTICE_SETTING, SectionCode, sections};
 use super::model::{
     Act, Block, DocumentIds, Encounter, Identifier, MedicationLine, Organisation, ProducedDocument,
     Professional, Section, paris_time,
 };
-use crate::domain::{Episode, EpisodeKind, PatientIdentity};
+use crate::domain::professional::SPECIALTY_SYSTEM;
+use crate::domain::{Episode, EpisodeKind, Establishment, PatientIdentity, ProfessionalInfo};
 
 /// Stable codes of the four kinds, as the form and the command line name them.
 pub fn kind_code(kind: DocumentKind) -> &'static str {
@@ -81,6 +82,50 @@ pub struct ProductionContext {
     pub patient: PatientIdentity,
     pub episode: Option<Episode>,
     pub now: NaiveDateTime,
+}
+
+impl ProductionContext {
+    /// The context for a signed-in professional of an establishment; `None` when the
+    /// professional has no RPPS (they cannot sign).
+    pub fn new(
+        professional: &ProfessionalInfo,
+        establishment: &Establishment,
+        patient: PatientIdentity,
+        episode: Option<Episode>,
+        now: NaiveDateTime,
+        unique: String,
+    ) -> Option<Self> {
+        Some(Self {
+            author: Professional {
+                rpps: professional.rpps()?.to_owned(),
+                given: professional.given_name.clone(),
+                family: professional.family_name.clone(),
+                title: professional.title.clone(),
+                specialty: Coded::new(
+                    &professional.specialty_code,
+                    SPECIALTY_SYSTEM,
+                    &professional.specialty_label,
+                ),
+            },
+            organisation: Organisation {
+                name: establishment.name.clone(),
+                finess: establishment.finess.clone(),
+                telecom: None,
+                address: None,
+                practice_setting: Coded::new(
+                    "ETABLISSEMENT",
+                    PRACTICE_SETTING,
+                    "Etablissement de santé",
+                ),
+            },
+            ipp_root: establishment.ipp_oid.clone(),
+            document_root: establishment.document_oid.clone(),
+            unique,
+            patient,
+            episode,
+            now,
+        })
+    }
 }
 
 /// Why a form cannot be produced (before the document's own validation).
@@ -280,7 +325,13 @@ pub fn build(
             e.end.map(paris_time),
             e.unit.clone(),
         ),
-        None => (EpisodeKind::Consultation, created, None, String::new()),
+        // No episode: the encounter is a consultation at the establishment itself.
+        None => (
+            EpisodeKind::Consultation,
+            created,
+            None,
+            ctx.organisation.name.clone(),
+        ),
     };
     Ok(ProducedDocument {
         kind,

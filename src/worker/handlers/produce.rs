@@ -5,10 +5,8 @@
 use std::sync::Arc;
 
 use super::{require, trace};
-use crate::cda::produce::catalog::{Coded, PRACTICE_SETTING};
+use crate::cda::produce;
 use crate::cda::produce::form::{ProductionContext, ProductionForm, build};
-use crate::cda::produce::{self, Organisation, Professional};
-use crate::domain::professional::SPECIALTY_SYSTEM;
 use crate::domain::{EpisodeId, PatientId, Provenance, Right, Visibility};
 use crate::store::audit::AuditAction;
 use crate::store::documents::{self, NewDocument};
@@ -33,10 +31,6 @@ pub(super) async fn produce_document(
         .professional
         .clone()
         .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
-    let rpps = professional
-        .rpps()
-        .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?
-        .to_owned();
     let establishment = ctx
         .config
         .establishment
@@ -48,36 +42,15 @@ pub(super) async fn produce_document(
             let episode = episodes::for_patient(store, patient)?
                 .into_iter()
                 .find(|e| Some(e.id) == episode);
-            let context = ProductionContext {
-                author: Professional {
-                    rpps,
-                    given: professional.given_name.clone(),
-                    family: professional.family_name.clone(),
-                    title: professional.title.clone(),
-                    specialty: Coded::new(
-                        &professional.specialty_code,
-                        SPECIALTY_SYSTEM,
-                        &professional.specialty_label,
-                    ),
-                },
-                organisation: Organisation {
-                    name: establishment.name.clone(),
-                    finess: establishment.finess.clone(),
-                    telecom: None,
-                    address: None,
-                    practice_setting: Coded::new(
-                        "ETABLISSEMENT",
-                        PRACTICE_SETTING,
-                        "Etablissement de santé",
-                    ),
-                },
-                ipp_root: establishment.ipp_oid.clone(),
-                document_root: establishment.document_oid.clone(),
-                unique: unique_suffix(),
-                patient: identity,
-                episode: episode.clone(),
-                now: chrono::Local::now().naive_local(),
-            };
+            let context = ProductionContext::new(
+                &professional,
+                &establishment,
+                identity,
+                episode.clone(),
+                chrono::Local::now().naive_local(),
+                unique_suffix(),
+            )
+            .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
             let doc = build(&form, &context)?;
             let produced = produce::produce(&doc)?;
             let meta = crate::cda::parse(&produced.n3)?.meta();
