@@ -50,7 +50,23 @@ shot patients 2
 typed pat-trois
 sleep 1; keys Return
 shot folder 2
-# Documents are sorted newest first; Down moves to the lab report with its PDF copy.
+# Documents are sorted newest first. Row 2 is a lab report N3: its PDF copy shows first.
 keys Down Return
 shot document 3
+cp "$out/document.png" "$out/doc-lab-n3-pdf.png"
+# V switches to the structured view of the same report.
+keys v
+shot doc-lab-n3-structured 2
+# Escape goes back to the folder; Home/End and arrows choose a row (newest first).
+open_row() {
+  keys Escape
+  sleep 1
+  keys "$@" Return
+}
+# The oldest entry is the lettre de liaison (N3 without PDF copy: structured view first).
+open_row End
+shot doc-lettre-liaison 3
+# The imaging report, row 5, is an N1 document: its body is a PDF.
+open_row Home Down Down Down Down
+shot doc-n1-pdf 3
 echo "screenshots written to $out"

@@ -1,6 +1,7 @@
 //! The one document list of a patient folder: one row per version chain (newest version),
 //! older versions one click away under it, sortable by type and act date, with columns for
-//! provenance and sharing state. Arrow keys move, Enter opens, a click opens.
+//! provenance and sharing state. Arrow keys, Home and End move, Enter opens, H shows the
+//! history of a chain, a click opens.
 
 use std::collections::HashSet;
 
@@ -107,15 +108,23 @@ impl DocumentListState {
 
     fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         use egui::{Key, Modifiers};
-        let (down, up, enter, history) = ui.input_mut(|i| {
+        let (down, up, enter, history, home, end) = ui.input_mut(|i| {
             (
                 i.consume_key(Modifiers::NONE, Key::ArrowDown),
                 i.consume_key(Modifiers::NONE, Key::ArrowUp),
                 i.consume_key(Modifiers::NONE, Key::Enter),
                 i.consume_key(Modifiers::NONE, Key::H),
+                i.consume_key(Modifiers::NONE, Key::Home),
+                i.consume_key(Modifiers::NONE, Key::End),
             )
         });
         let last = self.rows.len().saturating_sub(1);
+        if home {
+            self.selected = 0;
+        }
+        if end {
+            self.selected = last;
+        }
         if down {
             self.selected = (self.selected + 1).min(last);
         }

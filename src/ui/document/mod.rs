@@ -234,6 +234,9 @@ pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
         return;
     };
     doc.keyboard(ui);
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+        commands.push(Command::Navigate(Screen::Folder));
+    }
     ui.horizontal(|ui| {
         if ui.button(i18n.tr("doc-back")).clicked() {
             commands.push(Command::Navigate(Screen::Folder));

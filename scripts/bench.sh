@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the benchmarks with their peers installed (Python lxml, poppler's pdftoppm, xsltproc)
+# and prints markdown tables for docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+ensure_apt_packages "${BUILD_PACKAGES[@]}" xsltproc poppler-utils
+python3 -c "import lxml" 2>/dev/null || python3 -m pip install --quiet lxml
+fetch_pdfium
+cargo bench --locked --bench patient_list
+cargo bench --locked --bench cda
