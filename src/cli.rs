@@ -138,10 +138,7 @@ mod tests {
 
     #[test]
     fn inspect_prints_json_for_a_fixture() {
-        let path = format!(
-            "{}/../shared/fixtures/cda/LDL-SES_2022.01.xml",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}LDL-SES_2022.01.xml", crate::testing::CDA_FIXTURES);
         let (r, out) = run_args(&["cda", "inspect", &path]);
         assert_eq!(r.expect("ran"), ExitCode::SUCCESS);
         let v: serde_json::Value = serde_json::from_str(&out).expect("json");

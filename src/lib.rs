@@ -14,5 +14,7 @@ pub mod i18n;
 pub mod pdf;
 pub mod sandbox;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod ui;
 pub mod worker;

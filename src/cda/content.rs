@@ -127,11 +127,7 @@ mod tests {
 
     #[test]
     fn the_prescription_png_declared_as_jpeg_is_shown() {
-        let raw = std::fs::read(format!(
-            "{}/../shared/fixtures/cda/eP-MED-DM_2024.01_PosoStruct.xml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("fixture");
+        let raw = crate::testing::cda_fixture("eP-MED-DM_2024.01_PosoStruct.xml");
         let doc = crate::cda::parse(&raw).expect("parse");
         let image = doc
             .attachments()

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::*;
 use crate::domain::InsOid;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/cda/");
+use crate::testing::CDA_FIXTURES as FIXTURES;
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}{name}")).expect("fixture readable")

@@ -264,13 +264,7 @@ fn section_report(s: &Section) -> SectionReport {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/../shared/fixtures/cda/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("fixture")
-    }
+    use crate::testing::cda_fixture as fixture;
 
     #[test]
     fn lab_report_n3_with_pdf_copy() {

@@ -167,13 +167,7 @@ mod tests {
         text
     }
 
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/../shared/fixtures/cda/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("fixture")
-    }
+    use crate::testing::cda_fixture as fixture;
 
     #[test]
     fn the_agency_stylesheet_renders_a_lettre_de_liaison() {

@@ -6,7 +6,7 @@
 use super::*;
 use crate::cda::{CdaDocument, Section, parse};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/cda/");
+use crate::testing::CDA_FIXTURES as FIXTURES;
 
 fn load(name: &str) -> CdaDocument {
     let bytes = std::fs::read(format!("{FIXTURES}{name}")).expect("fixture readable");

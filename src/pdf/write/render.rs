@@ -117,22 +117,6 @@ fn pdf_date(t: &DateTime<FixedOffset>) -> Date {
         .utc_offset_minute(minutes)
 }
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The XMP packet (PDF/A-2b identification and the same values as the document information).
 fn xmp(report: &Report) -> Vec<u8> {
     let date = report.created.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
@@ -155,9 +139,9 @@ xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\n\
 <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>\n<pdf:Producer>{PRODUCER}</pdf:Producer>\n\
 <xmpMM:DocumentID>{id}</xmpMM:DocumentID>\n\
 </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
-        title = xml_escape(&report.title),
-        author = xml_escape(&report.author),
-        id = xml_escape(&report.document_id),
+        title = crate::cda::produce::escape(&report.title),
+        author = crate::cda::produce::escape(&report.author),
+        id = crate::cda::produce::escape(&report.document_id),
     )
     .into_bytes()
 }

@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable;
 use super::*;
 use crate::cda::narrative::{MediaInfo, NarrativeError, parse_narrative};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/cda/");
+use crate::testing::CDA_FIXTURES as FIXTURES;
 
 fn no_images(_: &str) -> Option<TextureHandle> {
     None

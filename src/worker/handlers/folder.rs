@@ -209,11 +209,7 @@ mod tests {
     use crate::domain::document::tests::doc;
 
     fn prepared(name: &str) -> LoadedDocument {
-        let raw = std::fs::read(format!(
-            "{}/../shared/fixtures/cda/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("fixture");
+        let raw = crate::testing::cda_fixture(name);
         prepare_document(doc(1, "x", 1), &raw, None).expect("prepare")
     }
 
