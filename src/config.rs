@@ -25,6 +25,16 @@ pub struct StoreConfig {
     pub key_storage: KeyStorage,
 }
 
+/// `[cda]` section: limits of the CDA parser (documents beyond them are refused clearly).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CdaConfig {
+    /// Largest document accepted, in MiB (default 64).
+    pub max_document_mib: Option<usize>,
+    /// Deepest XML nesting accepted (default 256).
+    pub max_depth: Option<usize>,
+}
+
 /// `[establishment]` section: who this installation is.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +59,8 @@ pub struct FileConfig {
     pub store: StoreConfig,
     #[serde(default)]
     pub establishment: EstablishmentConfig,
+    #[serde(default)]
+    pub cda: CdaConfig,
 }
 
 /// The resolved configuration.
@@ -59,6 +71,7 @@ pub struct Config {
     pub language: Language,
     pub key_storage: KeyStorage,
     pub establishment: EstablishmentConfig,
+    pub cda_limits: crate::cda::Limits,
 }
 
 /// Why the configuration could not be used.
@@ -123,6 +136,16 @@ impl Config {
             language,
             key_storage: file.store.key_storage,
             establishment: file.establishment,
+            cda_limits: {
+                let default = crate::cda::Limits::default();
+                crate::cda::Limits {
+                    max_bytes: file
+                        .cda
+                        .max_document_mib
+                        .map_or(default.max_bytes, |mib| mib.saturating_mul(1024 * 1024)),
+                    max_depth: file.cda.max_depth.unwrap_or(default.max_depth),
+                }
+            },
         })
     }
 
@@ -189,13 +212,15 @@ mod tests {
         let path = dir.path().join("chevet.toml");
         std::fs::write(
             &path,
-            "language = \"en\"\n[store]\nkey_storage = \"file\"\n[establishment]\nname = \"CH\"\n",
+            "language = \"en\"\n[store]\nkey_storage = \"file\"\n[establishment]\nname = \"CH\"\n[cda]\nmax_document_mib = 8\nmax_depth = 100\n",
         )
         .expect("write");
         let c = Config::resolve(Some(&path), Some("/tmp/x".into()), None).expect("config");
         assert_eq!(c.mode, Mode::Production);
         assert_eq!(c.language, Language::En);
         assert_eq!(c.key_storage, KeyStorage::File);
+        assert_eq!(c.cda_limits.max_bytes, 8 * 1024 * 1024);
+        assert_eq!(c.cda_limits.max_depth, 100);
         std::fs::write(&path, "mode = \"sandbox\"\n").expect("write");
         let c = Config::resolve(Some(&path), Some("/tmp/x".into()), Some("fr")).expect("config");
         assert!(c.is_sandbox());

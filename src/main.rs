@@ -146,6 +146,7 @@ fn main() -> Result<std::process::ExitCode> {
         keyrings: chevet::store::key::platform_keyrings(),
         sandbox: config.is_sandbox(),
         establishment: config.establishment(),
+        cda_limits: config.cda_limits,
     };
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;

@@ -22,6 +22,8 @@ pub struct WorkerConfig {
     pub sandbox: bool,
     /// Who this installation is (needed to produce documents).
     pub establishment: Option<crate::domain::Establishment>,
+    /// Limits of the CDA parser.
+    pub cda_limits: crate::cda::Limits,
 }
 
 pub(super) struct Context {

@@ -68,6 +68,7 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
         establishment: chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
             .ok()
             .and_then(|c| c.establishment()),
+        cda_limits: chevet::cda::Limits::default(),
     };
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);

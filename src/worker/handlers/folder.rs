@@ -79,9 +79,11 @@ pub(super) async fn open_document(
         })
         .await?;
     let (summary, raw, newer) = loaded;
-    let prepared = tokio::task::spawn_blocking(move || prepare_document(summary, &raw, newer))
-        .await
-        .map_err(|e| WorkerError::Join(e.to_string()))??;
+    let limits = ctx.config.cda_limits;
+    let prepared =
+        tokio::task::spawn_blocking(move || prepare_document(summary, &raw, newer, &limits))
+            .await
+            .map_err(|e| WorkerError::Join(e.to_string()))??;
     ctx.emit(Event::Document(Box::new(prepared))).await;
     Ok(())
 }
@@ -92,8 +94,9 @@ fn prepare_document(
     summary: crate::domain::DocumentSummary,
     raw: &[u8],
     newer: Option<crate::domain::DocumentSummary>,
+    limits: &crate::cda::Limits,
 ) -> Result<LoadedDocument, WorkerError> {
-    let cda = crate::cda::parse(raw)?;
+    let cda = crate::cda::parse_with(raw, limits)?;
     let first = cda.pdf().or_else(|| cda.non_xml_body());
     let (main, main_error) = match first.map(view_content) {
         None => (None, None),
@@ -150,8 +153,9 @@ pub(super) async fn open_attachment(
     let raw = ctx
         .with_store(move |store| Ok(documents::raw(store, document)?))
         .await?;
+    let limits = ctx.config.cda_limits;
     let content = tokio::task::spawn_blocking(move || -> Result<ViewContent, WorkerError> {
-        let cda = crate::cda::parse(&raw)?;
+        let cda = crate::cda::parse_with(&raw, &limits)?;
         let attachment = cda
             .attachments()
             .get(index)
@@ -210,7 +214,8 @@ mod tests {
 
     fn prepared(name: &str) -> LoadedDocument {
         let raw = crate::testing::cda_fixture(name);
-        prepare_document(doc(1, "x", 1), &raw, None).expect("prepare")
+        prepare_document(doc(1, "x", 1), &raw, None, &crate::cda::Limits::default())
+            .expect("prepare")
     }
 
     /// Every fixture opens on the right view: the PDF first when the document has one (N1 body
