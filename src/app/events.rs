@@ -94,6 +94,8 @@ impl ChevetApp {
         self.patients.clear();
         self.folder = None;
         self.document = None;
+        self.produce = None;
+        self.open_after_folder = None;
         self.settings.open = false;
         self.login.pending = false;
         self.login.focused_once = false;
