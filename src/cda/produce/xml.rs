@@ -1,30 +1,9 @@
 //! A small indenting XML writer for the produced CDA: elements, attributes and text, with every
-//! value escaped (`& < > " '`) and characters XML 1.0 forbids dropped.
+//! value escaped by `crate::xml_escape`.
 
 use chrono::{DateTime, FixedOffset};
 
-/// Appends `value` escaped for text or attribute content.
-pub fn escape_into(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-}
-
-/// `value` escaped.
-pub fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    escape_into(&mut out, value);
-    out
-}
+pub use crate::xml_escape::{escape, escape_into};
 
 /// HL7 TS with seconds and offset: `YYYYMMDDHHMMSS+ZZZZ`.
 pub fn ts(t: &DateTime<FixedOffset>) -> String {

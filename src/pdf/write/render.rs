@@ -139,9 +139,9 @@ xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\n\
 <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>\n<pdf:Producer>{PRODUCER}</pdf:Producer>\n\
 <xmpMM:DocumentID>{id}</xmpMM:DocumentID>\n\
 </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
-        title = crate::cda::produce::escape(&report.title),
-        author = crate::cda::produce::escape(&report.author),
-        id = crate::cda::produce::escape(&report.document_id),
+        title = crate::xml_escape::escape(&report.title),
+        author = crate::xml_escape::escape(&report.author),
+        id = crate::xml_escape::escape(&report.document_id),
     )
     .into_bytes()
 }

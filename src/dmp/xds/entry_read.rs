@@ -1,0 +1,244 @@
+//! Reads ebRIM 3.0 registry objects: an `ExtrinsicObject` into a [`DmpDocumentEntry`]
+//! (slots, Name/Description, VersionInfo, author and coded classifications, external
+//! identifiers), plus the `Association`s and `ObjectRef`s met beside it. Namespace prefixes do
+//! not matter; only the ebRIM namespace does.
+
+use super::consts::*;
+use super::entry::{Author, AvailabilityStatus, DmpDocumentEntry};
+use super::error::XdsMessageError;
+use super::hl7::{Code, Cx, Xcn, Xon};
+use super::xml::Element;
+
+/// An association read from a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Association {
+    pub id: String,
+    pub association_type: String,
+    pub source: String,
+    pub target: String,
+    /// Slots in document order: name and values.
+    pub slots: Vec<(String, Vec<String>)>,
+}
+
+impl Association {
+    pub fn slot(&self, name: &str) -> Option<&[String]> {
+        self.slots
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+/// Values of the slot `name` of a registry object.
+pub(crate) fn slot_values<'a>(e: &'a Element, name: &str) -> Vec<&'a str> {
+    e.children
+        .iter()
+        .filter(|c| c.is(ns::RIM, "Slot") && c.attr("name") == Some(name))
+        .flat_map(|slot| slot.children_named("ValueList"))
+        .flat_map(|list| list.children_named("Value"))
+        .map(|v| v.trimmed_text())
+        .collect()
+}
+
+fn first_slot(e: &Element, name: &str) -> Option<String> {
+    slot_values(e, name)
+        .into_iter()
+        .find(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// All slots of a registry object, in order.
+pub(crate) fn all_slots(e: &Element) -> Vec<(String, Vec<String>)> {
+    e.children
+        .iter()
+        .filter(|c| c.is(ns::RIM, "Slot"))
+        .map(|slot| {
+            let name = slot.attr("name").unwrap_or_default().to_owned();
+            let values = slot
+                .children_named("ValueList")
+                .flat_map(|l| l.children_named("Value"))
+                .map(|v| v.trimmed_text().to_owned())
+                .collect();
+            (name, values)
+        })
+        .collect()
+}
+
+/// The `value` of the first `LocalizedString` of a `Name` or `Description` child.
+pub(crate) fn localized(e: &Element, child: &str) -> Option<String> {
+    e.children
+        .iter()
+        .filter(|c| c.is(ns::RIM, child))
+        .flat_map(|c| c.children_named("LocalizedString"))
+        .find_map(|s| s.attr("value"))
+        .map(str::to_owned)
+}
+
+fn code_of(classification: &Element) -> Code {
+    Code {
+        code: classification
+            .attr("nodeRepresentation")
+            .unwrap_or_default()
+            .to_owned(),
+        scheme: first_slot(classification, "codingScheme").unwrap_or_default(),
+        display: localized(classification, "Name").unwrap_or_default(),
+    }
+}
+
+fn author_of(classification: &Element) -> Author {
+    let values = |name| slot_values(classification, name).into_iter();
+    Author {
+        person: values("authorPerson")
+            .find(|v| !v.is_empty())
+            .map(Xcn::from_hl7),
+        institutions: values("authorInstitution").map(Xon::from_hl7).collect(),
+        roles: values("authorRole").map(str::to_owned).collect(),
+        specialties: values("authorSpecialty").map(Code::from_ce).collect(),
+        telecommunications: values("authorTelecommunication")
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+/// Reads one `ExtrinsicObject`.
+pub(crate) fn read_entry(e: &Element) -> Result<DmpDocumentEntry, XdsMessageError> {
+    let entry_uuid = e
+        .attr("id")
+        .filter(|v| !v.is_empty())
+        .ok_or(XdsMessageError::MissingAttribute {
+            element: "ExtrinsicObject",
+            attribute: "id",
+        })?
+        .to_owned();
+    let mut entry = DmpDocumentEntry {
+        entry_uuid,
+        logical_id: e.attr("lid").map(str::to_owned),
+        status: e
+            .attr("status")
+            .map(AvailabilityStatus::from_urn)
+            .unwrap_or_default(),
+        mime_type: e.attr("mimeType").unwrap_or_default().to_owned(),
+        creation_time: first_slot(e, "creationTime"),
+        service_start_time: first_slot(e, "serviceStartTime"),
+        service_stop_time: first_slot(e, "serviceStopTime"),
+        hash: first_slot(e, "hash"),
+        language_code: first_slot(e, "languageCode"),
+        repository_unique_id: first_slot(e, "repositoryUniqueId"),
+        legal_authenticator: first_slot(e, "legalAuthenticator").map(Xcn::from_hl7),
+        source_patient_id: first_slot(e, "sourcePatientId").map(Cx::from_hl7),
+        source_patient_info: slot_values(e, "sourcePatientInfo")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        title: localized(e, "Name"),
+        comments: localized(e, "Description"),
+        version_name: e
+            .children
+            .iter()
+            .find(|c| c.is(ns::RIM, "VersionInfo"))
+            .and_then(|v| v.attr("versionName"))
+            .map(str::to_owned),
+        ..DmpDocumentEntry::default()
+    };
+    if let Some(size) = first_slot(e, "size") {
+        entry.size = Some(
+            size.parse()
+                .map_err(|_| XdsMessageError::InvalidValue("size"))?,
+        );
+    }
+    for c in e
+        .children
+        .iter()
+        .filter(|c| c.is(ns::RIM, "Classification"))
+    {
+        match c.attr("classificationScheme").unwrap_or_default() {
+            DE_AUTHOR => entry.authors.push(author_of(c)),
+            DE_CLASS_CODE => entry.class_code = Some(code_of(c)),
+            DE_TYPE_CODE => entry.type_code = Some(code_of(c)),
+            DE_FORMAT_CODE => entry.format_code = Some(code_of(c)),
+            DE_PRACTICE_SETTING_CODE => entry.practice_setting_code = Some(code_of(c)),
+            DE_FACILITY_TYPE_CODE => entry.healthcare_facility_type_code = Some(code_of(c)),
+            DE_EVENT_CODE => entry.event_codes.push(code_of(c)),
+            DE_CONFIDENTIALITY_CODE => entry.confidentiality_codes.push(code_of(c)),
+            _ => {}
+        }
+    }
+    for x in e
+        .children
+        .iter()
+        .filter(|c| c.is(ns::RIM, "ExternalIdentifier"))
+    {
+        let value = x.attr("value").unwrap_or_default().trim();
+        match x.attr("identificationScheme").unwrap_or_default() {
+            DE_UNIQUE_ID => entry.unique_id = value.to_owned(),
+            DE_PATIENT_ID => entry.patient_id = Some(Cx::from_hl7(value)),
+            _ => {}
+        }
+    }
+    if entry.unique_id.is_empty() {
+        return Err(XdsMessageError::MissingElement("XDSDocumentEntry.uniqueId"));
+    }
+    Ok(entry)
+}
+
+/// Reads one `Association`.
+pub(crate) fn read_association(e: &Element) -> Association {
+    let attr = |name| e.attr(name).unwrap_or_default().to_owned();
+    Association {
+        id: attr("id"),
+        association_type: attr("associationType"),
+        source: attr("sourceObject"),
+        target: attr("targetObject"),
+        slots: all_slots(e),
+    }
+}
+
+/// Everything a `RegistryObjectList` (or any container) holds that this layer reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryObjects {
+    pub entries: Vec<DmpDocumentEntry>,
+    /// ExtrinsicObjects that could not be read (no id, no uniqueId, bad size).
+    pub skipped_entries: usize,
+    /// ids of the `RegistryPackage`s (submission sets, folders).
+    pub packages: Vec<String>,
+    pub associations: Vec<Association>,
+    /// `ObjectRef/@id` (answers with `returnType="ObjectRef"`).
+    pub object_refs: Vec<String>,
+}
+
+/// Collects the registry objects found anywhere under `root`.
+pub(crate) fn read_objects(root: &Element) -> RegistryObjects {
+    let mut out = RegistryObjects::default();
+    let mut found = Vec::new();
+    root.find_all(ns::RIM, "ExtrinsicObject", &mut found);
+    for e in found {
+        match read_entry(e) {
+            Ok(entry) => out.entries.push(entry),
+            Err(_) => out.skipped_entries += 1,
+        }
+    }
+    let mut found = Vec::new();
+    root.find_all(ns::RIM, "RegistryPackage", &mut found);
+    out.packages = found
+        .iter()
+        .filter_map(|p| p.attr("id"))
+        .map(str::to_owned)
+        .collect();
+    let mut found = Vec::new();
+    root.find_all(ns::RIM, "Association", &mut found);
+    out.associations = found.into_iter().map(read_association).collect();
+    let mut found = Vec::new();
+    root.find_all(ns::RIM, "ObjectRef", &mut found);
+    out.object_refs = found
+        .iter()
+        .filter_map(|r| r.attr("id"))
+        .map(str::to_owned)
+        .collect();
+    out
+}
+
+/// Reads the registry objects of any ebRIM message (a SubmitObjectsRequest, a
+/// ProvideAndRegisterDocumentSetRequest, an AdhocQueryResponse, a SOAP envelope holding one).
+pub fn parse_registry_objects(xml: &[u8]) -> Result<RegistryObjects, XdsMessageError> {
+    Ok(read_objects(&super::xml::parse(xml)?))
+}

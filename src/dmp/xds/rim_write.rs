@@ -1,0 +1,297 @@
+//! Writes ebRIM 3.0 building blocks (prefix `rim:`): slots, localized names, coded and author
+//! classifications, external identifiers, associations — and a whole `ExtrinsicObject` from a
+//! [`DmpDocumentEntry`], either as a new document of a submission or as the copy an ITI-57
+//! metadata update sends. Local (symbolic) ids come from [`Symbols`].
+
+use super::consts::*;
+use super::entry::{Author, AvailabilityStatus, DmpDocumentEntry};
+use super::hl7::Code;
+use super::xml::Writer;
+
+/// Numbering of the symbolic ids of one message (`cl1`, `ei1`, `as1`…).
+#[derive(Debug, Default)]
+pub(crate) struct Symbols {
+    next: u32,
+}
+
+impl Symbols {
+    pub fn next(&mut self, prefix: &str) -> String {
+        self.next += 1;
+        format!("{prefix}{}", self.next)
+    }
+}
+
+pub(crate) fn slot(w: &mut Writer, name: &str, values: &[&str]) {
+    w.start("rim:Slot", &[("name", name)]);
+    w.start("rim:ValueList", &[]);
+    for v in values {
+        w.leaf("rim:Value", &[], v);
+    }
+    w.end();
+    w.end();
+}
+
+fn opt_slot(w: &mut Writer, name: &str, value: Option<&str>) {
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        slot(w, name, &[v]);
+    }
+}
+
+/// `<rim:Name>` or `<rim:Description>` with one LocalizedString (as the DMP writes them).
+pub(crate) fn localized(w: &mut Writer, element: &'static str, value: &str) {
+    w.start(element, &[]);
+    w.empty(
+        "rim:LocalizedString",
+        &[("charset", "UTF8"), ("value", value), ("xml:lang", "FR")],
+    );
+    w.end();
+}
+
+/// A coded classification: `nodeRepresentation`, `codingScheme` slot, display name.
+pub(crate) fn code_classification(
+    w: &mut Writer,
+    sym: &mut Symbols,
+    scheme: &str,
+    object: &str,
+    code: &Code,
+) {
+    let id = sym.next("cl");
+    w.start(
+        "rim:Classification",
+        &[
+            ("classificationScheme", scheme),
+            ("classifiedObject", object),
+            ("id", &id),
+            ("nodeRepresentation", &code.code),
+        ],
+    );
+    slot(w, "codingScheme", &[&code.scheme]);
+    let display = if code.display.is_empty() {
+        &code.code
+    } else {
+        &code.display
+    };
+    localized(w, "rim:Name", display);
+    w.end();
+}
+
+/// An author classification (document or submission set scheme); slots in the agency's
+/// order (person, specialty, institution), then role and telecom.
+pub(crate) fn author_classification(
+    w: &mut Writer,
+    sym: &mut Symbols,
+    scheme: &str,
+    object: &str,
+    author: &Author,
+) {
+    let id = sym.next("cl");
+    w.start(
+        "rim:Classification",
+        &[
+            ("classificationScheme", scheme),
+            ("classifiedObject", object),
+            ("id", &id),
+            ("nodeRepresentation", ""),
+        ],
+    );
+    if let Some(person) = &author.person {
+        slot(w, "authorPerson", &[person.as_hl7()]);
+    }
+    let specialties: Vec<String> = author.specialties.iter().map(Code::to_ce).collect();
+    if !specialties.is_empty() {
+        let refs: Vec<&str> = specialties.iter().map(String::as_str).collect();
+        slot(w, "authorSpecialty", &refs);
+    }
+    let institutions: Vec<&str> = author.institutions.iter().map(|i| i.as_hl7()).collect();
+    if !institutions.is_empty() {
+        slot(w, "authorInstitution", &institutions);
+    }
+    let roles: Vec<&str> = author.roles.iter().map(String::as_str).collect();
+    if !roles.is_empty() {
+        slot(w, "authorRole", &roles);
+    }
+    let telecom: Vec<&str> = author
+        .telecommunications
+        .iter()
+        .map(String::as_str)
+        .collect();
+    if !telecom.is_empty() {
+        slot(w, "authorTelecommunication", &telecom);
+    }
+    w.end();
+}
+
+pub(crate) fn external_identifier(
+    w: &mut Writer,
+    sym: &mut Symbols,
+    scheme: &str,
+    object: &str,
+    value: &str,
+    label: &str,
+) {
+    let id = sym.next("ei");
+    w.start(
+        "rim:ExternalIdentifier",
+        &[
+            ("id", &id),
+            ("identificationScheme", scheme),
+            ("registryObject", object),
+            ("value", value),
+        ],
+    );
+    localized(w, "rim:Name", label);
+    w.end();
+}
+
+pub(crate) fn association(
+    w: &mut Writer,
+    id: &str,
+    association_type: &str,
+    source: &str,
+    target: &str,
+    slots: &[(&str, &[&str])],
+) {
+    w.start(
+        "rim:Association",
+        &[
+            ("associationType", association_type),
+            ("id", id),
+            ("objectType", OBJECT_TYPE_ASSOCIATION),
+            ("sourceObject", source),
+            ("targetObject", target),
+        ],
+    );
+    for (name, values) in slots {
+        slot(w, name, values);
+    }
+    w.end();
+}
+
+/// Which ExtrinsicObject is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryForm {
+    /// A new document of an ITI-41 submission: no `lid`, `status`, `VersionInfo`, nor the
+    /// slots the repository computes (`hash`, `size`, `repositoryUniqueId`).
+    NewDocument,
+    /// The copy of an existing entry in an ITI-57 update: same `lid`, status Approved, every
+    /// slot kept.
+    MetadataUpdate,
+}
+
+/// Writes `entry` as an ExtrinsicObject whose id is `id`.
+pub(crate) fn extrinsic_object(
+    w: &mut Writer,
+    sym: &mut Symbols,
+    entry: &DmpDocumentEntry,
+    id: &str,
+    form: EntryForm,
+) {
+    let update = form == EntryForm::MetadataUpdate;
+    let mut attrs: Vec<(&str, &str)> = vec![("id", id)];
+    if update {
+        attrs.push(("isOpaque", "false"));
+        if let Some(lid) = &entry.logical_id {
+            attrs.push(("lid", lid));
+        }
+    }
+    attrs.push(("mimeType", &entry.mime_type));
+    attrs.push(("objectType", OBJECT_TYPE_DOCUMENT_ENTRY));
+    if update {
+        attrs.push(("status", AvailabilityStatus::APPROVED));
+    }
+    w.start("rim:ExtrinsicObject", &attrs);
+
+    let size = entry.size.map(|s| s.to_string());
+    opt_slot(w, "creationTime", entry.creation_time.as_deref());
+    if update {
+        opt_slot(w, "hash", entry.hash.as_deref());
+    }
+    opt_slot(w, "languageCode", entry.language_code.as_deref());
+    opt_slot(
+        w,
+        "legalAuthenticator",
+        entry.legal_authenticator.as_ref().map(|x| x.as_hl7()),
+    );
+    if update {
+        opt_slot(
+            w,
+            "repositoryUniqueId",
+            entry.repository_unique_id.as_deref(),
+        );
+    }
+    opt_slot(w, "serviceStartTime", entry.service_start_time.as_deref());
+    opt_slot(w, "serviceStopTime", entry.service_stop_time.as_deref());
+    if update {
+        opt_slot(w, "size", size.as_deref());
+    }
+    opt_slot(
+        w,
+        "sourcePatientId",
+        entry.source_patient_id.as_ref().map(|c| c.as_hl7()),
+    );
+    if !entry.source_patient_info.is_empty() {
+        let info: Vec<&str> = entry
+            .source_patient_info
+            .iter()
+            .map(String::as_str)
+            .collect();
+        slot(w, "sourcePatientInfo", &info);
+    }
+    if let Some(title) = &entry.title {
+        localized(w, "rim:Name", title);
+    }
+    if let Some(comments) = entry.comments.as_deref().filter(|c| !c.is_empty()) {
+        localized(w, "rim:Description", comments);
+    }
+    if update && let Some(version) = &entry.version_name {
+        w.empty("rim:VersionInfo", &[("versionName", version)]);
+    }
+
+    for author in &entry.authors {
+        author_classification(w, sym, DE_AUTHOR, id, author);
+    }
+    let single = [
+        (DE_CLASS_CODE, &entry.class_code),
+        (DE_TYPE_CODE, &entry.type_code),
+    ];
+    for (scheme, code) in single {
+        if let Some(code) = code {
+            code_classification(w, sym, scheme, id, code);
+        }
+    }
+    for code in &entry.confidentiality_codes {
+        code_classification(w, sym, DE_CONFIDENTIALITY_CODE, id, code);
+    }
+    for code in &entry.event_codes {
+        code_classification(w, sym, DE_EVENT_CODE, id, code);
+    }
+    let single = [
+        (DE_FORMAT_CODE, &entry.format_code),
+        (DE_FACILITY_TYPE_CODE, &entry.healthcare_facility_type_code),
+        (DE_PRACTICE_SETTING_CODE, &entry.practice_setting_code),
+    ];
+    for (scheme, code) in single {
+        if let Some(code) = code {
+            code_classification(w, sym, scheme, id, code);
+        }
+    }
+    if let Some(patient) = &entry.patient_id {
+        external_identifier(
+            w,
+            sym,
+            DE_PATIENT_ID,
+            id,
+            patient.as_hl7(),
+            "XDSDocumentEntry.patientId",
+        );
+    }
+    external_identifier(
+        w,
+        sym,
+        DE_UNIQUE_ID,
+        id,
+        &entry.unique_id,
+        "XDSDocumentEntry.uniqueId",
+    );
+    w.end();
+}
