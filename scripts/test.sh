@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
-# Test peers: keyutils (OS keyring), xmllint (CDA schema), xsltproc (agency stylesheet).
-ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" keyutils libxml2-utils xsltproc
+# Test peers: keyutils (OS keyring), xmllint (CDA and XDS schemas), xsltproc (agency
+# stylesheet), xmlsec1 and openssl (XML signatures of the VIHF and XAdES).
+ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" keyutils libxml2-utils xsltproc xmlsec1 openssl
 fetch_pdfium
 
 [ -d ../shared/fixtures ] || { echo "test fixtures expected in ../shared/fixtures" >&2; exit 1; }

@@ -8,4 +8,6 @@ pub mod hl7v3;
 pub mod mtom;
 pub mod signer;
 pub mod soap;
+pub mod vihf;
 pub mod xds;
+pub mod xmldsig;

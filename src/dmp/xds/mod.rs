@@ -13,8 +13,7 @@
 //!   [`XdsMessageError`].
 //! - plumbing: `xml` (bounded reader, escaping writer), `hl7` (CX/XCN/XON/CE, DTM), `consts`,
 //!   `rim_write`, `entry_read`, `submission`, `ids`, `sha1` (XDS `hash`), `x509` (issuer and
-//!   serial for XAdES), and `xades_c14n_stub` — a **temporary** exclusive canonicalisation,
-//!   to be replaced by `crate::dmp::xmldsig::exc_c14n` (one `use` line in `xades.rs`).
+//!   serial for XAdES); canonicalisation comes from `crate::dmp::xmldsig::exc_c14n`.
 //! - tests: `fixture_tests` (real answers), `build_tests` (built messages against the
 //!   agency's), `schema_tests` (xmllint), `xades_tests` (libxml2 c14n, xmlsec1).
 
@@ -37,7 +36,6 @@ mod submission;
 mod update;
 mod x509;
 mod xades;
-mod xades_c14n_stub;
 mod xml;
 
 #[cfg(test)]

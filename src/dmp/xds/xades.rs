@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use super::consts::{ns, signature::PURPOSE_CODE};
 use super::error::XdsMessageError;
 use super::x509::cert_ids;
-use super::xades_c14n_stub::exc_c14n; // TODO(xmldsig): use crate::dmp::xmldsig::exc_c14n
 use super::xml::Writer;
 use crate::dmp::signer::Signer;
+use crate::dmp::xmldsig::exc_c14n;
 
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
