@@ -10,3 +10,4 @@ python3 -c "import lxml" 2>/dev/null || python3 -m pip install --quiet lxml
 fetch_pdfium
 cargo bench --locked --bench patient_list
 cargo bench --locked --bench cda
+cargo bench --locked --bench dmp

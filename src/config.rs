@@ -61,6 +61,8 @@ pub struct FileConfig {
     pub establishment: EstablishmentConfig,
     #[serde(default)]
     pub cda: CdaConfig,
+    /// The DMP endpoint and certificates (production).
+    pub dmp: Option<crate::dmp::setup::DmpConfig>,
 }
 
 /// The resolved configuration.
@@ -72,6 +74,7 @@ pub struct Config {
     pub key_storage: KeyStorage,
     pub establishment: EstablishmentConfig,
     pub cda_limits: crate::cda::Limits,
+    pub dmp: Option<crate::dmp::setup::DmpConfig>,
 }
 
 /// Why the configuration could not be used.
@@ -135,6 +138,7 @@ impl Config {
             data_dir,
             language,
             key_storage: file.store.key_storage,
+            dmp: file.dmp,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();

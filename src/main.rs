@@ -21,6 +21,9 @@ Sans configuration, Chevet démarre en mode SANDBOX : services simulés et donn�
 Commandes d'exploitation :
   chevet cda inspect FICHIER [--with-identity]
                         ce que Chevet comprend d'un document CDA, en JSON
+  chevet cda produce …  produit un document (voir chevet cda produce)
+  chevet dmp COMMANDE   transactions DMP (exists, authorize, find, get, hide, show,
+                        delete, archive, feed, serve…) ; chevet dmp pour l'aide
 
 Options:
   --config FICHIER      configuration de production (TOML, voir docs/configuration.md)
@@ -99,6 +102,16 @@ fn init_logging(dir: &std::path::Path) -> Result<tracing_appender::non_blocking:
 fn main() -> Result<std::process::ExitCode> {
     let started = Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "dmp") {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("chevet-cli-worker")
+            .enable_all()
+            .build()?;
+        let code = chevet::cli::dmp::run(&args[1..], &rt, &mut std::io::stdout().lock())?;
+        rt.shutdown_timeout(std::time::Duration::from_secs(1));
+        return Ok(code);
+    }
     if chevet::cli::is_command(&args) {
         return Ok(chevet::cli::run(&args, &mut std::io::stdout().lock())?);
     }

@@ -3,11 +3,14 @@
 //! every exchange (`error`), the XDS.b metadata of documents (`xds`), and the signing
 //! interface (`signer`). Nothing here knows the UI.
 
+pub mod client;
 pub mod error;
 pub mod hl7v3;
 pub mod mtom;
+pub mod setup;
 pub mod signer;
 pub mod soap;
+pub mod transport;
 pub mod vihf;
 pub mod xds;
 pub mod xmldsig;

@@ -96,6 +96,8 @@ pub struct Answer {
     pub payload: String,
     /// The envelope's `wsa:Action`, when present.
     pub action: Option<String>,
+    /// The envelope's `wsa:MessageID`, when present (an answer's `RelatesTo` names it).
+    pub message_id: Option<String>,
 }
 
 impl Answer {
@@ -122,7 +124,9 @@ pub fn read_answer(xml: &str) -> Result<Answer, SoapError> {
     let mut body_depth = None;
     let mut envelope_ns: Vec<(String, String)> = Vec::new();
     let mut action = None;
+    let mut message_id = None;
     let mut in_action = false;
+    let mut in_message_id = false;
     loop {
         let start_pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
         match reader.read_event() {
@@ -144,6 +148,7 @@ pub fn read_answer(xml: &str) -> Result<Answer, SoapError> {
                     }
                 }
                 in_action = local == "Action";
+                in_message_id = local == "MessageID" && body_depth.is_none();
                 if local == "Body" && depth == 2 {
                     body_depth = Some(depth);
                 } else if body_depth == Some(depth - 1) {
@@ -159,6 +164,7 @@ pub fn read_answer(xml: &str) -> Result<Answer, SoapError> {
                         payload_name: local,
                         payload: with_namespaces(fragment, &envelope_ns),
                         action,
+                        message_id,
                     });
                 }
             }
@@ -170,14 +176,19 @@ pub fn read_answer(xml: &str) -> Result<Answer, SoapError> {
                         payload_name: name.into_inner().to_owned(),
                         payload: with_namespaces(&xml[start_pos..end], &envelope_ns),
                         action,
+                        message_id,
                     });
                 }
             }
             Ok(Event::Text(t)) if in_action => {
                 action = Some(t.xml10_content().trim().to_owned());
             }
+            Ok(Event::Text(t)) if in_message_id => {
+                message_id = Some(t.xml10_content().trim().to_owned());
+            }
             Ok(Event::End(_)) => {
                 in_action = false;
+                in_message_id = false;
                 depth = depth.saturating_sub(1);
                 if body_depth.is_some_and(|d| depth < d) {
                     return Err(SoapError::NoBody);
@@ -191,7 +202,7 @@ pub fn read_answer(xml: &str) -> Result<Answer, SoapError> {
 /// Repeats the envelope's namespace declarations on the fragment's first tag so that it parses
 /// alone (declarations the fragment already has win).
 fn with_namespaces(fragment: &str, ns: &[(String, String)]) -> String {
-    let Some(tag_end) = fragment.find(['>', '/']) else {
+    let Some(tag_end) = start_tag_end(fragment) else {
         return fragment.to_owned();
     };
     let (head, rest) = fragment.split_at(tag_end);
@@ -204,9 +215,49 @@ fn with_namespaces(fragment: &str, ns: &[(String, String)]) -> String {
     format!("{head}{extra}{rest}")
 }
 
+/// Where the first start tag's attributes end: its `>` or `/>`, quotes skipped (attribute
+/// values hold `/` and `>`).
+fn start_tag_end(fragment: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in fragment.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => {
+                return Some(if fragment[..i].ends_with('/') {
+                    i - 1
+                } else {
+                    i
+                });
+            }
+            (None, _) => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn namespaces_go_after_attributes_holding_slashes() {
+        let ns = [("xmlns:soap".to_owned(), "urn:s".to_owned())];
+        let out = with_namespaces(
+            r#"<soap:Fault xmlns:x="http://a/b>c"><y/></soap:Fault>"#,
+            &ns,
+        );
+        assert_eq!(
+            out,
+            r#"<soap:Fault xmlns:x="http://a/b>c" xmlns:soap="urn:s"><y/></soap:Fault>"#
+        );
+        let out = with_namespaces(
+            r#"<a:e k="1/2"/>"#,
+            &[("xmlns:a".to_owned(), "u".to_owned())],
+        );
+        assert_eq!(out, r#"<a:e k="1/2" xmlns:a="u"/>"#);
+    }
 
     fn fixture(name: &str) -> String {
         let bytes = std::fs::read(format!(

@@ -21,7 +21,11 @@ pub struct TlsIdentity {
 
 impl std::fmt::Debug for TlsIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TlsIdentity({} certificates, key …)", self.certificate_chain.len())
+        write!(
+            f,
+            "TlsIdentity({} certificates, key …)",
+            self.certificate_chain.len()
+        )
     }
 }
 
@@ -46,6 +50,37 @@ impl TlsIdentity {
             return Err(CredentialError::NoCertificate);
         }
         let key = PrivateKeyDer::from_pem_slice(key).map_err(|_| CredentialError::NoKey)?;
+        Ok(Self {
+            certificate_chain: chain,
+            key: Arc::new(key),
+        })
+    }
+}
+
+impl TlsIdentity {
+    /// From a PKCS#12 bundle: its first private key, the end-entity certificate first, then
+    /// the CA certificates it carries.
+    pub fn from_pkcs12(data: &[u8], password: &str) -> Result<Self, CredentialError> {
+        let archive = p12_keystore::Pkcs12Archive::from_pkcs12(data, password)
+            .map_err(|_| CredentialError::Tls("PKCS#12 illisible ou mot de passe faux".into()))?;
+        let key = archive.keys.first().ok_or(CredentialError::NoKey)?;
+        let is_ca = |der: &[u8]| {
+            x509_parser::parse_x509_certificate(der)
+                .ok()
+                .and_then(|(_, c)| c.basic_constraints().ok().flatten().map(|b| b.value.ca))
+                .unwrap_or(false)
+        };
+        let mut chain: Vec<CertificateDer<'static>> = archive
+            .certs
+            .iter()
+            .map(|c| CertificateDer::from(c.cert.as_der().to_vec()))
+            .collect();
+        chain.sort_by_key(|c| is_ca(c.as_ref()));
+        if chain.is_empty() {
+            return Err(CredentialError::NoCertificate);
+        }
+        let key = PrivateKeyDer::try_from(key.key.as_der().to_vec())
+            .map_err(|_| CredentialError::NoKey)?;
         Ok(Self {
             certificate_chain: chain,
             key: Arc::new(key),
@@ -86,7 +121,10 @@ pub enum Body {
     /// `application/soap+xml` with the SOAP action.
     Soap { xml: String },
     /// MTOM `multipart/related`.
-    Mtom { content_type: String, bytes: Vec<u8> },
+    Mtom {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// What came back.
@@ -99,7 +137,13 @@ pub struct Reply {
 
 impl std::fmt::Debug for Reply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Reply({}, {}, {} bytes)", self.status, self.content_type, self.bytes.len())
+        write!(
+            f,
+            "Reply({}, {}, {} bytes)",
+            self.status,
+            self.content_type,
+            self.bytes.len()
+        )
     }
 }
 
@@ -208,9 +252,7 @@ impl Transport {
             tokio::time::sleep(delay).await;
             delay *= 2;
         }
-        last.unwrap_or(Err(DmpError::Malformed {
-            what: "no answer",
-        }))
+        last.unwrap_or(Err(DmpError::Malformed { what: "no answer" }))
     }
 }
 

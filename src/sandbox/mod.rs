@@ -3,6 +3,7 @@
 //! 127.0.0.1 (`registry`). Nothing in the clients knows whether they talk to the sandbox.
 
 pub mod demo;
+pub mod dmp;
 pub mod registry;
 pub mod seed;
 

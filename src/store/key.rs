@@ -267,7 +267,7 @@ fn file_key(path: &Path, database_exists: bool) -> Result<DbKey, StoreError> {
 }
 
 #[cfg(unix)]
-fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -281,7 +281,7 @@ fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 #[cfg(not(unix))]
-fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     // On Windows the file inherits the ACL of the per-user data directory (%APPDATA%).
     std::fs::write(path, bytes)?;
     Ok(())

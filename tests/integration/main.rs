@@ -1,7 +1,8 @@
 //! Integration tests, one binary: the encrypted store end to end, the audit chain, the privacy
-//! of the database file, the OS keyring, and the screens driven by label with egui_kittest.
+//! of the database file, the OS keyring, the DMP client against the sandbox DMP, and the screens driven by label with egui_kittest.
 
 mod audit_chain;
+mod dmp_conformance;
 mod hostile;
 mod keyring;
 mod privacy;

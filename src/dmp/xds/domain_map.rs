@@ -30,6 +30,60 @@ pub struct FeedParams {
     pub comments: Option<String>,
 }
 
+impl FeedParams {
+    /// Parameters for a document produced in this establishment when the caller has nothing
+    /// better: class "Compte rendu" (certificates "Certificat"), practice setting
+    /// `ETABLISSEMENT`, public hospital (`SA01`) when the CDA names no facility type, and for
+    /// N3 documents the lab format for lab reports, the generic CI-SIS format otherwise. The
+    /// full ASS_X04 / ASS_A11 tables are not in this code base (see `docs/decisions.md`).
+    pub fn suggested(doc: &CdaDocument) -> Self {
+        let type_code = doc
+            .header()
+            .code
+            .as_ref()
+            .map(|c| c.code.as_str())
+            .unwrap_or_default();
+        let class_code = match type_code {
+            // Certificats de santé de l'enfant.
+            "CERT_DECL" | "75492-9" | "11371-4" | "57827-8" => {
+                Code::new("13", OID_CLASS_CODE, "Certificat")
+            }
+            _ => Code::new("10", OID_CLASS_CODE, "Compte rendu"),
+        };
+        let format_code = format_code_for(doc).or_else(|| {
+            Some(if type_code == "11502-2" {
+                Code::new(
+                    "urn:ihe:lab:xd-lab:2008",
+                    OID_FORMAT_CODE,
+                    "CR d'examens biologiques",
+                )
+            } else {
+                Code::new(
+                    "urn:asip:ci-sis:2010",
+                    OID_FORMAT_CODE,
+                    "Document structuré CI-SIS",
+                )
+            })
+        });
+        Self {
+            class_code,
+            practice_setting: Code::new(
+                "ETABLISSEMENT",
+                OID_PRACTICE_SETTING,
+                "Etablissement de santé",
+            ),
+            healthcare_facility_type: Some(Code::new(
+                "SA01",
+                OID_FACILITY_TYPE,
+                "Etablissement public de santé",
+            )),
+            format_code,
+            visibility: Visibility::default(),
+            comments: None,
+        }
+    }
+}
+
 const PDF: &str = "urn:ihe:iti:xds-sd:pdf:2008";
 const TEXT: &str = "urn:ihe:iti:xds-sd:text:2008";
 const RTF: &str = "urn:ihe:iti-fr:xds-sd:rtf:2010";

@@ -108,7 +108,10 @@ pub fn generate(structure_id: &str, national_id: &str) -> Result<TestPki, PkiErr
     let org = |cn: &str| {
         dn(&[
             (DnType::CountryName, "FR"),
-            (DnType::OrganizationName, "Centre hospitalier de démonstration Chevet"),
+            (
+                DnType::OrganizationName,
+                "Centre hospitalier de démonstration Chevet",
+            ),
             (DnType::OrganizationalUnitName, structure_id),
             (DnType::CommonName, cn),
         ])
@@ -156,7 +159,12 @@ mod tests {
     fn certificates_chain_to_the_ca() {
         let pki = generate("1750999013", "810101234567").expect("pki");
         assert!(pki.ca_pem.starts_with("-----BEGIN CERTIFICATE-----"));
-        for id in [&pki.server, &pki.structure_auth, &pki.structure_sign, &pki.card] {
+        for id in [
+            &pki.server,
+            &pki.structure_auth,
+            &pki.structure_sign,
+            &pki.card,
+        ] {
             assert!(id.key_pem.contains("PRIVATE KEY"));
             assert!(!id.cert_der.is_empty());
         }

@@ -1,6 +1,8 @@
 //! Operator commands run from a terminal instead of the window: `chevet cda inspect FILE`
 //! prints, as JSON, what Chevet understood of a CDA document (what hospital IT uses to
-//! diagnose a document that displays badly).
+//! diagnose a document that displays badly); `chevet dmp …` runs DMP transactions (`dmp`).
+
+pub mod dmp;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +26,8 @@ pub enum CliError {
     Form(#[from] crate::cda::produce::form::FormError),
     #[error("production : {0}")]
     Produce(#[from] crate::cda::produce::ProduceError),
+    #[error("{0}")]
+    Setup(String),
 }
 
 impl CliError {

@@ -1,0 +1,72 @@
+//! The sandbox DMP simulator: HTTPS with client-certificate checks on 127.0.0.1 (`server`),
+//! a test PKI made at start (`pki`), the stateful record (`state`, seeded from the demo data
+//! by `seed`), the HL7v3 and DMP-services transactions (`hl7v3_side`), the XDS transactions
+//! (`xds_side`) and fault injection per transaction (`faults`).
+
+pub mod faults;
+pub mod hl7v3_side;
+pub mod pki;
+pub mod seed;
+pub mod server;
+pub mod state;
+#[path = "xds_side_stub.rs"]
+pub mod xds_side;
+
+use std::sync::Arc;
+
+use crate::dmp::client::{Caller, DmpSettings};
+use crate::dmp::setup::{DmpEndpoint, SetupError, chevet_lps};
+use crate::dmp::transport::{Timeouts, TlsIdentity, trust_anchors};
+use crate::dmp::vihf::AuthMode;
+use crate::dmp::xmldsig::SoftwareSigner;
+
+/// Identifiant_Structure of the sandbox hospital: `1` + its FINESS juridique.
+pub fn structure_id() -> String {
+    format!("1{}", crate::sandbox::demo::SANDBOX_FINESS_EJ)
+}
+
+/// A fresh simulator seeded with the demo set of `today`, with its own test PKI.
+pub fn simulator(
+    today: chrono::NaiveDate,
+    faults: Arc<faults::FaultPlan>,
+) -> Result<server::SandboxDmp, server::SandboxDmpError> {
+    let pki = pki::generate(&structure_id(), seed::demo_physician())?;
+    server::SandboxDmp::new(pki, seed::demo_state(today), faults)
+}
+
+/// How a client reaches the simulator at `root_url` (`https://127.0.0.1:port`).
+pub fn endpoint(
+    pki: &pki::TestPki,
+    root_url: &str,
+    timeouts: Timeouts,
+) -> Result<DmpEndpoint, SetupError> {
+    let identity = TlsIdentity::from_pem(
+        pki.structure_auth.cert_pem.as_bytes(),
+        pki.structure_auth.key_pem.as_bytes(),
+    )?;
+    let signer =
+        SoftwareSigner::from_pem(&pki.structure_sign.key_pem, &pki.structure_sign.cert_pem)?;
+    Ok(DmpEndpoint {
+        settings: DmpSettings {
+            base_url: format!("{}{}", root_url.trim_end_matches('/'), server::BASE_PATH),
+            lps: chevet_lps("SANDBOX"),
+            software_oid: crate::sandbox::demo::SANDBOX_DOCUMENT_OID.to_owned(),
+            structure_id: structure_id(),
+            structure_name: crate::sandbox::demo::SANDBOX_ESTABLISHMENT_NAME.to_owned(),
+            secteur_activite: "SA01".to_owned(),
+            mode: AuthMode::IndirecteRenforcee,
+        },
+        identity,
+        roots: trust_anchors(pki.ca_pem.as_bytes())?,
+        signer: Arc::new(signer),
+        timeouts,
+    })
+}
+
+/// The demo physician (the `medecin` account) as a DMP caller.
+pub fn demo_caller() -> Option<Caller> {
+    crate::sandbox::seed::DEMO_ACCOUNTS
+        .iter()
+        .find_map(|a| a.professional.as_ref())
+        .map(|p| Caller::normal(p.info()))
+}
