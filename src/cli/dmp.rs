@@ -546,3 +546,80 @@ fn serve(
     let _ = std::fs::remove_file(dir.join(ENDPOINT_FILE));
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_json(
+        rt: &tokio::runtime::Runtime,
+        dir: &Path,
+        args: &[&str],
+    ) -> (ExitCode, serde_json::Value) {
+        let mut all: Vec<String> = vec!["--data-dir".into(), dir.display().to_string()];
+        all.extend(args.iter().map(|s| (*s).to_owned()));
+        let mut out = Vec::new();
+        let code = run(&all, rt, &mut out).expect("ran");
+        let value = serde_json::from_slice(&out).expect("json");
+        (code, value)
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("cli-test-worker")
+            .enable_all()
+            .build()
+            .expect("runtime")
+    }
+
+    fn demo_ins(index: usize) -> String {
+        crate::sandbox::demo::demo_patients(chrono::Local::now().date_naive())[index]
+            .identity
+            .ins
+            .as_ref()
+            .map(|i| i.matricule.as_str().to_owned())
+            .expect("ins")
+    }
+
+    #[test]
+    fn exists_and_authorize_against_the_sandbox() {
+        let rt = runtime();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (code, v) = run_json(&rt, dir.path(), &["exists", &demo_ins(0)]);
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert_eq!(v["exists"], true);
+        assert_eq!(v["authorization"], "Valid");
+        let (code, v) = run_json(&rt, dir.path(), &["authorize", &demo_ins(0)]);
+        assert_eq!(code, ExitCode::SUCCESS, "{v}");
+        // Patient 9 of the demo set blocked the demo physician: a typed refusal, exit 2.
+        let (code, v) = run_json(&rt, dir.path(), &["authorize", &demo_ins(9)]);
+        assert_eq!(code, ExitCode::from(2));
+        assert_eq!(v["code"], "error-dmp-blocked-by-patient");
+        assert_eq!(v["retryable"], false);
+    }
+
+    #[test]
+    fn bad_usage_and_bad_ins_are_errors() {
+        let rt = runtime();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let args = |a: &[&str]| -> Vec<String> {
+            let mut all = vec!["--data-dir".to_owned(), dir.path().display().to_string()];
+            all.extend(a.iter().map(|s| (*s).to_owned()));
+            all
+        };
+        let mut out = Vec::new();
+        assert!(matches!(
+            run(&args(&[]), &rt, &mut out),
+            Err(CliError::Usage(_))
+        ));
+        assert!(matches!(
+            run(&args(&["exists", "123"]), &rt, &mut out),
+            Err(CliError::Setup(_))
+        ));
+        assert!(matches!(
+            run(&args(&["nonsense", &demo_ins(0)]), &rt, &mut out),
+            Err(CliError::Usage(_))
+        ));
+    }
+}
