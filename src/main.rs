@@ -134,6 +134,9 @@ fn main() -> Result<std::process::ExitCode> {
         .build()
         .context("runtime des workers")?;
 
+    // The sandbox DMP lives as long as the window.
+    let (dmp, _sandbox_services) = dmp_endpoint(&config, &runtime);
+
     let title = chevet::i18n::I18n::new(config.language).tr(if config.is_sandbox() {
         "app-window-title-sandbox"
     } else {
@@ -160,6 +163,7 @@ fn main() -> Result<std::process::ExitCode> {
         sandbox: config.is_sandbox(),
         establishment: config.establishment(),
         cda_limits: config.cda_limits,
+        dmp,
     };
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;
@@ -184,6 +188,56 @@ fn main() -> Result<std::process::ExitCode> {
     .map_err(|e| anyhow::anyhow!("fenêtre : {e}"))?;
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The DMP endpoint: the configured one, or in sandbox mode the sandbox DMP started on the
+/// worker runtime (with the registry that keeps it running). A DMP that cannot be prepared is
+/// logged and left out: the rest of Chevet works without it.
+fn dmp_endpoint(
+    config: &Config,
+    runtime: &tokio::runtime::Runtime,
+) -> (
+    Option<chevet::dmp::setup::DmpEndpoint>,
+    Option<chevet::sandbox::registry::Registry>,
+) {
+    if !config.is_sandbox() {
+        let endpoint = config.dmp.as_ref().and_then(|dmp| {
+            chevet::dmp::setup::DmpEndpoint::from_config(dmp)
+                .inspect_err(|e| tracing::error!("DMP non configurable : {e}"))
+                .ok()
+        });
+        return (endpoint, None);
+    }
+    let today = chrono::Local::now().date_naive();
+    let faults = std::env::var("CHEVET_SANDBOX_DMP_FAULTS")
+        .ok()
+        .and_then(|plan| {
+            chevet::sandbox::dmp::faults::FaultPlan::parse(&plan)
+                .inspect_err(|e| tracing::warn!("{e}"))
+                .ok()
+        })
+        .unwrap_or_default();
+    let started = chevet::sandbox::dmp::simulator(today, Arc::new(faults))
+        .map_err(|e| e.to_string())
+        .and_then(|simulator| {
+            let pki = simulator.pki().clone();
+            let registry = runtime
+                .block_on(chevet::sandbox::registry::Registry::start(vec![Box::new(
+                    simulator,
+                )]))
+                .map_err(|e| e.to_string())?;
+            let url = registry.url_of("dmp").unwrap_or_default();
+            let endpoint = chevet::sandbox::dmp::endpoint(&pki, &url, Default::default())
+                .map_err(|e| e.to_string())?;
+            Ok((endpoint, registry))
+        });
+    match started {
+        Ok((endpoint, registry)) => (Some(endpoint), Some(registry)),
+        Err(e) => {
+            tracing::error!("DMP simulé indisponible : {e}");
+            (None, None)
+        }
+    }
 }
 
 /// Measures process start to the end of the first frame, prints it, and closes the window.

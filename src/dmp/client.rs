@@ -221,12 +221,9 @@ impl DmpClient {
         } else {
             soap::decode_text(&reply.bytes)
         };
-        let answer = match soap::read_answer(&xml) {
-            Ok(a) => a,
-            Err(_) => {
-                return Err(DmpError::from_http_status(reply.status)
-                    .unwrap_or(DmpError::malformed("a SOAP answer")));
-            }
+        let Ok(answer) = soap::read_answer(&xml) else {
+            return Err(DmpError::from_http_status(reply.status)
+                .unwrap_or(DmpError::malformed("a SOAP answer")));
         };
         if answer.is_fault() {
             return Err(DmpError::from_soap_fault(&answer.payload)

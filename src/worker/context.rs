@@ -24,6 +24,8 @@ pub struct WorkerConfig {
     pub establishment: Option<crate::domain::Establishment>,
     /// Limits of the CDA parser.
     pub cda_limits: crate::cda::Limits,
+    /// How to reach the DMP (the sandbox DMP in sandbox mode); `None` when not configured.
+    pub dmp: Option<crate::dmp::setup::DmpEndpoint>,
 }
 
 pub(super) struct Context {

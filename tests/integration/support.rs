@@ -69,6 +69,7 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
             .ok()
             .and_then(|c| c.establishment()),
         cda_limits: chevet::cda::Limits::default(),
+        dmp: None,
     };
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);

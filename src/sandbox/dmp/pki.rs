@@ -171,7 +171,7 @@ mod tests {
         // The server certificate is accepted by a verifier that trusts only the CA.
         let mut roots = rustls::RootCertStore::empty();
         roots
-            .add(rustls::pki_types::CertificateDer::from(pki.ca_der.clone()))
+            .add(rustls::pki_types::CertificateDer::from(pki.ca_der))
             .expect("ca");
         assert_eq!(roots.len(), 1);
     }

@@ -67,7 +67,7 @@ fn add_patient(state: &mut DmpState, ids: &mut IdGen, index: usize, patient: &De
         life,
         access: HashMap::new(),
         authorized_at: HashMap::new(),
-        treating_physician: (index % 5 == 0).then(|| physician.clone()),
+        treating_physician: index.is_multiple_of(5).then(|| physician.clone()),
         opposes_bris_de_glace: index % 12 == 10,
         opposes_centre_15: index % 12 == 11,
     };
@@ -107,7 +107,7 @@ fn add_patient(state: &mut DmpState, ids: &mut IdGen, index: usize, patient: &De
         entry.repository_unique_id = Some(REPOSITORY_UNIQUE_ID.to_owned());
         entry.status = match (index + n) % 9 {
             3 => AvailabilityStatus::Archived,
-            5 if index % 2 == 0 => AvailabilityStatus::Deleted,
+            5 if index.is_multiple_of(2) => AvailabilityStatus::Deleted,
             _ => AvailabilityStatus::Approved,
         };
         let header = doc.header();

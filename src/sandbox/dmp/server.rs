@@ -521,8 +521,8 @@ mod tests {
             &pki.structure_sign.cert_pem,
         )
         .expect("signer");
-        let mut request = crate::dmp::vihf::VihfRequest::new(
-            crate::dmp::vihf::AuthMode::IndirecteRenforcee,
+        let mut request = vihf::VihfRequest::new(
+            vihf::AuthMode::IndirecteRenforcee,
             "810101234567",
             "1750999005",
             "SA01",
@@ -530,8 +530,8 @@ mod tests {
         );
         request.subject_id = Some("Claire LAMBERT".into());
         request.roles = vec![
-            crate::dmp::vihf::Coded::profession("10", ""),
-            crate::dmp::vihf::Coded::savoir_faire("SM04", "Cardiologie"),
+            vihf::Coded::profession("10", ""),
+            vihf::Coded::savoir_faire("SM04", "Cardiologie"),
         ];
         let signed = vihf::build_signed(&request, &signer).expect("sign");
         let assertion = match signed.find("?>") {
