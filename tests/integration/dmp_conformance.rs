@@ -405,9 +405,16 @@ fn sandbox_fault_injection_yields_typed_errors_and_idempotent_retries() {
     let ins = documented_patient();
     let query = FindDocumentsQuery::new(ins_cx(&ins));
     rt.block_on(async {
-        s.faults.set(Transaction::Exists, Fault::SoapFault, Some(1));
+        // A query is retried (3 attempts): a lasting fault reaches the caller, typed.
+        s.faults.set(Transaction::Exists, Fault::SoapFault, None);
         let e = s.client.exists(&s.caller, &ins).await.expect_err("fault");
         assert!(matches!(e, DmpError::SoapFault(_)), "{e:?}");
+        assert!(e.is_retryable());
+        s.faults.clear(Transaction::Exists);
+        s.client
+            .exists(&s.caller, &ins)
+            .await
+            .expect("the DMP is back");
 
         s.faults
             .set(Transaction::Authorize, Fault::Http { status: 503 }, Some(1));

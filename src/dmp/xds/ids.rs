@@ -31,6 +31,11 @@ impl IdGen {
         }
     }
 
+    /// An independent generator seeded from this one (deterministic when this one is).
+    pub fn fork(&mut self) -> Self {
+        Self::seeded(self.rng.random())
+    }
+
     fn uuid_bits(&mut self) -> u128 {
         let random: u128 = self.rng.random();
         // Version 4, variant RFC 4122.

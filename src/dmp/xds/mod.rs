@@ -13,7 +13,8 @@
 //!   [`XdsMessageError`].
 //! - plumbing: `xml` (bounded reader, escaping writer), `hl7` (CX/XCN/XON/CE, DTM), `consts`,
 //!   `rim_write`, `entry_read`, `submission`, `ids`, `sha1` (XDS `hash`), `x509` (issuer and
-//!   serial for XAdES); canonicalisation comes from `crate::dmp::xmldsig::exc_c14n`.
+//!   serial for XAdES); canonicalisation comes from `crate::dmp::xmldsig::exc_c14n`. The
+//!   sandbox DMP (`crate::sandbox::dmp`) reuses `xml`, `rim_write`, `entry_read` and `sha1`.
 //! - tests: `fixture_tests` (real answers), `build_tests` (built messages against the
 //!   agency's), `schema_tests` (xmllint), `xades_tests` (libxml2 c14n, xmlsec1).
 
@@ -21,7 +22,7 @@ mod cda_times;
 mod consts;
 mod domain_map;
 mod entry;
-mod entry_read;
+pub(crate) mod entry_read;
 mod error;
 mod feed;
 mod hl7;
@@ -30,13 +31,13 @@ mod query;
 mod query_response;
 mod registry_response;
 mod retrieve;
-mod rim_write;
-mod sha1;
+pub(crate) mod rim_write;
+pub(crate) mod sha1;
 mod submission;
 mod update;
 mod x509;
 mod xades;
-mod xml;
+pub(crate) mod xml;
 
 #[cfg(test)]
 mod build_tests;
@@ -45,7 +46,7 @@ mod fixture_tests;
 #[cfg(test)]
 mod schema_tests;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod xades_tests;
 

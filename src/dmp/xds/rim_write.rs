@@ -1,21 +1,36 @@
 //! Writes ebRIM 3.0 building blocks (prefix `rim:`): slots, localized names, coded and author
 //! classifications, external identifiers, associations — and a whole `ExtrinsicObject` from a
-//! [`DmpDocumentEntry`], either as a new document of a submission or as the copy an ITI-57
-//! metadata update sends. Local (symbolic) ids come from [`Symbols`].
+//! [`DmpDocumentEntry`], either as a new document of a submission, as the copy an ITI-57
+//! metadata update sends, or as a registry returns it (the sandbox's ITI-18 answers). Local
+//! (symbolic) ids come from [`Symbols`].
 
 use super::consts::*;
 use super::entry::{Author, AvailabilityStatus, DmpDocumentEntry};
 use super::hl7::Code;
+use super::ids::IdGen;
 use super::xml::Writer;
 
-/// Numbering of the symbolic ids of one message (`cl1`, `ei1`, `as1`…).
-#[derive(Debug, Default)]
+/// Numbering of the symbolic ids of one message (`cl1`, `ei1`, `as1`…), or fresh
+/// `urn:uuid:`s when a registry writes its answer.
+#[derive(Default)]
 pub(crate) struct Symbols {
     next: u32,
+    uuids: Option<IdGen>,
 }
 
 impl Symbols {
+    /// Ids as a registry assigns them: a fresh `urn:uuid:` each time.
+    pub fn uuids(ids: IdGen) -> Self {
+        Self {
+            next: 0,
+            uuids: Some(ids),
+        }
+    }
+
     pub fn next(&mut self, prefix: &str) -> String {
+        if let Some(ids) = self.uuids.as_mut() {
+            return ids.urn_uuid();
+        }
         self.next += 1;
         format!("{prefix}{}", self.next)
     }
@@ -176,6 +191,9 @@ pub(crate) enum EntryForm {
     /// The copy of an existing entry in an ITI-57 update: same `lid`, status Approved, every
     /// slot kept.
     MetadataUpdate,
+    /// An entry as the registry holds it (ITI-18 answer): `lid`, its own status,
+    /// `VersionInfo` and every slot.
+    Registered,
 }
 
 /// Writes `entry` as an ExtrinsicObject whose id is `id`.
@@ -186,9 +204,10 @@ pub(crate) fn extrinsic_object(
     id: &str,
     form: EntryForm,
 ) {
-    let update = form == EntryForm::MetadataUpdate;
+    // Every form but a new document carries the registry's attributes and slots.
+    let full = form != EntryForm::NewDocument;
     let mut attrs: Vec<(&str, &str)> = vec![("id", id)];
-    if update {
+    if full {
         attrs.push(("isOpaque", "false"));
         if let Some(lid) = &entry.logical_id {
             attrs.push(("lid", lid));
@@ -196,14 +215,16 @@ pub(crate) fn extrinsic_object(
     }
     attrs.push(("mimeType", &entry.mime_type));
     attrs.push(("objectType", OBJECT_TYPE_DOCUMENT_ENTRY));
-    if update {
-        attrs.push(("status", AvailabilityStatus::APPROVED));
+    match form {
+        EntryForm::NewDocument => {}
+        EntryForm::MetadataUpdate => attrs.push(("status", AvailabilityStatus::APPROVED)),
+        EntryForm::Registered => attrs.push(("status", entry.status.urn())),
     }
     w.start("rim:ExtrinsicObject", &attrs);
 
     let size = entry.size.map(|s| s.to_string());
     opt_slot(w, "creationTime", entry.creation_time.as_deref());
-    if update {
+    if full {
         opt_slot(w, "hash", entry.hash.as_deref());
     }
     opt_slot(w, "languageCode", entry.language_code.as_deref());
@@ -212,7 +233,7 @@ pub(crate) fn extrinsic_object(
         "legalAuthenticator",
         entry.legal_authenticator.as_ref().map(|x| x.as_hl7()),
     );
-    if update {
+    if full {
         opt_slot(
             w,
             "repositoryUniqueId",
@@ -221,7 +242,7 @@ pub(crate) fn extrinsic_object(
     }
     opt_slot(w, "serviceStartTime", entry.service_start_time.as_deref());
     opt_slot(w, "serviceStopTime", entry.service_stop_time.as_deref());
-    if update {
+    if full {
         opt_slot(w, "size", size.as_deref());
     }
     opt_slot(
@@ -243,7 +264,7 @@ pub(crate) fn extrinsic_object(
     if let Some(comments) = entry.comments.as_deref().filter(|c| !c.is_empty()) {
         localized(w, "rim:Description", comments);
     }
-    if update && let Some(version) = &entry.version_name {
+    if full && let Some(version) = &entry.version_name {
         w.empty("rim:VersionInfo", &[("versionName", version)]);
     }
 

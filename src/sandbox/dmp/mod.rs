@@ -9,8 +9,25 @@ pub mod pki;
 pub mod seed;
 pub mod server;
 pub mod state;
-#[path = "xds_side_stub.rs"]
+mod xds_answers;
+#[cfg(test)]
+mod xds_conformance_tests;
+mod xds_feed;
+#[cfg(test)]
+mod xds_feed_tests;
+mod xds_params;
+mod xds_query;
+mod xds_retrieve;
+#[cfg(test)]
+mod xds_retrieve_tests;
 pub mod xds_side;
+#[cfg(test)]
+mod xds_side_tests;
+#[cfg(test)]
+mod xds_test_support;
+mod xds_update;
+#[cfg(test)]
+mod xds_write_tests;
 
 use std::sync::Arc;
 
