@@ -47,8 +47,8 @@ fn parse_td31() {
         samples.push(start.elapsed());
     }
     println!(
-        "| TD3.1 response, {} KB, 21 entries: envelope + typed entries | {:.2} ms (median of 200) |",
-        bytes.len() / 1024,
+        "| TD3.1 response, {} bytes, 21 entries: envelope + typed entries | {:.2} ms (median of 200) |",
+        bytes.len(),
         ms(median(samples))
     );
 }
@@ -75,6 +75,11 @@ fn vihf_build_and_sign(pki: &chevet::sandbox::dmp::pki::TestPki) {
             chevet::dmp::setup::chevet_lps("SANDBOX"),
         );
         request.resource = ins.clone();
+        request.subject_id = Some("Claire LAMBERT".to_owned());
+        request.roles = vec![
+            vihf::Coded::profession("10", "Médecin"),
+            vihf::Coded::savoir_faire("SM04", "Cardiologie"),
+        ];
         let signed = vihf::build_signed(&request, &signer).expect("sign");
         std::hint::black_box(signed);
         samples.push(start.elapsed());
