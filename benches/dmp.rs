@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use chevet::dmp::xds::{Cx, FindDocumentsQuery};
 use chevet::sandbox::dmp::faults::FaultPlan;
-use chevet::sandbox::registry::Registry;
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -98,15 +97,14 @@ fn concurrent_queries() {
         .build()
         .expect("runtime");
     let today = chrono::Local::now().date_naive();
-    let simulator =
-        chevet::sandbox::dmp::simulator(today, Arc::new(FaultPlan::default())).expect("sim");
-    let pki = simulator.pki().clone();
-    vihf_build_and_sign(&pki);
-    let registry = rt
-        .block_on(Registry::start(vec![Box::new(simulator)]))
-        .expect("listen");
-    let url = registry.url_of("dmp").expect("url");
-    let endpoint = chevet::sandbox::dmp::endpoint(&pki, &url, Default::default()).expect("ep");
+    let running = rt
+        .block_on(chevet::sandbox::dmp::start(
+            today,
+            Arc::new(FaultPlan::default()),
+        ))
+        .expect("sandbox DMP");
+    vihf_build_and_sign(&running.pki);
+    let endpoint = running.endpoint(Default::default()).expect("endpoint");
     let client = endpoint.client().expect("client");
     let caller = chevet::sandbox::dmp::demo_caller().expect("caller");
     let ins = chevet::sandbox::demo::demo_patients(today)[0]
@@ -149,7 +147,7 @@ fn concurrent_queries() {
         ms(percentile(&latencies, 0.99)),
         ms(total)
     );
-    drop(registry);
+    drop(running);
 }
 
 fn main() {

@@ -198,7 +198,7 @@ fn dmp_endpoint(
     runtime: &tokio::runtime::Runtime,
 ) -> (
     Option<chevet::dmp::setup::DmpEndpoint>,
-    Option<chevet::sandbox::registry::Registry>,
+    Option<chevet::sandbox::dmp::RunningDmp>,
 ) {
     if !config.is_sandbox() {
         let endpoint = config.dmp.as_ref().and_then(|dmp| {
@@ -217,19 +217,14 @@ fn dmp_endpoint(
                 .ok()
         })
         .unwrap_or_default();
-    let started = chevet::sandbox::dmp::simulator(today, Arc::new(faults))
+    let started = runtime
+        .block_on(chevet::sandbox::dmp::start(today, Arc::new(faults)))
         .map_err(|e| e.to_string())
-        .and_then(|simulator| {
-            let pki = simulator.pki().clone();
-            let registry = runtime
-                .block_on(chevet::sandbox::registry::Registry::start(vec![Box::new(
-                    simulator,
-                )]))
+        .and_then(|running| {
+            let endpoint = running
+                .endpoint(Default::default())
                 .map_err(|e| e.to_string())?;
-            let url = registry.url_of("dmp").unwrap_or_default();
-            let endpoint = chevet::sandbox::dmp::endpoint(&pki, &url, Default::default())
-                .map_err(|e| e.to_string())?;
-            Ok((endpoint, registry))
+            Ok((endpoint, running))
         });
     match started {
         Ok((endpoint, registry)) => (Some(endpoint), Some(registry)),

@@ -21,8 +21,8 @@ use crate::dmp::xds::{
     AvailabilityStatus, Code, Cx, DmpDocumentEntry, FeedParams, FindDocumentsQuery,
 };
 use crate::domain::{Ins, ProfessionalInfo};
+use crate::sandbox::dmp::RunningDmp;
 use crate::sandbox::dmp::faults::FaultPlan;
-use crate::sandbox::registry::Registry;
 
 pub const USAGE: &str = "chevet dmp [--config F] [--data-dir D] COMMANDE\n  \
     exists INS [--oid OID]            test d'existence et autorisation (TD0.2)\n  \
@@ -143,7 +143,7 @@ struct Target {
     client: DmpClient,
     caller: Caller,
     /// Keeps an in-process simulator alive for the command.
-    _simulator: Option<Registry>,
+    _simulator: Option<RunningDmp>,
 }
 
 impl Target {
@@ -172,24 +172,24 @@ impl Target {
                 _simulator: None,
             });
         }
-        let today = chrono::Local::now().date_naive();
-        let simulator = crate::sandbox::dmp::simulator(today, Arc::new(FaultPlan::default()))
-            .map_err(|e| CliError::Setup(e.to_string()))?;
-        let pki = simulator.pki().clone();
-        let registry = rt
-            .block_on(Registry::start(vec![Box::new(simulator)]))
-            .map_err(CliError::Write)?;
-        let url = registry.url_of("dmp").ok_or(CliError::Usage(USAGE))?;
-        let endpoint = crate::sandbox::dmp::endpoint(&pki, &url, Timeouts::default())
+        let running = start_sandbox(rt, FaultPlan::default())?;
+        let endpoint = running
+            .endpoint(Timeouts::default())
             .map_err(|e| CliError::Setup(e.to_string()))?;
         Ok(Self {
             client: endpoint
                 .client()
                 .map_err(|e| CliError::Setup(e.to_string()))?,
             caller,
-            _simulator: Some(registry),
+            _simulator: Some(running),
         })
     }
+}
+
+fn start_sandbox(rt: &tokio::runtime::Runtime, faults: FaultPlan) -> Result<RunningDmp, CliError> {
+    let today = chrono::Local::now().date_naive();
+    rt.block_on(crate::sandbox::dmp::start(today, Arc::new(faults)))
+        .map_err(|e| CliError::Setup(e.to_string()))
 }
 
 /// File naming the address of the sandbox DMP `chevet dmp serve` runs.
@@ -509,14 +509,8 @@ fn serve(
 ) -> Result<ExitCode, CliError> {
     let plan = FaultPlan::parse(o.value("--faults").unwrap_or_default())
         .map_err(|e| CliError::Setup(e.to_string()))?;
-    let simulator =
-        crate::sandbox::dmp::simulator(chrono::Local::now().date_naive(), Arc::new(plan))
-            .map_err(|e| CliError::Setup(e.to_string()))?;
-    let pki = simulator.pki().clone();
-    let registry = rt
-        .block_on(Registry::start(vec![Box::new(simulator)]))
-        .map_err(CliError::Write)?;
-    let url = registry.url_of("dmp").ok_or(CliError::Usage(USAGE))?;
+    let running = start_sandbox(rt, plan)?;
+    let (pki, url) = (&running.pki, running.url.clone());
     let dir = data_dir.join("sandbox-dmp");
     std::fs::create_dir_all(&dir)?;
     for (name, text) in [
@@ -542,7 +536,7 @@ fn serve(
     rt.block_on(async {
         let _ = tokio::signal::ctrl_c().await;
     });
-    drop(registry);
+    drop(running);
     let _ = std::fs::remove_file(dir.join(ENDPOINT_FILE));
     Ok(ExitCode::SUCCESS)
 }

@@ -235,22 +235,34 @@ impl DmpClient {
         Ok((answer, reply))
     }
 
+    /// One plain SOAP exchange: signs a VIHF for `caller` (about `patient`), wraps `body` and
+    /// posts it to `service`.
+    async fn soap_call(
+        &self,
+        caller: &Caller,
+        patient: Option<&Ins>,
+        service: Service,
+        action: &str,
+        body: &str,
+        idempotent: bool,
+    ) -> Result<(soap::Answer, Reply), DmpError> {
+        let vihf = self.vihf(caller, patient)?;
+        let envelope = self.envelope(service, action, &vihf, body);
+        self.exchange(service, action, Body::Soap { xml: envelope }, idempotent)
+            .await
+    }
+
     /// TD0.2: does the patient have a DMP, and may this professional read it?
     pub async fn exists(&self, caller: &Caller, ins: &Ins) -> Result<DmpStatus, DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
         let sender = hl7v3::Sender::new(&self.settings.software_oid, &self.settings.lps.name);
         let body = hl7v3::build_existence_test(ins, &sender, &MessageIds::generate());
-        let envelope = self.envelope(
-            Service::Patients,
-            hl7v3::actions::GET_DEMOGRAPHICS,
-            &vihf,
-            &body,
-        );
         let (answer, _) = self
-            .exchange(
+            .soap_call(
+                caller,
+                Some(ins),
                 Service::Patients,
                 hl7v3::actions::GET_DEMOGRAPHICS,
-                Body::Soap { xml: envelope },
+                &body,
                 true,
             )
             .await?;
@@ -264,19 +276,14 @@ impl DmpClient {
         ins: &Ins,
         action: AuthorizationAction,
     ) -> Result<(), DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
         let body = hl7v3::build_set_authorization(action, false);
-        let envelope = self.envelope(
-            Service::Habilitations,
-            hl7v3::actions::SET_AUTHORIZATION,
-            &vihf,
-            &body,
-        );
         let (answer, _) = self
-            .exchange(
+            .soap_call(
+                caller,
+                Some(ins),
                 Service::Habilitations,
                 hl7v3::actions::SET_AUTHORIZATION,
-                Body::Soap { xml: envelope },
+                &body,
                 false,
             )
             .await?;
@@ -290,19 +297,14 @@ impl DmpClient {
         since: &NaiveDateTime,
         kind: PatientListDate,
     ) -> Result<PatientList, DmpError> {
-        let vihf = self.vihf(caller, None)?;
         let body = hl7v3::build_patient_list(since, kind);
-        let envelope = self.envelope(
-            Service::PatientsSpecific,
-            hl7v3::actions::PATIENT_LIST,
-            &vihf,
-            &body,
-        );
         let (answer, _) = self
-            .exchange(
+            .soap_call(
+                caller,
+                None,
                 Service::PatientsSpecific,
                 hl7v3::actions::PATIENT_LIST,
-                Body::Soap { xml: envelope },
+                &body,
                 true,
             )
             .await?;
@@ -316,13 +318,13 @@ impl DmpClient {
         ins: &Ins,
         query: &FindDocumentsQuery,
     ) -> Result<Vec<DmpDocumentEntry>, DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
-        let envelope = self.envelope(Service::Registry, actions::ITI18, &vihf, &query.to_xml());
         let (answer, _) = self
-            .exchange(
+            .soap_call(
+                caller,
+                Some(ins),
                 Service::Registry,
                 actions::ITI18,
-                Body::Soap { xml: envelope },
+                &query.to_xml(),
                 true,
             )
             .await?;
@@ -338,13 +340,13 @@ impl DmpClient {
         ins: &Ins,
         query: &GetDocumentsQuery,
     ) -> Result<xds::QueryResponse, DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
-        let envelope = self.envelope(Service::Registry, actions::ITI18, &vihf, &query.to_xml()?);
         let (answer, _) = self
-            .exchange(
+            .soap_call(
+                caller,
+                Some(ins),
                 Service::Registry,
                 actions::ITI18,
-                Body::Soap { xml: envelope },
+                &query.to_xml()?,
                 true,
             )
             .await?;
@@ -359,18 +361,18 @@ impl DmpClient {
         repository_unique_id: &str,
         unique_id: &str,
     ) -> Result<Vec<u8>, DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
         let body = xds::retrieve_request_xml(&[DocumentRequest {
             repository_unique_id: repository_unique_id.to_owned(),
             document_unique_id: unique_id.to_owned(),
             home_community_id: None,
         }])?;
-        let envelope = self.envelope(Service::Repository, actions::ITI43, &vihf, &body);
         let (answer, reply) = self
-            .exchange(
+            .soap_call(
+                caller,
+                Some(ins),
                 Service::Repository,
                 actions::ITI43,
-                Body::Soap { xml: envelope },
+                &body,
                 true,
             )
             .await?;
@@ -415,13 +417,13 @@ impl DmpClient {
     }
 
     async fn update(&self, caller: &Caller, ins: &Ins, body: String) -> Result<(), DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
-        let envelope = self.envelope(Service::Registry, actions::ITI57, &vihf, &body);
         let (answer, _) = self
-            .exchange(
+            .soap_call(
+                caller,
+                Some(ins),
                 Service::Registry,
                 actions::ITI57,
-                Body::Soap { xml: envelope },
+                &body,
                 false,
             )
             .await?;

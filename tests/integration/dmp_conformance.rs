@@ -20,7 +20,6 @@ use chevet::domain::{Ins, ProfessionalInfo, Visibility};
 use chevet::sandbox::dmp::faults::{Fault, FaultPlan, Transaction};
 use chevet::sandbox::dmp::seed::situation;
 use chevet::sandbox::dmp::state::{Access, DmpLife};
-use chevet::sandbox::registry::Registry;
 use chrono::NaiveDate;
 
 use super::support::runtime;
@@ -30,7 +29,7 @@ fn today() -> NaiveDate {
 }
 
 struct Sandbox {
-    _registry: Registry,
+    _running: chevet::sandbox::dmp::RunningDmp,
     endpoint: DmpEndpoint,
     client: DmpClient,
     faults: Arc<FaultPlan>,
@@ -39,19 +38,16 @@ struct Sandbox {
 
 fn sandbox(rt: &tokio::runtime::Runtime) -> Sandbox {
     let faults = Arc::new(FaultPlan::default());
-    let simulator = chevet::sandbox::dmp::simulator(today(), faults.clone()).expect("simulator");
-    let pki = simulator.pki().clone();
-    let registry = rt
-        .block_on(Registry::start(vec![Box::new(simulator)]))
-        .expect("listen");
-    let url = registry.url_of("dmp").expect("dmp url");
+    let running = rt
+        .block_on(chevet::sandbox::dmp::start(today(), faults.clone()))
+        .expect("sandbox DMP");
     let timeouts = Timeouts {
         connect_secs: 5,
         total_secs: 20,
     };
-    let endpoint = chevet::sandbox::dmp::endpoint(&pki, &url, timeouts).expect("endpoint");
+    let endpoint = running.endpoint(timeouts).expect("endpoint");
     Sandbox {
-        _registry: registry,
+        _running: running,
         client: endpoint.client().expect("client"),
         endpoint,
         faults,

@@ -51,6 +51,33 @@ pub fn simulator(
     server::SandboxDmp::new(pki, seed::demo_state(today), faults)
 }
 
+/// A simulator listening on 127.0.0.1; dropping it stops it.
+pub struct RunningDmp {
+    pub registry: crate::sandbox::registry::Registry,
+    pub pki: pki::TestPki,
+    /// `https://127.0.0.1:port`.
+    pub url: String,
+}
+
+impl RunningDmp {
+    /// How a client reaches it.
+    pub fn endpoint(&self, timeouts: Timeouts) -> Result<DmpEndpoint, SetupError> {
+        endpoint(&self.pki, &self.url, timeouts)
+    }
+}
+
+/// Starts a fresh simulator (see [`simulator`]) on the current runtime.
+pub async fn start(
+    today: chrono::NaiveDate,
+    faults: Arc<faults::FaultPlan>,
+) -> Result<RunningDmp, server::SandboxDmpError> {
+    let simulator = simulator(today, faults)?;
+    let pki = simulator.pki().clone();
+    let registry = crate::sandbox::registry::Registry::start(vec![Box::new(simulator)]).await?;
+    let url = registry.url_of("dmp").unwrap_or_default();
+    Ok(RunningDmp { registry, pki, url })
+}
+
 /// How a client reaches the simulator at `root_url` (`https://127.0.0.1:port`).
 pub fn endpoint(
     pki: &pki::TestPki,

@@ -41,6 +41,8 @@ pub enum SandboxDmpError {
     Pki(#[from] super::pki::PkiError),
     #[error("configuration TLS du DMP simulé refusée : {0}")]
     Tls(String),
+    #[error("le DMP simulé ne peut pas écouter : {0}")]
+    Listen(#[from] std::io::Error),
 }
 
 impl SandboxDmpError {
