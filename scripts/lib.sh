@@ -25,8 +25,9 @@ ensure_apt_packages() {
 RUNTIME_PACKAGES=(libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1 libvulkan1
   mesa-vulkan-drivers libegl1 libgl1-mesa-dri libgl1 libwayland-client0 libwayland-egl1)
 
-# What building needs beyond the Rust toolchain (SQLCipher's vendored OpenSSL needs perl + make).
-BUILD_PACKAGES=(pkg-config perl make gcc libc6-dev)
+# What building needs beyond the Rust toolchain (SQLCipher's vendored OpenSSL needs perl + make;
+# the PC/SC crate links libpcsclite).
+BUILD_PACKAGES=(pkg-config perl make gcc libc6-dev libpcsclite-dev)
 
 # Fetches the pinned PDFium library (from the pypdfium2 wheel) into vendor/pdfium/, checking
 # its checksum. Idempotent: does nothing when the library is already there and verified.

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod card;
 pub mod cda;
 pub mod cli;
 pub mod config;

@@ -2,5 +2,6 @@
 //! providers and the CPS card come with the identity issue.
 
 pub mod local;
+pub mod oidc;
 
 pub use local::{AuthError, Session};

@@ -2,8 +2,10 @@
 //! database (`seed`, from the generator in `demo`) and runs simulated national services on
 //! 127.0.0.1 (`registry`). Nothing in the clients knows whether they talk to the sandbox.
 
+pub mod card;
 pub mod demo;
 pub mod dmp;
+pub mod psc;
 pub mod registry;
 pub mod seed;
 

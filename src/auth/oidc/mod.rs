@@ -1,0 +1,1 @@
+//! OpenID Connect client for Pro Santé Connect and the establishment's own provider.

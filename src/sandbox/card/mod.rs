@@ -1,0 +1,1 @@
+//! The sandbox virtual CPS card.

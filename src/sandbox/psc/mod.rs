@@ -1,0 +1,1 @@
+//! The sandbox Pro Santé Connect: an in-process OpenID provider imitating PSC.
