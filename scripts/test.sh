@@ -10,7 +10,11 @@ source scripts/lib.sh
 command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 # Test peers: keyutils (OS keyring), xmllint (CDA and XDS schemas), xsltproc (agency
 # stylesheet), xmlsec1 and openssl (XML signatures of the VIHF and XAdES).
-ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" keyutils libxml2-utils xsltproc xmlsec1 openssl
+# pcscd + vsmartcard-vpcd (PC/SC with a virtual reader the card tests plug a virtual CPS
+# into), Node.js (the npm oidc-provider OpenID/CIBA peer).
+ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" keyutils libxml2-utils xsltproc xmlsec1 openssl \
+  pcscd pcsc-tools vsmartcard-vpcd
+command -v node >/dev/null || ensure_apt_packages nodejs npm
 fetch_pdfium
 
 [ -d ../shared/fixtures ] || { echo "test fixtures expected in ../shared/fixtures" >&2; exit 1; }
@@ -19,6 +23,37 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
+# Test peers, started here and stopped by PID when the script ends.
+PEER_PIDS=()
+PEER_LOGS="$(mktemp -d)"
+stop_peers() {
+  for pid in "${PEER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PEER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$PEER_LOGS"
+}
+trap stop_peers EXIT
+
+echo "==> pcscd with the vpcd virtual reader (CPS card tests)"
+if ! pgrep -x pcscd >/dev/null; then
+  as_root pcscd --foreground >"$PEER_LOGS/pcscd.log" 2>&1 &
+  PEER_PIDS+=("$!")
+fi
+for _ in $(seq 1 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done
+[ -S /run/pcscd/pcscd.comm ] || { cat "$PEER_LOGS/pcscd.log" >&2; echo "pcscd did not start" >&2; exit 1; }
+export CHEVET_REQUIRE_PCSC=1
+
+echo "==> OpenID/CIBA peer (npm oidc-provider, tests/peers/oidc)"
+npm ci --prefix tests/peers/oidc --no-audit --no-fund --loglevel=error
+node tests/peers/oidc/psc-peer.mjs 0 >"$PEER_LOGS/oidc.log" 2>&1 &
+PEER_PIDS+=("$!")
+for _ in $(seq 1 100); do
+  grep -q '^READY ' "$PEER_LOGS/oidc.log" && break
+  sleep 0.1
+done
+CHEVET_OIDC_PEER_URL="$(awk '/^READY /{print $2; exit}' "$PEER_LOGS/oidc.log")"
+[ -n "$CHEVET_OIDC_PEER_URL" ] || { cat "$PEER_LOGS/oidc.log" >&2; echo "OpenID peer did not start" >&2; exit 1; }
+export CHEVET_OIDC_PEER_URL CHEVET_REQUIRE_OIDC_PEER=1
+
 echo "==> cargo test (OS keyring tests in a fresh keyutils session)"
 # Software rendering for the headless UI tests; one UI test at a time keeps lavapipe's memory low.
 export WGPU_BACKEND="${WGPU_BACKEND:-vulkan}"

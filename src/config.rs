@@ -63,6 +63,9 @@ pub struct FileConfig {
     pub cda: CdaConfig,
     /// The DMP endpoint and certificates (production).
     pub dmp: Option<crate::dmp::setup::DmpConfig>,
+    /// OpenID providers, card readers, inactivity lock.
+    #[serde(default)]
+    pub auth: crate::auth::providers::AuthConfig,
 }
 
 /// The resolved configuration.
@@ -75,6 +78,7 @@ pub struct Config {
     pub establishment: EstablishmentConfig,
     pub cda_limits: crate::cda::Limits,
     pub dmp: Option<crate::dmp::setup::DmpConfig>,
+    pub auth: crate::auth::providers::AuthConfig,
 }
 
 /// Why the configuration could not be used.
@@ -139,6 +143,7 @@ impl Config {
             language,
             key_storage: file.store.key_storage,
             dmp: file.dmp,
+            auth: file.auth,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();

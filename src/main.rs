@@ -136,6 +136,9 @@ fn main() -> Result<std::process::ExitCode> {
 
     // The sandbox DMP lives as long as the window.
     let (dmp, _sandbox_services) = dmp_endpoint(&config, &runtime);
+    // So do the sandbox Pro Santé Connect and hospital provider.
+    let keyrings = chevet::store::key::platform_keyrings();
+    let identity = identity_setup(&config, &runtime, &keyrings);
 
     let title = chevet::i18n::I18n::new(config.language).tr(if config.is_sandbox() {
         "app-window-title-sandbox"
@@ -155,16 +158,30 @@ fn main() -> Result<std::process::ExitCode> {
         data_dir: config.data_dir.clone(),
         language: config.language,
         log_dir: Some(log_dir),
+        inactivity: chevet::auth::lock::inactivity_limit(config.auth.inactivity_minutes),
+        sandbox_ecps_url: identity.sandbox.as_ref().map(|s| s.ecps_url()),
     };
     let worker_config = WorkerConfig {
         data_dir: config.data_dir.clone(),
         key_storage: config.key_storage,
-        keyrings: chevet::store::key::platform_keyrings(),
+        keyrings,
         sandbox: config.is_sandbox(),
         establishment: config.establishment(),
         cda_limits: config.cda_limits,
         dmp,
+        providers: identity.providers,
+        card: worker::CardConfig {
+            pcsc: config.auth.pcsc.unwrap_or(true),
+            virtual_card: if config.is_sandbox() {
+                chevet::sandbox::identity::virtual_card()
+                    .inspect_err(|e| tracing::warn!("carte virtuelle indisponible : {e}"))
+                    .ok()
+            } else {
+                None
+            },
+        },
     };
+    let _sandbox_identity = identity.sandbox;
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;
     eframe::run_native(
@@ -231,6 +248,55 @@ fn dmp_endpoint(
         Err(e) => {
             tracing::error!("DMP simulé indisponible : {e}");
             (None, None)
+        }
+    }
+}
+
+/// The OpenID providers offered at login, and in sandbox mode the sandbox Pro Santé Connect
+/// and hospital provider that serve them (kept alive with the window).
+struct IdentitySetup {
+    providers: Vec<chevet::auth::oidc::ProviderConfig>,
+    sandbox: Option<chevet::sandbox::identity::SandboxIdentity>,
+}
+
+fn identity_setup(
+    config: &Config,
+    runtime: &tokio::runtime::Runtime,
+    keyrings: &[chevet::store::key::Keyring],
+) -> IdentitySetup {
+    if !config.is_sandbox() {
+        let providers = config
+            .auth
+            .providers
+            .iter()
+            .filter_map(|entry| {
+                chevet::auth::providers::provider_config(entry, keyrings)
+                    .inspect_err(|e| tracing::error!("fournisseur d'identité écarté : {e}"))
+                    .ok()
+            })
+            .collect();
+        return IdentitySetup {
+            providers,
+            sandbox: None,
+        };
+    }
+    let auto_approve = std::env::var("CHEVET_SANDBOX_ECPS_AUTO_APPROVE_S")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map(std::time::Duration::from_secs);
+    match runtime.block_on(chevet::sandbox::identity::SandboxIdentity::start(
+        auto_approve,
+    )) {
+        Ok(sandbox) => IdentitySetup {
+            providers: sandbox.providers(),
+            sandbox: Some(sandbox),
+        },
+        Err(e) => {
+            tracing::error!("Pro Santé Connect simulé indisponible : {e}");
+            IdentitySetup {
+                providers: Vec::new(),
+                sandbox: None,
+            }
         }
     }
 }

@@ -66,6 +66,56 @@ impl ChevetApp {
             Command::ShowAbout(open) => self.about_open = open,
             Command::ShowSettings(open) => self.settings.open = open,
             Command::Logout => self.send(Request::Logout),
+            Command::Lock => self.lock_session(crate::auth::lock::LockReason::User),
+            Command::ProviderLogin {
+                provider,
+                ciba_national_id,
+            } => {
+                let task = TaskId::next();
+                self.login.error = None;
+                self.login.pending = true;
+                match ciba_national_id {
+                    Some(national_id) => {
+                        self.login.flow = Some(crate::ui::login::ExternalFlow::Ciba {
+                            task,
+                            binding_message: None,
+                            seconds_left: None,
+                        });
+                        self.send(Request::CibaLogin {
+                            task,
+                            provider,
+                            national_id,
+                        });
+                    }
+                    None => {
+                        self.login.flow = Some(crate::ui::login::ExternalFlow::Browser {
+                            task,
+                            provider: provider.clone(),
+                            waiting: false,
+                        });
+                        self.send(Request::ProviderLogin { task, provider });
+                    }
+                }
+            }
+            Command::CancelLogin => {
+                use crate::ui::login::ExternalFlow;
+                match self.login.flow.take() {
+                    Some(ExternalFlow::Browser { task, .. } | ExternalFlow::Ciba { task, .. }) => {
+                        self.send(Request::Cancel { task });
+                    }
+                    Some(_) => self.send(Request::AbandonLogin),
+                    None => {}
+                }
+                self.login.pending = false;
+                self.login.clear_secrets();
+            }
+            Command::SubmitPin => {
+                self.login.pending = true;
+                self.login.error = None;
+                self.login.pin_outcome = None;
+                let pin = std::mem::take(&mut self.login.pin);
+                self.send(Request::CardPin { pin });
+            }
             Command::GeneratePatients(count) => {
                 let task = TaskId::next();
                 self.settings.generation_task = Some(task);

@@ -45,9 +45,32 @@ impl ChevetApp {
             }
             Event::OpenInBrowser { url } => self.browser_urls.push(url),
             Event::Progress { task, done, total } => self.on_progress(task, done, total),
-            Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
+            Event::TaskFinished { task, cancelled } => {
+                self.on_login_task_finished(task, cancelled);
+                self.on_task_finished(task, cancelled);
+            }
             Event::AuditVerified { rows, intact } => self.on_audit_verified(rows, intact),
             Event::Failed { operation, message } => self.on_failed(operation, &message),
+            Event::BrowserWaiting { task } => self.on_browser_waiting(task),
+            Event::CibaStarted {
+                task,
+                binding_message,
+                expires_in_s,
+            } => self.on_ciba_started(task, binding_message, expires_in_s),
+            Event::CibaCountdown { task, seconds_left } => {
+                self.on_ciba_countdown(task, seconds_left);
+            }
+            Event::ChooseActivity { activities } => self.on_choose_activity(activities),
+            Event::NeedsLink {
+                display_name,
+                suggested_login,
+                can_create,
+            } => self.on_needs_link(display_name, suggested_login, can_create),
+            Event::LinkRequested => self.on_link_requested(),
+            Event::Card(status) => self.on_card(status),
+            Event::PinRefused(outcome) => self.on_pin_refused(outcome),
+            Event::Unlocked => self.on_unlocked(),
+            Event::PendingLinks(rows) => self.settings.pending_links = Some(rows),
         }
     }
 
@@ -73,10 +96,26 @@ impl ChevetApp {
             self.notify("store-key-file-warning", NoticeLevel::Warning);
         }
         self.login.first_admin = info.accounts == 0;
+        self.login.providers = info.providers.clone();
+        if info.providers.is_empty() {
+            self.login.tab = crate::ui::login::LoginTab::Password;
+        }
+        self.login.virtual_card = info.virtual_card;
         self.store = StoreStatus::Ready(info);
     }
 
     fn on_logged_in(&mut self, session: Session) {
+        // Another user after a lock or a card switch: nothing of the previous one stays.
+        if self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.account_id != session.account_id)
+        {
+            self.on_logged_out();
+        }
+        self.locked = None;
+        self.login.flow = None;
+        self.login.pin_outcome = None;
         self.login.clear_secrets();
         self.login.error = None;
         self.login.pending = false;
@@ -90,6 +129,8 @@ impl ChevetApp {
     /// Forgets every piece of patient data the UI holds.
     fn on_logged_out(&mut self) {
         self.session = None;
+        self.locked = None;
+        self.login.flow = None;
         self.screen = Screen::Login;
         self.patients.clear();
         self.folder = None;
@@ -169,9 +210,18 @@ impl ChevetApp {
     fn on_failed(&mut self, operation: Operation, message: &UserMessage) {
         match operation {
             Operation::OpenStore => self.store = StoreStatus::Failed(message.id),
-            Operation::Login | Operation::CreateAccount => {
+            Operation::Login
+            | Operation::CreateAccount
+            | Operation::ProviderLogin
+            | Operation::Card
+            | Operation::Link
+            | Operation::Unlock => {
                 self.login.pending = false;
                 self.login.error = Some(message.id);
+                self.login.clear_secrets();
+                if operation == Operation::ProviderLogin {
+                    self.login.flow = None;
+                }
             }
             Operation::Produce => {
                 if let Some(p) = &mut self.produce {

@@ -4,6 +4,7 @@
 
 mod commands;
 mod events;
+mod identity;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -34,6 +35,10 @@ pub struct AppOptions {
     pub language: Language,
     /// Where the log files go (shown in Settings).
     pub log_dir: Option<PathBuf>,
+    /// Inactivity before the lock; `None` never locks.
+    pub inactivity: Option<Duration>,
+    /// The sandbox e-CPS page (approves CIBA requests), in sandbox mode.
+    pub sandbox_ecps_url: Option<String>,
 }
 
 /// State of the encrypted store as the UI knows it.
@@ -92,12 +97,16 @@ pub struct ChevetApp {
     pub(crate) notices: Vec<Notice>,
     pub(crate) dark: bool,
     style_installed: bool,
+    /// The session is locked: only the lock screen shows.
+    pub(crate) locked: Option<crate::auth::lock::LockReason>,
+    inactivity: crate::auth::lock::InactivityClock,
 }
 
 impl ChevetApp {
     /// Builds the app and asks the workers to open the store.
     pub fn new(worker: WorkerHandle, events: mpsc::Receiver<Event>, options: AppOptions) -> Self {
         let i18n = I18n::new(options.language);
+        let inactivity = options.inactivity;
         let mut app = Self {
             worker,
             events,
@@ -119,6 +128,8 @@ impl ChevetApp {
             notices: Vec::new(),
             dark: false,
             style_installed: false,
+            locked: None,
+            inactivity: crate::auth::lock::InactivityClock::new(inactivity, Instant::now()),
         };
         app.send(Request::OpenStore);
         app
@@ -167,6 +178,7 @@ impl ChevetApp {
             self.style_installed = true;
         }
         self.drain_events(&ctx);
+        self.watch_inactivity(&ctx);
         for url in self.browser_urls.drain(..) {
             ctx.open_url(egui::OpenUrl::new_tab(url));
         }

@@ -34,6 +34,12 @@ pub enum AuthError {
     LoginTaken,
     #[error("password hashing failed: {0}")]
     Hash(String),
+    #[error("this identity's link to a local account waits for an administrator")]
+    LinkPending,
+    #[error("the local account belongs to another professional")]
+    IdentityMismatch,
+    #[error("no role is defined for this profession")]
+    NoRoleForProfession,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -55,6 +61,9 @@ impl AuthError {
             Self::PasswordTooShort => "error-password-too-short",
             Self::LoginTaken => "error-login-taken",
             Self::Hash(_) => "error-store-generic",
+            Self::LinkPending => "error-link-pending",
+            Self::IdentityMismatch => "error-link-mismatch",
+            Self::NoRoleForProfession => "error-link-no-role",
             Self::Store(e) => e.message_id(),
         }
     }
@@ -69,6 +78,21 @@ pub struct Session {
     pub role: Role,
     /// The user's professional identity, when the account has one.
     pub professional: Option<crate::domain::ProfessionalInfo>,
+    /// How the user proved who they are.
+    pub method: LoginMethod,
+    /// The activity (structure) chosen at a Pro Santé Connect login, when there were several.
+    pub activity: Option<String>,
+}
+
+/// How a session was opened; decides how a locked session is unlocked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginMethod {
+    /// Local password.
+    Password,
+    /// An OpenID provider of the configuration (Pro Santé Connect, the establishment's IdP).
+    Provider { id: String },
+    /// A CPS card and its PIN; `serial` tells the same card from another one.
+    Card { serial: String },
 }
 
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes, 1 lane).
@@ -187,6 +211,8 @@ pub fn login(
         display_name: account.display_name,
         role: account.role,
         professional: account.professional,
+        method: LoginMethod::Password,
+        activity: None,
     })
 }
 
@@ -220,7 +246,7 @@ fn fail(
     Ok(AuthError::BadCredentials)
 }
 
-fn trace(
+pub(crate) fn trace(
     store: &mut Store,
     actor: &str,
     action: AuditAction,

@@ -1,2 +1,28 @@
 //! The CPS card over PC/SC: readers and hot-plug, card events, holder identity, PIN, and the
 //! proof of key possession.
+//!
+//! - `profile`: every card constant, as data (`CPS3`).
+//! - `apdu`: C-APDU building, R-APDU parsing, GET RESPONSE, chunked READ BINARY.
+//! - `identity`: the holder identity file layout; `certificate`: subject and signature check.
+//! - `cps`: the operations (`read_holder`, `verify_pin`, `sign_sha256`, `prove_possession`).
+//! - `reader`, `monitor`: PC/SC channel and the blocking event monitor.
+//! - `error`: `CardError`.
+//!
+//! The sandbox card (`crate::sandbox::card`) speaks the same APDUs. See `docs/card.md`.
+
+pub mod apdu;
+pub mod certificate;
+pub mod cps;
+pub mod error;
+pub mod identity;
+pub mod monitor;
+pub mod profile;
+pub mod reader;
+
+pub use cps::{
+    CardChannel, CardHolder, pin_attempts_left, prove_possession, read_holder, sign_sha256,
+    verify_pin,
+};
+pub use error::CardError;
+pub use profile::{CPS3, CardProfile, SignMethod};
+pub use reader::{CardEvent, PcscChannel, list_readers, monitor};

@@ -5,6 +5,7 @@
 pub mod card;
 pub mod demo;
 pub mod dmp;
+pub mod identity;
 pub mod psc;
 pub mod registry;
 pub mod seed;

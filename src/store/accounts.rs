@@ -83,14 +83,34 @@ pub fn set_professional(
 
 /// Finds an account by login (case-insensitive).
 pub fn by_login(store: &Store, login: &str) -> Result<Option<Account>, StoreError> {
+    select_one(store, "login = ?1", &login)
+}
+
+/// Finds an account by row id.
+pub fn by_id(store: &Store, id: AccountId) -> Result<Option<Account>, StoreError> {
+    select_one(store, "id = ?1", &id.0)
+}
+
+/// Finds the account that holds a professional national id, if any.
+pub fn by_national_id(store: &Store, national_id: &str) -> Result<Option<Account>, StoreError> {
+    select_one(store, "national_id = ?1", &national_id)
+}
+
+fn select_one(
+    store: &Store,
+    condition: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<Option<Account>, StoreError> {
     let row = store
         .conn()
         .query_row(
-            "SELECT id, login, display_name, role, password_hash, national_id, active,
-                failed_attempts, locked_until, given_name, family_name, title, specialty_code,
-                specialty_label
-             FROM account WHERE login = ?1",
-            [login],
+            &format!(
+                "SELECT id, login, display_name, role, password_hash, national_id, active,
+                    failed_attempts, locked_until, given_name, family_name, title,
+                    specialty_code, specialty_label
+                 FROM account WHERE {condition} LIMIT 1"
+            ),
+            [value],
             |r| {
                 let professional = match (
                     r.get::<_, Option<String>>(5)?,

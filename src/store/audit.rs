@@ -21,6 +21,13 @@ pub enum AuditAction {
     SandboxSeeded,
     SettingChanged,
     AuditVerified,
+    /// An external login (provider or card) began: who is not known yet.
+    LoginStarted,
+    IdentityLinked,
+    LinkRequested,
+    LinkRefused,
+    SessionLocked,
+    SessionUnlocked,
 }
 
 impl AuditAction {
@@ -37,6 +44,12 @@ impl AuditAction {
             Self::SandboxSeeded => "sandbox.seeded",
             Self::SettingChanged => "setting.changed",
             Self::AuditVerified => "audit.verified",
+            Self::LoginStarted => "login.started",
+            Self::IdentityLinked => "identity.linked",
+            Self::LinkRequested => "identity.link-requested",
+            Self::LinkRefused => "identity.link-refused",
+            Self::SessionLocked => "session.locked",
+            Self::SessionUnlocked => "session.unlocked",
         }
     }
 }

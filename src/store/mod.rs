@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod documents;
 pub mod episodes;
+pub mod identity_links;
 pub mod key;
 pub mod migrations;
 pub mod patients;

@@ -34,17 +34,42 @@ pub fn top_bar_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command
                     if ui.button(app.i18n.tr("menu-logout")).clicked() {
                         commands.push(Command::Logout);
                     }
+                    if ui
+                        .button(app.i18n.tr("menu-lock"))
+                        .on_hover_text("Ctrl+L")
+                        .clicked()
+                    {
+                        commands.push(Command::Lock);
+                    }
                     if ui.button(app.i18n.tr("menu-about")).clicked() {
                         commands.push(Command::ShowAbout(true));
                     }
                     if ui.button(app.i18n.tr("menu-settings")).clicked() {
                         commands.push(Command::ShowSettings(true));
                     }
-                    ui.label(format!(
+                    let mut who = format!(
                         "{} · {}",
                         session.display_name,
                         app.i18n.tr(session.role.label_key())
-                    ));
+                    );
+                    if let Some(activity) = &session.activity {
+                        who.push_str(" · ");
+                        who.push_str(activity);
+                    }
+                    ui.label(who);
+                    // Sandbox: the virtual card can be pulled like a real one.
+                    if matches!(
+                        app.login.card,
+                        Some(crate::worker::CardStatus::Inserted {
+                            virtual_card: true,
+                            ..
+                        })
+                    ) && ui.button(app.i18n.tr("card-virtual-pull")).clicked()
+                    {
+                        commands.push(Command::Send(crate::worker::Request::VirtualCard {
+                            inserted: false,
+                        }));
+                    }
                 });
             } else {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

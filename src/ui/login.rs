@@ -1,5 +1,7 @@
-//! The login screen: local account sign-in, creation of the first administrator on an
-//! installation without accounts, the language choice, and in the sandbox the demo accounts.
+//! The login screen: the ways in as tabs — Pro Santé Connect or another OpenID provider
+//! (`login_external`), the CPS card, a local account — the creation of the first
+//! administrator on an installation without accounts, the language choice, and in the
+//! sandbox the demo accounts.
 
 use egui::RichText;
 use zeroize::Zeroizing;
@@ -9,11 +11,63 @@ use super::widgets::labelled_field_ui;
 use crate::app::{ChevetApp, StoreStatus};
 use crate::i18n::Language;
 use crate::sandbox::seed::DEMO_ACCOUNTS;
-use crate::worker::Request;
+use crate::worker::{CardStatus, PinOutcome, ProviderInfo, Request, TaskId};
+
+/// The ways in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoginTab {
+    /// Pro Santé Connect and the other OpenID providers.
+    #[default]
+    Provider,
+    Card,
+    Password,
+}
+
+/// An external login under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternalFlow {
+    /// The system browser shows the provider's page.
+    Browser {
+        task: TaskId,
+        provider: String,
+        /// The browser was opened.
+        waiting: bool,
+    },
+    /// CIBA: approve on the e-CPS.
+    Ciba {
+        task: TaskId,
+        binding_message: Option<String>,
+        seconds_left: Option<u64>,
+    },
+    /// Several activities: pick one.
+    ChooseActivity { activities: Vec<String> },
+    /// First login: link to a local account or create one.
+    Link {
+        display_name: String,
+        suggested_login: Option<String>,
+        can_create: bool,
+        /// The administrator was asked.
+        requested: bool,
+    },
+}
 
 /// What the login form holds between frames.
 #[derive(Default)]
 pub struct LoginState {
+    pub tab: LoginTab,
+    /// The OpenID providers configured.
+    pub providers: Vec<ProviderInfo>,
+    /// The sandbox virtual card can be inserted.
+    pub virtual_card: bool,
+    pub flow: Option<ExternalFlow>,
+    /// National id typed for CIBA (prefilled from the card).
+    pub ciba_national_id: String,
+    pub pin: Zeroizing<String>,
+    pub pin_outcome: Option<PinOutcome>,
+    /// Give the PIN field the focus at the next frame.
+    pub pin_focus: bool,
+    /// What the card reader shows.
+    pub card: Option<CardStatus>,
     pub login: String,
     pub password: Zeroizing<String>,
     /// First-administrator form.
@@ -30,6 +84,7 @@ pub struct LoginState {
 
 impl LoginState {
     pub fn clear_secrets(&mut self) {
+        self.pin = Zeroizing::new(String::new());
         self.password = Zeroizing::new(String::new());
         self.password_confirm = Zeroizing::new(String::new());
     }
@@ -58,7 +113,18 @@ pub fn login_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comma
             StoreStatus::Ready(_) if app.login.first_admin && !app.options.sandbox => {
                 first_admin_ui(app, ui, commands);
             }
-            StoreStatus::Ready(_) => sign_in_ui(app, ui, commands),
+            StoreStatus::Ready(_) if app.login.flow.is_some() => {
+                super::login_external::flow_ui(app, ui, commands);
+            }
+            StoreStatus::Ready(_) => {
+                tabs_ui(app, ui);
+                ui.add_space(8.0);
+                match app.login.tab {
+                    LoginTab::Provider => super::login_external::providers_ui(app, ui, commands),
+                    LoginTab::Card => super::login_external::card_ui(app, ui, commands),
+                    LoginTab::Password => sign_in_ui(app, ui, commands),
+                }
+            }
         }
         if let Some(error) = app.login.error {
             ui.add_space(6.0);
@@ -67,6 +133,24 @@ pub fn login_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comma
         if app.options.sandbox {
             ui.add_space(18.0);
             demo_accounts_ui(app, ui);
+        }
+    });
+}
+
+fn tabs_ui(app: &mut ChevetApp, ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        for (tab, key) in [
+            (LoginTab::Provider, "login-tab-provider"),
+            (LoginTab::Card, "login-tab-card"),
+            (LoginTab::Password, "login-tab-password"),
+        ] {
+            if ui
+                .selectable_label(app.login.tab == tab, app.i18n.tr(key))
+                .clicked()
+            {
+                app.login.tab = tab;
+                app.login.error = None;
+            }
         }
     });
 }

@@ -7,7 +7,9 @@ pub mod chrome;
 pub mod document;
 pub mod document_list;
 pub mod folder;
+pub mod lock;
 pub mod login;
+pub mod login_external;
 pub mod patient_list;
 pub mod pdf_view;
 pub mod produce;
@@ -49,6 +51,17 @@ pub enum Command {
     ShowAbout(bool),
     ShowSettings(bool),
     Logout,
+    /// Lock the session now (Ctrl+L).
+    Lock,
+    /// Start an OpenID login: in the browser, or by CIBA with this national id.
+    ProviderLogin {
+        provider: String,
+        ciba_national_id: Option<String>,
+    },
+    /// Cancel the external login under way.
+    CancelLogin,
+    /// Send the PIN typed on the login or lock screen.
+    SubmitPin,
     GeneratePatients(usize),
     CancelTask(TaskId),
     VerifyAudit,
@@ -57,6 +70,16 @@ pub enum Command {
 
 /// Lays out the whole window.
 pub fn root_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    // Locked: the lock screen alone, no bar, no window — nothing of any patient.
+    if let (Some(reason), Some(_)) = (app.locked, app.session.as_ref()) {
+        egui::CentralPanel::default().show(ui, |ui| lock::lock_ui(app, reason, ui, commands));
+        return;
+    }
+    if app.session.is_some()
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L))
+    {
+        commands.push(Command::Lock);
+    }
     chrome::top_bar_ui(app, ui, commands);
     chrome::status_bar_ui(app, ui, commands);
     egui::CentralPanel::default().show(ui, |ui| {

@@ -19,6 +19,8 @@ pub struct SettingsState {
     pub generation_task: Option<TaskId>,
     /// Rows walked and whether the chain was intact.
     pub audit_result: Option<(usize, bool)>,
+    /// Identity links waiting for approval (administrators), once asked for.
+    pub pending_links: Option<Vec<crate::worker::PendingLinkInfo>>,
 }
 
 impl Default for SettingsState {
@@ -28,6 +30,7 @@ impl Default for SettingsState {
             generate_count: 10_000,
             generation_task: None,
             audit_result: None,
+            pending_links: None,
         }
     }
 }
@@ -116,6 +119,10 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                     }
                 }
             }
+            if role.is_some_and(|r| r.has(Right::ManageAccounts)) {
+                ui.separator();
+                pending_links_ui(ui, i18n, app.settings.pending_links.as_deref(), commands);
+            }
             if app.options.sandbox && app.session.is_some() {
                 ui.separator();
                 ui.heading(i18n.tr("settings-sandbox"));
@@ -144,4 +151,49 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
     if !open {
         commands.push(Command::ShowSettings(false));
     }
+}
+
+/// Administrators: requests to link a Pro Santé Connect, card or provider identity to a
+/// local account, to approve or refuse.
+fn pending_links_ui(
+    ui: &mut egui::Ui,
+    i18n: &crate::i18n::I18n,
+    rows: Option<&[crate::worker::PendingLinkInfo]>,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading(i18n.tr("settings-links"));
+    if ui.button(i18n.tr("settings-links-refresh")).clicked() {
+        commands.push(Command::Send(crate::worker::Request::PendingLinks));
+    }
+    let Some(rows) = rows else {
+        return;
+    };
+    if rows.is_empty() {
+        ui.label(i18n.tr("settings-links-none"));
+        return;
+    }
+    egui::Grid::new("pending_links")
+        .num_columns(4)
+        .show(ui, |ui| {
+            for row in rows {
+                ui.monospace(&row.account_login);
+                ui.label(format!("{} · {}", row.trust_domain, row.national_id));
+                ui.label(&row.requested_at);
+                ui.horizontal(|ui| {
+                    if ui.button(i18n.tr("settings-links-approve")).clicked() {
+                        commands.push(Command::Send(crate::worker::Request::DecideLink {
+                            id: row.id,
+                            approve: true,
+                        }));
+                    }
+                    if ui.button(i18n.tr("settings-links-refuse")).clicked() {
+                        commands.push(Command::Send(crate::worker::Request::DecideLink {
+                            id: row.id,
+                            approve: false,
+                        }));
+                    }
+                });
+                ui.end_row();
+            }
+        });
 }

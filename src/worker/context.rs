@@ -26,6 +26,18 @@ pub struct WorkerConfig {
     pub cda_limits: crate::cda::Limits,
     /// How to reach the DMP (the sandbox DMP in sandbox mode); `None` when not configured.
     pub dmp: Option<crate::dmp::setup::DmpEndpoint>,
+    /// OpenID providers offered at login (the sandbox PSC and hospital IdP in sandbox mode).
+    pub providers: Vec<crate::auth::oidc::ProviderConfig>,
+    pub card: CardConfig,
+}
+
+/// Where CPS cards come from.
+#[derive(Default)]
+pub struct CardConfig {
+    /// Watch PC/SC readers.
+    pub pcsc: bool,
+    /// The sandbox virtual card (clearly labelled), for machines without a reader.
+    pub virtual_card: Option<crate::sandbox::card::VirtualCps>,
 }
 
 pub(super) struct Context {
@@ -33,6 +45,10 @@ pub(super) struct Context {
     store: Mutex<Option<Store>>,
     pub session: Mutex<Option<Session>>,
     pub tasks: Mutex<HashMap<TaskId, CancelToken>>,
+    /// External logins in progress, provider tokens, lock state.
+    pub identity: Mutex<super::handlers::identity::IdentityState>,
+    /// The card in the reader, when any.
+    pub card: Mutex<super::handlers::card::CardSlot>,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -66,6 +82,12 @@ pub(super) enum WorkerError {
     Xslt(#[from] crate::cda::xslt::XsltError),
     #[error(transparent)]
     Content(#[from] crate::cda::content::ContentError),
+    #[error(transparent)]
+    Oidc(#[from] crate::auth::oidc::OidcError),
+    #[error(transparent)]
+    Card(#[from] crate::card::CardError),
+    #[error("no external login in progress")]
+    NoPendingLogin,
 }
 
 impl WorkerError {
@@ -88,6 +110,9 @@ impl WorkerError {
             Self::NotConfigured(what) => what,
             Self::Xslt(e) => e.message_id(),
             Self::Content(e) => e.message_id(),
+            Self::Oidc(e) => e.message_id(),
+            Self::Card(e) => e.message_id(),
+            Self::NoPendingLogin => "error-login-expired",
         }
     }
 
@@ -102,18 +127,24 @@ impl WorkerError {
             Self::NotConfigured(_) => false,
             Self::Xslt(e) => e.is_retryable(),
             Self::Content(e) => e.is_retryable(),
+            Self::Oidc(e) => e.is_retryable(),
+            Self::Card(e) => e.is_retryable(),
+            Self::NoPendingLogin => false,
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }
 }
 
 impl Context {
-    pub fn new(config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
+    pub fn new(mut config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
+        let card = super::handlers::card::CardSlot::new(config.card.virtual_card.take());
         Arc::new(Self {
             config,
             store: Mutex::new(None),
             session: Mutex::new(None),
             tasks: Mutex::new(HashMap::new()),
+            identity: Mutex::new(Default::default()),
+            card: Mutex::new(card),
             events,
             waker,
         })
@@ -123,6 +154,15 @@ impl Context {
     pub async fn emit(&self, event: Event) {
         if self.events.send(event).await.is_err() {
             tracing::debug!("UI gone; event dropped");
+        }
+        (self.waker)();
+    }
+
+    /// Queues an event without waiting, dropping it when the UI is behind (countdowns and
+    /// other events the next one replaces).
+    pub fn emit_now(&self, event: Event) {
+        if self.events.try_send(event).is_err() {
+            tracing::debug!("event queue full or closed; event dropped");
         }
         (self.waker)();
     }
@@ -137,6 +177,32 @@ impl Context {
 
     pub fn set_store(&self, store: Store) {
         *self.store.lock().unwrap_or_else(PoisonError::into_inner) = Some(store);
+    }
+
+    /// Registers a cancellable task and returns its token.
+    pub fn start_task(&self, task: TaskId) -> CancelToken {
+        let token = CancelToken::default();
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(task, token.clone());
+        token
+    }
+
+    /// Forgets a finished task.
+    pub fn end_task(&self, task: TaskId) {
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&task);
+    }
+
+    /// Runs `f` on the identity state.
+    pub fn with_identity<T>(
+        &self,
+        f: impl FnOnce(&mut super::handlers::identity::IdentityState) -> T,
+    ) -> T {
+        f(&mut self.identity.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     pub fn session(&self) -> Option<Session> {

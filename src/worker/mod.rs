@@ -8,6 +8,7 @@
 mod cancel;
 mod context;
 mod handlers;
+mod identity;
 
 use std::sync::Arc;
 
@@ -15,7 +16,8 @@ use tokio::sync::mpsc;
 use zeroize::Zeroizing;
 
 pub use cancel::{CancelToken, TaskId};
-pub use context::WorkerConfig;
+pub use context::{CardConfig, WorkerConfig};
+pub use identity::{CardStatus, LinkChoice, PendingLinkInfo, PinOutcome, ProviderInfo};
 
 use crate::auth::Session;
 use crate::cda::content::{DecodedImage, ViewContent};
@@ -88,6 +90,39 @@ pub enum Request {
     VerifyAudit,
     /// Cancel a long task. `handlers::cancel`.
     Cancel { task: TaskId },
+    /// Sign in with an OpenID provider in the system browser (PKCE, loopback redirect);
+    /// cancellable. `handlers::identity::provider_login` → `auth::oidc`.
+    ProviderLogin { task: TaskId, provider: String },
+    /// Sign in by CIBA: the professional approves on their e-CPS; cancellable, with a
+    /// countdown. `handlers::identity::ciba_login` → `auth::oidc::ciba_wait`.
+    CibaLogin {
+        task: TaskId,
+        provider: String,
+        national_id: String,
+    },
+    /// The activity (structure) a professional with several picked.
+    /// `handlers::identity::choose_activity`.
+    ChooseActivity { index: usize },
+    /// End a first external login: link with a password, ask an administrator, or create
+    /// an account. `handlers::identity::complete_link` → `auth::external`.
+    CompleteLink(LinkChoice),
+    /// Drop a pending external login. `handlers::identity::abandon_login`.
+    AbandonLogin,
+    /// The PIN of the inserted card: opens, unlocks or switches the session.
+    /// `handlers::card::submit_pin` → `card::cps`.
+    CardPin { pin: Zeroizing<String> },
+    /// Insert or pull the sandbox virtual card. `handlers::card::virtual_card`.
+    VirtualCard { inserted: bool },
+    /// The UI locked the screen; trace it. `handlers::session::lock`.
+    Lock {
+        reason: crate::auth::lock::LockReason,
+    },
+    /// Unlock a session opened by password. `handlers::session::unlock_with_password`.
+    UnlockWithPassword { password: Zeroizing<String> },
+    /// Identity links waiting for an administrator. `handlers::admin::pending_links`.
+    PendingLinks,
+    /// Approve or refuse a pending link. `handlers::admin::decide_link`.
+    DecideLink { id: i64, approve: bool },
 }
 
 impl std::fmt::Debug for Request {
@@ -109,6 +144,17 @@ impl std::fmt::Debug for Request {
             Self::GeneratePatients { .. } => "GeneratePatients",
             Self::VerifyAudit => "VerifyAudit",
             Self::Cancel { .. } => "Cancel",
+            Self::ProviderLogin { .. } => "ProviderLogin",
+            Self::CibaLogin { .. } => "CibaLogin",
+            Self::ChooseActivity { .. } => "ChooseActivity",
+            Self::CompleteLink(_) => "CompleteLink",
+            Self::AbandonLogin => "AbandonLogin",
+            Self::CardPin { .. } => "CardPin",
+            Self::VirtualCard { .. } => "VirtualCard",
+            Self::Lock { .. } => "Lock",
+            Self::UnlockWithPassword { .. } => "UnlockWithPassword",
+            Self::PendingLinks => "PendingLinks",
+            Self::DecideLink { .. } => "DecideLink",
         })
     }
 }
@@ -127,6 +173,13 @@ pub enum Operation {
     SaveSetting,
     GeneratePatients,
     VerifyAudit,
+    /// OpenID provider or CIBA login.
+    ProviderLogin,
+    /// Card reading, PIN, card login.
+    Card,
+    /// Linking an external identity, administrators' approvals.
+    Link,
+    Unlock,
 }
 
 /// An error for the user: a Fluent message id (never data) and whether retrying may help.
@@ -144,6 +197,10 @@ pub struct StoreInfo {
     pub documents: usize,
     pub accounts: usize,
     pub settings: Vec<(String, String)>,
+    /// The OpenID providers configured.
+    pub providers: Vec<ProviderInfo>,
+    /// The sandbox virtual card can be inserted.
+    pub virtual_card: bool,
 }
 
 /// An embedded content of a document, as the viewer lists it.
@@ -231,6 +288,36 @@ pub enum Event {
     TaskFinished { task: TaskId, cancelled: bool },
     /// The audit chain was walked. `ChevetApp::on_audit_verified`.
     AuditVerified { rows: usize, intact: bool },
+    /// The system browser shows the provider's login page; waiting for its redirect.
+    /// `LoginState::on_browser_waiting`.
+    BrowserWaiting { task: TaskId },
+    /// The provider accepted the CIBA request: show the binding message.
+    /// `LoginState::on_ciba_started`.
+    CibaStarted {
+        task: TaskId,
+        binding_message: String,
+        expires_in_s: u64,
+    },
+    /// Seconds left before the CIBA request expires. `LoginState::on_ciba_countdown`.
+    CibaCountdown { task: TaskId, seconds_left: u64 },
+    /// The professional has several activities: pick one. `ChevetApp::on_choose_activity`.
+    ChooseActivity { activities: Vec<String> },
+    /// First external login: link to a local account or create one. `ChevetApp::on_needs_link`.
+    NeedsLink {
+        display_name: String,
+        suggested_login: Option<String>,
+        can_create: bool,
+    },
+    /// The link request waits for an administrator. `ChevetApp::on_link_requested`.
+    LinkRequested,
+    /// Card reader state changed. `ChevetApp::on_card`.
+    Card(CardStatus),
+    /// The PIN was refused. `ChevetApp::on_pin_refused`.
+    PinRefused(PinOutcome),
+    /// The locked session is open again. `ChevetApp::on_unlocked`.
+    Unlocked,
+    /// Link requests for the administrator. `SettingsState::pending_links`.
+    PendingLinks(Vec<PendingLinkInfo>),
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -261,6 +348,16 @@ impl std::fmt::Debug for Event {
                 Self::PdfFailed { .. } => "PdfFailed",
                 Self::TaskFinished { .. } => "TaskFinished",
                 Self::AuditVerified { .. } => "AuditVerified",
+                Self::BrowserWaiting { .. } => "BrowserWaiting",
+                Self::CibaStarted { .. } => "CibaStarted",
+                Self::CibaCountdown { .. } => "CibaCountdown",
+                Self::ChooseActivity { .. } => "ChooseActivity",
+                Self::NeedsLink { .. } => "NeedsLink",
+                Self::LinkRequested => "LinkRequested",
+                Self::Card(_) => "Card",
+                Self::PinRefused(_) => "PinRefused",
+                Self::Unlocked => "Unlocked",
+                Self::PendingLinks(_) => "PendingLinks",
                 Self::Failed { .. } | Self::Progress { .. } => "",
             }),
         }

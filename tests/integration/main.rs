@@ -2,10 +2,14 @@
 //! of the database file, the OS keyring, the DMP client against the sandbox DMP, and the screens driven by label with egui_kittest.
 
 mod audit_chain;
+mod card_peer;
 mod dmp_conformance;
 mod hostile;
+mod identity_flow;
 mod keyring;
+mod oidc_peer;
 mod privacy;
+mod psc_login;
 mod store_roundtrip;
 mod support;
 mod ui_flow;

@@ -70,6 +70,11 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
             .and_then(|c| c.establishment()),
         cda_limits: chevet::cda::Limits::default(),
         dmp: None,
+        providers: Vec::new(),
+        card: worker::CardConfig {
+            pcsc: false,
+            virtual_card: Some(chevet::sandbox::identity::virtual_card().expect("virtual card")),
+        },
     };
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);
@@ -81,6 +86,8 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
             data_dir: data_dir.to_path_buf(),
             language: Language::Fr,
             log_dir: None,
+            inactivity: None,
+            sandbox_ecps_url: None,
         },
     )
 }

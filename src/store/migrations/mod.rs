@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "account_professional",
         sql: include_str!("0004_account_professional.sql"),
     },
+    Migration {
+        version: 5,
+        name: "identity_links",
+        sql: include_str!("0005_identity_links.sql"),
+    },
 ];
 
 /// The schema version this build expects.

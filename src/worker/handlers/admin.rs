@@ -115,3 +115,47 @@ pub(super) fn cancel(ctx: &Context, task: TaskId) {
         token.cancel();
     }
 }
+
+/// Identity links waiting for an administrator's approval.
+pub(super) async fn pending_links(ctx: &Arc<Context>) -> Result<(), WorkerError> {
+    require(ctx, Right::ManageAccounts)?;
+    let rows = ctx
+        .with_store(|store| {
+            let mut rows = Vec::new();
+            for link in crate::store::identity_links::pending(store)? {
+                let login = crate::store::accounts::by_id(store, link.account_id)?
+                    .map(|a| a.login)
+                    .unwrap_or_default();
+                rows.push(crate::worker::PendingLinkInfo {
+                    id: link.id,
+                    account_login: login,
+                    trust_domain: link.trust_domain,
+                    national_id: link.national_id,
+                    requested_at: link.created_at,
+                });
+            }
+            Ok(rows)
+        })
+        .await?;
+    ctx.emit(Event::PendingLinks(rows)).await;
+    Ok(())
+}
+
+/// Approves or refuses a link request, then sends the updated list.
+pub(super) async fn decide_link(
+    ctx: &Arc<Context>,
+    id: i64,
+    approve: bool,
+) -> Result<(), WorkerError> {
+    let admin = require(ctx, Right::ManageAccounts)?.login;
+    ctx.with_store(move |store| {
+        if approve {
+            crate::auth::external::approve_link(store, &admin, id)?;
+        } else {
+            crate::auth::external::refuse_link(store, &admin, id)?;
+        }
+        Ok(())
+    })
+    .await?;
+    pending_links(ctx).await
+}

@@ -1,12 +1,15 @@
 //! The dispatcher and the handlers, one function per `Request` variant, grouped by topic:
-//! `opening` (store, seeding), `session` (login, logout), `folder` (patients, folders,
+//! `opening` (store, seeding), `session` (login, logout, lock), `identity` (OpenID providers,
+//! CIBA, first-login links), `card` (CPS card, PIN), `folder` (patients, folders,
 //! documents, PDF pages), `produce` (documents from the local form), `admin` (settings, audit,
 //! sandbox load, cancel). Handlers check the
 //! session and the role's rights, call the services on blocking threads, trace what the audit
 //! trail must know, and answer with `Event`s.
 
 mod admin;
+pub(super) mod card;
 mod folder;
+pub(super) mod identity;
 mod opening;
 mod produce;
 mod session;
@@ -98,6 +101,39 @@ async fn handle(ctx: Arc<Context>, request: Request) {
         Request::Cancel { task } => {
             admin::cancel(&ctx, task);
             return;
+        }
+        Request::ProviderLogin { task, provider } => (
+            Operation::ProviderLogin,
+            identity::provider_login(&ctx, task, provider).await,
+        ),
+        Request::CibaLogin {
+            task,
+            provider,
+            national_id,
+        } => (
+            Operation::ProviderLogin,
+            identity::ciba_login(&ctx, task, provider, national_id).await,
+        ),
+        Request::ChooseActivity { index } => (
+            Operation::ProviderLogin,
+            identity::choose_activity(&ctx, index).await,
+        ),
+        Request::CompleteLink(choice) => {
+            (Operation::Link, identity::complete_link(&ctx, choice).await)
+        }
+        Request::AbandonLogin => (Operation::Link, identity::abandon_login(&ctx).await),
+        Request::CardPin { pin } => (Operation::Card, card::submit_pin(&ctx, pin).await),
+        Request::VirtualCard { inserted } => {
+            (Operation::Card, card::virtual_card(&ctx, inserted).await)
+        }
+        Request::Lock { reason } => (Operation::Unlock, session::lock(&ctx, reason).await),
+        Request::UnlockWithPassword { password } => (
+            Operation::Unlock,
+            session::unlock_with_password(&ctx, password).await,
+        ),
+        Request::PendingLinks => (Operation::Link, admin::pending_links(&ctx).await),
+        Request::DecideLink { id, approve } => {
+            (Operation::Link, admin::decide_link(&ctx, id, approve).await)
         }
     };
     if let Err(e) = result {

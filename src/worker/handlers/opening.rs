@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::store::{self as store_mod, Store, accounts, documents, patients, settings};
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, StoreInfo, TaskId};
+use crate::worker::{Event, ProviderInfo, StoreInfo, TaskId};
 
 pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let worker = Arc::clone(ctx);
@@ -47,9 +47,26 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
         documents: documents::count(&store)?,
         accounts: accounts::count(&store)?,
         settings: settings::all(&store)?,
+        providers: ctx
+            .config
+            .providers
+            .iter()
+            .map(|p| ProviderInfo {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                psc: p.kind == crate::auth::oidc::ProviderKind::Psc,
+                ciba: p.kind == crate::auth::oidc::ProviderKind::Psc,
+            })
+            .collect(),
+        virtual_card: ctx
+            .card
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .has_virtual_card(),
     };
     ctx.set_store(store);
     ctx.emit(Event::StoreReady(info)).await;
+    super::card::start(ctx);
     Ok(())
 }
 

@@ -1,0 +1,207 @@
+//! HTTP plumbing shared by every call to a provider: the URL rule (https, or http on a loopback
+//! host only), the reqwest client (timeouts, no redirects, extra trust anchor, TLS client
+//! identity), size-capped answers, form bodies, and the mapping of transport failures.
+//!
+//! reqwest's error texts include the URL, which may carry a token: they are never kept.
+
+use std::time::Duration;
+
+use url::{Host, Url};
+use zeroize::Zeroizing;
+
+use super::config::{ClientAuth, ProviderConfig};
+use super::error::OidcError;
+
+/// Largest answer read from a provider.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// Connection set-up limit.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Whole-exchange limit.
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether the URL's host is 127.0.0.1, ::1 or localhost.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Parses a provider URL: https, or http on a loopback host; no credentials, no fragment.
+pub fn check_url(text: &str) -> Result<Url, OidcError> {
+    let url = Url::parse(text).map_err(|_| OidcError::Config("not a URL"))?;
+    if url.host().is_none() {
+        return Err(OidcError::Config("URL without a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(OidcError::Config("URL with credentials"));
+    }
+    if url.fragment().is_some() {
+        return Err(OidcError::Config("URL with a fragment"));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        _ => Err(OidcError::Config("only https URLs are accepted")),
+    }
+}
+
+/// The HTTP client for one provider.
+pub fn build_client(config: &ProviderConfig) -> Result<reqwest::Client, OidcError> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TOTAL_TIMEOUT)
+        .user_agent(concat!("Chevet/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = &config.extra_ca_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|_| OidcError::Config("extra CA is not PEM"))?;
+        if certs.is_empty() {
+            return Err(OidcError::Config("extra CA is not PEM"));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    if let ClientAuth::TlsClient { cert_pem, key_pem } = &config.client_auth {
+        let mut both = Zeroizing::new(Vec::with_capacity(cert_pem.len() + key_pem.len() + 1));
+        both.extend_from_slice(cert_pem.as_bytes());
+        both.push(b'\n');
+        both.extend_from_slice(key_pem.as_bytes());
+        let identity = reqwest::Identity::from_pem(&both)
+            .map_err(|_| OidcError::Config("client certificate or key is not usable PEM"))?;
+        builder = builder.identity(identity);
+    }
+    builder
+        .build()
+        .map_err(|_| OidcError::Config("HTTP client could not be built"))
+}
+
+/// An answer read whole (within the cap).
+#[derive(Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Reply({}, {}, {} bytes)",
+            self.status,
+            self.content_type,
+            self.body.len()
+        )
+    }
+}
+
+impl Reply {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The media type without parameters, lower case.
+    pub fn media_type(&self) -> String {
+        self.content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, OidcError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|_| OidcError::Malformed("not the expected JSON"))
+    }
+}
+
+/// Sends and reads the answer; 502–504 become [`OidcError::Unavailable`].
+pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, OidcError> {
+    let mut response = request.send().await.map_err(|e| transport(&e))?;
+    let status = response.status().as_u16();
+    if (502..=504).contains(&status) {
+        return Err(OidcError::Unavailable(status));
+    }
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(OidcError::Malformed("answer too large"));
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e))? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(OidcError::Malformed("answer too large"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Reply {
+        status,
+        content_type,
+        body,
+    })
+}
+
+fn transport(e: &reqwest::Error) -> OidcError {
+    if e.is_timeout() {
+        OidcError::Unreachable("timeout")
+    } else if e.is_connect() {
+        OidcError::Unreachable("connection failed")
+    } else if e.is_builder() {
+        OidcError::Config("request could not be built")
+    } else {
+        OidcError::Unreachable("transfer failed")
+    }
+}
+
+/// `application/x-www-form-urlencoded` body.
+pub fn form_body(pairs: &[(&str, &str)]) -> Zeroizing<String> {
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        serializer.append_pair(k, v);
+    }
+    Zeroizing::new(serializer.finish())
+}
+
+/// Percent-encodes a value for `application/x-www-form-urlencoded` (HTTP Basic credentials
+/// are encoded so before base64, RFC 6749 §2.3.1).
+pub fn form_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http() {
+        assert!(check_url("https://auth.example/realm").is_ok());
+        assert!(check_url("http://127.0.0.1:8080/x").is_ok());
+        assert!(check_url("http://[::1]:8080/x").is_ok());
+        assert!(check_url("http://localhost/x").is_ok());
+        assert!(check_url("http://auth.example/").is_err());
+        assert!(check_url("http://127.0.0.1.example/").is_err());
+        assert!(check_url("ftp://auth.example/").is_err());
+        assert!(check_url("https://u:p@auth.example/").is_err());
+        assert!(check_url("https://auth.example/#f").is_err());
+        assert!(check_url("nonsense").is_err());
+    }
+
+    #[test]
+    fn form_encoding() {
+        assert_eq!(
+            form_body(&[("a", "b c"), ("d", "é&=")]).as_str(),
+            "a=b+c&d=%C3%A9%26%3D"
+        );
+        assert_eq!(form_encode("a:b c"), "a%3Ab+c");
+    }
+}
