@@ -24,6 +24,9 @@ Commandes d'exploitation :
   chevet cda produce …  produit un document (voir chevet cda produce)
   chevet dmp COMMANDE   transactions DMP (exists, authorize, find, get, hide, show,
                         delete, archive, feed, serve…) ; chevet dmp pour l'aide
+  chevet auth set-credential ID < secret
+                        range l'identifiant client du fournisseur ID (secret, clé PEM)
+                        dans le trousseau du système
 
 Options:
   --config FICHIER      configuration de production (TOML, voir docs/configuration.md)

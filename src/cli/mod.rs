@@ -1,7 +1,9 @@
 //! Operator commands run from a terminal instead of the window: `chevet cda inspect FILE`
 //! prints, as JSON, what Chevet understood of a CDA document (what hospital IT uses to
-//! diagnose a document that displays badly); `chevet dmp …` runs DMP transactions (`dmp`).
+//! diagnose a document that displays badly); `chevet dmp …` runs DMP transactions (`dmp`);
+//! `chevet auth set-credential ID` puts a provider's client credential in the keyring (`auth`).
 
+pub mod auth;
 pub mod dmp;
 
 use std::io::Write;
@@ -43,7 +45,7 @@ const CDA_USAGE: &str = "chevet cda inspect FICHIER [--with-identity]\n       \
 
 /// True when the arguments name an operator command rather than the window.
 pub fn is_command(args: &[String]) -> bool {
-    args.first().is_some_and(|a| a == "cda")
+    args.first().is_some_and(|a| a == "cda" || a == "auth")
 }
 
 /// Runs an operator command; the exit code says whether the document was readable.
@@ -51,6 +53,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match args {
         [cda, sub, rest @ ..] if cda == "cda" && sub == "inspect" => inspect(rest, out),
         [cda, sub, rest @ ..] if cda == "cda" && sub == "produce" => produce(rest, out),
+        [auth, rest @ ..] if auth == "auth" => auth::run(rest, &mut std::io::stdin().lock(), out),
         _ => Err(CliError::Usage(CDA_USAGE)),
     }
 }

@@ -158,6 +158,11 @@ impl Context {
         (self.waker)();
     }
 
+    /// Resolves once the UI has dropped its end of the event queue (the window closed).
+    pub async fn ui_gone(&self) {
+        self.events.closed().await;
+    }
+
     /// Queues an event without waiting, dropping it when the UI is behind (countdowns and
     /// other events the next one replaces).
     pub fn emit_now(&self, event: Event) {

@@ -57,8 +57,14 @@ fn pin(s: &str) -> Zeroizing<String> {
     Zeroizing::new(s.to_owned())
 }
 
+/// Both tests plug a card into the same vpcd port: one at a time.
+static VPCD_PORT_IN_USE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn cps_card_over_pcscd_and_vpcd() {
+    let _port = VPCD_PORT_IN_USE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let logs = crate::support::logs();
     if let Err(reason) = vpcd_reader() {
         assert!(!required(), "PC/SC with vpcd required: {reason}");
@@ -193,4 +199,98 @@ fn cps_card_over_pcscd_and_vpcd() {
     );
 
     assert!(!logs.text().contains(PIN), "the PIN reached the logs");
+}
+
+/// Issue 5, the bedside flow over real PC/SC: the card is plugged into vpcd, the window asks
+/// its PIN, opens the session, and pulling the card (the emulator hangs up) hides the folder
+/// behind the lock screen.
+#[test]
+fn issue5_pulling_the_card_from_a_pcsc_reader_locks_the_window() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+
+    use crate::support::{LONG, harness, runtime, sandbox_app_with_card, step_until};
+
+    let _port = VPCD_PORT_IN_USE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Err(reason) = vpcd_reader() {
+        assert!(!required(), "PC/SC with vpcd required: {reason}");
+        eprintln!("card_peer skipped: {reason}; start `pcscd` with vsmartcard-vpcd installed");
+        return;
+    }
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app_with_card(
+        &rt,
+        dir.path(),
+        chevet::worker::CardConfig {
+            pcsc: true,
+            virtual_card: None,
+        },
+    ));
+    step_until(&mut h, "login tabs", LONG, |h| {
+        h.query_by_label("Carte CPS").is_some()
+    });
+    h.get_by_label("Carte CPS").click();
+    h.run_steps(2);
+
+    let card = VirtualCps::demo("810101234567", "Claire", "LAMBERT", "10", "SM04")
+        .expect("card")
+        .with_pin(PIN)
+        .expect("pin");
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, VPCD_PORT));
+    let emulator = std::thread::Builder::new()
+        .name("vpcd-card".into())
+        .spawn(move || serve_vpcd(addr, card, flag))
+        .expect("emulator thread");
+
+    step_until(&mut h, "PIN field for the inserted card", LONG, |h| {
+        h.query_by_role_and_label(Role::PasswordInput, "Code PIN")
+            .is_some()
+    });
+    assert!(
+        h.query_by_label_contains("CARTE VIRTUELLE").is_none(),
+        "a PC/SC card"
+    );
+    h.get_by_role_and_label(Role::PasswordInput, "Code PIN")
+        .focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::PasswordInput, "Code PIN")
+        .type_text(PIN);
+    h.run_steps(2);
+    h.get_by_label("Valider").click();
+    step_until(&mut h, "first-login link", LONG, |h| {
+        h.query_by_label_contains("Première connexion").is_some()
+    });
+    h.get_by_role_and_label(Role::PasswordInput, "Mot de passe")
+        .focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::PasswordInput, "Mot de passe")
+        .type_text("chevet-demo");
+    h.run_steps(2);
+    h.get_by_label("Relier avec le mot de passe").click();
+    step_until(&mut h, "patient list", LONG, |h| {
+        h.query_by_role_and_label(Role::TextInput, "Rechercher")
+            .is_some()
+    });
+
+    let pulled = Instant::now();
+    stop.store(true, Ordering::Relaxed);
+    step_until(&mut h, "lock screen after the card left", LONG, |h| {
+        h.query_by_label("Session verrouillée").is_some()
+    });
+    eprintln!(
+        "card pulled → lock screen drawn after {:?}",
+        pulled.elapsed()
+    );
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Rechercher")
+            .is_none(),
+        "nothing of the patient list while locked"
+    );
+    assert!(emulator.join().expect("emulator").is_ok());
+    drop(h);
 }

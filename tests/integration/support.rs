@@ -58,7 +58,24 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// A sandbox app on `data_dir` with its workers on `rt`; the key goes to an owner-only file.
+/// The sandbox virtual card stands in for a reader.
 pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> ChevetApp {
+    sandbox_app_with_card(
+        rt,
+        data_dir,
+        worker::CardConfig {
+            pcsc: false,
+            virtual_card: Some(chevet::sandbox::identity::virtual_card().expect("virtual card")),
+        },
+    )
+}
+
+/// Same as [`sandbox_app`], with the card readers given.
+pub fn sandbox_app_with_card(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+    card: worker::CardConfig,
+) -> ChevetApp {
     logs();
     let config = WorkerConfig {
         data_dir: data_dir.to_path_buf(),
@@ -71,10 +88,7 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
         cda_limits: chevet::cda::Limits::default(),
         dmp: None,
         providers: Vec::new(),
-        card: worker::CardConfig {
-            pcsc: false,
-            virtual_card: Some(chevet::sandbox::identity::virtual_card().expect("virtual card")),
-        },
+        card,
     };
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);

@@ -60,10 +60,16 @@ impl CardSlot {
 /// Starts watching the PC/SC readers when configured.
 pub(super) fn start(ctx: &Arc<Context>) {
     if ctx.config.card.pcsc {
+        // The monitor blocks on PC/SC; it stops once the window is gone.
+        let stop = Arc::new(AtomicBool::new(false));
+        let watcher = Arc::clone(ctx);
+        let flag = Arc::clone(&stop);
+        tokio::spawn(async move {
+            watcher.ui_gone().await;
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
         let worker = Arc::clone(ctx);
         tokio::task::spawn_blocking(move || {
-            // Runs for the life of the process: the runtime's blocking pool owns the thread.
-            let stop = AtomicBool::new(false);
             crate::card::reader::monitor(&stop, &mut |event| on_pcsc_event(&worker, event));
         });
     }
