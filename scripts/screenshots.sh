@@ -9,7 +9,9 @@ source scripts/lib.sh
 
 ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" xvfb xauth xdotool imagemagick x11-utils
 fetch_pdfium
-cargo build --release --locked
+# CHEVET_SCREENSHOT_BIN=target/debug/chevet reuses a build already made.
+bin=${CHEVET_SCREENSHOT_BIN:-target/release/chevet}
+[ -n "${CHEVET_SCREENSHOT_BIN:-}" ] || cargo build --release --locked
 
 out=docs/screenshots
 mkdir -p "$out"
@@ -22,7 +24,7 @@ trap 'kill "${app_pid:-}" "$xvfb_pid" 2>/dev/null || true; rm -rf "$data" "$runt
 export DISPLAY=$display XDG_RUNTIME_DIR=$runtime_dir
 sleep 1
 
-target/release/chevet --data-dir "$data" "$@" &
+"$bin" --data-dir "$data" "$@" &
 app_pid=$!
 
 wid=""
@@ -38,13 +40,21 @@ shot() { sleep "${2:-1.5}"; import -window "$wid" "$out/$1.png"; echo "==> $out/
 keys() { xdotool key --delay 60 "$@"; }
 typed() { xdotool type --delay 40 "$1"; }
 
+click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep "${3:-0.5}"; }
+
 # The sandbox seeds its demo data on first start; the login form appears when it is done.
+# It opens on Pro Santé Connect (browser or e-CPS).
 shot login 6
-# No window manager under Xvfb: focus the window, then click into the login field
-# (centre column, first field) so that egui receives the keys.
+# No window manager under Xvfb: focus the window, then click so that egui receives the keys.
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
-xdotool mousemove --window "$wid" 647 202 click 1
-sleep 0.3
+# The CPS card tab, with the sandbox virtual card inserted: holder, attempts, PIN.
+click 623 202
+click 640 342 2
+shot login-card 0.5
+# Pull it again, then sign in with the local account (identifier field under the tabs).
+click 640 430
+click 738 202
+click 647 242 0.3
 typed medecin; keys Tab; typed chevet-demo; keys Return
 shot patients 2
 typed pat-trois
@@ -69,4 +79,7 @@ shot doc-lettre-liaison 3
 # The imaging report, row 5, is an N1 document: its body is a PDF.
 open_row Home Down Down Down Down
 shot doc-n1-pdf 3
+# Ctrl+L locks: the lock screen hides everything.
+keys ctrl+l
+shot lock 1.5
 echo "screenshots written to $out"

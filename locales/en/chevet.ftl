@@ -385,3 +385,5 @@ error-oidc-expired = The sign-in request expired before it was approved: start a
 error-oidc-invalid-token = The identity provider's answer is not valid (signature, issuer or authentication level): sign-in refused for safety.
 error-oidc-state = The answer received does not match this sign-in request: start again.
 error-oidc-cancelled = Sign-in cancelled.
+error-oidc-unknown-user = Pro Santé Connect does not know this national id. Check it (8 followed by the 11 RPPS digits) and try again.
+sandbox-psc-help = Simulated Pro Santé Connect: Dr Claire Lambert's national id is 810101234567 (e-CPS: open the approval page offered while waiting); virtual card: PIN 1234.

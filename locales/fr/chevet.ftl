@@ -385,3 +385,5 @@ error-oidc-expired = La demande de connexion a expiré avant d'être validée : 
 error-oidc-invalid-token = La réponse du fournisseur d'identité n'est pas valide (signature, émetteur ou niveau d'authentification) : connexion refusée par sécurité.
 error-oidc-state = La réponse reçue ne correspond pas à cette demande de connexion : recommencez.
 error-oidc-cancelled = Connexion annulée.
+error-oidc-unknown-user = Pro Santé Connect ne connaît pas cet identifiant national. Vérifiez-le (8 suivi des 11 chiffres du RPPS) et réessayez.
+sandbox-psc-help = Pro Santé Connect simulé : Dr Claire Lambert a l'identifiant national 810101234567 (e-CPS : ouvrez la page d'approbation proposée pendant l'attente) ; carte virtuelle : code PIN 1234.

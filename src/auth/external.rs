@@ -216,6 +216,10 @@ pub fn create_account_for(
         identity.category_code.as_deref(),
     )
     .ok_or(AuthError::NoRoleForProfession)?;
+    // One account per professional: an existing one is linked, never duplicated.
+    if accounts::by_national_id(store, &identity.national_id)?.is_some() {
+        return Err(AuthError::LoginTaken);
+    }
     let id = match accounts::insert(
         store,
         &identity.national_id,
@@ -440,6 +444,15 @@ mod tests {
         assert!(matches!(
             resolve(&mut store, &id).expect("resolve"),
             Resolution::Session(_)
+        ));
+    }
+
+    #[test]
+    fn no_second_account_for_a_professional_who_has_one() {
+        let mut store = store_with("clambert", Some("810101234567"));
+        assert!(matches!(
+            create_account_for(&mut store, &identity("810101234567", "10")),
+            Err(AuthError::LoginTaken)
         ));
     }
 

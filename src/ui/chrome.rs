@@ -47,28 +47,16 @@ pub fn top_bar_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command
                     if ui.button(app.i18n.tr("menu-settings")).clicked() {
                         commands.push(Command::ShowSettings(true));
                     }
-                    let mut who = format!(
+                    let who = format!(
                         "{} · {}",
                         session.display_name,
                         app.i18n.tr(session.role.label_key())
                     );
+                    // Truncated to the room the navigation leaves; the structure of a PSC
+                    // session shows on hover.
+                    let label = ui.add(egui::Label::new(who).truncate());
                     if let Some(activity) = &session.activity {
-                        who.push_str(" · ");
-                        who.push_str(activity);
-                    }
-                    ui.label(who);
-                    // Sandbox: the virtual card can be pulled like a real one.
-                    if matches!(
-                        app.login.card,
-                        Some(crate::worker::CardStatus::Inserted {
-                            virtual_card: true,
-                            ..
-                        })
-                    ) && ui.button(app.i18n.tr("card-virtual-pull")).clicked()
-                    {
-                        commands.push(Command::Send(crate::worker::Request::VirtualCard {
-                            inserted: false,
-                        }));
+                        label.on_hover_text(activity);
                     }
                 });
             } else {
@@ -83,10 +71,32 @@ pub fn top_bar_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command
 }
 
 pub fn status_bar_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    if app.tasks.is_empty() && app.notices.is_empty() {
+    // Sandbox: during a session the virtual card can be pulled like a real one.
+    let virtual_card_in = app.session.is_some()
+        && matches!(
+            app.login.card,
+            Some(crate::worker::CardStatus::Inserted {
+                virtual_card: true,
+                ..
+            })
+        );
+    if app.tasks.is_empty() && app.notices.is_empty() && !virtual_card_in {
         return;
     }
     egui::Panel::bottom("status_bar").show(ui, |ui| {
+        if virtual_card_in {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(app.i18n.tr("card-virtual-badge"))
+                        .color(ui.visuals().warn_fg_color),
+                );
+                if ui.button(app.i18n.tr("card-virtual-pull")).clicked() {
+                    commands.push(Command::Send(crate::worker::Request::VirtualCard {
+                        inserted: false,
+                    }));
+                }
+            });
+        }
         for (task, progress) in app.tasks.values() {
             ui.horizontal(|ui| {
                 let fraction = if progress.total == 0 {

@@ -65,8 +65,8 @@ pub fn lock_ui(
 fn card_unlock_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     let i18n = &app.i18n;
     let form = &mut app.login;
-    card_status_ui(ui, i18n, form.card.as_ref());
     if matches!(form.card, Some(CardStatus::Inserted { .. })) {
+        card_status_ui(ui, i18n, form.card.as_ref());
         pin_entry_ui(ui, i18n, form, commands);
     } else {
         ui.label(i18n.tr("lock-card-help"));

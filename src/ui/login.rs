@@ -277,5 +277,6 @@ fn demo_accounts_ui(app: &ChevetApp, ui: &mut egui::Ui) {
                     ui.end_row();
                 }
             });
+        ui.label(RichText::new(app.i18n.tr("sandbox-psc-help")).small());
     });
 }

@@ -72,7 +72,8 @@ impl OidcError {
             }
             Self::Unreachable(_) | Self::Unavailable(_) => "error-oidc-unreachable",
             Self::Malformed(_) | Self::Status(_) | Self::Oauth(_) => "error-oidc-provider",
-            Self::Denied | Self::UnknownUser => "error-oidc-denied",
+            Self::Denied => "error-oidc-denied",
+            Self::UnknownUser => "error-oidc-unknown-user",
             Self::Expired | Self::InvalidGrant => "error-oidc-expired",
             Self::InvalidToken(_) => "error-oidc-invalid-token",
             Self::State => "error-oidc-state",

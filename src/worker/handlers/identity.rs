@@ -261,12 +261,14 @@ async fn resolve(ctx: &Arc<Context>, pending: PendingLogin) -> Result<(), Worker
             let identity = &pending.identity;
             let event = Event::NeedsLink {
                 display_name: format!("{} {}", identity.given_name, identity.family_name),
+                // An account already holds this national id: link it, do not duplicate it.
+                can_create: suggested_login.is_none()
+                    && external::role_for(
+                        identity.profession_code.as_deref(),
+                        identity.category_code.as_deref(),
+                    )
+                    .is_some(),
                 suggested_login,
-                can_create: external::role_for(
-                    identity.profession_code.as_deref(),
-                    identity.category_code.as_deref(),
-                )
-                .is_some(),
             };
             ctx.with_identity(|s| s.pending = Some(pending));
             ctx.emit(event).await;
