@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod dmp;
 pub mod domain;
+pub mod http_reply;
 pub mod i18n;
 pub mod pdf;
 pub mod sandbox;

@@ -285,16 +285,7 @@ fn open(
     account: Account,
     identity: &ExternalIdentity,
 ) -> Result<Session, AuthError> {
-    if !account.active {
-        trace(
-            store,
-            &account.login,
-            AuditAction::LoginFailed,
-            &account.id.0.to_string(),
-            "disabled",
-        )?;
-        return Err(AuthError::Disabled);
-    }
+    local::refuse_disabled(store, &account)?;
     let professional = identity.professional();
     if account.professional.is_none() || account.national_id.is_none() {
         accounts::set_professional(store, account.id, &professional)?;

@@ -184,16 +184,7 @@ pub fn login(
         )?;
         return Err(AuthError::Locked);
     }
-    if !account.active {
-        trace(
-            store,
-            &account.login,
-            AuditAction::LoginFailed,
-            &account.id.0.to_string(),
-            "disabled",
-        )?;
-        return Err(AuthError::Disabled);
-    }
+    refuse_disabled(store, &account)?;
     if !verify_password(password, &account.password_hash) {
         return Err(fail(store, &account, now)?);
     }
@@ -214,6 +205,21 @@ pub fn login(
         method: LoginMethod::Password,
         activity: None,
     })
+}
+
+/// A disabled account signs in by no means; the attempt is traced.
+pub(crate) fn refuse_disabled(store: &mut Store, account: &Account) -> Result<(), AuthError> {
+    if account.active {
+        return Ok(());
+    }
+    trace(
+        store,
+        &account.login,
+        AuditAction::LoginFailed,
+        &account.id.0.to_string(),
+        "disabled",
+    )?;
+    Err(AuthError::Disabled)
 }
 
 fn fail(

@@ -215,11 +215,11 @@ impl DmpClient {
             .to_ascii_lowercase()
             .contains("multipart")
         {
-            let parts = mtom::read(&reply.content_type, &reply.bytes)
+            let parts = mtom::read(&reply.content_type, &reply.body)
                 .map_err(|_| DmpError::malformed("an MTOM answer"))?;
             soap::decode_text(&parts.root.body)
         } else {
-            soap::decode_text(&reply.bytes)
+            soap::decode_text(&reply.body)
         };
         let Ok(answer) = soap::read_answer(&xml) else {
             return Err(DmpError::from_http_status(reply.status)
@@ -385,7 +385,7 @@ impl DmpClient {
         match document.content {
             DocumentContent::Inline(bytes) => Ok(bytes),
             DocumentContent::Xop { content_id, .. } => {
-                let parts = mtom::read(&reply.content_type, &reply.bytes)
+                let parts = mtom::read(&reply.content_type, &reply.body)
                     .map_err(|_| DmpError::malformed("the MTOM part of the document"))?;
                 parts
                     .attachment(&content_id)

@@ -128,24 +128,7 @@ pub enum Body {
 }
 
 /// What came back.
-#[derive(Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
-
-impl std::fmt::Debug for Reply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Reply({}, {}, {} bytes)",
-            self.status,
-            self.content_type,
-            self.bytes.len()
-        )
-    }
-}
+pub use crate::http_reply::HttpReply as Reply;
 
 /// An HTTPS client bound to one client identity and one set of trust anchors.
 #[derive(Clone)]
@@ -212,7 +195,7 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let bytes = response
+        let body = response
             .bytes()
             .await
             .map_err(|e| transport_error(&e, self.timeouts))?
@@ -220,7 +203,7 @@ impl Transport {
         Ok(Reply {
             status,
             content_type,
-            bytes,
+            body,
         })
     }
 

@@ -122,7 +122,7 @@ impl Provider {
                 .map(|c| OidcError::from_oauth_code(&c))
                 .unwrap_or(OidcError::Status(reply.status)));
         }
-        let ack: Acknowledgement = reply.json()?;
+        let ack: Acknowledgement = super::http::json(&reply)?;
         if ack.auth_req_id.is_empty() || ack.auth_req_id.len() > 1024 {
             return Err(OidcError::Malformed("unusable auth_req_id"));
         }

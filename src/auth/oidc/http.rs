@@ -78,44 +78,11 @@ pub fn build_client(config: &ProviderConfig) -> Result<reqwest::Client, OidcErro
 }
 
 /// An answer read whole (within the cap).
-#[derive(Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: String,
-    pub body: Vec<u8>,
-}
+pub use crate::http_reply::HttpReply as Reply;
 
-impl std::fmt::Debug for Reply {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Reply({}, {}, {} bytes)",
-            self.status,
-            self.content_type,
-            self.body.len()
-        )
-    }
-}
-
-impl Reply {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// The media type without parameters, lower case.
-    pub fn media_type(&self) -> String {
-        self.content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-    }
-
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, OidcError> {
-        serde_json::from_slice(&self.body)
-            .map_err(|_| OidcError::Malformed("not the expected JSON"))
-    }
+/// The body as JSON.
+pub fn json<T: serde::de::DeserializeOwned>(reply: &Reply) -> Result<T, OidcError> {
+    serde_json::from_slice(&reply.body).map_err(|_| OidcError::Malformed("not the expected JSON"))
 }
 
 /// Sends and reads the answer; 502–504 become [`OidcError::Unavailable`].

@@ -120,7 +120,7 @@ impl Provider {
         if !reply.is_success() {
             return Err(OidcError::Status(reply.status));
         }
-        let keys: JwkSet = reply.json()?;
+        let keys: JwkSet = super::http::json(&reply)?;
         if keys.keys.len() > MAX_KEYS {
             return Err(OidcError::Malformed("key set too large"));
         }

@@ -116,7 +116,7 @@ struct ErrorBody {
 /// Reads a token endpoint answer.
 pub fn parse_token_reply(reply: &Reply) -> Result<TokenResponse, TokenFailure> {
     if reply.is_success() {
-        let response: TokenResponse = reply.json()?;
+        let response: TokenResponse = super::http::json(reply)?;
         if response.access_token.is_empty() {
             return Err(OidcError::Malformed("empty access token").into());
         }

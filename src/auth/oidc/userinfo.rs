@@ -38,7 +38,7 @@ impl Provider {
                 chrono::Utc::now().timestamp(),
             )?
         } else {
-            reply.json()?
+            super::http::json(&reply)?
         };
         if !claims.is_object() {
             return Err(OidcError::Malformed("userinfo is not an object"));

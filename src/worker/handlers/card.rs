@@ -221,19 +221,10 @@ pub(super) async fn submit_pin(
 }
 
 async fn trace_card_failure(ctx: &Arc<Context>, detail: &str) -> Result<(), WorkerError> {
-    let detail = format!("cps-card:{detail}");
-    ctx.with_store(move |store| {
-        crate::store::audit::append(
-            store,
-            &crate::store::audit::AuditEntry {
-                actor: "anonymous",
-                action: crate::store::audit::AuditAction::LoginFailed,
-                object_kind: "login",
-                object_id: String::new(),
-                detail,
-            },
-        )?;
-        Ok(())
-    })
+    super::identity::trace_attempt(
+        ctx,
+        crate::store::audit::AuditAction::LoginFailed,
+        format!("cps-card:{detail}"),
+    )
     .await
 }

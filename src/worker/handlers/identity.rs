@@ -61,7 +61,8 @@ async fn provider(ctx: &Arc<Context>, id: &str) -> Result<Arc<Provider>, WorkerE
     Ok(discovered)
 }
 
-async fn trace_attempt(
+/// Traces a step of a login whose user is not known yet.
+pub(super) async fn trace_attempt(
     ctx: &Arc<Context>,
     action: AuditAction,
     detail: String,
