@@ -256,6 +256,9 @@ mod tests {
         "pdf-",
         "setup-",
         "menu-",
+        "card-",
+        "lock-",
+        "dmp-",
     ];
 
     #[test]

@@ -387,3 +387,17 @@ error-oidc-state = The answer received does not match this sign-in request: star
 error-oidc-cancelled = Sign-in cancelled.
 error-oidc-unknown-user = Pro Santé Connect does not know this national id. Check it (8 followed by the 11 RPPS digits) and try again.
 sandbox-psc-help = Simulated Pro Santé Connect: Dr Claire Lambert's national id is 810101234567 (e-CPS: open the approval page offered while waiting); virtual card: PIN 1234.
+
+## DMP: the patient's information and opposition per episode
+dmp-consent-not-informed = Patient not informed about the use of their DMP
+dmp-consent-informed-not-opposed = Patient informed, does not object to the use of their DMP
+dmp-consent-informed-opposed = Patient informed, objects to the use of their DMP
+dmp-consent-refused-not-informed = The DMP cannot be consulted: the patient's information is not recorded for this episode.
+dmp-consent-refused-opposed = The patient objects to their DMP being consulted during this episode.
+dmp-consent-refused-break-glass-opposed = The patient has objected to emergency (break-glass) access to their DMP.
+dmp-consent-feeding-refused-opposed = The patient objects to their DMP being fed during this episode: the document is not sent.
+dmp-break-glass-reason-empty = Enter the reason for the break-glass access.
+dmp-break-glass-reason-too-short = The reason must be at least 10 characters long.
+dmp-break-glass-reason-too-long = The reason must not exceed 500 characters.
+dmp-consent-invalid-opposition = An objection can only be ticked when the patient is "informed and objects".
+dmp-consent-invalid-break-glass = Break-glass access is only for a patient who could not be informed.

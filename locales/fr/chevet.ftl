@@ -387,3 +387,17 @@ error-oidc-state = La réponse reçue ne correspond pas à cette demande de conn
 error-oidc-cancelled = Connexion annulée.
 error-oidc-unknown-user = Pro Santé Connect ne connaît pas cet identifiant national. Vérifiez-le (8 suivi des 11 chiffres du RPPS) et réessayez.
 sandbox-psc-help = Pro Santé Connect simulé : Dr Claire Lambert a l'identifiant national 810101234567 (e-CPS : ouvrez la page d'approbation proposée pendant l'attente) ; carte virtuelle : code PIN 1234.
+
+## DMP: information et opposition du patient par séjour
+dmp-consent-not-informed = Patient non informé de l'utilisation de son DMP
+dmp-consent-informed-not-opposed = Patient informé et non opposé à l'utilisation de son DMP
+dmp-consent-informed-opposed = Patient informé et opposé à l'utilisation de son DMP
+dmp-consent-refused-not-informed = Consultation du DMP impossible : l'information du patient n'est pas enregistrée pour ce séjour.
+dmp-consent-refused-opposed = Le patient s'oppose à la consultation de son DMP pour ce séjour.
+dmp-consent-refused-break-glass-opposed = Le patient s'est opposé à l'accès à son DMP en mode bris de glace.
+dmp-consent-feeding-refused-opposed = Le patient s'oppose à l'alimentation de son DMP pour ce séjour : le document n'est pas envoyé.
+dmp-break-glass-reason-empty = Indiquez le motif de l'accès en bris de glace.
+dmp-break-glass-reason-too-short = Le motif doit compter au moins 10 caractères.
+dmp-break-glass-reason-too-long = Le motif ne doit pas dépasser 500 caractères.
+dmp-consent-invalid-opposition = Une opposition ne peut être cochée que si le patient est « informé et opposé ».
+dmp-consent-invalid-break-glass = Le bris de glace ne s'utilise que lorsque le patient n'a pas pu être informé.

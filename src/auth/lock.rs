@@ -32,7 +32,7 @@ impl LockReason {
     /// Audit detail.
     pub fn code(self) -> &'static str {
         match self {
-            Self::CardRemoved => "card-removed",
+            Self::CardRemoved => "card.removed",
             Self::Inactivity => "inactivity",
             Self::User => "user",
         }

@@ -4,6 +4,7 @@
 //! interface (`signer`). Nothing here knows the UI.
 
 pub mod client;
+pub mod consult;
 pub mod error;
 pub mod hl7v3;
 pub mod mtom;

@@ -1,6 +1,7 @@
 //! Pure types and rules of the patient record: INS, identity status, patients, care episodes,
 //! roles and rights, documents. No I/O, no UI: everything here is unit-tested in place.
 
+pub mod consent;
 pub mod document;
 pub mod episode;
 pub mod establishment;
@@ -11,6 +12,10 @@ pub mod professional;
 pub mod role;
 pub mod versions;
 
+pub use consent::{
+    ConsentChange, ConsultationDecision, EpisodeConsent, FeedingDecision, Information,
+    RefusalReason,
+};
 pub use document::{
     BodyKind, DocumentId, DocumentMeta, DocumentSort, DocumentSummary, Provenance, ShareState,
     Visibility,

@@ -28,6 +28,10 @@ pub enum AuditAction {
     LinkRefused,
     SessionLocked,
     SessionUnlocked,
+    /// The patient's information / opposition about the DMP recorded for an episode.
+    ConsentRecorded,
+    /// Access in bris de glace declared for an episode (the reason stays in `dmp_consent`).
+    BreakGlass,
 }
 
 impl AuditAction {
@@ -50,6 +54,8 @@ impl AuditAction {
             Self::LinkRefused => "identity.link-refused",
             Self::SessionLocked => "session.locked",
             Self::SessionUnlocked => "session.unlocked",
+            Self::ConsentRecorded => "dmp.consent",
+            Self::BreakGlass => "dmp.break-glass",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod consent;
 pub mod documents;
 pub mod episodes;
 pub mod identity_links;

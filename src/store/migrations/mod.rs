@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "identity_links",
         sql: include_str!("0005_identity_links.sql"),
     },
+    Migration {
+        version: 6,
+        name: "dmp_consent",
+        sql: include_str!("0006_dmp_consent.sql"),
+    },
 ];
 
 /// The schema version this build expects.

@@ -1,0 +1,552 @@
+//! The patient's information and opposition about the DMP per care episode, in the store:
+//! every change is a new row of `dmp_consent` (never updated nor deleted) and one entry of the
+//! audit trail, written together or not at all. The rules live in [`crate::domain::consent`].
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+
+use super::audit::{self, AuditAction, AuditEntry};
+use super::{Store, StoreError, episodes, now_text};
+use crate::domain::consent::{
+    BreakGlass, ConsentChange, EpisodeConsent, Information, episode_in_progress, state_code,
+};
+use crate::domain::{Episode, EpisodeId, PatientId};
+
+/// `object_kind` of the audit entries written here.
+pub const AUDIT_OBJECT_KIND: &str = "episode";
+
+const COLUMNS: &str = "episode_id, information, opposes_feeding, opposes_consultation, \
+                       break_glass_reason, actor, recorded_at";
+
+/// Records `change` for `episode` on behalf of `actor` (account login) and traces it: one new
+/// row and one audit entry (`dmp.break-glass` for a bris de glace, `dmp.consent` otherwise)
+/// whose detail holds the state codes before and after, never a name nor the reason. Works
+/// inside or outside a caller's transaction. An unknown episode gives
+/// [`StoreError::NotFound`]. The caller checks the actor's right (`Right::RecordConsent`,
+/// `Right::BreakGlass`) first.
+pub fn record(
+    store: &mut Store,
+    episode: EpisodeId,
+    change: &ConsentChange,
+    actor: &str,
+) -> Result<EpisodeConsent, StoreError> {
+    in_savepoint(store, |store| {
+        let previous = current(store, episode)?;
+        let consent = change.to_record(episode, actor, &now_text());
+        let inserted = store.conn().execute(
+            &format!("INSERT INTO dmp_consent ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+            params![
+                episode.0,
+                change.information().code(),
+                change.opposes_feeding(),
+                change.opposes_consultation(),
+                change.break_glass_reason(),
+                actor,
+                consent.recorded_at,
+            ],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+            {
+                return Err(StoreError::NotFound);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let action = if change.is_break_glass() {
+            AuditAction::BreakGlass
+        } else {
+            AuditAction::ConsentRecorded
+        };
+        audit::append(
+            store,
+            &AuditEntry {
+                actor,
+                action,
+                object_kind: AUDIT_OBJECT_KIND,
+                object_id: episode.0.to_string(),
+                detail: format!(
+                    "from={} to={}",
+                    state_code(previous.as_ref()),
+                    consent.state_code()
+                ),
+            },
+        )?;
+        Ok(consent)
+    })
+}
+
+/// The current state of an episode: its latest row, None when nothing was recorded.
+pub fn current(store: &Store, episode: EpisodeId) -> Result<Option<EpisodeConsent>, StoreError> {
+    let raw = store
+        .conn()
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM dmp_consent WHERE episode_id = ?1 ORDER BY id DESC LIMIT 1"
+        ))?
+        .query_row([episode.0], raw_row)
+        .optional()?;
+    raw.map(RawRow::into_consent).transpose()
+}
+
+/// Every state recorded for an episode, oldest first.
+pub fn history(store: &Store, episode: EpisodeId) -> Result<Vec<EpisodeConsent>, StoreError> {
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM dmp_consent WHERE episode_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([episode.0], raw_row)?;
+    rows.map(|r| r.map_err(StoreError::from).and_then(RawRow::into_consent))
+        .collect()
+}
+
+/// The current state of each of a patient's episodes that has one, newest episode first.
+pub fn current_for_patient(
+    store: &Store,
+    patient: PatientId,
+) -> Result<Vec<(EpisodeId, EpisodeConsent)>, StoreError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT c.episode_id, c.information, c.opposes_feeding, c.opposes_consultation,
+                c.break_glass_reason, c.actor, c.recorded_at
+         FROM dmp_consent c JOIN episode e ON e.id = c.episode_id
+         WHERE e.patient_id = ?1
+           AND c.id = (SELECT max(id) FROM dmp_consent WHERE episode_id = c.episode_id)
+         ORDER BY e.start_at DESC, e.id DESC",
+    )?;
+    let rows = stmt.query_map([patient.0], raw_row)?;
+    rows.map(|r| {
+        let consent = r.map_err(StoreError::from)?.into_consent()?;
+        Ok((consent.episode, consent))
+    })
+    .collect()
+}
+
+/// The episode in progress on `today` (see [`episode_in_progress`]) and its current state:
+/// what counts when the folder opens. None when no episode is in progress — the DMP is then
+/// neither consulted nor fed on behalf of an episode, and a past bris de glace no longer
+/// applies.
+pub fn for_open_episode(
+    store: &Store,
+    patient: PatientId,
+    today: NaiveDate,
+) -> Result<Option<(Episode, Option<EpisodeConsent>)>, StoreError> {
+    let all = episodes::for_patient(store, patient)?;
+    let Some(episode) = episode_in_progress(&all, today) else {
+        return Ok(None);
+    };
+    let consent = current(store, episode.id)?;
+    Ok(Some((episode.clone(), consent)))
+}
+
+/// Runs `f` inside a savepoint: released when it returns `Ok`, rolled back otherwise. Nests
+/// in a caller's transaction, like [`audit::append`].
+fn in_savepoint<T>(
+    store: &mut Store,
+    f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    store.conn().execute_batch("SAVEPOINT dmp_consent_record")?;
+    match f(store) {
+        Ok(value) => {
+            store.conn().execute_batch("RELEASE dmp_consent_record")?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = store
+                .conn()
+                .execute_batch("ROLLBACK TO dmp_consent_record; RELEASE dmp_consent_record")
+            {
+                tracing::error!("rollback of a consent record failed: {rollback:#}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The columns of [`COLUMNS`], as read.
+struct RawRow {
+    episode: i64,
+    information: String,
+    opposes_feeding: bool,
+    opposes_consultation: bool,
+    break_glass_reason: Option<String>,
+    actor: String,
+    recorded_at: String,
+}
+
+fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok(RawRow {
+        episode: r.get(0)?,
+        information: r.get(1)?,
+        opposes_feeding: r.get(2)?,
+        opposes_consultation: r.get(3)?,
+        break_glass_reason: r.get(4)?,
+        actor: r.get(5)?,
+        recorded_at: r.get(6)?,
+    })
+}
+
+impl RawRow {
+    fn into_consent(self) -> Result<EpisodeConsent, StoreError> {
+        let information = Information::from_code(&self.information)
+            .ok_or_else(|| StoreError::Corrupt("consent information".into()))?;
+        Ok(EpisodeConsent {
+            episode: EpisodeId(self.episode),
+            information,
+            opposes_feeding: self.opposes_feeding,
+            opposes_consultation: self.opposes_consultation,
+            break_glass: self.break_glass_reason.map(|reason| BreakGlass {
+                reason,
+                by_login: self.actor.clone(),
+                at: self.recorded_at.clone(),
+            }),
+            recorded_by: self.actor,
+            recorded_at: self.recorded_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    use super::*;
+    use crate::domain::consent::{
+        AccessMode, ConsultationDecision, FeedingDecision, RefusalReason, consultation, feeding,
+    };
+    use crate::domain::{BirthTraits, EpisodeKind, IdentityStatus, PatientIdentity, Sex};
+    use crate::store::DbKey;
+    use crate::store::episodes::NewEpisode;
+
+    const BIRTH_NAME: &str = "CONSENTEMENT";
+    const FIRST_NAMES: &str = "Apolline Marie";
+    const IPP: &str = "900000042";
+    const REASON: &str = "Patient inconscient, détresse respiratoire";
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("date-time")
+    }
+
+    fn store_with_patient() -> (Store, PatientId) {
+        let store = Store::open_in_memory(&DbKey::generate()).expect("store");
+        let patient = super::super::patients::insert(
+            &store,
+            &PatientIdentity {
+                ipp: IPP.into(),
+                ins: None,
+                traits: BirthTraits {
+                    birth_name: BIRTH_NAME.into(),
+                    birth_first_names: FIRST_NAMES.into(),
+                    birth_date: NaiveDate::from_ymd_opt(1961, 7, 14).expect("date"),
+                    sex: Sex::Female,
+                    birthplace_insee: None,
+                },
+                used_name: None,
+                used_first_name: None,
+                status: IdentityStatus::Provisoire,
+            },
+        )
+        .expect("patient");
+        (store, patient)
+    }
+
+    fn add_episode(store: &Store, patient: PatientId, start: &str, end: Option<&str>) -> EpisodeId {
+        episodes::insert(
+            store,
+            &NewEpisode {
+                patient_id: patient,
+                kind: EpisodeKind::Urgence,
+                start: at(start),
+                end: end.map(at),
+                unit: "Urgences adultes".into(),
+                finess_geo: "750000010".into(),
+            },
+        )
+        .expect("episode")
+    }
+
+    fn consent_audit(store: &Store) -> Vec<audit::AuditRow> {
+        let mut rows: Vec<_> = audit::recent(store, 1000)
+            .expect("audit")
+            .into_iter()
+            .filter(|r| r.action.starts_with("dmp."))
+            .collect();
+        rows.reverse();
+        rows
+    }
+
+    #[test]
+    fn nothing_recorded_means_the_defaults() {
+        let (store, patient) = store_with_patient();
+        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+        let c = current(&store, episode).expect("current");
+        assert_eq!(c, None);
+        assert!(history(&store, episode).expect("history").is_empty());
+        assert_eq!(feeding(c.as_ref()), FeedingDecision::Allowed);
+        assert_eq!(
+            consultation(c.as_ref(), false),
+            ConsultationDecision::Refused(RefusalReason::NotInformed)
+        );
+        assert!(
+            current_for_patient(&store, patient)
+                .expect("all")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn history_keeps_every_change_in_order_with_one_audit_entry_each() {
+        let (mut store, patient) = store_with_patient();
+        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+        let changes = [
+            ConsentChange::break_glass(REASON).expect("reason"),
+            ConsentChange::informed_opposed(false, false),
+            ConsentChange::informed_opposed(true, false),
+            ConsentChange::informed_not_opposed(),
+        ];
+        let actors = ["medecin", "secretaire", "medecin", "infirmier"];
+        for (change, actor) in changes.iter().zip(actors) {
+            let stored = record(&mut store, episode, change, actor).expect("record");
+            assert_eq!(stored.recorded_by, actor);
+            assert_eq!(
+                current(&store, episode).expect("current").as_ref(),
+                Some(&stored)
+            );
+        }
+        let all = history(&store, episode).expect("history");
+        assert_eq!(all.len(), 4);
+        let states: Vec<_> = all.iter().map(EpisodeConsent::state_code).collect();
+        assert_eq!(
+            states,
+            [
+                "break-glass",
+                "opposed:feeding+consultation",
+                "opposed:feeding",
+                "not-opposed"
+            ]
+        );
+        let bg = all[0].break_glass.as_ref().expect("break glass kept");
+        assert_eq!(bg.reason, REASON);
+        assert_eq!(bg.by_login, "medecin");
+        assert!(all[1..].iter().all(|c| c.break_glass.is_none()));
+
+        let now = current(&store, episode).expect("current");
+        assert_eq!(feeding(now.as_ref()), FeedingDecision::Allowed);
+        assert_eq!(
+            consultation(now.as_ref(), false),
+            ConsultationDecision::Allowed {
+                mode: AccessMode::Normal
+            }
+        );
+
+        let v = audit::verify(&store).expect("verify");
+        assert!(v.is_intact());
+        let trail = consent_audit(&store);
+        assert_eq!(trail.len(), 4);
+        let summary: Vec<_> = trail
+            .iter()
+            .map(|r| (r.action.as_str(), r.actor.as_str(), r.detail.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("dmp.break-glass", "medecin", "from=none to=break-glass"),
+                (
+                    "dmp.consent",
+                    "secretaire",
+                    "from=break-glass to=opposed:feeding+consultation"
+                ),
+                (
+                    "dmp.consent",
+                    "medecin",
+                    "from=opposed:feeding+consultation to=opposed:feeding"
+                ),
+                (
+                    "dmp.consent",
+                    "infirmier",
+                    "from=opposed:feeding to=not-opposed"
+                ),
+            ]
+        );
+        for row in &trail {
+            assert_eq!(row.object_kind, "episode");
+            assert_eq!(row.object_id, episode.0.to_string());
+        }
+    }
+
+    #[test]
+    fn audit_names_no_patient_and_no_reason() {
+        let (mut store, patient) = store_with_patient();
+        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+        let reason = format!("{BIRTH_NAME} {FIRST_NAMES} inconsciente, IPP {IPP}");
+        record(
+            &mut store,
+            episode,
+            &ConsentChange::break_glass(&reason).expect("reason"),
+            "medecin",
+        )
+        .expect("record");
+        record(
+            &mut store,
+            episode,
+            &ConsentChange::informed_opposed(false, true),
+            "medecin",
+        )
+        .expect("record");
+        let rows = audit::recent(&store, 1000).expect("audit");
+        assert!(!rows.is_empty());
+        for row in rows {
+            let text = format!(
+                "{} {} {} {} {}",
+                row.actor, row.action, row.object_kind, row.object_id, row.detail
+            )
+            .to_uppercase();
+            for secret in [BIRTH_NAME, "APOLLINE", IPP, "INCONSCIENTE"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+        }
+        assert!(audit::verify(&store).expect("verify").is_intact());
+    }
+
+    #[test]
+    fn rows_are_never_updated_nor_deleted_and_the_schema_checks_them() {
+        let (mut store, patient) = store_with_patient();
+        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+        record(
+            &mut store,
+            episode,
+            &ConsentChange::informed_not_opposed(),
+            "medecin",
+        )
+        .expect("record");
+        let conn = store.conn();
+        assert!(
+            conn.execute("UPDATE dmp_consent SET opposes_feeding = 1", [])
+                .is_err()
+        );
+        assert!(conn.execute("DELETE FROM dmp_consent", []).is_err());
+        let insert = |info: &str, feed: i64, consult: i64, reason: Option<&str>| {
+            conn.execute(
+                &format!(
+                    "INSERT INTO dmp_consent ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, 'x', 't')"
+                ),
+                params![episode.0, info, feed, consult, reason],
+            )
+        };
+        assert!(insert("opposed", 0, 0, None).is_err());
+        assert!(insert("not-opposed", 1, 0, None).is_err());
+        assert!(insert("none", 0, 1, None).is_err());
+        assert!(insert("not-opposed", 0, 0, Some(REASON)).is_err());
+        assert!(insert("maybe", 0, 0, None).is_err());
+        // The same statement with consistent values is accepted (the refusals are the checks).
+        assert!(insert("opposed", 0, 1, None).is_ok());
+        assert!(insert("none", 0, 0, Some(REASON)).is_ok());
+        assert_eq!(history(&store, episode).expect("history").len(), 3);
+    }
+
+    #[test]
+    fn an_unknown_episode_is_refused_and_leaves_no_trace() {
+        let (mut store, _) = store_with_patient();
+        let result = record(
+            &mut store,
+            EpisodeId(4242),
+            &ConsentChange::informed_not_opposed(),
+            "medecin",
+        );
+        assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+        assert!(consent_audit(&store).is_empty());
+        assert!(audit::verify(&store).expect("verify").is_intact());
+    }
+
+    #[test]
+    fn record_nests_in_a_callers_transaction() {
+        let (mut store, patient) = store_with_patient();
+        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+        let outcome: Result<(), StoreError> = store.in_transaction(|store| {
+            record(
+                store,
+                episode,
+                &ConsentChange::informed_not_opposed(),
+                "medecin",
+            )?;
+            Err(StoreError::Duplicate)
+        });
+        assert!(outcome.is_err());
+        assert_eq!(current(&store, episode).expect("current"), None);
+        assert!(consent_audit(&store).is_empty());
+        store
+            .in_transaction(|store| {
+                record(
+                    store,
+                    episode,
+                    &ConsentChange::informed_not_opposed(),
+                    "medecin",
+                )
+            })
+            .expect("committed");
+        assert_eq!(history(&store, episode).expect("history").len(), 1);
+        assert_eq!(consent_audit(&store).len(), 1);
+    }
+
+    #[test]
+    fn consent_is_per_episode_and_the_open_episode_counts() {
+        let (mut store, patient) = store_with_patient();
+        let old = add_episode(
+            &store,
+            patient,
+            "2025-01-02T09:00",
+            Some("2025-01-04T12:00"),
+        );
+        let open = add_episode(&store, patient, "2025-03-09T22:00", None);
+        let today = NaiveDate::from_ymd_opt(2025, 3, 10).expect("date");
+
+        // A bris de glace in a past episode does not carry over.
+        record(
+            &mut store,
+            old,
+            &ConsentChange::break_glass(REASON).expect("reason"),
+            "medecin",
+        )
+        .expect("record");
+        let (episode, consent) = for_open_episode(&store, patient, today)
+            .expect("open")
+            .expect("an episode in progress");
+        assert_eq!(episode.id, open);
+        assert_eq!(consent, None);
+        assert_eq!(
+            consultation(consent.as_ref(), false),
+            ConsultationDecision::Refused(RefusalReason::NotInformed)
+        );
+
+        record(
+            &mut store,
+            open,
+            &ConsentChange::informed_opposed(false, true),
+            "secretaire",
+        )
+        .expect("record");
+        let (_, consent) = for_open_episode(&store, patient, today)
+            .expect("open")
+            .expect("an episode in progress");
+        assert_eq!(
+            consent.as_ref().map(EpisodeConsent::state_code),
+            Some("opposed:consultation")
+        );
+        assert_eq!(
+            consultation(consent.as_ref(), false),
+            ConsultationDecision::Refused(RefusalReason::PatientOpposed)
+        );
+
+        let all = current_for_patient(&store, patient).expect("all");
+        let summary: Vec<_> = all.iter().map(|(id, c)| (*id, c.state_code())).collect();
+        assert_eq!(
+            summary,
+            [(open, "opposed:consultation"), (old, "break-glass")]
+        );
+
+        let later = NaiveDate::from_ymd_opt(2024, 12, 1).expect("date");
+        assert!(
+            for_open_episode(&store, patient, later)
+                .expect("none")
+                .is_none()
+        );
+    }
+}
