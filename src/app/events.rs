@@ -71,6 +71,26 @@ impl ChevetApp {
             Event::PinRefused(outcome) => self.on_pin_refused(outcome),
             Event::Unlocked => self.on_unlocked(),
             Event::PendingLinks(rows) => self.settings.pending_links = Some(rows),
+            Event::DmpFolder {
+                patient,
+                episode,
+                consent,
+                status,
+            } => {
+                if let Some(f) = self.folder.as_mut().filter(|f| f.patient.id == patient) {
+                    f.dmp.apply(episode, consent, status);
+                }
+            }
+            Event::DmpNewDocuments {
+                patient,
+                count,
+                invisible,
+                since,
+            } => {
+                if let Some(f) = self.folder.as_mut().filter(|f| f.patient.id == patient) {
+                    f.dmp.new_documents = Some((count, invisible, since));
+                }
+            }
         }
     }
 
@@ -241,6 +261,7 @@ impl ChevetApp {
                 }
             }
             Operation::Search
+            | Operation::Dmp
             | Operation::RenderPdf
             | Operation::SaveSetting
             | Operation::VerifyAudit => {

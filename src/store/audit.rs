@@ -32,6 +32,9 @@ pub enum AuditAction {
     ConsentRecorded,
     /// Access in bris de glace declared for an episode (the reason stays in `dmp_consent`).
     BreakGlass,
+    /// One DMP transaction (the detail is the trace's CSV row: who, transaction, documents,
+    /// access mode, result — no patient identity).
+    DmpTransaction,
 }
 
 impl AuditAction {
@@ -56,6 +59,7 @@ impl AuditAction {
             Self::SessionUnlocked => "session.unlocked",
             Self::ConsentRecorded => "dmp.consent",
             Self::BreakGlass => "dmp.break-glass",
+            Self::DmpTransaction => "dmp.transaction",
         }
     }
 }

@@ -1,11 +1,13 @@
-//! The patient folder: the identity banner with the INS status badge (visible without a
-//! click), the care episodes, and the document list (`document_list`).
+//! The patient folder: the identity banner with the INS status badge and the DMP badge
+//! (visible without a click), the care episodes with the patient's information and opposition
+//! for the DMP (`folder_dmp`), and the document list (`document_list`).
 
 use egui::RichText;
 use fluent_bundle::FluentValue;
 
 use super::Command;
 use super::document_list::{DocumentListState, document_list_ui};
+use super::folder_dmp::{FolderDmp, consent_ui, dmp_badge_ui, new_documents_ui};
 use super::widgets::{age_years, badge_ui, date_text, datetime_text, identity_badge_ui};
 use crate::app::ChevetApp;
 use crate::domain::{DocumentSummary, Episode, InsOid, Patient};
@@ -16,6 +18,7 @@ pub struct FolderState {
     pub patient: Patient,
     pub episodes: Vec<Episode>,
     pub documents: DocumentListState,
+    pub dmp: FolderDmp,
 }
 
 impl FolderState {
@@ -24,6 +27,7 @@ impl FolderState {
             patient,
             episodes,
             documents: DocumentListState::new(documents),
+            dmp: FolderDmp::default(),
         }
     }
 }
@@ -37,21 +41,39 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
         .session
         .as_ref()
         .is_some_and(|s| s.role.has(crate::domain::Right::ProduceDocuments));
+    let can_record = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.role.has(crate::domain::Right::RecordConsent));
     let i18n = &app.i18n;
     let Some(folder) = app.folder.as_mut() else {
         ui.spinner();
         return;
     };
-    identity_banner_ui(ui, i18n, &folder.patient);
+    let patient = folder.patient.id;
+    identity_banner_ui(ui, i18n, &folder.patient, |ui| {
+        dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
+    });
     ui.add_space(6.0);
     egui::Panel::left("episodes")
         .resizable(true)
         .default_size(260.0)
-        .show(ui, |ui| episodes_ui(ui, i18n, &folder.episodes));
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("episodes_scroll")
+                .show(ui, |ui| {
+                    consent_ui(ui, i18n, &mut folder.dmp, patient, can_record, commands);
+                    ui.separator();
+                    episodes_ui(ui, i18n, &folder.episodes);
+                });
+        });
     egui::CentralPanel::default().show(ui, |ui| {
-        if can_produce && ui.button(i18n.tr("produce-start")).clicked() {
-            commands.push(Command::StartProduction);
-        }
+        ui.horizontal(|ui| {
+            if can_produce && ui.button(i18n.tr("produce-start")).clicked() {
+                commands.push(Command::StartProduction);
+            }
+            new_documents_ui(ui, i18n, &folder.dmp);
+        });
         if can_read {
             document_list_ui(ui, i18n, &mut folder.documents, commands);
         } else {
@@ -61,7 +83,12 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
     });
 }
 
-fn identity_banner_ui(ui: &mut egui::Ui, i18n: &I18n, p: &Patient) {
+fn identity_banner_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    p: &Patient,
+    beside_identity_ui: impl FnOnce(&mut egui::Ui),
+) {
     egui::Frame::group(ui.style())
         .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
@@ -72,6 +99,8 @@ fn identity_banner_ui(ui: &mut egui::Ui, i18n: &I18n, p: &Patient) {
                 if !p.identity.status.ins_usable() {
                     ui.label(RichText::new(i18n.tr("folder-ins-not-usable")).italics());
                 }
+                ui.separator();
+                beside_identity_ui(ui);
             });
             ui.horizontal_wrapped(|ui| {
                 let today = chrono::Local::now().date_naive();
@@ -138,36 +167,32 @@ fn episodes_ui(ui: &mut egui::Ui, i18n: &I18n, episodes: &[Episode]) {
     if episodes.is_empty() {
         ui.label(i18n.tr("folder-no-episodes"));
     }
-    egui::ScrollArea::vertical()
-        .id_salt("episodes_scroll")
-        .show(ui, |ui| {
-            for e in episodes {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new(i18n.tr(e.kind.label_key())).strong());
-                        if e.is_open() {
-                            badge_ui(
-                                ui,
-                                &i18n.tr("folder-episode-open"),
-                                egui::Color32::from_rgb(0x1F, 0x5F, 0xA8),
-                            );
-                        }
-                    });
-                    let end = e
-                        .end
-                        .map(datetime_text)
-                        .unwrap_or_else(|| i18n.tr("folder-episode-ongoing"));
-                    ui.label(format!("{} → {end}", datetime_text(e.start)));
-                    ui.label(&e.unit);
-                    ui.label(
-                        RichText::new(i18n.tr_args(
-                            "folder-episode-finess",
-                            &[("finess", FluentValue::from(e.finess_geo.as_str()))],
-                        ))
-                        .small(),
+    for e in episodes {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(i18n.tr(e.kind.label_key())).strong());
+                if e.is_open() {
+                    badge_ui(
+                        ui,
+                        &i18n.tr("folder-episode-open"),
+                        egui::Color32::from_rgb(0x1F, 0x5F, 0xA8),
                     );
-                });
-            }
+                }
+            });
+            let end = e
+                .end
+                .map(datetime_text)
+                .unwrap_or_else(|| i18n.tr("folder-episode-ongoing"));
+            ui.label(format!("{} → {end}", datetime_text(e.start)));
+            ui.label(&e.unit);
+            ui.label(
+                RichText::new(i18n.tr_args(
+                    "folder-episode-finess",
+                    &[("finess", FluentValue::from(e.finess_geo.as_str()))],
+                ))
+                .small(),
+            );
         });
+    }
 }

@@ -7,6 +7,7 @@ pub mod chrome;
 pub mod document;
 pub mod document_list;
 pub mod folder;
+pub mod folder_dmp;
 pub mod lock;
 pub mod login;
 pub mod login_external;

@@ -49,6 +49,8 @@ pub(super) struct Context {
     pub identity: Mutex<super::handlers::identity::IdentityState>,
     /// The card in the reader, when any.
     pub card: Mutex<super::handlers::card::CardSlot>,
+    /// The DMP consultation service, when a DMP is configured (the sandbox DMP by default).
+    pub dmp: Option<crate::dmp::consult::DmpConsult>,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -138,6 +140,13 @@ impl WorkerError {
 impl Context {
     pub fn new(mut config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
         let card = super::handlers::card::CardSlot::new(config.card.virtual_card.take());
+        let dmp = config.dmp.as_ref().and_then(|endpoint| {
+            endpoint
+                .client()
+                .inspect_err(|e| tracing::error!("DMP client unusable: {e}"))
+                .ok()
+                .map(crate::dmp::consult::DmpConsult::new)
+        });
         Arc::new(Self {
             config,
             store: Mutex::new(None),
@@ -145,6 +154,7 @@ impl Context {
             tasks: Mutex::new(HashMap::new()),
             identity: Mutex::new(Default::default()),
             card: Mutex::new(card),
+            dmp,
             events,
             waker,
         })

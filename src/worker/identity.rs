@@ -1,5 +1,6 @@
 //! What the identity requests and events carry between the UI and the workers: the providers
-//! offered on the login screen, the card reader state, the choices of a first external login.
+//! offered on the login screen, the card reader state, the choices of a first external login;
+//! and the folder's DMP state.
 //! Professionals' names and national ids appear here (the login screen shows them); patient
 //! data never does.
 
@@ -67,4 +68,28 @@ pub struct PendingLinkInfo {
     pub trust_domain: String,
     pub national_id: String,
     pub requested_at: String,
+}
+
+/// What the folder shows about the DMP, beside the identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DmpFolderStatus {
+    /// The episode's record does not allow consultation: nothing was sent to the DMP.
+    NotAllowed(crate::domain::RefusalReason),
+    /// No DMP is configured.
+    NotConfigured,
+    /// The patient has no usable INS (provisional identity…): the DMP cannot be queried.
+    NoIns,
+    /// The signed-in user has no professional identity (national id) for the VIHF.
+    NoProfessional,
+    /// TD0.2 is on its way.
+    Checking,
+    /// The DMP answered.
+    Badge {
+        badge: crate::dmp::consult::DmpBadge,
+        break_glass: bool,
+        /// Chevet just set the individual authorization (TD0.3).
+        authorized_now: bool,
+    },
+    /// The DMP could not be reached or refused; retry may help.
+    Failed(super::UserMessage),
 }

@@ -17,7 +17,9 @@ use zeroize::Zeroizing;
 
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
-pub use identity::{CardStatus, LinkChoice, PendingLinkInfo, PinOutcome, ProviderInfo};
+pub use identity::{
+    CardStatus, DmpFolderStatus, LinkChoice, PendingLinkInfo, PinOutcome, ProviderInfo,
+};
 
 use crate::auth::Session;
 use crate::cda::content::{DecodedImage, ViewContent};
@@ -123,6 +125,16 @@ pub enum Request {
     PendingLinks,
     /// Approve or refuse a pending link. `handlers::admin::decide_link`.
     DecideLink { id: i64, approve: bool },
+    /// Record the patient's information / opposition for an episode, then re-evaluate the
+    /// DMP. `handlers::dmp::record_consent` → `store::consent::record`.
+    RecordConsent {
+        patient: PatientId,
+        episode: crate::domain::EpisodeId,
+        change: crate::domain::ConsentChange,
+    },
+    /// Ask the DMP again (retry): badge, authorization, new documents.
+    /// `handlers::dmp::folder_dmp` → `dmp::consult`.
+    RefreshDmp { patient: PatientId },
 }
 
 impl std::fmt::Debug for Request {
@@ -155,6 +167,8 @@ impl std::fmt::Debug for Request {
             Self::UnlockWithPassword { .. } => "UnlockWithPassword",
             Self::PendingLinks => "PendingLinks",
             Self::DecideLink { .. } => "DecideLink",
+            Self::RecordConsent { .. } => "RecordConsent",
+            Self::RefreshDmp { .. } => "RefreshDmp",
         })
     }
 }
@@ -180,6 +194,8 @@ pub enum Operation {
     /// Linking an external identity, administrators' approvals.
     Link,
     Unlock,
+    /// The DMP part of the folder (consent, badge, counts).
+    Dmp,
 }
 
 /// An error for the user: a Fluent message id (never data) and whether retrying may help.
@@ -318,6 +334,22 @@ pub enum Event {
     Unlocked,
     /// Link requests for the administrator. `SettingsState::pending_links`.
     PendingLinks(Vec<PendingLinkInfo>),
+    /// The DMP state of a folder: the open episode's record and what it allows, the badge.
+    /// `FolderState::apply_dmp`.
+    DmpFolder {
+        patient: PatientId,
+        episode: Option<crate::domain::EpisodeId>,
+        consent: Option<crate::domain::EpisodeConsent>,
+        status: DmpFolderStatus,
+    },
+    /// Documents added to the DMP by others since `since` (the last visit; `None`: ever).
+    /// `FolderState::apply_new_documents`.
+    DmpNewDocuments {
+        patient: PatientId,
+        count: usize,
+        invisible: usize,
+        since: Option<chrono::NaiveDate>,
+    },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -358,6 +390,8 @@ impl std::fmt::Debug for Event {
                 Self::PinRefused(_) => "PinRefused",
                 Self::Unlocked => "Unlocked",
                 Self::PendingLinks(_) => "PendingLinks",
+                Self::DmpFolder { .. } => "DmpFolder",
+                Self::DmpNewDocuments { .. } => "DmpNewDocuments",
                 Self::Failed { .. } | Self::Progress { .. } => "",
             }),
         }

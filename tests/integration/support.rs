@@ -70,11 +70,34 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
     )
 }
 
+/// A sandbox app talking to a sandbox DMP started on `rt` (kept alive by the caller).
+pub fn sandbox_app_with_dmp(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+) -> (ChevetApp, chevet::sandbox::dmp::RunningDmp) {
+    let today = chrono::Local::now().date_naive();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Arc::default()))
+        .expect("sandbox DMP");
+    let endpoint = dmp.endpoint(Default::default()).expect("DMP endpoint");
+    let app = build_app(rt, data_dir, worker::CardConfig::default(), Some(endpoint));
+    (app, dmp)
+}
+
 /// Same as [`sandbox_app`], with the card readers given.
 pub fn sandbox_app_with_card(
     rt: &tokio::runtime::Runtime,
     data_dir: &std::path::Path,
     card: worker::CardConfig,
+) -> ChevetApp {
+    build_app(rt, data_dir, card, None)
+}
+
+fn build_app(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+    card: worker::CardConfig,
+    dmp: Option<chevet::dmp::setup::DmpEndpoint>,
 ) -> ChevetApp {
     logs();
     let config = WorkerConfig {
@@ -86,7 +109,7 @@ pub fn sandbox_app_with_card(
             .ok()
             .and_then(|c| c.establishment()),
         cda_limits: chevet::cda::Limits::default(),
-        dmp: None,
+        dmp,
         providers: Vec::new(),
         card,
     };

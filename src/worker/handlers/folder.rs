@@ -54,6 +54,21 @@ pub(super) async fn open_folder(ctx: &Arc<Context>, patient: PatientId) -> Resul
         documents: docs,
     })
     .await;
+    // The DMP status and counts follow in the background; the folder is usable meanwhile.
+    let worker = Arc::clone(ctx);
+    tokio::spawn(async move {
+        if let Err(e) = super::dmp::folder_dmp(&worker, patient).await {
+            worker
+                .emit(Event::Failed {
+                    operation: crate::worker::Operation::Dmp,
+                    message: crate::worker::UserMessage {
+                        id: e.message_id(),
+                        retryable: e.is_retryable(),
+                    },
+                })
+                .await;
+        }
+    });
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 
 mod admin;
 pub(super) mod card;
+mod dmp;
 mod folder;
 pub(super) mod identity;
 mod opening;
@@ -132,6 +133,15 @@ async fn handle(ctx: Arc<Context>, request: Request) {
             session::unlock_with_password(&ctx, password).await,
         ),
         Request::PendingLinks => (Operation::Link, admin::pending_links(&ctx).await),
+        Request::RecordConsent {
+            patient,
+            episode,
+            change,
+        } => (
+            Operation::Dmp,
+            dmp::record_consent(&ctx, patient, episode, change).await,
+        ),
+        Request::RefreshDmp { patient } => (Operation::Dmp, dmp::folder_dmp(&ctx, patient).await),
         Request::DecideLink { id, approve } => {
             (Operation::Link, admin::decide_link(&ctx, id, approve).await)
         }

@@ -1,0 +1,290 @@
+//! The DMP in the patient folder: the badge beside the identity (no click needed), the count
+//! of documents others added since the last visit, and the panel where the patient's
+//! information and opposition are recorded for the episode in progress (with bris de glace
+//! and its reason). When consultation is not allowed, an icon and the reason say why.
+
+use egui::{Color32, RichText};
+use fluent_bundle::FluentValue;
+
+use super::Command;
+use super::widgets::{badge_ui, date_text};
+use crate::dmp::consult::DmpBadge;
+use crate::domain::consent::Information;
+use crate::domain::{ConsentChange, EpisodeConsent, EpisodeId, PatientId};
+use crate::i18n::I18n;
+use crate::worker::{DmpFolderStatus, Request};
+
+/// What the folder knows about the DMP.
+#[derive(Debug, Default)]
+pub struct FolderDmp {
+    /// The episode in progress (where the record applies).
+    pub episode: Option<EpisodeId>,
+    pub consent: Option<EpisodeConsent>,
+    /// `None` until the workers said something.
+    pub status: Option<DmpFolderStatus>,
+    /// New documents: count, invisible to the patient, since.
+    pub new_documents: Option<(usize, usize, Option<chrono::NaiveDate>)>,
+    pub form: ConsentForm,
+}
+
+/// The consent panel's fields.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ConsentForm {
+    pub choice: Choice,
+    pub opposes_feeding: bool,
+    pub opposes_consultation: bool,
+    pub reason: String,
+    /// Why the last submission was refused (Fluent id).
+    pub error: Option<&'static str>,
+}
+
+/// The radio buttons of the panel.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    #[default]
+    NotInformed,
+    InformedNotOpposed,
+    InformedOpposed,
+    BreakGlass,
+}
+
+impl ConsentForm {
+    fn from_record(c: Option<&EpisodeConsent>) -> Self {
+        let Some(c) = c else {
+            return Self::default();
+        };
+        Self {
+            choice: match (c.information, c.break_glass.is_some()) {
+                (_, true) => Choice::BreakGlass,
+                (Information::NotRecorded, false) => Choice::NotInformed,
+                (Information::InformedNotOpposed, false) => Choice::InformedNotOpposed,
+                (Information::InformedOpposed, false) => Choice::InformedOpposed,
+            },
+            opposes_feeding: c.opposes_feeding,
+            opposes_consultation: c.opposes_consultation,
+            reason: c
+                .break_glass
+                .as_ref()
+                .map(|b| b.reason.clone())
+                .unwrap_or_default(),
+            error: None,
+        }
+    }
+
+    fn change(&self) -> Result<ConsentChange, &'static str> {
+        match self.choice {
+            Choice::NotInformed => Ok(ConsentChange::not_informed()),
+            Choice::InformedNotOpposed => Ok(ConsentChange::informed_not_opposed()),
+            Choice::InformedOpposed => Ok(ConsentChange::informed_opposed(
+                self.opposes_feeding,
+                self.opposes_consultation,
+            )),
+            Choice::BreakGlass => {
+                ConsentChange::break_glass(&self.reason).map_err(|e| e.message_id())
+            }
+        }
+    }
+}
+
+impl FolderDmp {
+    /// Applies `Event::DmpFolder`; the form follows the record.
+    pub fn apply(
+        &mut self,
+        episode: Option<EpisodeId>,
+        consent: Option<EpisodeConsent>,
+        status: DmpFolderStatus,
+    ) {
+        if self.consent != consent || self.episode != episode {
+            self.form = ConsentForm::from_record(consent.as_ref());
+        }
+        self.episode = episode;
+        self.consent = consent;
+        if !matches!(
+            status,
+            DmpFolderStatus::Badge {
+                badge: DmpBadge::Authorized,
+                ..
+            }
+        ) {
+            self.new_documents = None;
+        }
+        self.status = Some(status);
+    }
+}
+
+/// The badge beside the identity: the DMP's answer, or why nothing was asked.
+pub fn dmp_badge_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    dmp: &FolderDmp,
+    patient: PatientId,
+    commands: &mut Vec<Command>,
+) {
+    let Some(status) = &dmp.status else {
+        return;
+    };
+    match status {
+        DmpFolderStatus::NotAllowed(reason) => {
+            ui.label(RichText::new("✖").color(Color32::from_rgb(0xB0, 0x30, 0x30)))
+                .on_hover_text(i18n.tr(reason.message_id()));
+            ui.label(RichText::new(i18n.tr("dmp-not-consulted")).italics())
+                .on_hover_text(i18n.tr(reason.message_id()));
+        }
+        DmpFolderStatus::NotConfigured => {
+            ui.label(RichText::new(i18n.tr("dmp-not-configured")).italics());
+        }
+        DmpFolderStatus::NoIns => {
+            ui.label(RichText::new(i18n.tr("dmp-no-ins")).italics());
+        }
+        DmpFolderStatus::NoProfessional => {
+            ui.label(RichText::new(i18n.tr("dmp-no-professional")).italics());
+        }
+        DmpFolderStatus::Checking => {
+            ui.spinner();
+            ui.label(i18n.tr("dmp-checking"));
+        }
+        DmpFolderStatus::Badge {
+            badge,
+            break_glass,
+            authorized_now,
+        } => {
+            let (key, colour) = badge_look(*badge);
+            let response = badge_ui(ui, &i18n.tr(key), colour);
+            if *authorized_now {
+                response.on_hover_text(i18n.tr("dmp-badge-authorized-now"));
+            }
+            if *break_glass {
+                badge_ui(
+                    ui,
+                    &i18n.tr("dmp-badge-break-glass"),
+                    Color32::from_rgb(0xB0, 0x30, 0x30),
+                );
+            }
+        }
+        DmpFolderStatus::Failed(message) => {
+            ui.colored_label(ui.visuals().error_fg_color, i18n.tr(message.id));
+            if message.retryable && ui.button(i18n.tr("dmp-retry")).clicked() {
+                commands.push(Command::Send(Request::RefreshDmp { patient }));
+            }
+        }
+    }
+}
+
+fn badge_look(badge: DmpBadge) -> (&'static str, Color32) {
+    match badge {
+        DmpBadge::NoDmp => ("dmp-badge-no-dmp", Color32::from_rgb(0x6B, 0x6B, 0x6B)),
+        DmpBadge::Closed => ("dmp-badge-closed", Color32::from_rgb(0x6B, 0x6B, 0x6B)),
+        DmpBadge::Authorized => ("dmp-badge-authorized", Color32::from_rgb(0x1E, 0x7B, 0x34)),
+        DmpBadge::BlockedThisProfessional => {
+            ("dmp-badge-blocked", Color32::from_rgb(0xB0, 0x30, 0x30))
+        }
+        DmpBadge::PatientOpposed => ("dmp-badge-opposed", Color32::from_rgb(0xB0, 0x30, 0x30)),
+        DmpBadge::NotAuthorized => (
+            "dmp-badge-not-authorized",
+            Color32::from_rgb(0xC0, 0x60, 0x00),
+        ),
+    }
+}
+
+/// "DMP : n nouveaux documents depuis le …" beside the document list's title.
+pub fn new_documents_ui(ui: &mut egui::Ui, i18n: &I18n, dmp: &FolderDmp) {
+    let Some((count, invisible, since)) = dmp.new_documents else {
+        return;
+    };
+    let text = match since {
+        Some(date) => i18n.tr_args(
+            "dmp-new-documents-since",
+            &[
+                ("count", FluentValue::from(count)),
+                ("date", FluentValue::from(date_text(date))),
+            ],
+        ),
+        None => i18n.tr_args("dmp-new-documents", &[("count", FluentValue::from(count))]),
+    };
+    ui.label(RichText::new(text).strong());
+    if invisible > 0 {
+        ui.label(i18n.tr_args(
+            "dmp-new-documents-invisible",
+            &[("count", FluentValue::from(invisible))],
+        ));
+    }
+}
+
+/// The patient's information and opposition for the episode in progress.
+pub fn consent_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    dmp: &mut FolderDmp,
+    patient: PatientId,
+    can_record: bool,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading(i18n.tr("dmp-consent-title"));
+    let Some(episode) = dmp.episode else {
+        ui.label(i18n.tr("dmp-consent-no-episode"));
+        return;
+    };
+    if let Some(c) = &dmp.consent {
+        ui.label(
+            RichText::new(i18n.tr_args(
+                "dmp-consent-recorded",
+                &[
+                    ("by", FluentValue::from(c.recorded_by.as_str())),
+                    ("at", FluentValue::from(c.recorded_at.as_str())),
+                ],
+            ))
+            .small(),
+        );
+    }
+    let form = &mut dmp.form;
+    ui.add_enabled_ui(can_record, |ui| {
+        for (choice, key) in [
+            (Choice::NotInformed, "dmp-consent-not-informed"),
+            (
+                Choice::InformedNotOpposed,
+                "dmp-consent-informed-not-opposed",
+            ),
+            (Choice::InformedOpposed, "dmp-consent-informed-opposed"),
+            (Choice::BreakGlass, "dmp-consent-break-glass"),
+        ] {
+            ui.radio_value(&mut form.choice, choice, i18n.tr(key));
+        }
+        if form.choice == Choice::InformedOpposed {
+            ui.indent("oppositions", |ui| {
+                ui.checkbox(
+                    &mut form.opposes_feeding,
+                    i18n.tr("dmp-consent-opposes-feeding"),
+                );
+                ui.checkbox(
+                    &mut form.opposes_consultation,
+                    i18n.tr("dmp-consent-opposes-consultation"),
+                );
+            });
+        }
+        if form.choice == Choice::BreakGlass {
+            let label = ui.label(i18n.tr("dmp-break-glass-reason"));
+            ui.add(
+                egui::TextEdit::multiline(&mut form.reason)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        }
+        if ui.button(i18n.tr("dmp-consent-save")).clicked() {
+            match form.change() {
+                Ok(change) => {
+                    form.error = None;
+                    commands.push(Command::Send(Request::RecordConsent {
+                        patient,
+                        episode,
+                        change,
+                    }));
+                }
+                Err(id) => form.error = Some(id),
+            }
+        }
+    });
+    if let Some(error) = form.error {
+        ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));
+    }
+}

@@ -1,0 +1,290 @@
+//! The DMP in the patient folder, with no click: when a folder opens (or the patient's
+//! information changes), the episode's record decides whether the DMP may be consulted; if
+//! not, nothing is sent and the folder says why. If so, TD0.2 gives the badge, TD0.3 sets the
+//! authorization when the patient is informed and not opposed, and TD3.1 counts the documents
+//! added by others since the patient's last visit. Every transaction is traced in the audit
+//! trail. The folder stays usable meanwhile: all of this runs after `Event::Folder`.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::require;
+use crate::auth::Session;
+use crate::dmp::consult::{AccessMode, ConsultPatient, DmpBadge, DmpConsult, DmpTrace, Outcome};
+use crate::domain::consent::{self, AccessMode as ConsentMode, ConsentChange};
+use crate::domain::{ConsultationDecision, Episode, EpisodeId, Patient, PatientId, Right};
+use crate::store::audit::{self, AuditAction, AuditEntry};
+use crate::store::{consent as consent_store, patients};
+use crate::worker::context::{Context, WorkerError};
+use crate::worker::{DmpFolderStatus, Event, UserMessage};
+
+/// Records the patient's information / opposition for an episode, then re-evaluates the DMP.
+pub(super) async fn record_consent(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    episode: EpisodeId,
+    change: ConsentChange,
+) -> Result<(), WorkerError> {
+    let session = require(ctx, Right::RecordConsent)?;
+    if change.is_break_glass() && !session.role.has(Right::BreakGlass) {
+        return Err(WorkerError::Forbidden);
+    }
+    ctx.with_store(move |store| {
+        consent_store::record(store, episode, &change, &session.login)?;
+        Ok(())
+    })
+    .await?;
+    folder_dmp(ctx, patient).await
+}
+
+/// The DMP part of an open folder: consent, badge, automatic authorization, new documents.
+pub(super) async fn folder_dmp(ctx: &Arc<Context>, patient: PatientId) -> Result<(), WorkerError> {
+    let session = require(ctx, Right::OpenFolder)?;
+    let today = chrono::Local::now().date_naive();
+    let (p, open) = ctx
+        .with_store(move |store| {
+            Ok((
+                patients::get(store, patient)?,
+                consent_store::for_open_episode(store, patient, today)?,
+            ))
+        })
+        .await?;
+    let (episode, record) = match open {
+        Some((episode, record)) => (Some(episode), record),
+        None => (None, None),
+    };
+    let emit = |status: DmpFolderStatus| Event::DmpFolder {
+        patient,
+        episode: episode.as_ref().map(|e| e.id),
+        consent: record.clone(),
+        status,
+    };
+    // Consultation allowed by the episode's record? Otherwise nothing leaves Chevet.
+    let mode = match consent::consultation(record.as_ref(), false) {
+        ConsultationDecision::Refused(reason) => {
+            ctx.emit(emit(DmpFolderStatus::NotAllowed(reason))).await;
+            return Ok(());
+        }
+        ConsultationDecision::Allowed { mode } => mode,
+    };
+    let prerequisites = (
+        ctx.dmp.as_ref(),
+        session.professional.clone(),
+        usable_ins(&p),
+        session.role.has(Right::ConsultDmp),
+    );
+    let (service, professional, ins) = match prerequisites {
+        (_, _, _, false) => return Ok(()),
+        (None, ..) => {
+            ctx.emit(emit(DmpFolderStatus::NotConfigured)).await;
+            return Ok(());
+        }
+        (_, None, ..) => {
+            ctx.emit(emit(DmpFolderStatus::NoProfessional)).await;
+            return Ok(());
+        }
+        (_, _, None, _) => {
+            ctx.emit(emit(DmpFolderStatus::NoIns)).await;
+            return Ok(());
+        }
+        (Some(s), Some(pro), Some(ins), true) => (s.clone(), pro, ins),
+    };
+    ctx.emit(emit(DmpFolderStatus::Checking)).await;
+    let access = match (mode, record.as_ref().and_then(|r| r.break_glass.as_ref())) {
+        (ConsentMode::BreakGlass, Some(bg)) => AccessMode::BreakGlass {
+            reason: bg.reason.clone(),
+        },
+        _ => AccessMode::Normal,
+    };
+    let who = ConsultPatient {
+        ins,
+        local_ref: patient.0.to_string(),
+    };
+    let outcome = service.status(&professional, &who, &access).await;
+    let mut report = traced(ctx, &session, patient, outcome).await?;
+    let mut authorized_now = false;
+    if let Ok(r) = &report
+        && r.badge == DmpBadge::NotAuthorized
+        && matches!(access, AccessMode::Normal)
+        && consent::may_set_authorization(record.as_ref())
+    {
+        report = traced(
+            ctx,
+            &session,
+            patient,
+            service.authorize(&professional, &who).await,
+        )
+        .await?;
+        authorized_now = report.is_ok();
+    }
+    let badge = match report {
+        Ok(r) => r.badge,
+        Err(e) => {
+            ctx.emit(emit(DmpFolderStatus::Failed(UserMessage {
+                id: e.message_id(),
+                retryable: e.is_retryable(),
+            })))
+            .await;
+            return Ok(());
+        }
+    };
+    ctx.emit(emit(DmpFolderStatus::Badge {
+        badge,
+        break_glass: matches!(access, AccessMode::BreakGlass { .. }),
+        authorized_now,
+    }))
+    .await;
+    if badge == DmpBadge::Authorized {
+        count_new(
+            ctx,
+            &session,
+            &service,
+            (&professional, &who, &access),
+            &p,
+            episode.as_ref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// TD3.1: documents created by others since the patient's last visit (all of them at a first
+/// visit), invisible ones included.
+async fn count_new(
+    ctx: &Arc<Context>,
+    session: &Session,
+    service: &DmpConsult,
+    (professional, who, access): (
+        &crate::domain::ProfessionalInfo,
+        &ConsultPatient,
+        &AccessMode,
+    ),
+    p: &Patient,
+    current: Option<&Episode>,
+) -> Result<(), WorkerError> {
+    let patient = p.id;
+    let episodes = ctx
+        .with_store(move |store| Ok(crate::store::episodes::for_patient(store, patient)?))
+        .await?;
+    let since = last_visit(&episodes, current);
+    let mut own: Vec<String> = vec![service.structure_id().to_owned()];
+    for e in &episodes {
+        let id = format!("1{}", e.finess_geo);
+        if !own.contains(&id) {
+            own.push(id);
+        }
+    }
+    let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
+    let since_utc = since.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or_else(
+        || Utc.timestamp_opt(0, 0).single().unwrap_or_default(),
+        |t| Utc.from_utc_datetime(&t),
+    );
+    let outcome = service
+        .count_new(professional, who, access, since_utc, &own_refs)
+        .await;
+    match traced(ctx, session, patient, outcome).await? {
+        Ok(found) => {
+            ctx.emit(Event::DmpNewDocuments {
+                patient,
+                count: found.count,
+                invisible: found.invisible_to_patient,
+                since,
+            })
+            .await;
+        }
+        Err(e) => tracing::info!("new-document count unavailable: {}", e.message_id()),
+    }
+    Ok(())
+}
+
+/// The start of the patient's last visit before the current episode, if any.
+fn last_visit(episodes: &[Episode], current: Option<&Episode>) -> Option<NaiveDate> {
+    episodes
+        .iter()
+        .filter(|e| current.is_none_or(|c| c.id != e.id))
+        .filter(|e| current.is_none_or(|c| e.start < c.start))
+        .map(|e| e.start.date())
+        .max()
+}
+
+fn usable_ins(p: &Patient) -> Option<crate::domain::Ins> {
+    p.identity
+        .ins
+        .clone()
+        .filter(|_| p.identity.status.ins_usable())
+}
+
+/// Writes the outcome's traces to the audit trail, then hands back its result.
+async fn traced<T: Send + 'static>(
+    ctx: &Arc<Context>,
+    session: &Session,
+    patient: PatientId,
+    outcome: Outcome<T>,
+) -> Result<Result<T, crate::dmp::error::DmpError>, WorkerError> {
+    let Outcome { result, traces } = outcome;
+    let actor = session.login.clone();
+    ctx.with_store(move |store| {
+        for t in &traces {
+            append_trace(store, &actor, patient, t)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(result)
+}
+
+fn append_trace(
+    store: &mut crate::store::Store,
+    actor: &str,
+    patient: PatientId,
+    trace: &DmpTrace,
+) -> Result<(), WorkerError> {
+    audit::append(
+        store,
+        &AuditEntry {
+            actor,
+            action: AuditAction::DmpTransaction,
+            object_kind: "patient",
+            object_id: patient.0.to_string(),
+            detail: trace.to_csv_row(),
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::EpisodeKind;
+
+    fn episode(id: i64, start: &str) -> Episode {
+        Episode {
+            id: EpisodeId(id),
+            patient_id: PatientId(1),
+            kind: EpisodeKind::Consultation,
+            start: chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%d %H:%M").expect("date"),
+            end: None,
+            unit: String::new(),
+            finess_geo: "750999013".into(),
+        }
+    }
+
+    #[test]
+    fn last_visit_is_the_latest_episode_before_the_current_one() {
+        let all = [
+            episode(1, "2024-01-10 09:00"),
+            episode(2, "2025-06-01 10:00"),
+            episode(3, "2026-11-20 08:00"),
+        ];
+        assert_eq!(
+            last_visit(&all, Some(&all[2])),
+            NaiveDate::from_ymd_opt(2025, 6, 1)
+        );
+        assert_eq!(last_visit(&all[2..], Some(&all[2])), None);
+        assert_eq!(
+            last_visit(&all, None),
+            NaiveDate::from_ymd_opt(2026, 11, 20)
+        );
+    }
+}
