@@ -230,7 +230,7 @@ pub fn consent_ui(
                 "dmp-consent-recorded",
                 &[
                     ("by", FluentValue::from(c.recorded_by.as_str())),
-                    ("at", FluentValue::from(c.recorded_at.as_str())),
+                    ("at", FluentValue::from(local_time_text(&c.recorded_at))),
                 ],
             ))
             .small(),
@@ -287,4 +287,16 @@ pub fn consent_ui(
     if let Some(error) = form.error {
         ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));
     }
+}
+
+/// A store time (`2026-11-23T17:46:19Z`, UTC) as French users read it, in local time.
+fn local_time_text(utc: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(utc, "%Y-%m-%dT%H:%M:%SZ")
+        .map(|t| {
+            chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc)
+                .with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| utc.to_owned())
 }
