@@ -71,6 +71,7 @@ impl ChevetApp {
             Event::PinRefused(outcome) => self.on_pin_refused(outcome),
             Event::Unlocked => self.on_unlocked(),
             Event::PendingLinks(rows) => self.settings.pending_links = Some(rows),
+            Event::Exported { path } => self.settings.exported = Some(path),
             Event::DmpFolder {
                 patient,
                 episode,

@@ -218,6 +218,7 @@ fn served_sandbox(data_dir: &Path) -> Option<DmpClient> {
         homologation: "SANDBOX".to_owned(),
         connect_timeout_secs: None,
         timeout_secs: None,
+        portal_url_template: None,
     };
     DmpEndpoint::from_config(&config).ok()?.client().ok()
 }

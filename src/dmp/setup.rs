@@ -52,6 +52,10 @@ pub struct DmpConfig {
     pub connect_timeout_secs: Option<u64>,
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// Contextual access to the DMP professional web portal: a URL with `{ins}` (and
+    /// optionally `{ins_oid}`, `{page}`), e.g. given by the DMP's integration guide.
+    #[serde(default)]
+    pub portal_url_template: Option<String>,
 }
 
 fn default_secteur() -> String {
@@ -87,6 +91,8 @@ pub struct DmpEndpoint {
     pub roots: Vec<CertificateDer<'static>>,
     pub signer: Arc<dyn Signer>,
     pub timeouts: Timeouts,
+    /// Template of the contextual web-portal URL (see `dmp::consult::portal_url`).
+    pub portal_template: Option<String>,
 }
 
 impl DmpEndpoint {
@@ -146,6 +152,7 @@ impl DmpEndpoint {
                 connect_secs: config.connect_timeout_secs.unwrap_or(default.connect_secs),
                 total_secs: config.timeout_secs.unwrap_or(default.total_secs),
             },
+            portal_template: config.portal_url_template.clone(),
         })
     }
 }

@@ -35,6 +35,10 @@ pub enum AuditAction {
     /// One DMP transaction (the detail is the trace's CSV row: who, transaction, documents,
     /// access mode, result — no patient identity).
     DmpTransaction,
+    /// The DPO's CSV extraction of the DMP accesses was written.
+    DmpTracesExported,
+    /// The DMP web portal was opened in a patient's context.
+    DmpPortalOpened,
 }
 
 impl AuditAction {
@@ -60,6 +64,8 @@ impl AuditAction {
             Self::ConsentRecorded => "dmp.consent",
             Self::BreakGlass => "dmp.break-glass",
             Self::DmpTransaction => "dmp.transaction",
+            Self::DmpTracesExported => "dmp.traces-exported",
+            Self::DmpPortalOpened => "dmp.portal",
         }
     }
 }
@@ -215,6 +221,16 @@ pub fn recent(store: &Store, limit: usize) -> Result<Vec<AuditRow>, StoreError> 
          ORDER BY seq DESC LIMIT {limit}"
     ))?;
     let rows = stmt.query_map([], row_from)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every row of one action, oldest first (e.g. the DMP transactions for the DPO's extraction).
+pub fn with_action(store: &Store, action: AuditAction) -> Result<Vec<AuditRow>, StoreError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
+         WHERE action = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([action.code()], row_from)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -8,7 +8,7 @@ use fluent_bundle::FluentValue;
 
 use super::Command;
 use super::widgets::{badge_ui, date_text};
-use crate::dmp::consult::DmpBadge;
+use crate::dmp::consult::{DmpBadge, PortalPage};
 use crate::domain::consent::Information;
 use crate::domain::{ConsentChange, EpisodeConsent, EpisodeId, PatientId};
 use crate::i18n::I18n;
@@ -160,6 +160,16 @@ pub fn dmp_badge_ui(
                     Color32::from_rgb(0xB0, 0x30, 0x30),
                 );
             }
+            if *badge == DmpBadge::Authorized {
+                for (page, key) in [
+                    (PortalPage::Summary, "dmp-portal-open"),
+                    (PortalPage::VaccinationNote, "dmp-portal-vaccination"),
+                ] {
+                    if ui.small_button(i18n.tr(key)).clicked() {
+                        commands.push(Command::Send(Request::OpenDmpPortal { patient, page }));
+                    }
+                }
+            }
         }
         DmpFolderStatus::Failed(message) => {
             ui.colored_label(ui.visuals().error_fg_color, i18n.tr(message.id));
@@ -220,6 +230,7 @@ pub fn consent_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.heading(i18n.tr("dmp-consent-title"));
+    ui.label(RichText::new(i18n.tr("dmp-traced-notice")).small().weak());
     let Some(episode) = dmp.episode else {
         ui.label(i18n.tr("dmp-consent-no-episode"));
         return;

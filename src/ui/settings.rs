@@ -21,6 +21,8 @@ pub struct SettingsState {
     pub audit_result: Option<(usize, bool)>,
     /// Identity links waiting for approval (administrators), once asked for.
     pub pending_links: Option<Vec<crate::worker::PendingLinkInfo>>,
+    /// Where the last extraction was written.
+    pub exported: Option<std::path::PathBuf>,
 }
 
 impl Default for SettingsState {
@@ -31,6 +33,7 @@ impl Default for SettingsState {
             generation_task: None,
             audit_result: None,
             pending_links: None,
+            exported: None,
         }
     }
 }
@@ -102,6 +105,15 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                 ui.heading(i18n.tr("settings-audit"));
                 if ui.button(i18n.tr("settings-audit-verify")).clicked() {
                     commands.push(Command::VerifyAudit);
+                }
+                if ui.button(i18n.tr("settings-dmp-traces-export")).clicked() {
+                    commands.push(Command::Send(crate::worker::Request::ExportDmpTraces));
+                }
+                if let Some(path) = &app.settings.exported {
+                    ui.label(i18n.tr_args(
+                        "settings-dmp-traces-written",
+                        &[("path", FluentValue::from(path.display().to_string()))],
+                    ));
                 }
                 if let Some((rows, intact)) = app.settings.audit_result {
                     let text = i18n.tr_args(

@@ -51,6 +51,8 @@ pub(super) struct Context {
     pub card: Mutex<super::handlers::card::CardSlot>,
     /// The DMP consultation service, when a DMP is configured (the sandbox DMP by default).
     pub dmp: Option<crate::dmp::consult::DmpConsult>,
+    /// Template of the DMP web portal's contextual URL.
+    pub dmp_portal: Option<String>,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -140,6 +142,7 @@ impl WorkerError {
 impl Context {
     pub fn new(mut config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
         let card = super::handlers::card::CardSlot::new(config.card.virtual_card.take());
+        let dmp_portal = config.dmp.as_ref().and_then(|e| e.portal_template.clone());
         let dmp = config.dmp.as_ref().and_then(|endpoint| {
             endpoint
                 .client()
@@ -155,6 +158,7 @@ impl Context {
             identity: Mutex::new(Default::default()),
             card: Mutex::new(card),
             dmp,
+            dmp_portal,
             events,
             waker,
         })

@@ -135,6 +135,15 @@ pub enum Request {
     /// Ask the DMP again (retry): badge, authorization, new documents.
     /// `handlers::dmp::folder_dmp` → `dmp::consult`.
     RefreshDmp { patient: PatientId },
+    /// Open the DMP web portal in the patient's context in the system browser.
+    /// `handlers::dmp::open_portal` → `dmp::consult::portal_url`.
+    OpenDmpPortal {
+        patient: PatientId,
+        page: crate::dmp::consult::PortalPage,
+    },
+    /// Write the DPO's CSV extraction of the DMP accesses.
+    /// `handlers::admin::export_dmp_traces` → `store::audit::with_action`.
+    ExportDmpTraces,
 }
 
 impl std::fmt::Debug for Request {
@@ -169,6 +178,8 @@ impl std::fmt::Debug for Request {
             Self::DecideLink { .. } => "DecideLink",
             Self::RecordConsent { .. } => "RecordConsent",
             Self::RefreshDmp { .. } => "RefreshDmp",
+            Self::ExportDmpTraces => "ExportDmpTraces",
+            Self::OpenDmpPortal { .. } => "OpenDmpPortal",
         })
     }
 }
@@ -342,6 +353,8 @@ pub enum Event {
         consent: Option<crate::domain::EpisodeConsent>,
         status: DmpFolderStatus,
     },
+    /// An extraction was written there. `SettingsState::exported`.
+    Exported { path: std::path::PathBuf },
     /// Documents added to the DMP by others since `since` (the last visit; `None`: ever).
     /// `FolderState::apply_new_documents`.
     DmpNewDocuments {
@@ -392,6 +405,7 @@ impl std::fmt::Debug for Event {
                 Self::PendingLinks(_) => "PendingLinks",
                 Self::DmpFolder { .. } => "DmpFolder",
                 Self::DmpNewDocuments { .. } => "DmpNewDocuments",
+                Self::Exported { .. } => "Exported",
                 Self::Failed { .. } | Self::Progress { .. } => "",
             }),
         }

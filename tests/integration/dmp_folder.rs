@@ -111,3 +111,166 @@ fn issue6_authorization_is_set_automatically_for_an_informed_patient() {
         h.query_by_label("DMP : accès autorisé").is_some()
     });
 }
+
+/// Through the workers: the web portal opens in the patient's context only once the DMP may
+/// be consulted, and the DPO's extraction lists every DMP transaction with the professional's
+/// national id and no patient identity.
+#[test]
+fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
+    use chevet::worker::{self, Event, Request, WorkerConfig};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    crate::support::logs();
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = chrono::Local::now().date_naive();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Arc::default()))
+        .expect("sandbox DMP");
+    let config = WorkerConfig {
+        data_dir: dir.path().to_path_buf(),
+        key_storage: chevet::store::KeyStorage::File,
+        keyrings: Vec::new(),
+        sandbox: true,
+        establishment: None,
+        cda_limits: chevet::cda::Limits::default(),
+        dmp: Some(dmp.endpoint(Default::default()).expect("endpoint")),
+        providers: Vec::new(),
+        card: worker::CardConfig::default(),
+    };
+    let (handle, mut events) = worker::start(rt.handle(), config, Arc::new(|| {}));
+    let mut next = |what: &str, pick: &mut dyn FnMut(Event) -> bool| {
+        rt.block_on(async {
+            loop {
+                let e = tokio::time::timeout(Duration::from_secs(60), events.recv())
+                    .await
+                    .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                    .expect("workers alive");
+                if let Event::Failed { operation, message } = &e
+                    && !what.starts_with("refusal")
+                {
+                    panic!("{what}: {operation:?} failed: {}", message.id);
+                }
+                if pick(e) {
+                    return;
+                }
+            }
+        });
+    };
+    let send = |r: Request| handle.send(r).expect("send");
+    send(Request::OpenStore);
+    next("store", &mut |e| matches!(e, Event::StoreReady(_)));
+    send(Request::Login {
+        login: "medecin".into(),
+        password: zeroize::Zeroizing::new("chevet-demo".into()),
+    });
+    next("login", &mut |e| matches!(e, Event::LoggedIn(_)));
+    send(Request::SearchPatients {
+        generation: 1,
+        query: "pat-trois".into(),
+    });
+    let mut patient = None;
+    next("search", &mut |e| match e {
+        Event::Patients { result, .. } => {
+            patient = result.rows.first().map(|r| r.id);
+            true
+        }
+        _ => false,
+    });
+    let patient = patient.expect("PAT-TROIS");
+    send(Request::OpenFolder { patient });
+    let mut episode = None;
+    next("DMP not consulted", &mut |e| match e {
+        Event::DmpFolder {
+            episode: ep,
+            status: worker::DmpFolderStatus::NotAllowed(_),
+            ..
+        } => {
+            episode = ep;
+            true
+        }
+        _ => false,
+    });
+    // The portal is refused while the patient is not informed.
+    send(Request::OpenDmpPortal {
+        patient,
+        page: chevet::dmp::consult::PortalPage::VaccinationNote,
+    });
+    next("refusal of the portal", &mut |e| match e {
+        Event::OpenInBrowser { .. } => panic!("no portal before the patient is informed"),
+        Event::Failed { message, .. } => {
+            assert_eq!(message.id, "dmp-consent-refused-not-informed");
+            true
+        }
+        _ => false,
+    });
+    send(Request::RecordConsent {
+        patient,
+        episode: episode.expect("episode in progress"),
+        change: chevet::domain::ConsentChange::informed_not_opposed(),
+    });
+    next("badge", &mut |e| {
+        matches!(
+            e,
+            Event::DmpFolder {
+                status: worker::DmpFolderStatus::Badge { .. },
+                ..
+            }
+        )
+    });
+    send(Request::OpenDmpPortal {
+        patient,
+        page: chevet::dmp::consult::PortalPage::VaccinationNote,
+    });
+    let mut url = String::new();
+    next("portal URL", &mut |e| match e {
+        Event::OpenInBrowser { url: u } => {
+            url = u;
+            true
+        }
+        _ => false,
+    });
+    assert!(url.contains("ins=279035121518989"), "{url}");
+    assert!(url.contains("page=note-vaccination"), "{url}");
+    let page = rt.block_on(async {
+        reqwest::get(&url)
+            .await
+            .expect("portal")
+            .text()
+            .await
+            .expect("page")
+    });
+    assert!(page.contains("Note de vaccination"));
+
+    // The DPO's extraction (administrator).
+    send(Request::Logout);
+    next("logout", &mut |e| matches!(e, Event::LoggedOut));
+    send(Request::Login {
+        login: "admin".into(),
+        password: zeroize::Zeroizing::new("chevet-admin".into()),
+    });
+    next("admin login", &mut |e| matches!(e, Event::LoggedIn(_)));
+    send(Request::ExportDmpTraces);
+    let mut path = None;
+    next("extraction", &mut |e| match e {
+        Event::Exported { path: p } => {
+            path = Some(p);
+            true
+        }
+        _ => false,
+    });
+    let csv = std::fs::read_to_string(path.expect("path")).expect("csv");
+    assert!(csv.starts_with('\u{feff}'), "BOM for spreadsheets");
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert!(lines[0].contains("identifiant_national_ps;"));
+    assert!(
+        lines.len() >= 3,
+        "TD0.2 and TD3.1 at least: {}",
+        lines.len()
+    );
+    assert!(lines.iter().skip(1).all(|l| l.contains("810101234567")));
+    assert!(lines.iter().any(|l| l.contains("TD0.2")));
+    assert!(!csv.contains("PAT-TROIS") && !csv.contains("279035121518989"));
+    drop(dmp);
+}

@@ -35,7 +35,7 @@ pub use portal::{PortalPage, PortalUrlError, portal_url};
 pub use search::{DmpDocumentRow, NewDocumentsCount, SearchCriteria, VisibilityFilter};
 pub use status::{DmpBadge, DmpFacts, StatusReport};
 pub use trace::{
-    CSV_BOM, CSV_SEPARATOR, DmpTrace, TraceResult, TransactionCode, csv_field, to_csv,
+    CSV_BOM, CSV_SEPARATOR, DmpTrace, TraceResult, TransactionCode, csv_document, csv_field, to_csv,
 };
 
 use super::client::{Caller, DmpClient};

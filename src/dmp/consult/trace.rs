@@ -159,11 +159,18 @@ impl DmpTrace {
 
 /// A whole extraction: BOM, header and one record per trace, CRLF-terminated.
 pub fn to_csv(traces: &[DmpTrace]) -> String {
+    let rows: Vec<String> = traces.iter().map(DmpTrace::to_csv_row).collect();
+    csv_document(rows.iter().map(String::as_str))
+}
+
+/// The same document from records already written by [`DmpTrace::to_csv_row`] (as the audit
+/// trail keeps them).
+pub fn csv_document<'a>(records: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::from(CSV_BOM);
     out.push_str(DmpTrace::csv_header());
     out.push_str("\r\n");
-    for t in traces {
-        let _ = write!(out, "{}\r\n", t.to_csv_row());
+    for record in records {
+        let _ = write!(out, "{record}\r\n");
     }
     out
 }

@@ -6,6 +6,7 @@
 pub mod faults;
 pub mod hl7v3_side;
 pub mod pki;
+pub mod portal;
 pub mod seed;
 pub mod server;
 pub mod state;
@@ -62,7 +63,12 @@ pub struct RunningDmp {
 impl RunningDmp {
     /// How a client reaches it.
     pub fn endpoint(&self, timeouts: Timeouts) -> Result<DmpEndpoint, SetupError> {
-        endpoint(&self.pki, &self.url, timeouts)
+        let mut endpoint = endpoint(&self.pki, &self.url, timeouts)?;
+        endpoint.portal_template = self
+            .registry
+            .url_of("dmp-portail")
+            .map(|u| portal::template(&u));
+        Ok(endpoint)
     }
 }
 
@@ -73,7 +79,11 @@ pub async fn start(
 ) -> Result<RunningDmp, server::SandboxDmpError> {
     let simulator = simulator(today, faults)?;
     let pki = simulator.pki().clone();
-    let registry = crate::sandbox::registry::Registry::start(vec![Box::new(simulator)]).await?;
+    let registry = crate::sandbox::registry::Registry::start(vec![
+        Box::new(simulator),
+        Box::new(portal::SandboxPortal),
+    ])
+    .await?;
     let url = registry.url_of("dmp").unwrap_or_default();
     Ok(RunningDmp { registry, pki, url })
 }
@@ -104,6 +114,7 @@ pub fn endpoint(
         roots: trust_anchors(pki.ca_pem.as_bytes())?,
         signer: Arc::new(signer),
         timeouts,
+        portal_template: None,
     })
 }
 

@@ -159,3 +159,50 @@ pub(super) async fn decide_link(
     .await?;
     pending_links(ctx).await
 }
+
+/// The DPO's extraction of every DMP access traced here: one CSV file (semicolons, UTF-8 with
+/// BOM) in `<data dir>/exports/`, readable by its owner only.
+pub(super) async fn export_dmp_traces(ctx: &Arc<Context>) -> Result<(), WorkerError> {
+    let session = require(ctx, Right::ReadAudit)?;
+    let dir = ctx.config.data_dir.join("exports");
+    let path = ctx
+        .with_store(move |store| {
+            let rows = audit::with_action(store, AuditAction::DmpTransaction)?;
+            let csv = crate::dmp::consult::csv_document(rows.iter().map(|r| r.detail.as_str()));
+            let name = format!(
+                "acces-dmp-{}.csv",
+                chrono::Local::now().format("%Y%m%d-%H%M%S")
+            );
+            let path = dir.join(name);
+            write_private(&dir, &path, csv.as_bytes()).map_err(|e| WorkerError::Store(e.into()))?;
+            trace(
+                store,
+                &session.login,
+                AuditAction::DmpTracesExported,
+                "audit",
+                rows.len().to_string(),
+            )?;
+            Ok(path)
+        })
+        .await?;
+    ctx.emit(Event::Exported { path }).await;
+    Ok(())
+}
+
+/// Writes a file only its owner can read, creating its folder.
+fn write_private(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
+}

@@ -38,6 +38,50 @@ pub(super) async fn record_consent(
     folder_dmp(ctx, patient).await
 }
 
+/// Opens the DMP professional web portal in the patient's context, in the system browser —
+/// only when the episode's record allows consulting the DMP. Traced.
+pub(super) async fn open_portal(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    page: crate::dmp::consult::PortalPage,
+) -> Result<(), WorkerError> {
+    let session = require(ctx, Right::ConsultDmp)?;
+    let template = ctx
+        .dmp_portal
+        .clone()
+        .ok_or(WorkerError::NotConfigured("dmp-portal-not-configured"))?;
+    let today = chrono::Local::now().date_naive();
+    let login = session.login.clone();
+    let url = ctx
+        .with_store(move |store| {
+            let p = patients::get(store, patient)?;
+            let open = consent_store::for_open_episode(store, patient, today)?;
+            let record = open.and_then(|(_, record)| record);
+            if !consent::consultation(record.as_ref(), false).is_allowed() {
+                return Err(WorkerError::NotConfigured(
+                    "dmp-consent-refused-not-informed",
+                ));
+            }
+            let ins = usable_ins(&p).ok_or(WorkerError::NotConfigured("dmp-no-ins"))?;
+            let url = crate::dmp::consult::portal_url(&template, &ins, page)
+                .map_err(|_| WorkerError::NotConfigured("dmp-portal-not-configured"))?;
+            audit::append(
+                store,
+                &AuditEntry {
+                    actor: &login,
+                    action: AuditAction::DmpPortalOpened,
+                    object_kind: "patient",
+                    object_id: patient.0.to_string(),
+                    detail: page.code().to_owned(),
+                },
+            )?;
+            Ok(url)
+        })
+        .await?;
+    ctx.emit(Event::OpenInBrowser { url }).await;
+    Ok(())
+}
+
 /// The DMP part of an open folder: consent, badge, automatic authorization, new documents.
 pub(super) async fn folder_dmp(ctx: &Arc<Context>, patient: PatientId) -> Result<(), WorkerError> {
     let session = require(ctx, Right::OpenFolder)?;

@@ -142,6 +142,10 @@ async fn handle(ctx: Arc<Context>, request: Request) {
             dmp::record_consent(&ctx, patient, episode, change).await,
         ),
         Request::RefreshDmp { patient } => (Operation::Dmp, dmp::folder_dmp(&ctx, patient).await),
+        Request::OpenDmpPortal { patient, page } => {
+            (Operation::Dmp, dmp::open_portal(&ctx, patient, page).await)
+        }
+        Request::ExportDmpTraces => (Operation::VerifyAudit, admin::export_dmp_traces(&ctx).await),
         Request::DecideLink { id, approve } => {
             (Operation::Link, admin::decide_link(&ctx, id, approve).await)
         }
