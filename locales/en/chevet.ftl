@@ -432,3 +432,7 @@ dmp-traced-notice = Your DMP accesses are checked and traced with your national 
 dmp-portal-open = Open the DMP (web)
 dmp-portal-vaccination = Vaccination note
 dmp-portal-not-configured = Access to the DMP web portal is not configured (portal address template, [dmp] section).
+dmp-count-new = Count the new documents
+dmp-count-new-help = The count runs by itself for external consultations and emergencies (configurable); here, on request. Shortcut: Ctrl+R.
+settings-dmp = DMP
+settings-dmp-count-kinds = Count the DMP's new documents with no click for:

@@ -432,3 +432,7 @@ dmp-traced-notice = Vos accès au DMP sont contrôlés et tracés avec votre ide
 dmp-portal-open = Ouvrir le DMP (web)
 dmp-portal-vaccination = Note de vaccination
 dmp-portal-not-configured = L'accès au portail web du DMP n'est pas configuré (modèle d'adresse du portail, section [dmp]).
+dmp-count-new = Compter les nouveaux documents
+dmp-count-new-help = Le décompte se fait seul pour les consultations externes et les urgences (réglable) ; ici, à la demande. Raccourci : Ctrl+R.
+settings-dmp = DMP
+settings-dmp-count-kinds = Compter sans clic les nouveaux documents du DMP pour :

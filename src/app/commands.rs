@@ -109,6 +109,7 @@ impl ChevetApp {
                 self.login.pending = false;
                 self.login.clear_secrets();
             }
+            Command::SetDmpCountKinds(codes) => self.settings.dmp_count_kinds = codes,
             Command::SubmitPin => {
                 self.login.pending = true;
                 self.login.error = None;

@@ -110,6 +110,9 @@ impl ChevetApp {
                     }
                 }
                 "ui.dark" => self.dark = value == "true",
+                crate::worker::COUNT_KINDS_SETTING => {
+                    self.settings.dmp_count_kinds.clone_from(value);
+                }
                 _ => {}
             }
         }

@@ -51,6 +51,11 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
         return;
     };
     let patient = folder.patient.id;
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::R)) {
+        commands.push(Command::Send(crate::worker::Request::RefreshDmp {
+            patient,
+        }));
+    }
     identity_banner_ui(ui, i18n, &folder.patient, |ui| {
         dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
     });

@@ -160,6 +160,14 @@ pub fn dmp_badge_ui(
                     Color32::from_rgb(0xB0, 0x30, 0x30),
                 );
             }
+            if *badge == DmpBadge::Authorized && dmp.new_documents.is_none() {
+                let count = ui
+                    .small_button(i18n.tr("dmp-count-new"))
+                    .on_hover_text(i18n.tr("dmp-count-new-help"));
+                if count.clicked() {
+                    commands.push(Command::Send(Request::RefreshDmp { patient }));
+                }
+            }
             if *badge == DmpBadge::Authorized {
                 for (page, key) in [
                     (PortalPage::Summary, "dmp-portal-open"),

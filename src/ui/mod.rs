@@ -63,6 +63,8 @@ pub enum Command {
     CancelLogin,
     /// Send the PIN typed on the login or lock screen.
     SubmitPin,
+    /// Remember the care kinds the DMP count runs for (after saving the setting).
+    SetDmpCountKinds(String),
     GeneratePatients(usize),
     CancelTask(TaskId),
     VerifyAudit,

@@ -23,6 +23,8 @@ pub struct SettingsState {
     pub pending_links: Option<Vec<crate::worker::PendingLinkInfo>>,
     /// Where the last extraction was written.
     pub exported: Option<std::path::PathBuf>,
+    /// Episode codes for which the DMP's new documents are counted with no click.
+    pub dmp_count_kinds: String,
 }
 
 impl Default for SettingsState {
@@ -34,6 +36,7 @@ impl Default for SettingsState {
             audit_result: None,
             pending_links: None,
             exported: None,
+            dmp_count_kinds: crate::worker::DEFAULT_COUNT_KINDS.to_owned(),
         }
     }
 }
@@ -130,6 +133,35 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                         ui.colored_label(ui.visuals().error_fg_color, text);
                     }
                 }
+            }
+            if role.is_some_and(|r| r.has(Right::ChangeSettings) && r.has(Right::ManageAccounts)) {
+                ui.separator();
+                ui.heading(i18n.tr("settings-dmp"));
+                ui.label(i18n.tr("settings-dmp-count-kinds"));
+                ui.horizontal(|ui| {
+                    for kind in crate::domain::EpisodeKind::ALL {
+                        let codes = &app.settings.dmp_count_kinds;
+                        let mut on = codes.split(',').any(|c| c.trim() == kind.code());
+                        if ui.checkbox(&mut on, i18n.tr(kind.label_key())).changed() {
+                            let value: Vec<&str> = crate::domain::EpisodeKind::ALL
+                                .into_iter()
+                                .filter(|k| {
+                                    if *k == kind {
+                                        on
+                                    } else {
+                                        codes.split(',').any(|c| c.trim() == k.code())
+                                    }
+                                })
+                                .map(|k| k.code())
+                                .collect();
+                            commands.push(Command::Send(crate::worker::Request::SaveSetting {
+                                key: crate::worker::COUNT_KINDS_SETTING.to_owned(),
+                                value: value.join(","),
+                            }));
+                            commands.push(Command::SetDmpCountKinds(value.join(",")));
+                        }
+                    }
+                });
             }
             if role.is_some_and(|r| r.has(Right::ManageAccounts)) {
                 ui.separator();

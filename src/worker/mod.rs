@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
+pub use handlers::dmp::{COUNT_KINDS_SETTING, DEFAULT_COUNT_KINDS};
 pub use identity::{
     CardStatus, DmpFolderStatus, LinkChoice, PendingLinkInfo, PinOutcome, ProviderInfo,
 };
@@ -132,7 +133,8 @@ pub enum Request {
         episode: crate::domain::EpisodeId,
         change: crate::domain::ConsentChange,
     },
-    /// Ask the DMP again (retry): badge, authorization, new documents.
+    /// Ask the DMP again (retry, or count the new documents where it does not run by
+    /// itself): badge, authorization, new documents.
     /// `handlers::dmp::folder_dmp` → `dmp::consult`.
     RefreshDmp { patient: PatientId },
     /// Open the DMP web portal in the patient's context in the system browser.

@@ -7,16 +7,9 @@
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until};
+use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until, type_into};
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
-
-fn type_into(h: &mut H<'_>, role: Role, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.run_steps(2);
-}
 
 fn log_in(h: &mut H<'_>) {
     step_until(h, "login form", LONG, |h| {
@@ -52,6 +45,18 @@ fn record_informed_not_opposed(h: &mut H<'_>) {
     h.get_by_label("Enregistrer").click();
 }
 
+/// Logs in, opens a demo patient's folder (not consulted yet) and records them "informé et non
+/// opposé".
+fn inform_demo_patient(h: &mut H<'_>, patient: &chevet::sandbox::demo::DemoPatient) {
+    log_in(h);
+    let family = patient.identity.traits.birth_name.clone();
+    open_patient(h, &patient.identity.ipp, &family);
+    step_until(h, "not consulted", LONG, |h| {
+        h.query_by_label("DMP non consulté").is_some()
+    });
+    record_informed_not_opposed(h);
+}
+
 #[test]
 fn issue6_badge_and_new_documents_appear_once_the_patient_is_informed() {
     let rt = runtime();
@@ -67,14 +72,19 @@ fn issue6_badge_and_new_documents_appear_once_the_patient_is_informed() {
     });
     assert!(h.query_by_label_contains("DMP : accès autorisé").is_none());
 
-    // One action for the episode; then the badge and the count come with no click.
+    // One action for the episode; then the badge comes with no click. PAT-TROIS is in
+    // hospital: the count runs by itself for consultations and emergencies only, here on
+    // one click.
     record_informed_not_opposed(&mut h);
-    step_until(&mut h, "badge and count", LONG, |h| {
+    step_until(&mut h, "badge", LONG, |h| {
         h.query_by_label("DMP : accès autorisé").is_some()
-            && h.query_by_label_contains("nouveau(x) document(s)")
-                .is_some()
     });
     assert!(h.query_by_label("DMP non consulté").is_none());
+    h.get_by_label("Compter les nouveaux documents").click();
+    step_until(&mut h, "count", LONG, |h| {
+        h.query_by_label_contains("nouveau(x) document(s)")
+            .is_some()
+    });
 }
 
 #[test]
@@ -100,16 +110,40 @@ fn issue6_authorization_is_set_automatically_for_an_informed_patient() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
     let mut h = harness(app);
-    log_in(&mut h);
-    let family = patient.identity.traits.birth_name.clone();
-    open_patient(&mut h, &patient.identity.ipp, &family);
-    step_until(&mut h, "not consulted", LONG, |h| {
-        h.query_by_label("DMP non consulté").is_some()
-    });
-    record_informed_not_opposed(&mut h);
+    inform_demo_patient(&mut h, &patient);
     step_until(&mut h, "authorized by Chevet", LONG, |h| {
         h.query_by_label("DMP : accès autorisé").is_some()
     });
+}
+
+#[test]
+fn issue6_new_documents_are_counted_with_no_click_for_a_consultation() {
+    // An authorized demo patient whose episode in progress is a consultation or an emergency
+    // (the care kinds the count runs for by default).
+    let today = chrono::Local::now().date_naive();
+    let patient = chevet::sandbox::demo::demo_patients(today)
+        .into_iter()
+        .enumerate()
+        .find(|(i, p)| {
+            !(7..=11).contains(&(i % 12))
+                && p.identity.status.ins_usable()
+                && p.episodes.last().is_some_and(|e| {
+                    e.end.is_none() && e.kind != chevet::domain::EpisodeKind::Hospitalisation
+                })
+        })
+        .map(|(_, p)| p)
+        .expect("such a demo patient");
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &patient);
+    step_until(&mut h, "badge and count, no click", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label_contains("nouveau(x) document(s)")
+                .is_some()
+    });
+    assert!(h.query_by_label("Compter les nouveaux documents").is_none());
 }
 
 /// Through the workers: the web portal opens in the patient's context only once the DMP may
@@ -219,6 +253,9 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
             }
         )
     });
+    // PAT-TROIS is in hospital: the count runs on request (TD0.2 again, then TD3.1).
+    send(Request::RefreshDmp { patient });
+    next("count", &mut |e| matches!(e, Event::DmpNewDocuments { .. }));
     send(Request::OpenDmpPortal {
         patient,
         page: chevet::dmp::consult::PortalPage::VaccinationNote,
@@ -271,6 +308,7 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
     );
     assert!(lines.iter().skip(1).all(|l| l.contains("810101234567")));
     assert!(lines.iter().any(|l| l.contains("TD0.2")));
+    assert!(lines.iter().any(|l| l.contains("TD3.1")));
     assert!(!csv.contains("PAT-TROIS") && !csv.contains("279035121518989"));
     drop(dmp);
 }

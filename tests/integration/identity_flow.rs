@@ -7,16 +7,9 @@
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use crate::support::{LONG, harness, runtime, sandbox_app, step_until};
+use crate::support::{LONG, harness, runtime, sandbox_app, step_until, type_into};
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
-
-fn type_into(h: &mut H<'_>, role: Role, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.run_steps(2);
-}
 
 fn insert_card_and_type_pin(h: &mut H<'_>, pin: &str) {
     step_until(h, "virtual card button", LONG, |h| {

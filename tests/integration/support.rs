@@ -158,3 +158,17 @@ pub fn step_until(
 }
 
 pub const LONG: Duration = Duration::from_secs(120);
+
+/// Focuses the input with this role and label, then types into it.
+pub fn type_into(
+    h: &mut Harness<'_, ChevetApp>,
+    role: egui::accesskit::Role,
+    label: &str,
+    text: &str,
+) {
+    use egui_kittest::kittest::Queryable as _;
+    h.get_by_role_and_label(role, label).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run_steps(2);
+}

@@ -35,8 +35,14 @@ pub(super) async fn record_consent(
         Ok(())
     })
     .await?;
-    folder_dmp(ctx, patient).await
+    folder_dmp(ctx, patient, false).await
 }
+
+/// Setting: the care kinds (episode codes, comma-separated) for which the new-document count
+/// runs by itself when a folder opens; elsewhere it runs on request.
+pub const COUNT_KINDS_SETTING: &str = "dmp.count_kinds";
+/// By default: external consultations and emergencies.
+pub const DEFAULT_COUNT_KINDS: &str = "O,E";
 
 /// Opens the DMP professional web portal in the patient's context, in the system browser —
 /// only when the episode's record allows consulting the DMP. Traced.
@@ -83,14 +89,21 @@ pub(super) async fn open_portal(
 }
 
 /// The DMP part of an open folder: consent, badge, automatic authorization, new documents.
-pub(super) async fn folder_dmp(ctx: &Arc<Context>, patient: PatientId) -> Result<(), WorkerError> {
+/// `count_anyway`: count new documents whatever the care kind (the user asked).
+pub(super) async fn folder_dmp(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    count_anyway: bool,
+) -> Result<(), WorkerError> {
     let session = require(ctx, Right::OpenFolder)?;
     let today = chrono::Local::now().date_naive();
-    let (p, open) = ctx
+    let (p, open, count_kinds) = ctx
         .with_store(move |store| {
             Ok((
                 patients::get(store, patient)?,
                 consent_store::for_open_episode(store, patient, today)?,
+                crate::store::settings::get(store, COUNT_KINDS_SETTING)?
+                    .unwrap_or_else(|| DEFAULT_COUNT_KINDS.to_owned()),
             ))
         })
         .await?;
@@ -179,7 +192,10 @@ pub(super) async fn folder_dmp(ctx: &Arc<Context>, patient: PatientId) -> Result
         authorized_now,
     }))
     .await;
-    if badge == DmpBadge::Authorized {
+    let counted_kind = episode
+        .as_ref()
+        .is_some_and(|e| count_kinds.split(',').any(|k| k.trim() == e.kind.code()));
+    if badge == DmpBadge::Authorized && (count_anyway || counted_kind) {
         count_new(
             ctx,
             &session,

@@ -57,7 +57,7 @@ pub(super) async fn open_folder(ctx: &Arc<Context>, patient: PatientId) -> Resul
     // The DMP status and counts follow in the background; the folder is usable meanwhile.
     let worker = Arc::clone(ctx);
     tokio::spawn(async move {
-        if let Err(e) = super::dmp::folder_dmp(&worker, patient).await {
+        if let Err(e) = super::dmp::folder_dmp(&worker, patient, false).await {
             worker
                 .emit(Event::Failed {
                     operation: crate::worker::Operation::Dmp,

@@ -8,7 +8,7 @@
 
 mod admin;
 pub(super) mod card;
-mod dmp;
+pub(super) mod dmp;
 mod folder;
 pub(super) mod identity;
 mod opening;
@@ -141,7 +141,9 @@ async fn handle(ctx: Arc<Context>, request: Request) {
             Operation::Dmp,
             dmp::record_consent(&ctx, patient, episode, change).await,
         ),
-        Request::RefreshDmp { patient } => (Operation::Dmp, dmp::folder_dmp(&ctx, patient).await),
+        Request::RefreshDmp { patient } => {
+            (Operation::Dmp, dmp::folder_dmp(&ctx, patient, true).await)
+        }
         Request::OpenDmpPortal { patient, page } => {
             (Operation::Dmp, dmp::open_portal(&ctx, patient, page).await)
         }
