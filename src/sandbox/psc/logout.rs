@@ -106,16 +106,11 @@ pub(crate) fn logout(shared: &Shared, req: &Req, now: Instant) -> Answer {
 /// POST `{issuer}/protocol/openid-connect/revoke`: a refresh token ends its session, an access
 /// token is forgotten; unknown tokens are not an error (RFC 7009 §2.2).
 pub(crate) fn revoke(shared: &Shared, req: &Req, now: Instant) -> Answer {
-    let params = match req.params() {
-        Ok(p) => p,
-        Err(e) => return http::oauth_error("invalid_request", &e),
+    let token = match tokens::authenticated_token(shared, req) {
+        Ok(token) => token,
+        Err(answer) => return *answer,
     };
-    if let Err(answer) = tokens::authenticate(shared, req, &params) {
-        return *answer;
-    }
-    let Some(token) = params.get("token") else {
-        return http::oauth_error("invalid_request", "token absent");
-    };
+    let token = token.as_str();
     let mut store = shared.store();
     match store.session_of_refresh(token, now) {
         Some(session) => {

@@ -28,6 +28,18 @@ fn invalid_client(description: &str) -> Box<Answer> {
     Box::new(http::oauth_error("invalid_client", description))
 }
 
+/// The `token` parameter of a request whose client authenticated (revocation, introspection).
+pub(crate) fn authenticated_token(shared: &Shared, req: &Req) -> Result<String, Box<Answer>> {
+    let params = req
+        .params()
+        .map_err(|e| Box::new(http::oauth_error("invalid_request", &e)))?;
+    authenticate(shared, req, &params)?;
+    params
+        .get("token")
+        .map(str::to_owned)
+        .ok_or_else(|| Box::new(http::oauth_error("invalid_request", "token absent")))
+}
+
 /// Authenticates the client of a back-channel request; the error answer otherwise.
 pub(crate) fn authenticate(shared: &Shared, req: &Req, params: &Params) -> Result<(), Box<Answer>> {
     if params.has("client_secret") {

@@ -59,16 +59,11 @@ pub(crate) fn userinfo(shared: &Shared, req: &Req, now: Instant) -> Answer {
 
 /// POST `{issuer}/protocol/openid-connect/token/introspect` (RFC 7662).
 pub(crate) fn introspect(shared: &Shared, req: &Req, now: Instant) -> Answer {
-    let params = match req.params() {
-        Ok(p) => p,
-        Err(e) => return http::oauth_error("invalid_request", &e),
+    let token = match tokens::authenticated_token(shared, req) {
+        Ok(token) => token,
+        Err(answer) => return *answer,
     };
-    if let Err(answer) = tokens::authenticate(shared, req, &params) {
-        return *answer;
-    }
-    let Some(token) = params.get("token") else {
-        return http::oauth_error("invalid_request", "token absent");
-    };
+    let token = token.as_str();
     let flavour = shared.flavour();
     let found = shared.store().session_of_access(token, now);
     let Some((sid, session, left)) = found else {
