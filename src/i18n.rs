@@ -238,6 +238,7 @@ mod tests {
         "login-",
         "patients-",
         "folder-",
+        "list-",
         "doc-",
         "settings-",
         "about-",

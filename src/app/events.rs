@@ -88,10 +88,86 @@ impl ChevetApp {
                 invisible,
                 since,
             } => {
-                if let Some(f) = self.folder.as_mut().filter(|f| f.patient.id == patient) {
+                if let Some(f) = self.folder_of(patient) {
                     f.dmp.new_documents = Some((count, invisible, since));
                 }
             }
+            Event::DmpDocuments { patient, rows } => {
+                if let Some(f) = self.folder_of(patient) {
+                    f.documents.set_dmp(rows);
+                }
+            }
+            Event::DmpDocumentsFailed { patient, message } => {
+                if let Some(f) = self.folder_of(patient) {
+                    f.documents.dmp_failed(message);
+                }
+            }
+            Event::DmpIntegrated {
+                patient,
+                report,
+                documents,
+            } => self.on_dmp_integrated(patient, &report, documents),
+            Event::DmpVisibilityChanged {
+                patient,
+                previous_entry,
+                row,
+                documents,
+            } => {
+                self.notify("dmp-visible-done", NoticeLevel::Info);
+                if let Some(d) = self
+                    .document
+                    .as_mut()
+                    .filter(|d| d.dmp_entry() == Some(previous_entry.as_str()))
+                {
+                    d.dmp_visibility_changed(&row);
+                }
+                if let Some(f) = self.folder_of(patient) {
+                    f.documents.set_local(documents);
+                    f.documents.replace_dmp_row(&previous_entry, *row);
+                }
+            }
+            Event::DmpVersion { document, check } => {
+                if let Some(d) = self.document.as_mut().filter(|d| d.id() == document) {
+                    d.dmp_check = Some(check);
+                }
+            }
+        }
+    }
+
+    fn folder_of(&mut self, patient: crate::domain::PatientId) -> Option<&mut FolderState> {
+        self.folder.as_mut().filter(|f| f.patient.id == patient)
+    }
+
+    /// Integration done: the list follows, the user is told what happened.
+    fn on_dmp_integrated(
+        &mut self,
+        patient: crate::domain::PatientId,
+        report: &crate::worker::IntegrationReport,
+        documents: Vec<crate::domain::DocumentSummary>,
+    ) {
+        let id = if !report.failed.is_empty() {
+            "dmp-integrate-some-failed"
+        } else if report.version_taken > 0 {
+            "dmp-integrate-version-taken"
+        } else if report.integrated.is_empty() && !report.already.is_empty() {
+            "dmp-integrate-already"
+        } else if report.cancelled {
+            "dmp-integrate-cancelled"
+        } else {
+            "dmp-integrate-done"
+        };
+        let level = if report.failed.is_empty() && report.version_taken == 0 {
+            NoticeLevel::Info
+        } else {
+            NoticeLevel::Error
+        };
+        self.notify(id, level);
+        if let Some(d) = self.document.as_mut() {
+            d.dmp_integrated(report);
+        }
+        if let Some(f) = self.folder_of(patient) {
+            f.documents.set_local(documents);
+            f.documents.dmp.selected.clear();
         }
     }
 
@@ -161,17 +237,30 @@ impl ChevetApp {
         self.document = None;
         self.produce = None;
         self.open_after_folder = None;
+        self.announce_after_folder = false;
         self.settings.open = false;
         self.login.pending = false;
         self.login.focused_once = false;
     }
 
-    fn on_folder(&mut self, folder: FolderState) {
+    fn on_folder(&mut self, mut folder: FolderState) {
+        let patient = folder.patient.id;
+        let announce = std::mem::take(&mut self.announce_after_folder);
+        if announce {
+            folder.documents.dmp.announce_offer = true;
+            folder.documents.dmp.status = crate::ui::document_list_dmp::DmpListStatus::Loading;
+        }
         self.folder = Some(folder);
         self.document = None;
         self.screen = Screen::Folder;
         if let Some(document) = self.open_after_folder.take() {
             self.send(crate::worker::Request::OpenDocument { document });
+        }
+        if announce {
+            self.send(crate::worker::Request::SearchDmp {
+                patient,
+                criteria: Box::default(),
+            });
         }
     }
 
@@ -180,16 +269,25 @@ impl ChevetApp {
         self.screen = Screen::Document;
     }
 
-    /// Reloads the folder (the new document is listed) and opens the document.
+    /// Reloads the folder (the new document is listed) and opens the document — or, after a
+    /// consultation d'annonce report, stays on the folder and offers the visibility worklist.
     fn on_document_produced(
         &mut self,
         patient: crate::domain::PatientId,
         document: crate::domain::DocumentId,
     ) {
+        let announce = self
+            .produce
+            .as_ref()
+            .is_some_and(crate::ui::produce::ProduceState::is_announcement);
         self.produce = None;
         self.notify("produce-done", NoticeLevel::Info);
-        // Open it once the folder is back, so that the folder does not replace the document.
-        self.open_after_folder = Some(document);
+        if announce {
+            self.announce_after_folder = true;
+        } else {
+            // Open it once the folder is back, so that the folder does not replace it.
+            self.open_after_folder = Some(document);
+        }
         self.send(crate::worker::Request::OpenFolder { patient });
     }
 
@@ -264,8 +362,13 @@ impl ChevetApp {
                     doc.loading = false;
                 }
             }
+            Operation::Dmp => {
+                self.notify(message.id, NoticeLevel::Error);
+                if let Some(f) = self.folder.as_mut() {
+                    f.documents.dmp_list_failed(message);
+                }
+            }
             Operation::Search
-            | Operation::Dmp
             | Operation::RenderPdf
             | Operation::SaveSetting
             | Operation::VerifyAudit => {

@@ -89,6 +89,9 @@ pub struct ChevetApp {
     pub(crate) produce: Option<ui::produce::ProduceState>,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
+    /// A consultation d'annonce report was produced: the folder offers the worklist of
+    /// documents still invisible to the patient.
+    announce_after_folder: bool,
     /// Files the workers prepared for the system browser, opened at the next frame.
     browser_urls: Vec<String>,
     pub(crate) settings: SettingsState,
@@ -121,6 +124,7 @@ impl ChevetApp {
             document: None,
             produce: None,
             open_after_folder: None,
+            announce_after_folder: false,
             browser_urls: Vec::new(),
             settings: SettingsState::default(),
             about_open: false,

@@ -13,6 +13,16 @@ use super::patient::PatientId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId(pub i64);
 
+impl DocumentId {
+    /// A document on screen but not in the store (a DMP document not integrated); store row
+    /// ids start at 1.
+    pub const NOT_STORED: Self = Self(0);
+
+    pub fn is_stored(self) -> bool {
+        self.0 > 0
+    }
+}
+
 /// Where a document came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Provenance {

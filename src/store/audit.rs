@@ -39,6 +39,8 @@ pub enum AuditAction {
     DmpTracesExported,
     /// The DMP web portal was opened in a patient's context.
     DmpPortalOpened,
+    /// A document received from outside (DMP…) was integrated into the folder.
+    DocumentIntegrated,
 }
 
 impl AuditAction {
@@ -66,6 +68,7 @@ impl AuditAction {
             Self::DmpTransaction => "dmp.transaction",
             Self::DmpTracesExported => "dmp.traces-exported",
             Self::DmpPortalOpened => "dmp.portal",
+            Self::DocumentIntegrated => "document.integrated",
         }
     }
 }

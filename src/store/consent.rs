@@ -205,7 +205,7 @@ impl RawRow {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::{NaiveDate, NaiveDateTime};
 
     use super::*;
@@ -225,7 +225,7 @@ mod tests {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("date-time")
     }
 
-    fn store_with_patient() -> (Store, PatientId) {
+    pub(crate) fn store_with_patient() -> (Store, PatientId) {
         let store = Store::open_in_memory(&DbKey::generate()).expect("store");
         let patient = super::super::patients::insert(
             &store,

@@ -86,6 +86,86 @@ pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError
     Ok(Inserted::New(DocumentId(store.conn().last_insert_rowid())))
 }
 
+/// What integrating a received document did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Integrated {
+    New(DocumentId),
+    /// The same CDA `id` is already in the folder: refused as a duplicate.
+    AlreadyPresent(DocumentId),
+    /// Another document already holds this `setId` + `versionNumber`: refused.
+    VersionTaken(DocumentId),
+}
+
+/// Integrates a document received from outside (DMP, MSSanté, XDM): duplicates are refused
+/// on the CDA `id`, and a new version is accepted only when its `setId` + `versionNumber` is
+/// free. Records who integrated it and for which unit, beside the date.
+pub fn integrate(
+    store: &Store,
+    d: &NewDocument<'_>,
+    by_login: &str,
+    unit: &str,
+) -> Result<Integrated, StoreError> {
+    let taken: Option<(i64, String)> = store
+        .conn()
+        .query_row(
+            "SELECT id, cda_id FROM document
+             WHERE patient_id = ?1 AND set_id = ?2 AND version_number = ?3",
+            params![d.patient_id.0, d.meta.set_id, d.meta.version_number],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((id, cda_id)) = taken
+        && cda_id != d.meta.cda_id
+    {
+        return Ok(Integrated::VersionTaken(DocumentId(id)));
+    }
+    match insert(store, d)? {
+        Inserted::AlreadyPresent(id) => Ok(Integrated::AlreadyPresent(id)),
+        Inserted::New(id) => {
+            store.conn().execute(
+                "UPDATE document SET integrated_by = ?1, integrated_unit = ?2 WHERE id = ?3",
+                params![by_login, unit, id.0],
+            )?;
+            Ok(Integrated::New(id))
+        }
+    }
+}
+
+/// Who integrated a document and for which unit (`None` for documents made here).
+pub fn integrated_by(store: &Store, id: DocumentId) -> Result<Option<(String, String)>, StoreError> {
+    let row: (Option<String>, Option<String>) = store
+        .conn()
+        .query_row(
+            "SELECT integrated_by, integrated_unit FROM document WHERE id = ?1",
+            [id.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    Ok(row.0.map(|by| (by, row.1.unwrap_or_default())))
+}
+
+/// The folder's copy of a document, by CDA id (`root` or `root^extension`).
+pub fn by_cda_id(store: &Store, cda_id: &str) -> Result<Option<DocumentId>, StoreError> {
+    Ok(store
+        .conn()
+        .query_row("SELECT id FROM document WHERE cda_id = ?1", [cda_id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .map(DocumentId))
+}
+
+/// Follows a visibility change made in the DMP on the folder's copy, if any.
+pub fn set_visibility(store: &Store, cda_id: &str, v: Visibility) -> Result<(), StoreError> {
+    store.conn().execute(
+        "UPDATE document SET invisible_patient = ?1, invisible_legal_reps = ?2, masked_ps = ?3
+         WHERE cda_id = ?4",
+        params![v.invisible_patient, v.invisible_legal_reps, v.masked_ps, cda_id],
+    )?;
+    Ok(())
+}
+
 const SUMMARY_COLUMNS: &str = "id, patient_id, episode_id, cda_id, set_id, version_number,
     type_code, type_system, type_label, class_code, title, act_date, created_date, author,
     organisation, confidentiality, body_kind, has_pdf, replaces, provenance, dmp_share,
@@ -191,4 +271,58 @@ pub fn count(store: &Store) -> Result<usize, StoreError> {
         .conn()
         .query_row("SELECT count(*) FROM document", [], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::consent::tests::store_with_patient;
+
+    fn new_doc<'a>(patient: PatientId, meta: &'a DocumentMeta, raw: &'a [u8]) -> NewDocument<'a> {
+        NewDocument {
+            patient_id: patient,
+            episode_id: None,
+            meta,
+            provenance: Provenance::Dmp,
+            visibility: Visibility::default(),
+            raw,
+        }
+    }
+
+    #[test]
+    fn integration_refuses_duplicates_and_taken_versions_and_records_who() {
+        let (store, patient) = store_with_patient();
+        let mut meta = crate::domain::document::tests::doc(1, "CR", 1).meta;
+        meta.cda_id = "1.2.3^v1".into();
+        meta.set_id = "1.2.3.set".into();
+        meta.version_number = 1;
+        let first = integrate(&store, &new_doc(patient, &meta, b"<a/>"), "medecin", "Cardiologie")
+            .expect("integrate");
+        let Integrated::New(id) = first else {
+            panic!("first integration stores: {first:?}");
+        };
+        assert_eq!(
+            integrated_by(&store, id).expect("who"),
+            Some(("medecin".to_owned(), "Cardiologie".to_owned()))
+        );
+        assert_eq!(
+            integrate(&store, &new_doc(patient, &meta, b"<a/>"), "autre", "X").expect("again"),
+            Integrated::AlreadyPresent(id)
+        );
+        // Same setId + versionNumber under another id: refused.
+        let mut clash = meta.clone();
+        clash.cda_id = "1.2.3^other".into();
+        assert_eq!(
+            integrate(&store, &new_doc(patient, &clash, b"<b/>"), "medecin", "C").expect("clash"),
+            Integrated::VersionTaken(id)
+        );
+        // The next version of the same set: accepted, listed in the chain.
+        let mut v2 = meta.clone();
+        v2.cda_id = "1.2.3^v2".into();
+        v2.version_number = 2;
+        let second = integrate(&store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C")
+            .expect("v2");
+        assert!(matches!(second, Integrated::New(_)));
+        assert_eq!(for_patient(&store, patient).expect("list").len(), 2);
+    }
 }

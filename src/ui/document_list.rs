@@ -3,17 +3,23 @@
 //! provenance and sharing state. Arrow keys, Home and End move, Enter opens, H shows the
 //! history of a chain, a click opens.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use fluent_bundle::FluentValue;
 
 use super::Command;
+use super::document_list_dmp::{
+    DMP_COLOUR, DmpList, DmpListStatus, MARKER_COLOUR, ask_visible, confirm_visible_ui,
+    search_form_ui, summary_of, visibility_markers, worklist_ui,
+};
 use super::widgets::datetime_text;
+use crate::dmp::consult::DmpDocumentRow;
 use crate::domain::versions::{VersionChain, chains, sort_chains};
-use crate::domain::{DocumentId, DocumentSort, DocumentSummary, Provenance, ShareState};
+use crate::domain::{DocumentId, DocumentSort, DocumentSummary, PatientId, Provenance, ShareState};
 use crate::i18n::I18n;
+use crate::worker::{DmpListRow, Request, UserMessage};
 
 /// A visible row: a document and whether it is an older version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +30,36 @@ struct Row {
     versions: usize,
 }
 
+/// Which documents the list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListFilter {
+    /// The folder's documents and the DMP's not integrated yet, merged.
+    #[default]
+    All,
+    Local,
+    /// The DMP's documents only (integrated ones marked as such).
+    Dmp,
+}
+
+/// Where a listed document comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Local,
+    /// Index in `DmpList::rows`.
+    Dmp(usize),
+}
+
 /// The list's state.
 pub struct DocumentListState {
+    patient: PatientId,
+    local: Vec<DocumentSummary>,
+    pub dmp: DmpList,
+    pub filter: ListFilter,
+    /// CDA id → the folder's copy (tells DMP rows already integrated).
+    integrated: HashMap<String, DocumentId>,
+    /// What is listed: local documents and DMP rows, as filtered.
     documents: Vec<DocumentSummary>,
+    origins: Vec<Origin>,
     chains: Vec<VersionChain>,
     /// Set ids of the chains whose history is shown.
     expanded: HashSet<String>,
@@ -39,11 +72,16 @@ pub struct DocumentListState {
 }
 
 impl DocumentListState {
-    pub fn new(documents: Vec<DocumentSummary>) -> Self {
-        let chains = chains(&documents);
+    pub fn new(patient: PatientId, documents: Vec<DocumentSummary>) -> Self {
         let mut state = Self {
-            documents,
-            chains,
+            patient,
+            local: documents,
+            dmp: DmpList::default(),
+            filter: ListFilter::All,
+            integrated: HashMap::new(),
+            documents: Vec::new(),
+            origins: Vec::new(),
+            chains: Vec::new(),
             expanded: HashSet::new(),
             rows: Vec::new(),
             sort: DocumentSort::ActDate,
@@ -51,7 +89,7 @@ impl DocumentListState {
             selected: 0,
             opening: None,
         };
-        state.refresh();
+        state.rebuild();
         state
     }
 
@@ -62,6 +100,72 @@ impl DocumentListState {
 
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty()
+    }
+
+    /// The folder's documents changed (integration, visibility).
+    pub fn set_local(&mut self, documents: Vec<DocumentSummary>) {
+        self.local = documents;
+        self.rebuild();
+    }
+
+    /// The DMP's rows arrived.
+    pub fn set_dmp(&mut self, rows: Vec<DmpListRow>) {
+        self.dmp.set_rows(rows);
+        self.rebuild();
+    }
+
+    pub fn dmp_failed(&mut self, message: UserMessage) {
+        self.dmp.status = DmpListStatus::Failed(message);
+    }
+
+    /// A DMP request failed: a list being asked for shows the error.
+    pub fn dmp_list_failed(&mut self, message: &UserMessage) {
+        if self.dmp.status == DmpListStatus::Loading {
+            self.dmp.status = DmpListStatus::Failed(message.clone());
+        }
+    }
+
+    /// A DMP row changed (visibility).
+    pub fn replace_dmp_row(&mut self, previous_entry: &str, row: DmpDocumentRow) {
+        self.dmp.replace_row(previous_entry, row);
+        self.rebuild();
+    }
+
+    /// The folder's copy of a DMP document, when integrated.
+    pub fn integrated_copy(&self, unique_id: &str) -> Option<DocumentId> {
+        self.integrated.get(unique_id).copied()
+    }
+
+    pub fn set_filter(&mut self, filter: ListFilter) {
+        self.filter = filter;
+        self.rebuild();
+    }
+
+    /// Recomputes what is listed from the local documents, the DMP rows and the filter.
+    fn rebuild(&mut self) {
+        self.integrated = self
+            .local
+            .iter()
+            .map(|d| (d.meta.cda_id.clone(), d.id))
+            .collect();
+        self.documents.clear();
+        self.origins.clear();
+        if self.filter != ListFilter::Dmp {
+            self.documents.extend(self.local.iter().cloned());
+            self.origins.extend(self.local.iter().map(|_| Origin::Local));
+        }
+        if self.filter != ListFilter::Local {
+            for (i, r) in self.dmp.rows.iter().enumerate() {
+                let integrated = self.integrated.contains_key(&r.row.unique_id);
+                if self.filter == ListFilter::All && integrated {
+                    continue;
+                }
+                self.documents.push(summary_of(self.patient, &r.row));
+                self.origins.push(Origin::Dmp(i));
+            }
+        }
+        self.chains = chains(&self.documents);
+        self.refresh();
     }
 
     fn refresh(&mut self) {
@@ -106,8 +210,43 @@ impl DocumentListState {
         self.refresh();
     }
 
+    /// The DMP row index of list row `row`, if it is a DMP one.
+    fn dmp_index(&self, row: usize) -> Option<usize> {
+        match self.origins.get(self.rows.get(row)?.doc)? {
+            Origin::Dmp(i) => Some(*i),
+            Origin::Local => None,
+        }
+    }
+
+    /// What opening list row `row` asks: the local document, or the DMP one read by TD3.2.
+    fn open_command(&self, row: usize) -> Option<Command> {
+        let r = self.rows.get(row)?;
+        match self.origins.get(r.doc)? {
+            Origin::Local => Some(Command::OpenDocument(self.documents[r.doc].id)),
+            Origin::Dmp(i) => {
+                let dmp = &self.dmp.rows.get(*i)?.row;
+                Some(match self.integrated_copy(&dmp.unique_id) {
+                    Some(id) => Command::OpenDocument(id),
+                    None => Command::Send(Request::ViewDmpDocument {
+                        patient: self.patient,
+                        row: Box::new(dmp.clone()),
+                    }),
+                })
+            }
+        }
+    }
+
+    /// The request integrating the selection, or the current DMP row.
+    pub fn integrate_request(&self) -> Option<Request> {
+        self.dmp
+            .integrate_request(self.patient, &self.integrated, self.dmp_index(self.selected))
+    }
+
     fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         use egui::{Key, Modifiers};
+        if ui.ctx().egui_wants_keyboard_input() || self.dmp.confirm_visible.is_some() {
+            return;
+        }
         let (down, up, enter, history, home, end) = ui.input_mut(|i| {
             (
                 i.consume_key(Modifiers::NONE, Key::ArrowDown),
@@ -116,6 +255,13 @@ impl DocumentListState {
                 i.consume_key(Modifiers::NONE, Key::H),
                 i.consume_key(Modifiers::NONE, Key::Home),
                 i.consume_key(Modifiers::NONE, Key::End),
+            )
+        });
+        let (space, integrate, visible) = ui.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::Space),
+                i.consume_key(Modifiers::COMMAND, Key::I),
+                i.consume_key(Modifiers::COMMAND, Key::M),
             )
         });
         let last = self.rows.len().saturating_sub(1);
@@ -134,8 +280,17 @@ impl DocumentListState {
         if history {
             self.toggle_history(self.selected);
         }
-        if enter && let Some(r) = self.rows.get(self.selected) {
-            commands.push(Command::OpenDocument(self.documents[r.doc].id));
+        if space && let Some(i) = self.dmp_index(self.selected) {
+            self.dmp.click_select(i, false);
+        }
+        if integrate && let Some(request) = self.integrate_request() {
+            commands.push(Command::Send(request));
+        }
+        if visible && let Some(i) = self.dmp_index(self.selected) {
+            ask_visible(&mut self.dmp, i);
+        }
+        if enter && let Some(command) = self.open_command(self.selected) {
+            commands.push(command);
         }
     }
 }
@@ -186,21 +341,144 @@ fn header_text(i18n: &I18n, state: &DocumentListState, id: &str, sort: DocumentS
 enum Action {
     Sort(DocumentSort),
     History(usize),
+    Open(usize),
+    Select { dmp: usize, shift: bool },
+    Visible(usize),
+}
+
+/// What the list may offer the user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListRights {
+    /// Consult the DMP (search, view, integrate).
+    pub dmp: bool,
+    /// Make DMP documents visible (consultation d'annonce).
+    pub visibility: bool,
+}
+
+/// Filter, DMP state and actions above the table.
+fn toolbar_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    state: &mut DocumentListState,
+    rights: ListRights,
+    commands: &mut Vec<Command>,
+) {
+    let patient = state.patient;
+    let (search_key, dmp_key) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::D),
+        )
+    });
+    let mut filter = state.filter;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(i18n.tr("folder-documents"));
+        ui.label(i18n.tr_args(
+            "folder-documents-count",
+            &[("count", FluentValue::from(state.entries()))],
+        ));
+        ui.separator();
+        for (f, key) in [
+            (ListFilter::All, "list-filter-all"),
+            (ListFilter::Local, "list-filter-local"),
+        ] {
+            if ui.selectable_label(filter == f, i18n.tr(key)).clicked() {
+                filter = f;
+            }
+        }
+        if !rights.dmp {
+            return;
+        }
+        let dmp_label = i18n.tr_args(
+            "list-filter-dmp",
+            &[("count", FluentValue::from(state.dmp.rows.len()))],
+        );
+        let dmp_clicked = ui
+            .selectable_label(filter == ListFilter::Dmp, dmp_label)
+            .on_hover_text(i18n.tr("list-filter-dmp-key"))
+            .clicked();
+        if dmp_clicked || dmp_key {
+            filter = if filter == ListFilter::Dmp && dmp_key {
+                ListFilter::All
+            } else {
+                ListFilter::Dmp
+            };
+        }
+        let mut wants_rows =
+            (dmp_clicked || dmp_key) && state.dmp.status == DmpListStatus::NotAsked;
+        match &state.dmp.status {
+            DmpListStatus::Loading => {
+                ui.spinner();
+                ui.label(i18n.tr("list-dmp-loading"));
+            }
+            DmpListStatus::Failed(message) => {
+                ui.colored_label(ui.visuals().error_fg_color, i18n.tr(message.id));
+                wants_rows |=
+                    message.retryable && ui.small_button(i18n.tr("dmp-retry")).clicked();
+            }
+            _ => {}
+        }
+        if wants_rows {
+            ask_rows(state, commands);
+        }
+        if ui
+            .selectable_label(state.dmp.search_open, i18n.tr("list-dmp-search"))
+            .on_hover_text(i18n.tr("list-dmp-search-key"))
+            .clicked()
+            || search_key
+        {
+            state.dmp.search_open = !state.dmp.search_open;
+        }
+        let selected = state.dmp.selected.len();
+        let integrate = ui
+            .add_enabled(
+                selected > 0,
+                egui::Button::new(i18n.tr_args(
+                    "list-integrate",
+                    &[("count", FluentValue::from(selected))],
+                )),
+            )
+            .on_hover_text(i18n.tr("list-integrate-key"));
+        if integrate.clicked()
+            && let Some(request) = state.integrate_request()
+        {
+            commands.push(Command::Send(request));
+        }
+    });
+    if filter != state.filter {
+        state.set_filter(filter);
+    }
+    if rights.dmp && state.dmp.search_open {
+        search_form_ui(ui, i18n, &mut state.dmp, patient, commands);
+    }
+    if rights.dmp {
+        worklist_ui(ui, i18n, &mut state.dmp, rights.visibility);
+        confirm_visible_ui(ui.ctx(), i18n, &mut state.dmp, patient, commands);
+    }
+}
+
+/// Asks the DMP for the list with the form's criteria.
+fn ask_rows(state: &mut DocumentListState, commands: &mut Vec<Command>) {
+    match state.dmp.search.criteria() {
+        Ok(criteria) => {
+            state.dmp.status = DmpListStatus::Loading;
+            commands.push(Command::Send(Request::SearchDmp {
+                patient: state.patient,
+                criteria: Box::new(criteria),
+            }));
+        }
+        Err(e) => state.dmp.search.error = Some(e),
+    }
 }
 
 pub fn document_list_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
     state: &mut DocumentListState,
+    rights: ListRights,
     commands: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
-        ui.heading(i18n.tr("folder-documents"));
-        ui.label(i18n.tr_args(
-            "folder-documents-count",
-            &[("count", FluentValue::from(state.entries()))],
-        ));
-    });
+    toolbar_ui(ui, i18n, state, rights, commands);
     if state.is_empty() {
         ui.label(i18n.tr("folder-no-documents"));
         return;
@@ -209,26 +487,30 @@ pub fn document_list_ui(
     let type_header = header_text(i18n, state, "folder-col-type", DocumentSort::Type);
     let date_header = header_text(i18n, state, "folder-col-date", DocumentSort::ActDate);
     let mut action = None;
+    let shift = ui.input(|i| i.modifiers.shift);
     // Rows are clicked as a whole: labels must not take the click for text selection.
     ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt("documents_table")
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::exact(40.0))
-        .column(Column::exact(60.0))
+        .column(Column::exact(26.0))
+        .column(Column::exact(56.0))
+        .column(Column::exact(70.0))
         .column(
-            Column::initial(150.0)
+            Column::initial(140.0)
                 .at_least(90.0)
                 .clip(true)
                 .resizable(true),
         )
         .column(Column::remainder().at_least(140.0).clip(true))
         .column(Column::exact(128.0))
+        .column(Column::initial(110.0).clip(true).resizable(true))
         .column(Column::initial(120.0).clip(true).resizable(true))
-        .column(Column::initial(130.0).clip(true).resizable(true))
+        .column(Column::initial(150.0).clip(true).resizable(true))
         .column(Column::exact(64.0))
         .header(26.0, |mut header| {
+            header.col(|_| {});
             header.col(|ui| {
                 ui.strong(i18n.tr("folder-col-provenance"));
             });
@@ -255,6 +537,9 @@ pub fn document_list_ui(
                 ui.strong(i18n.tr("folder-col-organisation"));
             });
             header.col(|ui| {
+                ui.strong(i18n.tr("folder-col-visibility"));
+            });
+            header.col(|ui| {
                 ui.strong(i18n.tr("folder-col-version"));
             });
         })
@@ -263,20 +548,43 @@ pub fn document_list_ui(
                 let index = row.index();
                 let r = state.rows[index];
                 let d = &state.documents[r.doc];
+                let origin = state.origins[r.doc];
                 row.set_selected(index == state.selected);
-                let (short, long) = provenance_text(i18n, d.provenance);
+                let mut clicked_inside = false;
                 row.col(|ui| {
-                    ui.label(RichText::new(short).monospace())
-                        .on_hover_text(long);
+                    if let Origin::Dmp(i) = origin
+                        && !state.integrated.contains_key(&d.meta.cda_id)
+                    {
+                        let mut on = state.dmp.selected.contains(&i);
+                        let tip = i18n.tr("list-select-help");
+                        if ui.checkbox(&mut on, "").on_hover_text(tip).clicked() {
+                            clicked_inside = true;
+                            action = Some(Action::Select { dmp: i, shift });
+                        }
+                    }
                 });
                 row.col(|ui| {
-                    ui.label(share_text(i18n, d.dmp_share, d.mss_share));
+                    provenance_ui(ui, i18n, d.provenance, origin);
+                });
+                row.col(|ui| {
+                    match origin {
+                        Origin::Dmp(_) if state.integrated.contains_key(&d.meta.cda_id) => {
+                            ui.label(i18n.tr("list-integrated"))
+                                .on_hover_text(i18n.tr("list-integrated-help"));
+                        }
+                        Origin::Dmp(_) => {
+                            ui.label("—");
+                        }
+                        Origin::Local => {
+                            ui.label(share_text(i18n, d.dmp_share, d.mss_share));
+                        }
+                    };
                 });
                 row.col(|ui| {
                     ui.label(&d.meta.type_label);
                 });
                 row.col(|ui| {
-                    if state.opening == Some(d.id) {
+                    if state.opening == Some(d.id) && d.id.is_stored() {
                         ui.spinner();
                     }
                     if r.older {
@@ -294,8 +602,33 @@ pub fn document_list_ui(
                 row.col(|ui| {
                     ui.label(&d.meta.organisation);
                 });
+                row.col(|ui| {
+                    let archived = match origin {
+                        Origin::Dmp(i) => state.dmp.rows.get(i).is_some_and(|r| r.row.archived),
+                        Origin::Local => false,
+                    };
+                    for (short, long) in visibility_markers(d.visibility, archived) {
+                        ui.label(RichText::new(i18n.tr(short)).color(MARKER_COLOUR).strong())
+                            .on_hover_text(i18n.tr(long));
+                    }
+                    if let Origin::Dmp(i) = origin
+                        && rights.visibility
+                        && (d.visibility.invisible_patient || d.visibility.invisible_legal_reps)
+                        && ui
+                            .small_button(i18n.tr("dmp-make-visible"))
+                            .on_hover_text(i18n.tr("dmp-make-visible-key"))
+                            .clicked()
+                    {
+                        clicked_inside = true;
+                        action = Some(Action::Visible(i));
+                    }
+                });
                 let mut history_clicked = false;
                 row.col(|ui| {
+                    if let Origin::Dmp(_) = origin {
+                        ui.label("—");
+                        return;
+                    }
                     let version = i18n.tr_args(
                         "doc-version",
                         &[("version", FluentValue::from(d.meta.version_number))],
@@ -315,16 +648,40 @@ pub fn document_list_ui(
                 });
                 if history_clicked {
                     action = Some(Action::History(index));
-                } else if row.response().clicked() {
-                    state.selected = index;
-                    commands.push(Command::OpenDocument(d.id));
+                } else if !clicked_inside && row.response().clicked() {
+                    action = Some(Action::Open(index));
                 }
             });
         });
     match action {
         Some(Action::Sort(sort)) => state.sort_by(sort),
         Some(Action::History(row)) => state.toggle_history(row),
+        Some(Action::Open(row)) => {
+            state.selected = row;
+            if let Some(command) = state.open_command(row) {
+                commands.push(command);
+            }
+        }
+        Some(Action::Select { dmp, shift }) => state.dmp.click_select(dmp, shift),
+        Some(Action::Visible(dmp)) => ask_visible(&mut state.dmp, dmp),
         None => {}
+    }
+}
+
+/// The provenance sign: DMP rows not in the folder get a coloured one.
+fn provenance_ui(ui: &mut egui::Ui, i18n: &I18n, provenance: Provenance, origin: Origin) {
+    let (short, long) = provenance_text(i18n, provenance);
+    match origin {
+        Origin::Dmp(_) => {
+            let text = RichText::new(format!("◆ {short}"))
+                .monospace()
+                .strong()
+                .color(DMP_COLOUR);
+            ui.label(text).on_hover_text(i18n.tr("list-dmp-row-help"));
+        }
+        Origin::Local => {
+            ui.label(RichText::new(short).monospace()).on_hover_text(long);
+        }
     }
 }
 
@@ -345,7 +702,7 @@ mod tests {
 
     #[test]
     fn a_chain_is_one_row_until_its_history_is_opened() {
-        let mut s = DocumentListState::new(chain_docs());
+        let mut s = DocumentListState::new(PatientId(1), chain_docs());
         assert_eq!(s.entries(), 2);
         assert_eq!(s.rows.len(), 2);
         assert_eq!(s.documents[s.rows[0].doc].id, DocumentId(2));
@@ -368,9 +725,9 @@ mod tests {
                     crate::ui::widgets::install_style(ui.ctx());
                     let i18n = I18n::default();
                     let mut commands = Vec::new();
-                    document_list_ui(ui, &i18n, state, &mut commands);
+                    document_list_ui(ui, &i18n, state, ListRights::default(), &mut commands);
                 },
-                DocumentListState::new(chain_docs()),
+                DocumentListState::new(PatientId(1), chain_docs()),
             );
         h.run();
         h.get_by_label("v2 ▾").click();

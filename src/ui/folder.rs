@@ -6,7 +6,7 @@ use egui::RichText;
 use fluent_bundle::FluentValue;
 
 use super::Command;
-use super::document_list::{DocumentListState, document_list_ui};
+use super::document_list::{DocumentListState, ListRights, document_list_ui};
 use super::folder_dmp::{FolderDmp, consent_ui, dmp_badge_ui, new_documents_ui};
 use super::widgets::{age_years, badge_ui, date_text, datetime_text, identity_badge_ui};
 use crate::app::ChevetApp;
@@ -24,9 +24,9 @@ pub struct FolderState {
 impl FolderState {
     pub fn new(patient: Patient, episodes: Vec<Episode>, documents: Vec<DocumentSummary>) -> Self {
         Self {
+            documents: DocumentListState::new(patient.id, documents),
             patient,
             episodes,
-            documents: DocumentListState::new(documents),
             dmp: FolderDmp::default(),
         }
     }
@@ -41,6 +41,16 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
         .session
         .as_ref()
         .is_some_and(|s| s.role.has(crate::domain::Right::ProduceDocuments));
+    let rights = ListRights {
+        dmp: app
+            .session
+            .as_ref()
+            .is_some_and(|s| s.role.has(crate::domain::Right::ConsultDmp)),
+        visibility: app
+            .session
+            .as_ref()
+            .is_some_and(|s| s.role.has(crate::domain::Right::ChangeDmpVisibility)),
+    };
     let can_record = app
         .session
         .as_ref()
@@ -80,7 +90,7 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
             new_documents_ui(ui, i18n, &folder.dmp);
         });
         if can_read {
-            document_list_ui(ui, i18n, &mut folder.documents, commands);
+            document_list_ui(ui, i18n, &mut folder.documents, rights, commands);
         } else {
             ui.heading(i18n.tr("folder-documents"));
             ui.label(i18n.tr("folder-documents-forbidden"));

@@ -6,6 +6,7 @@ pub mod about;
 pub mod chrome;
 pub mod document;
 pub mod document_list;
+pub mod document_list_dmp;
 pub mod folder;
 pub mod folder_dmp;
 pub mod lock;

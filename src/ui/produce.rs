@@ -24,6 +24,9 @@ pub struct ProduceState {
     pub error: Option<&'static str>,
     /// The identity is qualified: the INS and its DataMatrix go into the document.
     pub ins_usable: bool,
+    /// A CR of a consultation d'annonce: the folder then offers to make the establishment's
+    /// invisible DMP documents visible.
+    pub announcement: bool,
 }
 
 impl ProduceState {
@@ -48,7 +51,13 @@ impl ProduceState {
             pending: false,
             error: None,
             ins_usable,
+            announcement: false,
         }
+    }
+
+    /// A consultation d'annonce report is being produced.
+    pub fn is_announcement(&self) -> bool {
+        self.announcement && self.kind() == DocumentKind::CompteRenduConsultation
     }
 
     fn kind(&self) -> DocumentKind {
@@ -135,6 +144,21 @@ pub fn produce_ui(
             ui.add(egui::TextEdit::singleline(&mut state.form.title).desired_width(420.0))
                 .labelled_by(label.id);
             ui.end_row();
+            if state.kind() == DocumentKind::CompteRenduConsultation {
+                ui.label("");
+                let toggled = ui
+                    .checkbox(&mut state.announcement, i18n.tr("produce-announcement"))
+                    .on_hover_text(i18n.tr("produce-announcement-help"))
+                    .changed();
+                if toggled {
+                    state.form.title = if state.announcement {
+                        i18n.tr("produce-announcement-title")
+                    } else {
+                        empty_form(DocumentKind::CompteRenduConsultation).title
+                    };
+                }
+                ui.end_row();
+            }
         });
     ui.separator();
     egui::ScrollArea::vertical()

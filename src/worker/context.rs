@@ -92,6 +92,8 @@ pub(super) enum WorkerError {
     Card(#[from] crate::card::CardError),
     #[error("no external login in progress")]
     NoPendingLogin,
+    #[error(transparent)]
+    Dmp(#[from] crate::dmp::error::DmpError),
 }
 
 impl WorkerError {
@@ -117,6 +119,7 @@ impl WorkerError {
             Self::Oidc(e) => e.message_id(),
             Self::Card(e) => e.message_id(),
             Self::NoPendingLogin => "error-login-expired",
+            Self::Dmp(e) => e.message_id(),
         }
     }
 
@@ -134,6 +137,7 @@ impl WorkerError {
             Self::Oidc(e) => e.is_retryable(),
             Self::Card(e) => e.is_retryable(),
             Self::NoPendingLogin => false,
+            Self::Dmp(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }

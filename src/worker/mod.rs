@@ -7,6 +7,7 @@
 
 mod cancel;
 mod context;
+mod dmp;
 mod handlers;
 mod identity;
 
@@ -17,6 +18,7 @@ use zeroize::Zeroizing;
 
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
+pub use dmp::{DmpListRow, DmpOrigin, DmpToIntegrate, IntegrationReport};
 pub use handlers::dmp::{COUNT_KINDS_SETTING, DEFAULT_COUNT_KINDS};
 pub use identity::{
     CardStatus, DmpFolderStatus, LinkChoice, PendingLinkInfo, PinOutcome, ProviderInfo,
@@ -80,10 +82,19 @@ pub enum Request {
     },
     /// Decode one embedded content of a document for the viewer.
     /// `handlers::folder::open_attachment` → `cda::content::view_content`.
-    OpenAttachment { document: DocumentId, index: usize },
+    /// `raw`: the bytes of a DMP document not in the store.
+    OpenAttachment {
+        document: DocumentId,
+        index: usize,
+        raw: Option<Arc<Vec<u8>>>,
+    },
     /// Show a document through its XSL stylesheet (its own, or the agency's) in the system
     /// browser. `handlers::stylesheet::open_with_stylesheet` → `xsltproc`.
-    OpenWithStylesheet { document: DocumentId },
+    /// `raw`: the bytes of a DMP document not in the store.
+    OpenWithStylesheet {
+        document: DocumentId,
+        raw: Option<Arc<Vec<u8>>>,
+    },
     /// Save one setting. `handlers::save_setting` → `store::settings::set`.
     SaveSetting { key: String, value: String },
     /// Add demo patients to the sandbox (load tests). Long: progress and cancel.
@@ -146,6 +157,34 @@ pub enum Request {
     /// Write the DPO's CSV extraction of the DMP accesses.
     /// `handlers::admin::export_dmp_traces` → `store::audit::with_action`.
     ExportDmpTraces,
+    /// Multi-criteria search of the patient's DMP (TD3.1).
+    /// `handlers::dmp_documents::search` → `dmp::consult::search`.
+    SearchDmp {
+        patient: PatientId,
+        criteria: Box<crate::dmp::consult::SearchCriteria>,
+    },
+    /// Read a DMP document into the viewer (TD3.2).
+    /// `handlers::dmp_documents::view` → `dmp::consult::retrieve`.
+    ViewDmpDocument {
+        patient: PatientId,
+        row: Box<crate::dmp::consult::DmpDocumentRow>,
+    },
+    /// Integrate DMP documents into the folder; progress and cancel; `open`: show the first
+    /// one after. `handlers::dmp_documents::integrate` → `store::documents::integrate`.
+    IntegrateDmp {
+        task: TaskId,
+        patient: PatientId,
+        documents: Vec<DmpToIntegrate>,
+        open: bool,
+    },
+    /// Make a DMP document visible to the patient and/or the legal representatives (TD3.3b).
+    /// `handlers::dmp_documents::make_visible` → `dmp::consult::make_visible`.
+    MakeDmpVisible {
+        patient: PatientId,
+        row: Box<crate::dmp::consult::DmpDocumentRow>,
+        to_patient: bool,
+        to_legal_representatives: bool,
+    },
 }
 
 impl std::fmt::Debug for Request {
@@ -182,6 +221,10 @@ impl std::fmt::Debug for Request {
             Self::RefreshDmp { .. } => "RefreshDmp",
             Self::ExportDmpTraces => "ExportDmpTraces",
             Self::OpenDmpPortal { .. } => "OpenDmpPortal",
+            Self::SearchDmp { .. } => "SearchDmp",
+            Self::ViewDmpDocument { .. } => "ViewDmpDocument",
+            Self::IntegrateDmp { .. } => "IntegrateDmp",
+            Self::MakeDmpVisible { .. } => "MakeDmpVisible",
         })
     }
 }
@@ -260,6 +303,8 @@ pub struct LoadedDocument {
     pub attachments: Vec<AttachmentInfo>,
     /// The current version of the document's chain, when this one is older.
     pub newer: Option<DocumentSummary>,
+    /// Read from the DMP (not necessarily integrated): `summary.id` is `NOT_STORED`.
+    pub dmp: Option<DmpOrigin>,
 }
 
 /// What the workers tell the UI. Each variant names the app function that applies it.
@@ -365,6 +410,37 @@ pub enum Event {
         invisible: usize,
         since: Option<chrono::NaiveDate>,
     },
+    /// The DMP's documents matching the folder's search. `DocumentListState::set_dmp`.
+    DmpDocuments {
+        patient: PatientId,
+        rows: Vec<DmpListRow>,
+    },
+    /// The DMP list could not be read. `DocumentListState::dmp_failed`.
+    DmpDocumentsFailed {
+        patient: PatientId,
+        message: UserMessage,
+    },
+    /// DMP documents were integrated; the folder's documents as they are now.
+    /// `ChevetApp::on_dmp_integrated`.
+    DmpIntegrated {
+        patient: PatientId,
+        report: IntegrationReport,
+        documents: Vec<DocumentSummary>,
+    },
+    /// A DMP document's visibility changed (its metadata have a new entry).
+    /// `DocumentListState::replace_dmp_row`.
+    DmpVisibilityChanged {
+        patient: PatientId,
+        previous_entry: String,
+        row: Box<crate::dmp::consult::DmpDocumentRow>,
+        documents: Vec<DocumentSummary>,
+    },
+    /// The DMP has a newer version of a local document, or deleted it.
+    /// `DocumentState::dmp_check`.
+    DmpVersion {
+        document: DocumentId,
+        check: crate::dmp::consult::VersionCheck,
+    },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -408,6 +484,11 @@ impl std::fmt::Debug for Event {
                 Self::DmpFolder { .. } => "DmpFolder",
                 Self::DmpNewDocuments { .. } => "DmpNewDocuments",
                 Self::Exported { .. } => "Exported",
+                Self::DmpDocuments { .. } => "DmpDocuments",
+                Self::DmpDocumentsFailed { .. } => "DmpDocumentsFailed",
+                Self::DmpIntegrated { .. } => "DmpIntegrated",
+                Self::DmpVisibilityChanged { .. } => "DmpVisibilityChanged",
+                Self::DmpVersion { .. } => "DmpVersion",
                 Self::Failed { .. } | Self::Progress { .. } => "",
             }),
         }

@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dmp_consent",
         sql: include_str!("0006_dmp_consent.sql"),
     },
+    Migration {
+        version: 7,
+        name: "document_integration",
+        sql: include_str!("0007_document_integration.sql"),
+    },
 ];
 
 /// The schema version this build expects.

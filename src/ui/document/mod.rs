@@ -5,6 +5,7 @@
 //! stylesheet" in the system browser. Everything shown was decoded by the workers.
 
 mod content;
+mod dmp;
 
 use std::collections::HashMap;
 
@@ -44,6 +45,12 @@ pub struct DocumentState {
     /// The attachment on screen (index, content), and the one being decoded.
     attachment: Option<(usize, ContentView)>,
     attachment_loading: Option<usize>,
+    /// What the DMP says about this local document (newer version, deleted).
+    pub dmp_check: Option<crate::dmp::consult::VersionCheck>,
+    /// A DMP request from this screen is on its way (integrate, make visible).
+    pub dmp_pending: bool,
+    /// The inline "make visible" confirmation is shown.
+    pub confirm_visible: bool,
 }
 
 impl DocumentState {
@@ -66,7 +73,15 @@ impl DocumentState {
             textures: HashMap::new(),
             attachment: None,
             attachment_loading: None,
+            dmp_check: None,
+            dmp_pending: false,
+            confirm_visible: false,
         }
+    }
+
+    /// The raw bytes to send with requests about a DMP document not in the store.
+    fn raw_for_requests(&self) -> Option<std::sync::Arc<Vec<u8>>> {
+        self.loaded.dmp.as_ref().map(|d| std::sync::Arc::clone(&d.raw))
     }
 
     pub fn id(&self) -> DocumentId {
@@ -216,6 +231,7 @@ fn views_bar_ui(
                         commands.push(Command::Send(Request::OpenAttachment {
                             document: doc.loaded.summary.id,
                             index: a.index,
+                            raw: doc.raw_for_requests(),
                         }));
                     }
                 }
@@ -228,6 +244,10 @@ fn views_bar_ui(
 }
 
 pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let can_change_visibility = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.role.has(crate::domain::Right::ChangeDmpVisibility));
     let i18n = &app.i18n;
     let Some(doc) = app.document.as_mut() else {
         ui.spinner();
@@ -250,6 +270,7 @@ pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
             {
                 commands.push(Command::Send(Request::OpenWithStylesheet {
                     document: doc.loaded.summary.id,
+                    raw: doc.raw_for_requests(),
                 }));
             }
         });
@@ -258,6 +279,7 @@ pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
     if let Some(newer) = &doc.loaded.newer {
         newer_version_ui(ui, i18n, newer, commands);
     }
+    dmp::dmp_banner_ui(ui, i18n, doc, can_change_visibility, commands);
     views_bar_ui(ui, i18n, doc, commands);
     ui.separator();
     if let Some(error) = doc.loaded.main_error {

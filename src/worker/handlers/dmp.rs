@@ -11,9 +11,15 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::require;
 use crate::auth::Session;
-use crate::dmp::consult::{AccessMode, ConsultPatient, DmpBadge, DmpConsult, DmpTrace, Outcome};
+use crate::dmp::consult::{
+    AccessMode, ConsultPatient, DmpBadge, DmpConsult, DmpTrace, Outcome, SearchCriteria,
+};
+use crate::dmp::error::DmpError;
 use crate::domain::consent::{self, AccessMode as ConsentMode, ConsentChange};
-use crate::domain::{ConsultationDecision, Episode, EpisodeId, Patient, PatientId, Right};
+use crate::domain::{
+    ConsultationDecision, Episode, EpisodeConsent, EpisodeId, Patient, PatientId,
+    ProfessionalInfo, Right,
+};
 use crate::store::audit::{self, AuditAction, AuditEntry};
 use crate::store::{consent as consent_store, patients};
 use crate::worker::context::{Context, WorkerError};
@@ -88,22 +94,84 @@ pub(super) async fn open_portal(
     Ok(())
 }
 
-/// The DMP part of an open folder: consent, badge, automatic authorization, new documents.
-/// `count_anyway`: count new documents whatever the care kind (the user asked).
-pub(super) async fn folder_dmp(
-    ctx: &Arc<Context>,
-    patient: PatientId,
-    count_anyway: bool,
-) -> Result<(), WorkerError> {
+/// What a DMP transaction about one patient needs. Built only when the episode's record
+/// allows consulting the DMP and every prerequisite is there.
+pub(super) struct DmpAccess {
+    pub session: Session,
+    pub service: DmpConsult,
+    pub professional: ProfessionalInfo,
+    pub who: ConsultPatient,
+    pub access: AccessMode,
+    pub patient: Patient,
+    /// The episode in progress, if any.
+    pub episode: Option<Episode>,
+    pub record: Option<EpisodeConsent>,
+}
+
+impl DmpAccess {
+    pub fn parts(&self) -> (&ProfessionalInfo, &ConsultPatient, &AccessMode) {
+        (&self.professional, &self.who, &self.access)
+    }
+
+    /// The unit documents are integrated for: the episode's unit, else the session's
+    /// activity, else the establishment.
+    pub fn unit(&self) -> String {
+        self.episode
+            .as_ref()
+            .map(|e| e.unit.clone())
+            .filter(|u| !u.is_empty())
+            .or_else(|| self.session.activity.clone())
+            .unwrap_or_else(|| self.service.structure_id().to_owned())
+    }
+
+    /// Writes the outcome's traces to the audit trail, then hands back its result.
+    pub async fn traced<T: Send + 'static>(
+        &self,
+        ctx: &Arc<Context>,
+        outcome: Outcome<T>,
+    ) -> Result<Result<T, DmpError>, WorkerError> {
+        traced(ctx, &self.session, self.patient.id, outcome).await
+    }
+}
+
+/// Whether the DMP may be asked about a patient now.
+pub(super) enum Gate {
+    Open(Box<DmpAccess>),
+    /// Not now, and why (shown in the folder).
+    Closed {
+        episode: Option<Episode>,
+        record: Option<EpisodeConsent>,
+        status: DmpFolderStatus,
+    },
+    /// This role does not consult the DMP: say nothing.
+    Silent,
+}
+
+impl Gate {
+    /// The access, or the reason as an error for the user.
+    pub fn open(self) -> Result<Box<DmpAccess>, WorkerError> {
+        match self {
+            Self::Open(access) => Ok(access),
+            Self::Silent => Err(WorkerError::Forbidden),
+            Self::Closed { status, .. } => Err(WorkerError::NotConfigured(match status {
+                DmpFolderStatus::NotAllowed(reason) => reason.message_id(),
+                DmpFolderStatus::NoIns => "dmp-no-ins",
+                DmpFolderStatus::NoProfessional => "dmp-no-professional",
+                _ => "dmp-not-configured",
+            })),
+        }
+    }
+}
+
+/// Decides from the episode's record and the session whether the DMP may be asked.
+pub(super) async fn gate(ctx: &Arc<Context>, patient: PatientId) -> Result<Gate, WorkerError> {
     let session = require(ctx, Right::OpenFolder)?;
     let today = chrono::Local::now().date_naive();
-    let (p, open, count_kinds) = ctx
+    let (p, open) = ctx
         .with_store(move |store| {
             Ok((
                 patients::get(store, patient)?,
                 consent_store::for_open_episode(store, patient, today)?,
-                crate::store::settings::get(store, COUNT_KINDS_SETTING)?
-                    .unwrap_or_else(|| DEFAULT_COUNT_KINDS.to_owned()),
             ))
         })
         .await?;
@@ -111,68 +179,98 @@ pub(super) async fn folder_dmp(
         Some((episode, record)) => (Some(episode), record),
         None => (None, None),
     };
-    let emit = |status: DmpFolderStatus| Event::DmpFolder {
-        patient,
-        episode: episode.as_ref().map(|e| e.id),
-        consent: record.clone(),
-        status,
+    let closed = |status| {
+        Ok(Gate::Closed {
+            episode: episode.clone(),
+            record: record.clone(),
+            status,
+        })
     };
     // Consultation allowed by the episode's record? Otherwise nothing leaves Chevet.
     let mode = match consent::consultation(record.as_ref(), false) {
-        ConsultationDecision::Refused(reason) => {
-            ctx.emit(emit(DmpFolderStatus::NotAllowed(reason))).await;
-            return Ok(());
-        }
+        ConsultationDecision::Refused(reason) => return closed(DmpFolderStatus::NotAllowed(reason)),
         ConsultationDecision::Allowed { mode } => mode,
     };
-    let prerequisites = (
-        ctx.dmp.as_ref(),
-        session.professional.clone(),
-        usable_ins(&p),
-        session.role.has(Right::ConsultDmp),
-    );
-    let (service, professional, ins) = match prerequisites {
-        (_, _, _, false) => return Ok(()),
-        (None, ..) => {
-            ctx.emit(emit(DmpFolderStatus::NotConfigured)).await;
-            return Ok(());
-        }
-        (_, None, ..) => {
-            ctx.emit(emit(DmpFolderStatus::NoProfessional)).await;
-            return Ok(());
-        }
-        (_, _, None, _) => {
-            ctx.emit(emit(DmpFolderStatus::NoIns)).await;
-            return Ok(());
-        }
-        (Some(s), Some(pro), Some(ins), true) => (s.clone(), pro, ins),
+    if !session.role.has(Right::ConsultDmp) {
+        return Ok(Gate::Silent);
+    }
+    let Some(service) = ctx.dmp.clone() else {
+        return closed(DmpFolderStatus::NotConfigured);
     };
-    ctx.emit(emit(DmpFolderStatus::Checking)).await;
+    let Some(professional) = session.professional.clone() else {
+        return closed(DmpFolderStatus::NoProfessional);
+    };
+    let Some(ins) = usable_ins(&p) else {
+        return closed(DmpFolderStatus::NoIns);
+    };
     let access = match (mode, record.as_ref().and_then(|r| r.break_glass.as_ref())) {
         (ConsentMode::BreakGlass, Some(bg)) => AccessMode::BreakGlass {
             reason: bg.reason.clone(),
         },
         _ => AccessMode::Normal,
     };
-    let who = ConsultPatient {
-        ins,
-        local_ref: patient.0.to_string(),
+    Ok(Gate::Open(Box::new(DmpAccess {
+        session,
+        service,
+        professional,
+        who: ConsultPatient {
+            ins,
+            local_ref: patient.0.to_string(),
+        },
+        access,
+        patient: p,
+        episode,
+        record,
+    })))
+}
+
+/// The DMP part of an open folder: consent, badge, automatic authorization, new documents.
+/// `count_anyway`: count new documents whatever the care kind (the user asked).
+pub(super) async fn folder_dmp(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    count_anyway: bool,
+) -> Result<(), WorkerError> {
+    let count_kinds = ctx
+        .with_store(move |store| {
+            Ok(crate::store::settings::get(store, COUNT_KINDS_SETTING)?
+                .unwrap_or_else(|| DEFAULT_COUNT_KINDS.to_owned()))
+        })
+        .await?;
+    let a = match gate(ctx, patient).await? {
+        Gate::Silent => return Ok(()),
+        Gate::Closed {
+            episode,
+            record,
+            status,
+        } => {
+            ctx.emit(Event::DmpFolder {
+                patient,
+                episode: episode.map(|e| e.id),
+                consent: record,
+                status,
+            })
+            .await;
+            return Ok(());
+        }
+        Gate::Open(access) => access,
     };
-    let outcome = service.status(&professional, &who, &access).await;
-    let mut report = traced(ctx, &session, patient, outcome).await?;
+    let emit = |status: DmpFolderStatus| Event::DmpFolder {
+        patient,
+        episode: a.episode.as_ref().map(|e| e.id),
+        consent: a.record.clone(),
+        status,
+    };
+    ctx.emit(emit(DmpFolderStatus::Checking)).await;
+    let (professional, who, access) = a.parts();
+    let mut report = a.traced(ctx, a.service.status(professional, who, access).await).await?;
     let mut authorized_now = false;
     if let Ok(r) = &report
         && r.badge == DmpBadge::NotAuthorized
         && matches!(access, AccessMode::Normal)
-        && consent::may_set_authorization(record.as_ref())
+        && consent::may_set_authorization(a.record.as_ref())
     {
-        report = traced(
-            ctx,
-            &session,
-            patient,
-            service.authorize(&professional, &who).await,
-        )
-        .await?;
+        report = a.traced(ctx, a.service.authorize(professional, who).await).await?;
         authorized_now = report.is_ok();
     }
     let badge = match report {
@@ -192,58 +290,37 @@ pub(super) async fn folder_dmp(
         authorized_now,
     }))
     .await;
-    let counted_kind = episode
+    let counted_kind = a
+        .episode
         .as_ref()
         .is_some_and(|e| count_kinds.split(',').any(|k| k.trim() == e.kind.code()));
     if badge == DmpBadge::Authorized && (count_anyway || counted_kind) {
-        count_new(
-            ctx,
-            &session,
-            &service,
-            (&professional, &who, &access),
-            &p,
-            episode.as_ref(),
-        )
-        .await?;
+        count_new(ctx, &a).await?;
+        super::dmp_documents::list(ctx, &a, &SearchCriteria::default()).await?;
     }
     Ok(())
 }
 
 /// TD3.1: documents created by others since the patient's last visit (all of them at a first
 /// visit), invisible ones included.
-async fn count_new(
-    ctx: &Arc<Context>,
-    session: &Session,
-    service: &DmpConsult,
-    (professional, who, access): (
-        &crate::domain::ProfessionalInfo,
-        &ConsultPatient,
-        &AccessMode,
-    ),
-    p: &Patient,
-    current: Option<&Episode>,
-) -> Result<(), WorkerError> {
-    let patient = p.id;
+async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError> {
+    let patient = a.patient.id;
     let episodes = ctx
         .with_store(move |store| Ok(crate::store::episodes::for_patient(store, patient)?))
         .await?;
-    let since = last_visit(&episodes, current);
-    let mut own: Vec<String> = vec![service.structure_id().to_owned()];
-    for e in &episodes {
-        let id = format!("1{}", e.finess_geo);
-        if !own.contains(&id) {
-            own.push(id);
-        }
-    }
+    let since = last_visit(&episodes, a.episode.as_ref());
+    let own = own_structures(&a.service, &episodes);
     let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
     let since_utc = since.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or_else(
         || Utc.timestamp_opt(0, 0).single().unwrap_or_default(),
         |t| Utc.from_utc_datetime(&t),
     );
-    let outcome = service
+    let (professional, who, access) = a.parts();
+    let outcome = a
+        .service
         .count_new(professional, who, access, since_utc, &own_refs)
         .await;
-    match traced(ctx, session, patient, outcome).await? {
+    match a.traced(ctx, outcome).await? {
         Ok(found) => {
             ctx.emit(Event::DmpNewDocuments {
                 patient,
@@ -256,6 +333,19 @@ async fn count_new(
         Err(e) => tracing::info!("new-document count unavailable: {}", e.message_id()),
     }
     Ok(())
+}
+
+/// The establishment's structure ids: the DMP configuration's and the FINESS of every
+/// episode (as idNat_Struct, `1` + FINESS).
+pub(super) fn own_structures(service: &DmpConsult, episodes: &[Episode]) -> Vec<String> {
+    let mut own: Vec<String> = vec![service.structure_id().to_owned()];
+    for e in episodes {
+        let id = format!("1{}", e.finess_geo);
+        if !own.contains(&id) {
+            own.push(id);
+        }
+    }
+    own
 }
 
 /// The start of the patient's last visit before the current episode, if any.
@@ -281,7 +371,7 @@ async fn traced<T: Send + 'static>(
     session: &Session,
     patient: PatientId,
     outcome: Outcome<T>,
-) -> Result<Result<T, crate::dmp::error::DmpError>, WorkerError> {
+) -> Result<Result<T, DmpError>, WorkerError> {
     let Outcome { result, traces } = outcome;
     let actor = session.login.clone();
     ctx.with_store(move |store| {

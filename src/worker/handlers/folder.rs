@@ -95,17 +95,25 @@ pub(super) async fn open_document(
         .await?;
     let (summary, raw, newer) = loaded;
     let limits = ctx.config.cda_limits;
+    let checked = summary.clone();
     let prepared =
         tokio::task::spawn_blocking(move || prepare_document(summary, &raw, newer, &limits))
             .await
             .map_err(|e| WorkerError::Join(e.to_string()))??;
     ctx.emit(Event::Document(Box::new(prepared))).await;
+    // A copy from or to the DMP: is it still the DMP's current version? In the background.
+    let worker = Arc::clone(ctx);
+    tokio::spawn(async move {
+        if let Err(e) = super::dmp_documents::check_version(&worker, &checked).await {
+            tracing::info!("DMP version check not done: {}", e.message_id());
+        }
+    });
     Ok(())
 }
 
 /// Parses the CDA and decodes what the viewer shows first: the PDF (or N1 text/image), the
 /// structured view of an N3, the images its narratives show, and the list of attachments.
-fn prepare_document(
+pub(super) fn prepare_document(
     summary: crate::domain::DocumentSummary,
     raw: &[u8],
     newer: Option<crate::domain::DocumentSummary>,
@@ -156,6 +164,7 @@ fn prepare_document(
         media_images,
         attachments,
         newer,
+        dmp: None,
     })
 }
 
@@ -163,11 +172,10 @@ pub(super) async fn open_attachment(
     ctx: &Arc<Context>,
     document: DocumentId,
     index: usize,
+    raw: Option<Arc<Vec<u8>>>,
 ) -> Result<(), WorkerError> {
     require(ctx, Right::ReadDocuments)?;
-    let raw = ctx
-        .with_store(move |store| Ok(documents::raw(store, document)?))
-        .await?;
+    let raw = raw_or_stored(ctx, document, raw).await?;
     let limits = ctx.config.cda_limits;
     let content = tokio::task::spawn_blocking(move || -> Result<ViewContent, WorkerError> {
         let cda = crate::cda::parse_with(&raw, &limits)?;
@@ -186,6 +194,21 @@ pub(super) async fn open_attachment(
     })
     .await;
     Ok(())
+}
+
+/// The bytes the viewer gave (a DMP document not in the store), else the stored ones.
+pub(super) async fn raw_or_stored(
+    ctx: &Arc<Context>,
+    document: DocumentId,
+    raw: Option<Arc<Vec<u8>>>,
+) -> Result<Arc<Vec<u8>>, WorkerError> {
+    match raw {
+        Some(raw) => Ok(raw),
+        None => Ok(Arc::new(
+            ctx.with_store(move |store| Ok(documents::raw(store, document)?))
+                .await?,
+        )),
+    }
 }
 
 pub(super) async fn render_pdf_page(

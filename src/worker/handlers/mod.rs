@@ -9,6 +9,7 @@
 mod admin;
 pub(super) mod card;
 pub(super) mod dmp;
+mod dmp_documents;
 mod folder;
 pub(super) mod identity;
 mod opening;
@@ -82,13 +83,17 @@ async fn handle(ctx: Arc<Context>, request: Request) {
             Operation::Produce,
             produce::produce_document(&ctx, patient, episode, *form).await,
         ),
-        Request::OpenAttachment { document, index } => (
+        Request::OpenAttachment {
+            document,
+            index,
+            raw,
+        } => (
             Operation::OpenDocument,
-            folder::open_attachment(&ctx, document, index).await,
+            folder::open_attachment(&ctx, document, index, raw).await,
         ),
-        Request::OpenWithStylesheet { document } => (
+        Request::OpenWithStylesheet { document, raw } => (
             Operation::OpenDocument,
-            stylesheet::open_with_stylesheet(&ctx, document).await,
+            stylesheet::open_with_stylesheet(&ctx, document, raw).await,
         ),
         Request::SaveSetting { key, value } => (
             Operation::SaveSetting,
@@ -148,6 +153,33 @@ async fn handle(ctx: Arc<Context>, request: Request) {
             (Operation::Dmp, dmp::open_portal(&ctx, patient, page).await)
         }
         Request::ExportDmpTraces => (Operation::VerifyAudit, admin::export_dmp_traces(&ctx).await),
+        Request::SearchDmp { patient, criteria } => (
+            Operation::Dmp,
+            dmp_documents::search(&ctx, patient, *criteria).await,
+        ),
+        Request::ViewDmpDocument { patient, row } => (
+            Operation::OpenDocument,
+            dmp_documents::view(&ctx, patient, *row).await,
+        ),
+        Request::IntegrateDmp {
+            task,
+            patient,
+            documents,
+            open,
+        } => (
+            Operation::Dmp,
+            dmp_documents::integrate(&ctx, task, patient, documents, open).await,
+        ),
+        Request::MakeDmpVisible {
+            patient,
+            row,
+            to_patient,
+            to_legal_representatives,
+        } => (
+            Operation::Dmp,
+            dmp_documents::make_visible(&ctx, patient, *row, to_patient, to_legal_representatives)
+                .await,
+        ),
         Request::DecideLink { id, approve } => {
             (Operation::Link, admin::decide_link(&ctx, id, approve).await)
         }

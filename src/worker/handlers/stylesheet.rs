@@ -9,28 +9,26 @@ use crate::cda::xslt::{KEEP_SECS, transform};
 use super::{require, trace};
 use crate::domain::{DocumentId, Right};
 use crate::store::audit::AuditAction;
-use crate::store::documents;
 use crate::worker::Event;
 use crate::worker::context::{Context, WorkerError};
 
 pub(super) async fn open_with_stylesheet(
     ctx: &Arc<Context>,
     document: DocumentId,
+    raw: Option<Arc<Vec<u8>>>,
 ) -> Result<(), WorkerError> {
     let session = require(ctx, Right::ReadDocuments)?;
-    let raw = ctx
-        .with_store(move |store| {
-            let raw = documents::raw(store, document)?;
-            trace(
-                store,
-                &session.login,
-                AuditAction::ReadDocument,
-                "document",
-                format!("{}:stylesheet", document.0),
-            )?;
-            Ok(raw)
-        })
-        .await?;
+    let raw = super::folder::raw_or_stored(ctx, document, raw).await?;
+    ctx.with_store(move |store| {
+        trace(
+            store,
+            &session.login,
+            AuditAction::ReadDocument,
+            "document",
+            format!("{}:stylesheet", document.0),
+        )
+    })
+    .await?;
     let data_dir = ctx.config.data_dir.clone();
     let html = transform(&data_dir, &raw).await?;
     let remove = html.clone();
