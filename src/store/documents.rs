@@ -132,7 +132,10 @@ pub fn integrate(
 }
 
 /// Who integrated a document and for which unit (`None` for documents made here).
-pub fn integrated_by(store: &Store, id: DocumentId) -> Result<Option<(String, String)>, StoreError> {
+pub fn integrated_by(
+    store: &Store,
+    id: DocumentId,
+) -> Result<Option<(String, String)>, StoreError> {
     let row: (Option<String>, Option<String>) = store
         .conn()
         .query_row(
@@ -161,7 +164,12 @@ pub fn set_visibility(store: &Store, cda_id: &str, v: Visibility) -> Result<(), 
     store.conn().execute(
         "UPDATE document SET invisible_patient = ?1, invisible_legal_reps = ?2, masked_ps = ?3
          WHERE cda_id = ?4",
-        params![v.invisible_patient, v.invisible_legal_reps, v.masked_ps, cda_id],
+        params![
+            v.invisible_patient,
+            v.invisible_legal_reps,
+            v.masked_ps,
+            cda_id
+        ],
     )?;
     Ok(())
 }
@@ -296,8 +304,13 @@ mod tests {
         meta.cda_id = "1.2.3^v1".into();
         meta.set_id = "1.2.3.set".into();
         meta.version_number = 1;
-        let first = integrate(&store, &new_doc(patient, &meta, b"<a/>"), "medecin", "Cardiologie")
-            .expect("integrate");
+        let first = integrate(
+            &store,
+            &new_doc(patient, &meta, b"<a/>"),
+            "medecin",
+            "Cardiologie",
+        )
+        .expect("integrate");
         let Integrated::New(id) = first else {
             panic!("first integration stores: {first:?}");
         };
@@ -320,8 +333,8 @@ mod tests {
         let mut v2 = meta.clone();
         v2.cda_id = "1.2.3^v2".into();
         v2.version_number = 2;
-        let second = integrate(&store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C")
-            .expect("v2");
+        let second =
+            integrate(&store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C").expect("v2");
         assert!(matches!(second, Integrated::New(_)));
         assert_eq!(for_patient(&store, patient).expect("list").len(), 2);
     }

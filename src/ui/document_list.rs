@@ -152,7 +152,8 @@ impl DocumentListState {
         self.origins.clear();
         if self.filter != ListFilter::Dmp {
             self.documents.extend(self.local.iter().cloned());
-            self.origins.extend(self.local.iter().map(|_| Origin::Local));
+            self.origins
+                .extend(self.local.iter().map(|_| Origin::Local));
         }
         if self.filter != ListFilter::Local {
             for (i, r) in self.dmp.rows.iter().enumerate() {
@@ -165,6 +166,7 @@ impl DocumentListState {
             }
         }
         self.chains = chains(&self.documents);
+        self.dmp.anchor = None;
         self.refresh();
     }
 
@@ -236,10 +238,37 @@ impl DocumentListState {
         }
     }
 
+    /// A click on a DMP row's box: toggles it; with Shift, selects every DMP row not yet
+    /// integrated between the last click and this one, as listed.
+    pub fn select_row(&mut self, row: usize, shift: bool) {
+        let range = match (shift, self.dmp.anchor) {
+            (true, Some(anchor)) => anchor.min(row)..=anchor.max(row),
+            _ => row..=row,
+        };
+        let picked: Vec<usize> = range
+            .filter_map(|r| self.dmp_index(r))
+            .filter(|&i| {
+                self.dmp
+                    .rows
+                    .get(i)
+                    .is_some_and(|d| !self.integrated.contains_key(&d.row.unique_id))
+            })
+            .collect();
+        if shift && self.dmp.anchor.is_some() {
+            self.dmp.selected.extend(picked);
+        } else {
+            picked.into_iter().for_each(|i| self.dmp.toggle(i));
+        }
+        self.dmp.anchor = Some(row);
+    }
+
     /// The request integrating the selection, or the current DMP row.
     pub fn integrate_request(&self) -> Option<Request> {
-        self.dmp
-            .integrate_request(self.patient, &self.integrated, self.dmp_index(self.selected))
+        self.dmp.integrate_request(
+            self.patient,
+            &self.integrated,
+            self.dmp_index(self.selected),
+        )
     }
 
     fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -280,8 +309,8 @@ impl DocumentListState {
         if history {
             self.toggle_history(self.selected);
         }
-        if space && let Some(i) = self.dmp_index(self.selected) {
-            self.dmp.click_select(i, false);
+        if space {
+            self.select_row(self.selected, false);
         }
         if integrate && let Some(request) = self.integrate_request() {
             commands.push(Command::Send(request));
@@ -342,7 +371,7 @@ enum Action {
     Sort(DocumentSort),
     History(usize),
     Open(usize),
-    Select { dmp: usize, shift: bool },
+    Select { row: usize, shift: bool },
     Visible(usize),
 }
 
@@ -413,8 +442,7 @@ fn toolbar_ui(
             }
             DmpListStatus::Failed(message) => {
                 ui.colored_label(ui.visuals().error_fg_color, i18n.tr(message.id));
-                wants_rows |=
-                    message.retryable && ui.small_button(i18n.tr("dmp-retry")).clicked();
+                wants_rows |= message.retryable && ui.small_button(i18n.tr("dmp-retry")).clicked();
             }
             _ => {}
         }
@@ -433,10 +461,9 @@ fn toolbar_ui(
         let integrate = ui
             .add_enabled(
                 selected > 0,
-                egui::Button::new(i18n.tr_args(
-                    "list-integrate",
-                    &[("count", FluentValue::from(selected))],
-                )),
+                egui::Button::new(
+                    i18n.tr_args("list-integrate", &[("count", FluentValue::from(selected))]),
+                ),
             )
             .on_hover_text(i18n.tr("list-integrate-key"));
         if integrate.clicked()
@@ -559,7 +586,7 @@ pub fn document_list_ui(
                         let tip = i18n.tr("list-select-help");
                         if ui.checkbox(&mut on, "").on_hover_text(tip).clicked() {
                             clicked_inside = true;
-                            action = Some(Action::Select { dmp: i, shift });
+                            action = Some(Action::Select { row: index, shift });
                         }
                     }
                 });
@@ -607,20 +634,31 @@ pub fn document_list_ui(
                         Origin::Dmp(i) => state.dmp.rows.get(i).is_some_and(|r| r.row.archived),
                         Origin::Local => false,
                     };
+                    // For who may change it, an invisibility marker is also the button that
+                    // makes the document visible (with a confirmation).
+                    let actionable = match origin {
+                        Origin::Dmp(i) if rights.visibility => Some(i),
+                        _ => None,
+                    };
                     for (short, long) in visibility_markers(d.visibility, archived) {
-                        ui.label(RichText::new(i18n.tr(short)).color(MARKER_COLOUR).strong())
-                            .on_hover_text(i18n.tr(long));
-                    }
-                    if let Origin::Dmp(i) = origin
-                        && rights.visibility
-                        && (d.visibility.invisible_patient || d.visibility.invisible_legal_reps)
-                        && ui
-                            .small_button(i18n.tr("dmp-make-visible"))
-                            .on_hover_text(i18n.tr("dmp-make-visible-key"))
-                            .clicked()
-                    {
-                        clicked_inside = true;
-                        action = Some(Action::Visible(i));
+                        let text = RichText::new(i18n.tr(short)).color(MARKER_COLOUR).strong();
+                        let invisibility = short != "list-masked" && short != "list-archived";
+                        match actionable.filter(|_| invisibility) {
+                            Some(i) => {
+                                let tip = format!(
+                                    "{}\n{}",
+                                    i18n.tr(long),
+                                    i18n.tr("dmp-make-visible-key")
+                                );
+                                if ui.small_button(text).on_hover_text(tip).clicked() {
+                                    clicked_inside = true;
+                                    action = Some(Action::Visible(i));
+                                }
+                            }
+                            None => {
+                                ui.label(text).on_hover_text(i18n.tr(long));
+                            }
+                        }
                     }
                 });
                 let mut history_clicked = false;
@@ -662,7 +700,7 @@ pub fn document_list_ui(
                 commands.push(command);
             }
         }
-        Some(Action::Select { dmp, shift }) => state.dmp.click_select(dmp, shift),
+        Some(Action::Select { row, shift }) => state.select_row(row, shift),
         Some(Action::Visible(dmp)) => ask_visible(&mut state.dmp, dmp),
         None => {}
     }
@@ -680,7 +718,8 @@ fn provenance_ui(ui: &mut egui::Ui, i18n: &I18n, provenance: Provenance, origin:
             ui.label(text).on_hover_text(i18n.tr("list-dmp-row-help"));
         }
         Origin::Local => {
-            ui.label(RichText::new(short).monospace()).on_hover_text(long);
+            ui.label(RichText::new(short).monospace())
+                .on_hover_text(long);
         }
     }
 }

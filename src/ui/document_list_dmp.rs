@@ -38,8 +38,8 @@ pub struct DmpList {
     pub status: DmpListStatus,
     /// Selected rows (indexes in `rows`) to integrate.
     pub selected: BTreeSet<usize>,
-    /// Where a Shift+click range starts.
-    anchor: Option<usize>,
+    /// Where a Shift+click range starts (a list row).
+    pub anchor: Option<usize>,
     pub search: SearchForm,
     pub search_open: bool,
     /// The row waiting for the visibility confirmation.
@@ -183,20 +183,11 @@ impl DmpList {
         }
     }
 
-    /// A click on a row's box; Shift extends from the last click.
-    pub fn click_select(&mut self, index: usize, shift: bool) {
-        match (shift, self.anchor) {
-            (true, Some(anchor)) => {
-                let (a, b) = (anchor.min(index), anchor.max(index));
-                self.selected.extend(a..=b);
-            }
-            _ => {
-                if !self.selected.remove(&index) {
-                    self.selected.insert(index);
-                }
-            }
+    /// Selects or unselects one row.
+    pub fn toggle(&mut self, index: usize) {
+        if !self.selected.remove(&index) {
+            self.selected.insert(index);
         }
-        self.anchor = Some(index);
     }
 
     /// The request integrating the selection (or `fallback` when nothing is selected).
@@ -433,10 +424,7 @@ pub fn worklist_ui(ui: &mut egui::Ui, i18n: &I18n, list: &mut DmpList, can_chang
                             "dmp-worklist-age",
                             &[
                                 ("days", FluentValue::from(age)),
-                                (
-                                    "left",
-                                    FluentValue::from((AUTO_VISIBLE_DAYS - age).max(0)),
-                                ),
+                                ("left", FluentValue::from((AUTO_VISIBLE_DAYS - age).max(0))),
                             ],
                         ));
                         if can_change && ui.small_button(i18n.tr("dmp-make-visible")).clicked() {
@@ -487,15 +475,5 @@ mod tests {
             ..SearchForm::default()
         };
         assert_eq!(reversed.criteria(), Err("dmp-search-bad-period"));
-    }
-
-    #[test]
-    fn shift_click_selects_a_range() {
-        let mut list = DmpList::default();
-        list.click_select(1, false);
-        list.click_select(3, true);
-        assert_eq!(list.selected.iter().copied().collect::<Vec<_>>(), [1, 2, 3]);
-        list.click_select(2, false);
-        assert_eq!(list.selected.iter().copied().collect::<Vec<_>>(), [1, 3]);
     }
 }

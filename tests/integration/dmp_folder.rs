@@ -11,7 +11,7 @@ use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until, t
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
 
-fn log_in(h: &mut H<'_>) {
+pub(crate) fn log_in(h: &mut H<'_>) {
     step_until(h, "login form", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Identifiant")
             .is_some()
@@ -21,7 +21,7 @@ fn log_in(h: &mut H<'_>) {
     h.get_by_label("Se connecter").click();
 }
 
-fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
+pub(crate) fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
     step_until(h, "patient list", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Rechercher")
             .is_some()
@@ -38,7 +38,7 @@ fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
     step_until(h, "folder", LONG, |h| h.query_by_label("Venues").is_some());
 }
 
-fn record_informed_not_opposed(h: &mut H<'_>) {
+pub(crate) fn record_informed_not_opposed(h: &mut H<'_>) {
     h.get_by_label("Patient informé et non opposé à l'utilisation de son DMP")
         .click();
     h.run_steps(2);
@@ -47,7 +47,7 @@ fn record_informed_not_opposed(h: &mut H<'_>) {
 
 /// Logs in, opens a demo patient's folder (not consulted yet) and records them "informé et non
 /// opposé".
-fn inform_demo_patient(h: &mut H<'_>, patient: &chevet::sandbox::demo::DemoPatient) {
+pub(crate) fn inform_demo_patient(h: &mut H<'_>, patient: &chevet::sandbox::demo::DemoPatient) {
     log_in(h);
     let family = patient.identity.traits.birth_name.clone();
     open_patient(h, &patient.identity.ipp, &family);

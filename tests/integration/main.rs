@@ -4,6 +4,7 @@
 mod audit_chain;
 mod card_peer;
 mod dmp_conformance;
+mod dmp_documents;
 mod dmp_folder;
 mod hostile;
 mod identity_flow;

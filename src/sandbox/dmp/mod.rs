@@ -8,6 +8,7 @@ pub mod hl7v3_side;
 pub mod pki;
 pub mod portal;
 pub mod seed;
+mod seed_outside;
 pub mod server;
 pub mod state;
 mod xds_answers;

@@ -37,12 +37,33 @@ pub fn demo_physician() -> &'static str {
         .map_or("810101234567", |p| p.national_id)
 }
 
+/// How many demo patients (from the first) get documents only the DMP holds.
+pub const OUTSIDE_DOCUMENTS_PATIENTS: usize = 24;
+
+/// Whether the DMP holds documents of this patient that the hospital does not: the first two
+/// dozen patients and those in consultation or at the emergencies now (producing them for
+/// everyone would slow the sandbox's start).
+pub fn has_outside_documents(index: usize, patient: &DemoPatient) -> bool {
+    index < OUTSIDE_DOCUMENTS_PATIENTS
+        || patient.episodes.last().is_some_and(|e| {
+            e.end.is_none() && e.kind != crate::domain::EpisodeKind::Hospitalisation
+        })
+}
+
 /// The state for the demo set of `today`.
 pub fn demo_state(today: NaiveDate) -> DmpState {
     let mut state = DmpState::default();
     let mut ids = IdGen::seeded(demo::DEMO_SEED);
     for (index, patient) in demo::demo_patients(today).iter().enumerate() {
         add_patient(&mut state, &mut ids, index, patient);
+        if has_outside_documents(index, patient)
+            && let (Some(ins), (DmpLife::Open, _)) = (&patient.identity.ins, situation(index))
+        {
+            let matricule = ins.matricule.as_str().to_owned();
+            super::seed_outside::add_outside_documents(
+                &mut state, &mut ids, index, patient, &matricule, today,
+            );
+        }
     }
     state
 }
@@ -177,6 +198,29 @@ mod tests {
         };
         assert!(flag(|v| v.invisible_patient) >= 2);
         assert!(flag(|v| v.masked_ps) >= 1);
+        // Documents only the DMP holds: an outside cardiologist's, and the hospital's own
+        // waiting invisible for the consultation d'annonce.
+        let by = |structure: &str| {
+            state
+                .entries
+                .iter()
+                .filter(|e| {
+                    e.entry.authors.iter().any(|a| {
+                        a.institutions
+                            .iter()
+                            .any(|o| o.id().is_some_and(|id| id.ends_with(structure)))
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        assert!(by("690999016").len() >= 10);
+        let own = by(crate::sandbox::demo::SANDBOX_FINESS_GEO[0]);
+        assert!(
+            own.iter()
+                .filter(|e| e.entry.visibility().invisible_patient)
+                .count()
+                >= 10
+        );
         for e in &state.entries {
             assert!(e.entry.entry_uuid.starts_with("urn:uuid:"));
             assert_eq!(

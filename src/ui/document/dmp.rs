@@ -64,7 +64,12 @@ fn integrate_request(doc: &DocumentState, row: &DmpDocumentRow, with_raw: bool) 
         documents: vec![DmpToIntegrate {
             row: row.clone(),
             raw: with_raw
-                .then(|| doc.loaded.dmp.as_ref().map(|d| std::sync::Arc::clone(&d.raw)))
+                .then(|| {
+                    doc.loaded
+                        .dmp
+                        .as_ref()
+                        .map(|d| std::sync::Arc::clone(&d.raw))
+                })
                 .flatten(),
         }],
         open: true,
@@ -167,11 +172,8 @@ fn version_banner_ui(
                 .map(|t| datetime_text(t.with_timezone(&chrono::Local).naive_local()))
                 .unwrap_or_default();
             ui.label(
-                RichText::new(i18n.tr_args(
-                    "doc-dmp-newer",
-                    &[("date", FluentValue::from(date))],
-                ))
-                .strong(),
+                RichText::new(i18n.tr_args("doc-dmp-newer", &[("date", FluentValue::from(date))]))
+                    .strong(),
             );
             if doc.dmp_pending {
                 ui.spinner();

@@ -81,7 +81,10 @@ impl DocumentState {
 
     /// The raw bytes to send with requests about a DMP document not in the store.
     fn raw_for_requests(&self) -> Option<std::sync::Arc<Vec<u8>>> {
-        self.loaded.dmp.as_ref().map(|d| std::sync::Arc::clone(&d.raw))
+        self.loaded
+            .dmp
+            .as_ref()
+            .map(|d| std::sync::Arc::clone(&d.raw))
     }
 
     pub fn id(&self) -> DocumentId {

@@ -17,8 +17,8 @@ use crate::dmp::consult::{
 use crate::dmp::error::DmpError;
 use crate::domain::consent::{self, AccessMode as ConsentMode, ConsentChange};
 use crate::domain::{
-    ConsultationDecision, Episode, EpisodeConsent, EpisodeId, Patient, PatientId,
-    ProfessionalInfo, Right,
+    ConsultationDecision, Episode, EpisodeConsent, EpisodeId, Patient, PatientId, ProfessionalInfo,
+    Right,
 };
 use crate::store::audit::{self, AuditAction, AuditEntry};
 use crate::store::{consent as consent_store, patients};
@@ -188,7 +188,9 @@ pub(super) async fn gate(ctx: &Arc<Context>, patient: PatientId) -> Result<Gate,
     };
     // Consultation allowed by the episode's record? Otherwise nothing leaves Chevet.
     let mode = match consent::consultation(record.as_ref(), false) {
-        ConsultationDecision::Refused(reason) => return closed(DmpFolderStatus::NotAllowed(reason)),
+        ConsultationDecision::Refused(reason) => {
+            return closed(DmpFolderStatus::NotAllowed(reason));
+        }
         ConsultationDecision::Allowed { mode } => mode,
     };
     if !session.role.has(Right::ConsultDmp) {
@@ -263,14 +265,18 @@ pub(super) async fn folder_dmp(
     };
     ctx.emit(emit(DmpFolderStatus::Checking)).await;
     let (professional, who, access) = a.parts();
-    let mut report = a.traced(ctx, a.service.status(professional, who, access).await).await?;
+    let mut report = a
+        .traced(ctx, a.service.status(professional, who, access).await)
+        .await?;
     let mut authorized_now = false;
     if let Ok(r) = &report
         && r.badge == DmpBadge::NotAuthorized
         && matches!(access, AccessMode::Normal)
         && consent::may_set_authorization(a.record.as_ref())
     {
-        report = a.traced(ctx, a.service.authorize(professional, who).await).await?;
+        report = a
+            .traced(ctx, a.service.authorize(professional, who).await)
+            .await?;
         authorized_now = report.is_ok();
     }
     let badge = match report {

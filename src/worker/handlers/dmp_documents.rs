@@ -45,10 +45,7 @@ pub(super) async fn list(
     let own = own_structures(&a.service, &episodes);
     let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
     let (professional, who, access) = a.parts();
-    let outcome = a
-        .service
-        .search(professional, who, access, criteria)
-        .await;
+    let outcome = a.service.search(professional, who, access, criteria).await;
     let event = match a.traced(ctx, outcome).await? {
         Ok(rows) => Event::DmpDocuments {
             patient,

@@ -1,0 +1,109 @@
+//! Issue 6, points 4 and 6 through the screens, against the sandbox DMP: the DMP's documents
+//! merged into the folder's list with their provenance sign and invisibility markers, one read
+//! in the viewer (PDF first), one made visible to the patient with a confirmation, three
+//! integrated in one action — each within the issue's interaction budget, counted here and
+//! printed for `docs/benchmarks.md`.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+use crate::dmp_folder::inform_demo_patient;
+use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until};
+
+/// A demo patient in consultation (the list comes with no click), with an open DMP the demo
+/// physician may read, and documents only the DMP holds.
+fn consultation_patient() -> chevet::sandbox::demo::DemoPatient {
+    let today = chrono::Local::now().date_naive();
+    chevet::sandbox::demo::demo_patients(today)
+        .into_iter()
+        .enumerate()
+        .find(|(i, p)| {
+            chevet::sandbox::dmp::seed::has_outside_documents(*i, p)
+                && !(7..=11).contains(&(i % 12))
+                && p.identity.status.ins_usable()
+                && p.episodes.last().is_some_and(|e| {
+                    e.end.is_none() && e.kind != chevet::domain::EpisodeKind::Hospitalisation
+                })
+        })
+        .map(|(_, p)| p)
+        .expect("such a demo patient")
+}
+
+fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
+    h.query_all_by_label("◆ DMP").count()
+}
+
+#[test]
+fn issue6_dmp_documents_are_read_made_visible_and_integrated_within_the_click_budget() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &consultation_patient());
+
+    // Status and count: no click.
+    step_until(&mut h, "badge, count and the DMP's rows", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label_contains("nouveau(x) document(s)")
+                .is_some()
+            && dmp_rows(h) == 3
+    });
+    // The hospital's report waits invisible to the patient, and says so.
+    assert!(h.query_by_label("Invisible patient").is_some());
+    let mut counts = vec![("status", 0), ("new-document count", 0)];
+
+    // View a DMP document: one click on its row, PDF first.
+    h.get_all_by_label("◆ DMP").next().expect("row").click();
+    step_until(&mut h, "DMP document in the viewer", LONG, |h| {
+        h.query_by_label("Document lu dans le DMP").is_some()
+            && h.query_by_label("Page 1 du PDF").is_some()
+    });
+    counts.push(("view a DMP document", 1));
+    h.get_by_label("← Dossier").click();
+    step_until(&mut h, "folder", LONG, |h| dmp_rows(h) == 3);
+
+    // Make one visible: its "invisible" marker (a button for who may change it), then the
+    // confirmation.
+    h.get_by_role_and_label(Role::Button, "Invisible patient")
+        .click();
+    step_until(&mut h, "confirmation", LONG, |h| {
+        h.query_by_label("Confirmer").is_some()
+    });
+    h.get_by_label("Confirmer").click();
+    step_until(&mut h, "made visible", LONG, |h| {
+        h.query_by_label("Document rendu visible dans le DMP.")
+            .is_some()
+            && h.query_by_label("Invisible patient").is_none()
+    });
+    counts.push(("make one visible", 2));
+
+    // Integrate three: first box, Shift + last box, the integrate button.
+    let boxes: Vec<_> = h.get_all_by_role(Role::CheckBox).collect();
+    assert_eq!(boxes.len(), 3, "one box per DMP row not integrated");
+    boxes[0].click();
+    h.run_steps(1);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    h.run_steps(1);
+    h.get_all_by_role(Role::CheckBox)
+        .last()
+        .expect("box")
+        .click();
+    h.run_steps(1);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run_steps(1);
+    h.get_by_label("Intégrer la sélection (3)").click();
+    step_until(&mut h, "integrated", LONG, |h| {
+        h.query_by_label("Document(s) intégré(s) au dossier.")
+            .is_some()
+            && dmp_rows(h) == 0
+    });
+    counts.push(("integrate three", 3));
+    // In the DMP's own list (Ctrl+D) they show as integrated.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    step_until(&mut h, "DMP list with integrated marks", LONG, |h| {
+        h.query_all_by_label("Intégré ✔").count() >= 3
+    });
+    for (task, n) in &counts {
+        println!("interactions: {task}: {n}");
+    }
+}
