@@ -330,7 +330,7 @@ mod tests {
             Integrated::VersionTaken(id)
         );
         // The next version of the same set: accepted, listed in the chain.
-        let mut v2 = meta.clone();
+        let mut v2 = meta;
         v2.cda_id = "1.2.3^v2".into();
         v2.version_number = 2;
         let second =

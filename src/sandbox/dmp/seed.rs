@@ -214,7 +214,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert!(by("690999016").len() >= 10);
-        let own = by(crate::sandbox::demo::SANDBOX_FINESS_GEO[0]);
+        let own = by(demo::SANDBOX_FINESS_GEO[0]);
         assert!(
             own.iter()
                 .filter(|e| e.entry.visibility().invisible_patient)

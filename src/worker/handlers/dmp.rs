@@ -138,11 +138,7 @@ impl DmpAccess {
 pub(super) enum Gate {
     Open(Box<DmpAccess>),
     /// Not now, and why (shown in the folder).
-    Closed {
-        episode: Option<Episode>,
-        record: Option<EpisodeConsent>,
-        status: DmpFolderStatus,
-    },
+    Closed(Box<Closed>),
     /// This role does not consult the DMP: say nothing.
     Silent,
 }
@@ -153,7 +149,7 @@ impl Gate {
         match self {
             Self::Open(access) => Ok(access),
             Self::Silent => Err(WorkerError::Forbidden),
-            Self::Closed { status, .. } => Err(WorkerError::NotConfigured(match status {
+            Self::Closed(closed) => Err(WorkerError::NotConfigured(match closed.status {
                 DmpFolderStatus::NotAllowed(reason) => reason.message_id(),
                 DmpFolderStatus::NoIns => "dmp-no-ins",
                 DmpFolderStatus::NoProfessional => "dmp-no-professional",
@@ -161,6 +157,13 @@ impl Gate {
             })),
         }
     }
+}
+
+/// Why the DMP may not be asked now, with what the folder shows.
+pub(super) struct Closed {
+    episode: Option<Episode>,
+    record: Option<EpisodeConsent>,
+    status: DmpFolderStatus,
 }
 
 /// Decides from the episode's record and the session whether the DMP may be asked.
@@ -180,11 +183,11 @@ pub(super) async fn gate(ctx: &Arc<Context>, patient: PatientId) -> Result<Gate,
         None => (None, None),
     };
     let closed = |status| {
-        Ok(Gate::Closed {
+        Ok(Gate::Closed(Box::new(Closed {
             episode: episode.clone(),
             record: record.clone(),
             status,
-        })
+        })))
     };
     // Consultation allowed by the episode's record? Otherwise nothing leaves Chevet.
     let mode = match consent::consultation(record.as_ref(), false) {
@@ -241,16 +244,12 @@ pub(super) async fn folder_dmp(
         .await?;
     let a = match gate(ctx, patient).await? {
         Gate::Silent => return Ok(()),
-        Gate::Closed {
-            episode,
-            record,
-            status,
-        } => {
+        Gate::Closed(closed) => {
             ctx.emit(Event::DmpFolder {
                 patient,
-                episode: episode.map(|e| e.id),
-                consent: record,
-                status,
+                episode: closed.episode.map(|e| e.id),
+                consent: closed.record,
+                status: closed.status,
             })
             .await;
             return Ok(());
