@@ -292,7 +292,9 @@ impl ChevetApp {
     }
 
     fn on_progress(&mut self, task: TaskId, done: usize, total: usize) {
-        let cancellable = self.settings.generation_task == Some(task);
+        // Tasks that report progress are the long ones (demo generation, DMP integration):
+        // all can be cancelled.
+        let cancellable = true;
         self.tasks.insert(
             task.0,
             (

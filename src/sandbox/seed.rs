@@ -8,7 +8,8 @@ use zeroize::Zeroizing;
 
 use super::demo::{self, DemoPatient};
 use crate::auth::{self, AuthError};
-use crate::domain::{ProfessionalInfo, Provenance, Role, Visibility};
+use crate::domain::{ProfessionalInfo, Provenance, Role, ShareState, Visibility};
+use crate::sandbox::dmp::state::DmpLife;
 use crate::store::documents::{self, NewDocument};
 use crate::store::episodes::{self, NewEpisode};
 use crate::store::patients;
@@ -199,7 +200,7 @@ fn insert_patient(store: &Store, n: usize, p: &DemoPatient) -> Result<usize, See
             source,
         })?;
         let meta = cda.meta();
-        documents::insert(
+        let inserted = documents::insert(
             store,
             &NewDocument {
                 patient_id: id,
@@ -210,6 +211,12 @@ fn insert_patient(store: &Store, n: usize, p: &DemoPatient) -> Result<usize, See
                 raw: &doc.cda,
             },
         )?;
+        // The sandbox DMP holds the hospital's documents of every patient who has a DMP:
+        // they were sent there.
+        if p.identity.ins.is_some() && crate::sandbox::dmp::seed::situation(n).0 != DmpLife::None
+        {
+            documents::set_dmp_share(store, inserted.id(), ShareState::Sent)?;
+        }
     }
     Ok(p.documents.len())
 }

@@ -159,6 +159,15 @@ pub fn by_cda_id(store: &Store, cda_id: &str) -> Result<Option<DocumentId>, Stor
         .map(DocumentId))
 }
 
+/// Records where a document stands towards the DMP.
+pub fn set_dmp_share(store: &Store, id: DocumentId, share: ShareState) -> Result<(), StoreError> {
+    store.conn().execute(
+        "UPDATE document SET dmp_share = ?1 WHERE id = ?2",
+        params![share.code(), id.0],
+    )?;
+    Ok(())
+}
+
 /// Follows a visibility change made in the DMP on the folder's copy, if any.
 pub fn set_visibility(store: &Store, cda_id: &str, v: Visibility) -> Result<(), StoreError> {
     store.conn().execute(

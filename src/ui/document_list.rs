@@ -521,21 +521,21 @@ pub fn document_list_ui(
         .id_salt("documents_table")
         .striped(true)
         .sense(egui::Sense::click())
-        .column(Column::exact(26.0))
+        .column(Column::exact(22.0))
         .column(Column::exact(56.0))
-        .column(Column::exact(70.0))
+        .column(Column::exact(64.0))
         .column(
-            Column::initial(140.0)
-                .at_least(90.0)
+            Column::initial(120.0)
+                .at_least(80.0)
                 .clip(true)
                 .resizable(true),
         )
-        .column(Column::remainder().at_least(140.0).clip(true))
-        .column(Column::exact(128.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::exact(118.0))
+        .column(Column::initial(100.0).clip(true).resizable(true))
         .column(Column::initial(110.0).clip(true).resizable(true))
         .column(Column::initial(120.0).clip(true).resizable(true))
-        .column(Column::initial(150.0).clip(true).resizable(true))
-        .column(Column::exact(64.0))
+        .column(Column::exact(56.0))
         .header(26.0, |mut header| {
             header.col(|_| {});
             header.col(|ui| {
