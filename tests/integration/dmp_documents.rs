@@ -107,3 +107,39 @@ fn issue6_dmp_documents_are_read_made_visible_and_integrated_within_the_click_bu
         println!("interactions: {task}: {n}");
     }
 }
+
+/// Point 5: reading a local document the hospital sent to the DMP, which the DMP has since
+/// replaced, says so and opens the newer version in one action.
+#[test]
+fn issue6_reading_a_sent_document_tells_of_its_newer_version_in_the_dmp() {
+    let today = chrono::Local::now().date_naive();
+    let pat_trois = chevet::sandbox::demo::demo_patients(today)
+        .into_iter()
+        .next()
+        .expect("PAT-TROIS");
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &pat_trois);
+    step_until(&mut h, "badge", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+    h.run_steps(3);
+    h.get_all_by_label("v2 ▾").next().expect("history").click();
+    step_until(&mut h, "older version listed", LONG, |h| {
+        h.query_by_label_contains("↳").is_some()
+    });
+    h.get_by_label_contains("↳").click();
+    step_until(&mut h, "the DMP's newer version announced", LONG, |h| {
+        h.query_by_label_contains("Une version plus récente existe dans le DMP")
+            .is_some()
+    });
+    h.get_by_label("Ouvrir et intégrer la nouvelle version")
+        .click();
+    step_until(&mut h, "newer version open", LONG, |h| {
+        h.query_by_label_contains("· v2 ·").is_some()
+            && h.query_by_label_contains("Une version plus récente existe dans le DMP")
+                .is_none()
+    });
+}
