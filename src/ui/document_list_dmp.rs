@@ -390,7 +390,10 @@ pub fn ask_visible(list: &mut DmpList, index: usize) {
 pub fn worklist_ui(ui: &mut egui::Ui, i18n: &I18n, list: &mut DmpList, can_change: bool) {
     let pending = list.worklist();
     if pending.is_empty() {
-        list.announce_offer = false;
+        // Nothing left to offer once the DMP answered.
+        if list.status == DmpListStatus::Loaded {
+            list.announce_offer = false;
+        }
         return;
     }
     let today = Local::now().date_naive();

@@ -143,3 +143,48 @@ fn issue6_reading_a_sent_document_tells_of_its_newer_version_in_the_dmp() {
                 .is_none()
     });
 }
+
+/// Point 6: once a consultation d'annonce report is saved, the folder offers the documents the
+/// hospital sent invisible, with their age, and makes one visible in two interactions.
+#[test]
+fn issue6_a_consultation_d_annonce_report_offers_the_invisible_documents() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &consultation_patient());
+    step_until(&mut h, "the DMP's rows", LONG, |h| dmp_rows(h) == 3);
+    h.get_by_label("✎ Rédiger un document").click();
+    step_until(&mut h, "production form", LONG, |h| {
+        h.query_by_role_and_label(Role::ComboBox, "Type de document")
+            .is_some()
+    });
+    h.get_by_role_and_label(Role::ComboBox, "Type de document")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Compte rendu de consultation").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::CheckBox, "Consultation d'annonce")
+        .click();
+    h.run_steps(2);
+    let motif = h.get_by_role_and_label(Role::MultilineTextInput, "Motif de consultation");
+    motif.focus();
+    motif.type_text("Annonce du diagnostic et du projet thérapeutique.");
+    h.run_steps(2);
+    h.get_by_label("Produire le document (CDA + PDF)").click();
+    step_until(&mut h, "the worklist offered in the folder", LONG, |h| {
+        h.query_by_label_contains("vient d'être enregistré").is_some()
+            && h.query_by_label_contains("visible d'office dans").is_some()
+    });
+    // The worklist's button, then the confirmation.
+    h.get_by_label("Rendre visible").click();
+    step_until(&mut h, "confirmation", LONG, |h| {
+        h.query_by_label("Confirmer").is_some()
+    });
+    h.get_by_label("Confirmer").click();
+    step_until(&mut h, "made visible, worklist empty", LONG, |h| {
+        h.query_by_label("Document rendu visible dans le DMP.")
+            .is_some()
+            && h.query_by_label_contains("visible d'office dans").is_none()
+    });
+}

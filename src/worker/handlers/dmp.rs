@@ -314,7 +314,7 @@ async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError>
         .with_store(move |store| Ok(crate::store::episodes::for_patient(store, patient)?))
         .await?;
     let since = last_visit(&episodes, a.episode.as_ref());
-    let own = own_structures(&a.service, &episodes);
+    let own = own_structures(ctx, &a.service, &episodes);
     let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
     let since_utc = since.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or_else(
         || Utc.timestamp_opt(0, 0).single().unwrap_or_default(),
@@ -340,12 +340,23 @@ async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError>
     Ok(())
 }
 
-/// The establishment's structure ids: the DMP configuration's and the FINESS of every
-/// episode (as idNat_Struct, `1` + FINESS).
-pub(super) fn own_structures(service: &DmpConsult, episodes: &[Episode]) -> Vec<String> {
+/// The establishment's structure ids: the DMP configuration's (legal entity), the configured
+/// establishment's site and the site of every episode of the patient (as idNat_Struct, `1` +
+/// FINESS).
+pub(super) fn own_structures(
+    ctx: &Context,
+    service: &DmpConsult,
+    episodes: &[Episode],
+) -> Vec<String> {
     let mut own: Vec<String> = vec![service.structure_id().to_owned()];
-    for e in episodes {
-        let id = format!("1{}", e.finess_geo);
+    let sites = ctx
+        .config
+        .establishment
+        .iter()
+        .map(|e| e.finess.as_str())
+        .chain(episodes.iter().map(|e| e.finess_geo.as_str()));
+    for finess in sites {
+        let id = format!("1{finess}");
         if !own.contains(&id) {
             own.push(id);
         }
