@@ -189,6 +189,13 @@ impl ChevetApp {
                 crate::worker::COUNT_KINDS_SETTING => {
                     self.settings.dmp_count_kinds.clone_from(value);
                 }
+                crate::dmp::consult::COUNT_SINCE_SETTING => {
+                    let since = crate::dmp::consult::CountSince::parse(value);
+                    self.settings.dmp_count_since = since;
+                    if let crate::dmp::consult::CountSince::Date(d) = since {
+                        self.settings.dmp_since_text = d.format("%Y-%m-%d").to_string();
+                    }
+                }
                 _ => {}
             }
         }

@@ -213,8 +213,7 @@ fn insert_patient(store: &Store, n: usize, p: &DemoPatient) -> Result<usize, See
         )?;
         // The sandbox DMP holds the hospital's documents of every patient who has a DMP:
         // they were sent there.
-        if p.identity.ins.is_some() && crate::sandbox::dmp::seed::situation(n).0 != DmpLife::None
-        {
+        if p.identity.ins.is_some() && crate::sandbox::dmp::seed::situation(n).0 != DmpLife::None {
             documents::set_dmp_share(store, inserted.id(), ShareState::Sent)?;
         }
     }

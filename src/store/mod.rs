@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod consent;
+pub mod dmp_seen;
 pub mod documents;
 pub mod episodes;
 pub mod identity_links;

@@ -169,11 +169,33 @@ pub fn dmp_badge_ui(
                 }
             }
             if *badge == DmpBadge::Authorized {
-                for (page, key) in [
-                    (PortalPage::Summary, "dmp-portal-open"),
-                    (PortalPage::VaccinationNote, "dmp-portal-vaccination"),
+                // Ctrl+P: the portal's summary; Ctrl+Shift+P: the vaccination note.
+                // (The Shift one first: Ctrl+P also matches Ctrl+Shift+P logically.)
+                let (vaccination_key, summary_key) = ui.input_mut(|i| {
+                    (
+                        i.consume_key(
+                            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                            egui::Key::P,
+                        ),
+                        i.consume_key(egui::Modifiers::COMMAND, egui::Key::P),
+                    )
+                });
+                for (page, key, hint, pressed) in [
+                    (
+                        PortalPage::Summary,
+                        "dmp-portal-open",
+                        "dmp-portal-open-key",
+                        summary_key,
+                    ),
+                    (
+                        PortalPage::VaccinationNote,
+                        "dmp-portal-vaccination",
+                        "dmp-portal-vaccination-key",
+                        vaccination_key,
+                    ),
                 ] {
-                    if ui.small_button(i18n.tr(key)).clicked() {
+                    let button = ui.small_button(i18n.tr(key)).on_hover_text(i18n.tr(hint));
+                    if button.clicked() || pressed {
                         commands.push(Command::Send(Request::OpenDmpPortal { patient, page }));
                     }
                 }
@@ -256,6 +278,29 @@ pub fn consent_ui(
         );
     }
     let form = &mut dmp.form;
+    // Alt+1…4 pick a choice, Ctrl+S records it.
+    let (picked, save_key) = ui.input_mut(|i| {
+        let picked = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+        ]
+        .into_iter()
+        .position(|k| i.consume_key(egui::Modifiers::ALT, k));
+        (
+            picked,
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
+        )
+    });
+    if can_record && let Some(n) = picked {
+        form.choice = [
+            Choice::NotInformed,
+            Choice::InformedNotOpposed,
+            Choice::InformedOpposed,
+            Choice::BreakGlass,
+        ][n];
+    }
     ui.add_enabled_ui(can_record, |ui| {
         for (choice, key) in [
             (Choice::NotInformed, "dmp-consent-not-informed"),
@@ -289,7 +334,10 @@ pub fn consent_ui(
             )
             .labelled_by(label.id);
         }
-        if ui.button(i18n.tr("dmp-consent-save")).clicked() {
+        let save = ui
+            .button(i18n.tr("dmp-consent-save"))
+            .on_hover_text(i18n.tr("dmp-consent-save-key"));
+        if save.clicked() || (can_record && save_key) {
             match form.change() {
                 Ok(change) => {
                     form.error = None;

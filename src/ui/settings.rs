@@ -2,6 +2,7 @@
 //! kept, the audit-trail check (administrators), and in the sandbox the generation of extra
 //! demo patients (a long task with progress and cancel).
 
+use crate::dmp::consult::CountSince;
 use egui::RichText;
 use fluent_bundle::FluentValue;
 
@@ -25,6 +26,10 @@ pub struct SettingsState {
     pub exported: Option<std::path::PathBuf>,
     /// Episode codes for which the DMP's new documents are counted with no click.
     pub dmp_count_kinds: String,
+    /// What the DMP's new documents are counted from.
+    pub dmp_count_since: CountSince,
+    /// The date field of "since a date", as typed.
+    pub dmp_since_text: String,
 }
 
 impl Default for SettingsState {
@@ -37,7 +42,61 @@ impl Default for SettingsState {
             pending_links: None,
             exported: None,
             dmp_count_kinds: crate::worker::DEFAULT_COUNT_KINDS.to_owned(),
+            dmp_count_since: CountSince::default(),
+            dmp_since_text: String::new(),
         }
+    }
+}
+
+/// The reference event of the DMP's new-document count: last visit, last showing of the
+/// folder's DMP list, or a date.
+fn count_since_ui(
+    ui: &mut egui::Ui,
+    i18n: &crate::i18n::I18n,
+    settings: &mut SettingsState,
+    commands: &mut Vec<Command>,
+) {
+    ui.label(i18n.tr("settings-dmp-count-since"));
+    let before = settings.dmp_count_since;
+    let mut choice = before;
+    ui.horizontal_wrapped(|ui| {
+        ui.radio_value(
+            &mut choice,
+            CountSince::LastVisit,
+            i18n.tr("settings-dmp-since-visit"),
+        );
+        ui.radio_value(
+            &mut choice,
+            CountSince::ListSeen,
+            i18n.tr("settings-dmp-since-seen"),
+        );
+        let date = chrono::NaiveDate::parse_from_str(settings.dmp_since_text.trim(), "%Y-%m-%d");
+        let is_date = matches!(choice, CountSince::Date(_));
+        if ui
+            .radio(is_date, i18n.tr("settings-dmp-since-date"))
+            .clicked()
+            && let Ok(d) = date
+        {
+            choice = CountSince::Date(d);
+        }
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut settings.dmp_since_text)
+                .desired_width(100.0)
+                .hint_text(i18n.tr("dmp-search-from-hint")),
+        );
+        if field.changed()
+            && let Ok(d) =
+                chrono::NaiveDate::parse_from_str(settings.dmp_since_text.trim(), "%Y-%m-%d")
+        {
+            choice = CountSince::Date(d);
+        }
+    });
+    if choice != before {
+        settings.dmp_count_since = choice;
+        commands.push(Command::Send(crate::worker::Request::SaveSetting {
+            key: crate::dmp::consult::COUNT_SINCE_SETTING.to_owned(),
+            value: choice.to_setting(),
+        }));
     }
 }
 
@@ -162,6 +221,7 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                         }
                     }
                 });
+                count_since_ui(ui, i18n, &mut app.settings, commands);
             }
             if role.is_some_and(|r| r.has(Right::ManageAccounts)) {
                 ui.separator();

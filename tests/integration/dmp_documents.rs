@@ -173,7 +173,8 @@ fn issue6_a_consultation_d_annonce_report_offers_the_invisible_documents() {
     h.run_steps(2);
     h.get_by_label("Produire le document (CDA + PDF)").click();
     step_until(&mut h, "the worklist offered in the folder", LONG, |h| {
-        h.query_by_label_contains("vient d'être enregistré").is_some()
+        h.query_by_label_contains("vient d'être enregistré")
+            .is_some()
             && h.query_by_label_contains("visible d'office dans").is_some()
     });
     // The worklist's button, then the confirmation.
@@ -186,5 +187,62 @@ fn issue6_a_consultation_d_annonce_report_offers_the_invisible_documents() {
         h.query_by_label("Document rendu visible dans le DMP.")
             .is_some()
             && h.query_by_label_contains("visible d'office dans").is_none()
+    });
+}
+
+/// Point 9: the DMP's actions have keys — record the information (Alt+2, Ctrl+S), the DMP-only
+/// list (Ctrl+D, which asks the DMP for a hospital stay), the search form (Ctrl+F), select
+/// (Space) and integrate (Ctrl+I).
+#[test]
+fn issue6_the_dmp_actions_have_keys() {
+    use crate::dmp_folder::{log_in, open_patient};
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    log_in(&mut h);
+    open_patient(&mut h, "pat-trois", "PAT-TROIS");
+    step_until(&mut h, "not consulted", LONG, |h| {
+        h.query_by_label("DMP non consulté").is_some()
+    });
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num2);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    step_until(&mut h, "badge", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+    // A hospital stay: the list waits for the user; Ctrl+D asks for it and shows it alone,
+    // the hospital's own documents marked as integrated.
+    assert_eq!(dmp_rows(&h), 0);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    step_until(&mut h, "DMP only", LONG, |h| {
+        h.query_all_by_label("Intégré ✔").count() > 0
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    step_until(&mut h, "search form", LONG, |h| {
+        h.query_by_label("Créé du").is_some()
+    });
+    // Back to the merged list; walk to a DMP row, select it and integrate it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    step_until(&mut h, "merged list", LONG, |h| {
+        h.query_all_by_label("Intégré ✔").count() == 0 && dmp_rows(h) == 3
+    });
+    h.key_press(egui::Key::Home);
+    h.run_steps(1);
+    for _ in 0..20 {
+        h.key_press(egui::Key::Space);
+        h.run_steps(1);
+        if h.query_by_label("Intégrer la sélection (1)").is_some() {
+            break;
+        }
+        h.key_press(egui::Key::ArrowDown);
+        h.run_steps(1);
+    }
+    assert!(h.query_by_label("Intégrer la sélection (1)").is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    step_until(&mut h, "integrated by key", LONG, |h| {
+        h.query_by_label("Document(s) intégré(s) au dossier.")
+            .is_some()
+            && dmp_rows(h) == 2
     });
 }

@@ -18,6 +18,7 @@
 mod documents;
 mod portal;
 mod search;
+mod since;
 mod status;
 mod trace;
 
@@ -33,6 +34,7 @@ use chrono::Utc;
 pub use documents::{LocalDocumentRef, RetrievedDocument, VersionCheck};
 pub use portal::{PortalPage, PortalUrlError, portal_url};
 pub use search::{DmpDocumentRow, NewDocumentsCount, SearchCriteria, VisibilityFilter};
+pub use since::{COUNT_SINCE_SETTING, CountSince};
 pub use status::{DmpBadge, DmpFacts, StatusReport};
 pub use trace::{
     CSV_BOM, CSV_SEPARATOR, DmpTrace, TraceResult, TransactionCode, csv_document, csv_field, to_csv,

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "document_integration",
         sql: include_str!("0007_document_integration.sql"),
     },
+    Migration {
+        version: 8,
+        name: "dmp_list_seen",
+        sql: include_str!("0008_dmp_list_seen.sql"),
+    },
 ];
 
 /// The schema version this build expects.

@@ -12,7 +12,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use super::require;
 use crate::auth::Session;
 use crate::dmp::consult::{
-    AccessMode, ConsultPatient, DmpBadge, DmpConsult, DmpTrace, Outcome, SearchCriteria,
+    AccessMode, COUNT_SINCE_SETTING, ConsultPatient, CountSince, DmpBadge, DmpConsult, DmpTrace,
+    Outcome, SearchCriteria,
 };
 use crate::dmp::error::DmpError;
 use crate::domain::consent::{self, AccessMode as ConsentMode, ConsentChange};
@@ -306,14 +307,25 @@ pub(super) async fn folder_dmp(
     Ok(())
 }
 
-/// TD3.1: documents created by others since the patient's last visit (all of them at a first
-/// visit), invisible ones included.
+/// TD3.1: documents created by others since the reference event (by default the patient's
+/// last visit; every document at a first visit), invisible ones included.
 async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError> {
     let patient = a.patient.id;
-    let episodes = ctx
-        .with_store(move |store| Ok(crate::store::episodes::for_patient(store, patient)?))
+    let (episodes, reference, seen) = ctx
+        .with_store(move |store| {
+            Ok((
+                crate::store::episodes::for_patient(store, patient)?,
+                crate::store::settings::get(store, COUNT_SINCE_SETTING)?
+                    .map(|v| CountSince::parse(&v))
+                    .unwrap_or_default(),
+                crate::store::dmp_seen::last(store, patient)?,
+            ))
+        })
         .await?;
-    let since = last_visit(&episodes, a.episode.as_ref());
+    let since = reference.resolve(
+        last_visit(&episodes, a.episode.as_ref()),
+        seen.map(|t| t.date()),
+    );
     let own = own_structures(ctx, &a.service, &episodes);
     let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
     let since_utc = since.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or_else(

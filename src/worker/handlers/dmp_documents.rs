@@ -47,16 +47,22 @@ pub(super) async fn list(
     let (professional, who, access) = a.parts();
     let outcome = a.service.search(professional, who, access, criteria).await;
     let event = match a.traced(ctx, outcome).await? {
-        Ok(rows) => Event::DmpDocuments {
-            patient,
-            rows: rows
-                .into_iter()
-                .map(|row| DmpListRow {
-                    own: row.authored_by(&own_refs),
-                    row,
-                })
-                .collect(),
-        },
+        Ok(rows) => {
+            // The folder's DMP list is shown now: a reference event for later counts.
+            let now = chrono::Utc::now().naive_utc();
+            ctx.with_store(move |store| Ok(crate::store::dmp_seen::mark(store, patient, now)?))
+                .await?;
+            Event::DmpDocuments {
+                patient,
+                rows: rows
+                    .into_iter()
+                    .map(|row| DmpListRow {
+                        own: row.authored_by(&own_refs),
+                        row,
+                    })
+                    .collect(),
+            }
+        }
         Err(e) => Event::DmpDocumentsFailed {
             patient,
             message: UserMessage {
