@@ -256,3 +256,55 @@ pub fn bulk(
     }
     Ok(added)
 }
+
+/// Adds `count` documents to a patient's folder for load measurements: the metadata vary
+/// (types, titles, dates, a few version chains), the bytes are those of `template` (one of
+/// the folder's documents). Returns how many were added.
+pub fn bulk_documents(
+    store: &mut Store,
+    patient: crate::domain::PatientId,
+    template: crate::domain::DocumentId,
+    count: usize,
+) -> Result<usize, SeedError> {
+    const TYPES: [(&str, &str); 5] = [
+        ("11490-0", "Lettre de liaison à la sortie"),
+        ("11488-4", "Compte rendu de consultation"),
+        ("34874-8", "Compte rendu opératoire"),
+        ("11502-2", "Compte rendu d'examens biologiques"),
+        ("18748-4", "Compte rendu d'imagerie médicale"),
+    ];
+    let raw = documents::raw(store, template)?;
+    let base = documents::summary(store, template)?.meta;
+    let start = NaiveDate::from_ymd_opt(2010, 1, 1)
+        .and_then(|d| d.and_hms_opt(8, 0, 0))
+        .unwrap_or_default();
+    store.in_transaction(|store| {
+        for n in 0..count {
+            let (code, label) = TYPES[n % TYPES.len()];
+            // Every tenth document is a second version of the one before it.
+            let set = if n % 10 == 9 { n - 1 } else { n };
+            let meta = crate::domain::DocumentMeta {
+                cda_id: format!("1.2.250.1.999.1.{}.{n}", patient.0),
+                set_id: format!("1.2.250.1.999.2.{}.{set}", patient.0),
+                version_number: if set == n { 1 } else { 2 },
+                type_code: code.to_owned(),
+                type_label: label.to_owned(),
+                title: format!("{label} n° {n}"),
+                act_date: Some(start + chrono::Duration::hours(6 * n as i64)),
+                ..base.clone()
+            };
+            documents::insert(
+                store,
+                &NewDocument {
+                    patient_id: patient,
+                    episode_id: None,
+                    meta: &meta,
+                    provenance: Provenance::Local,
+                    visibility: Visibility::default(),
+                    raw: &raw,
+                },
+            )?;
+        }
+        Ok::<_, SeedError>(count)
+    })
+}

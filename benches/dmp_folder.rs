@@ -1,0 +1,289 @@
+//! The DMP in the patient folder, measured in the whole app against the sandbox DMP slowed to
+//! 200 ms per transaction (over mutual TLS, with the VIHF signed and checked):
+//!
+//! 1. opening a patient in consultation → the DMP badge and the new-document count on screen,
+//!    with no click (ten openings; the app is driven by egui_kittest, no GPU);
+//! 2. the UI thread's frame time (layout + tessellation, no GPU) while 20 DMP refreshes are
+//!    in flight (each one TD0.2 then two TD3.1) and the folder lists 10,000 documents.
+//!
+//! Run: `cargo bench --bench dmp_folder` (see docs/benchmarks.md).
+
+#![allow(clippy::print_stdout, clippy::expect_used)] // a benchmark reports on stdout
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chevet::app::{AppOptions, ChevetApp};
+use chevet::i18n::Language;
+use chevet::sandbox::dmp::faults::FaultPlan;
+use chevet::store::KeyStorage;
+use chevet::worker::{self, WorkerConfig};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+const LATENCY: &str = "exists=slow:200, authorize=slow:200, find=slow:200, retrieve=slow:200, \
+                       update=slow:200";
+const OPENINGS: usize = 10;
+const IN_FLIGHT: usize = 20;
+const BULK_DOCUMENTS: usize = 10_000;
+
+type H = Harness<'static, ChevetApp>;
+
+fn app(
+    rt: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+    endpoint: chevet::dmp::setup::DmpEndpoint,
+) -> ChevetApp {
+    let config = WorkerConfig {
+        data_dir: dir.to_path_buf(),
+        key_storage: KeyStorage::File,
+        keyrings: Vec::new(),
+        sandbox: true,
+        establishment: Some(chevet::sandbox::establishment()),
+        cda_limits: chevet::cda::Limits::default(),
+        dmp: Some(endpoint),
+        providers: Vec::new(),
+        card: worker::CardConfig::default(),
+    };
+    let (handle, events) = worker::start(rt.handle(), config, Arc::new(|| {}));
+    ChevetApp::new(
+        handle,
+        events,
+        AppOptions {
+            sandbox: true,
+            data_dir: dir.to_path_buf(),
+            language: Language::Fr,
+            log_dir: None,
+            inactivity: None,
+            sandbox_ecps_url: None,
+        },
+    )
+}
+
+fn until(h: &mut H, what: &str, mut done: impl FnMut(&H) -> bool) {
+    let start = Instant::now();
+    while !done(h) {
+        h.step();
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "timed out: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn type_into(h: &mut H, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run_steps(2);
+}
+
+fn open_from_list(h: &mut H, query: &str, name: &str) {
+    h.get_by_role_and_label(Role::Button, "Patients").click();
+    until(h, "patient list", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Rechercher")
+            .is_some()
+    });
+    let search = h.get_by_role_and_label(Role::TextInput, "Rechercher");
+    search.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Rechercher")
+        .type_text(query);
+    until(h, "the patient listed alone", |h| {
+        h.query_by_label("1 patient").is_some() && h.query_by_label_contains(name).is_some()
+    });
+    h.get_by_label_contains(name).click();
+}
+
+fn inform(h: &mut H) {
+    until(h, "not consulted", |h| {
+        h.query_by_label("DMP non consulté").is_some()
+    });
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num2);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    until(h, "badge", |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+}
+
+fn badge_and_count(h: &H) -> bool {
+    h.query_by_label("DMP : accès autorisé").is_some()
+        && h.query_by_label_contains("nouveau(x) document(s)")
+            .is_some()
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("chevet-worker")
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let today = chrono::Local::now().date_naive();
+    let faults = FaultPlan::parse(LATENCY).expect("fault plan");
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Arc::new(faults)))
+        .expect("sandbox DMP");
+    let endpoint = dmp.endpoint(Default::default()).expect("endpoint");
+    let mut h: H = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(100_000)
+        .build_ui_state(
+            |ui, app: &mut ChevetApp| app.frame_ui(ui),
+            app(&rt, dir.path(), endpoint),
+        );
+    until(&mut h, "login form", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Identifiant")
+            .is_some()
+    });
+    type_into(&mut h, Role::TextInput, "Identifiant", "medecin");
+    type_into(&mut h, Role::PasswordInput, "Mot de passe", "chevet-demo");
+    h.get_by_label("Se connecter").click();
+    until(&mut h, "patient list", |h| {
+        h.query_by_role_and_label(Role::Button, "Patients")
+            .is_some()
+    });
+
+    // 1. Opening a patient in consultation: badge and count with no click.
+    let (index, patient) = chevet::sandbox::demo::demo_patients(today)
+        .into_iter()
+        .enumerate()
+        .find(|(i, p)| {
+            !(7..=11).contains(&(i % 12))
+                && p.identity.status.ins_usable()
+                && p.episodes.last().is_some_and(|e| {
+                    e.end.is_none() && e.kind != chevet::domain::EpisodeKind::Hospitalisation
+                })
+        })
+        .expect("a demo patient in consultation");
+    let name = patient.identity.traits.birth_name.clone();
+    let ipp = patient.identity.ipp.clone();
+    open_from_list(&mut h, &ipp, &name);
+    inform(&mut h);
+    until(&mut h, "count", badge_and_count);
+    let mut folder_ms = Vec::new();
+    let mut dmp_ms = Vec::new();
+    for _ in 0..OPENINGS {
+        open_from_list(&mut h, &ipp, &name);
+        let start = Instant::now();
+        until(&mut h, "folder", |h| h.query_by_label("Venues").is_some());
+        folder_ms.push(start.elapsed());
+        until(&mut h, "badge and count", |h| {
+            h.query_by_label("DMP : accès autorisé").is_none() || !badge_and_count(h)
+        });
+        until(&mut h, "badge and count", badge_and_count);
+        dmp_ms.push(start.elapsed());
+    }
+    folder_ms.sort();
+    dmp_ms.sort();
+    println!(
+        "open patient {index} (consultation), DMP at 200 ms per transaction, {OPENINGS} openings:"
+    );
+    println!(
+        "  folder on screen: median {:.0} ms, max {:.0} ms",
+        ms(percentile(&folder_ms, 50)),
+        ms(percentile(&folder_ms, 100))
+    );
+    println!(
+        "  badge + new-document count on screen: median {:.0} ms, max {:.0} ms",
+        ms(percentile(&dmp_ms, 50)),
+        ms(percentile(&dmp_ms, 100))
+    );
+
+    // 2. PAT-TROIS with 10,000 more documents, 20 DMP refreshes in flight.
+    let added = {
+        let key = chevet::store::key::obtain_key(dir.path(), true, KeyStorage::File, &[])
+            .expect("key")
+            .0;
+        let mut store =
+            chevet::store::Store::open(&dir.path().join(chevet::store::DB_FILE_NAME), &key)
+                .expect("store");
+        let pat_trois = chevet::store::patients::search(&store, "pat-trois", 1)
+            .expect("search")
+            .rows[0]
+            .id;
+        let template = chevet::store::documents::for_patient(&store, pat_trois)
+            .expect("documents")
+            .into_iter()
+            .min_by_key(|d| d.meta.title.len())
+            .expect("a document")
+            .id;
+        chevet::sandbox::seed::bulk_documents(&mut store, pat_trois, template, BULK_DOCUMENTS)
+            .expect("bulk")
+    };
+    open_from_list(&mut h, "pat-trois", "PAT-TROIS");
+    until(&mut h, "big folder", |h| {
+        h.query_by_label("Venues").is_some()
+    });
+    inform(&mut h);
+    let entries = h
+        .query_all_by_label_contains("documents")
+        .filter_map(|n| n.accesskit_node().label())
+        .find(|l| l.ends_with(" documents") && l.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or_default();
+    let mut app = h.into_state();
+    let ctx = egui::Context::default();
+    chevet::ui::widgets::install_style(&ctx);
+    let input = |events: Vec<egui::Event>| egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        events,
+        ..Default::default()
+    };
+    let mut times = Vec::new();
+    let start = Instant::now();
+    let mut frame = 0;
+    while start.elapsed() < Duration::from_secs(4) {
+        // One Ctrl+R per frame for the first frames: 20 refreshes queued at once.
+        let events = if frame < IN_FLIGHT {
+            vec![egui::Event::Key {
+                key: egui::Key::R,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: egui::Modifiers::COMMAND,
+            }]
+        } else {
+            Vec::new()
+        };
+        let t = Instant::now();
+        let mut output = ctx.run_ui(input(events), |ui| app.frame_ui(ui));
+        // No GPU here: the font atlas updates are dropped.
+        output.textures_delta.clear();
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(primitives);
+        times.push(t.elapsed());
+        frame += 1;
+        // A 60 Hz display: the next frame comes 16 ms later.
+        std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
+    }
+    times.sort();
+    println!(
+        "PAT-TROIS with {added} more documents ({entries}), {IN_FLIGHT} DMP refreshes in flight \
+         (TD0.2 + 2 × TD3.1 each, 200 ms per transaction), {} frames over 4 s:",
+        times.len()
+    );
+    println!(
+        "  frame time: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        ms(percentile(&times, 50)),
+        ms(percentile(&times, 95)),
+        ms(percentile(&times, 99)),
+        ms(percentile(&times, 100))
+    );
+    drop(dmp);
+}
