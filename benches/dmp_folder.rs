@@ -20,7 +20,7 @@ use chevet::store::KeyStorage;
 use chevet::worker::{self, WorkerConfig};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 
 const LATENCY: &str = "exists=slow:200, authorize=slow:200, find=slow:200, retrieve=slow:200, \
                        update=slow:200";
@@ -158,19 +158,10 @@ fn main() {
     });
 
     // 1. Opening a patient in consultation: badge and count with no click.
-    let (index, patient) = chevet::sandbox::demo::demo_patients(today)
-        .into_iter()
-        .enumerate()
-        .find(|(i, p)| {
-            !(7..=11).contains(&(i % 12))
-                && p.identity.status.ins_usable()
-                && p.episodes.last().is_some_and(|e| {
-                    e.end.is_none() && e.kind != chevet::domain::EpisodeKind::Hospitalisation
-                })
-        })
+    let (index, patient) = chevet::sandbox::dmp::seed::consultation_demo_patient(today)
         .expect("a demo patient in consultation");
     let name = patient.identity.traits.birth_name.clone();
-    let ipp = patient.identity.ipp.clone();
+    let ipp = patient.identity.ipp;
     open_from_list(&mut h, &ipp, &name);
     inform(&mut h);
     until(&mut h, "count", badge_and_count);
@@ -229,11 +220,6 @@ fn main() {
         h.query_by_label("Venues").is_some()
     });
     inform(&mut h);
-    let entries = h
-        .query_all_by_label_contains("documents")
-        .filter_map(|n| n.accesskit_node().label())
-        .find(|l| l.ends_with(" documents") && l.starts_with(|c: char| c.is_ascii_digit()))
-        .unwrap_or_default();
     let mut app = h.into_state();
     let ctx = egui::Context::default();
     chevet::ui::widgets::install_style(&ctx);
@@ -274,7 +260,7 @@ fn main() {
     }
     times.sort();
     println!(
-        "PAT-TROIS with {added} more documents ({entries}), {IN_FLIGHT} DMP refreshes in flight \
+        "PAT-TROIS with {added} more documents, {IN_FLIGHT} DMP refreshes in flight \
          (TD0.2 + 2 × TD3.1 each, 200 ms per transaction), {} frames over 4 s:",
         times.len()
     );

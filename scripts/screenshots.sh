@@ -79,6 +79,29 @@ shot doc-lettre-liaison 3
 # The imaging report, row 5, is an N1 document: its body is a PDF.
 open_row Home Down Down Down Down
 shot doc-n1-pdf 3
+# The DMP: back to the folder, record "informé et non opposé" (Alt+2, Ctrl+S); PAT-TROIS is in
+# hospital, so Ctrl+R asks for the count and the DMP's list. The three newest rows are the
+# DMP's own documents (an outside cardiologist's, this hospital's invisible one, another
+# hospital's letter).
+keys Escape
+sleep 1
+keys alt+2 ctrl+s
+sleep 2
+keys ctrl+r
+shot folder-dmp 3
+# Ctrl+D: the DMP's documents only, the hospital's own marked as integrated.
+keys ctrl+d
+shot folder-dmp-list 2
+keys ctrl+d
+# Row 2 is invisible to the patient: Ctrl+M asks to make it visible.
+keys Home Down ctrl+m
+shot dmp-make-visible 1.5
+keys Escape
+# A DMP document in the viewer (PDF first), with "Intégrer au dossier".
+keys Home Return
+shot document-dmp 3
+keys Escape
+sleep 1
 # Ctrl+L locks: the lock screen hides everything.
 keys ctrl+l
 shot lock 1.5

@@ -202,6 +202,23 @@ pub struct DocumentSummary {
     pub integrated_at: NaiveDateTime,
 }
 
+impl DocumentSummary {
+    /// A DMP document on screen but not in the store (`DocumentId::NOT_STORED`).
+    pub fn not_stored(patient: PatientId, meta: DocumentMeta, visibility: Visibility) -> Self {
+        Self {
+            id: DocumentId::NOT_STORED,
+            patient_id: patient,
+            episode_id: None,
+            meta,
+            provenance: Provenance::Dmp,
+            dmp_share: ShareState::NotShared,
+            mss_share: ShareState::NotShared,
+            visibility,
+            integrated_at: chrono::Utc::now().naive_utc(),
+        }
+    }
+}
+
 /// Columns the document list can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocumentSort {

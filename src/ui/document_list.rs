@@ -59,6 +59,9 @@ pub struct DocumentListState {
     integrated: HashMap<String, DocumentId>,
     /// What is listed: local documents and DMP rows, as filtered.
     documents: Vec<DocumentSummary>,
+    /// `documents` starts with every local document (kept across DMP updates: copying
+    /// thousands of summaries at each DMP answer would show in the frame time).
+    local_listed: bool,
     origins: Vec<Origin>,
     chains: Vec<VersionChain>,
     /// Set ids of the chains whose history is shown.
@@ -80,6 +83,7 @@ impl DocumentListState {
             filter: ListFilter::All,
             integrated: HashMap::new(),
             documents: Vec::new(),
+            local_listed: false,
             origins: Vec::new(),
             chains: Vec::new(),
             expanded: HashSet::new(),
@@ -105,11 +109,15 @@ impl DocumentListState {
     /// The folder's documents changed (integration, visibility).
     pub fn set_local(&mut self, documents: Vec<DocumentSummary>) {
         self.local = documents;
+        self.local_listed = false;
         self.rebuild();
     }
 
-    /// The DMP's rows arrived.
+    /// The DMP's rows arrived (a refresh that changed nothing keeps the list as it is).
     pub fn set_dmp(&mut self, rows: Vec<DmpListRow>) {
+        if self.dmp.status == DmpListStatus::Loaded && self.dmp.rows == rows {
+            return;
+        }
         self.dmp.set_rows(rows);
         self.rebuild();
     }
@@ -143,17 +151,28 @@ impl DocumentListState {
 
     /// Recomputes what is listed from the local documents, the DMP rows and the filter.
     fn rebuild(&mut self) {
-        self.integrated = self
-            .local
-            .iter()
-            .map(|d| (d.meta.cda_id.clone(), d.id))
-            .collect();
-        self.documents.clear();
-        self.origins.clear();
+        if !self.local_listed {
+            self.integrated = self
+                .local
+                .iter()
+                .map(|d| (d.meta.cda_id.clone(), d.id))
+                .collect();
+        }
+        if self.filter == ListFilter::Dmp || !self.local_listed {
+            self.documents.clear();
+            self.origins.clear();
+            self.local_listed = false;
+        }
         if self.filter != ListFilter::Dmp {
-            self.documents.extend(self.local.iter().cloned());
-            self.origins
-                .extend(self.local.iter().map(|_| Origin::Local));
+            if self.local_listed {
+                self.documents.truncate(self.local.len());
+                self.origins.truncate(self.local.len());
+            } else {
+                self.documents.extend(self.local.iter().cloned());
+                self.origins
+                    .extend(self.local.iter().map(|_| Origin::Local));
+                self.local_listed = true;
+            }
         }
         if self.filter != ListFilter::Local {
             for (i, r) in self.dmp.rows.iter().enumerate() {
@@ -772,6 +791,49 @@ mod tests {
         h.get_by_label("v2 ▾").click();
         h.run();
         assert_eq!(h.state().rows.len(), 3);
+    }
+
+    fn dmp_row(unique_id: &str, invisible: bool) -> DmpListRow {
+        let mut entry = crate::dmp::xds::DmpDocumentEntry {
+            entry_uuid: format!("urn:uuid:{unique_id}"),
+            unique_id: unique_id.into(),
+            title: Some(format!("DMP {unique_id}")),
+            ..Default::default()
+        };
+        entry.set_visibility(crate::domain::Visibility {
+            invisible_patient: invisible,
+            ..Default::default()
+        });
+        DmpListRow {
+            row: DmpDocumentRow::from_entry(entry),
+            own: false,
+        }
+    }
+
+    /// Issue 6: DMP rows merge into the list once; integrated ones show as the folder's copy.
+    #[test]
+    fn issue6_dmp_rows_merge_once_and_filters_split_them() {
+        let mut local = chain_docs();
+        local[2].meta.cda_id = "dmp-1".into();
+        let mut s = DocumentListState::new(PatientId(1), local.clone());
+        s.set_dmp(vec![dmp_row("dmp-1", false), dmp_row("dmp-2", true)]);
+        // All: two local chains + the one DMP row not integrated.
+        assert_eq!(s.entries(), 3);
+        assert_eq!(s.integrated_copy("dmp-1"), Some(DocumentId(3)));
+        s.set_filter(ListFilter::Dmp);
+        assert_eq!(s.entries(), 2);
+        s.set_filter(ListFilter::Local);
+        assert_eq!(s.entries(), 2);
+        s.set_filter(ListFilter::All);
+        // The same answer again changes nothing; a new local document is taken in.
+        s.set_dmp(vec![dmp_row("dmp-1", false), dmp_row("dmp-2", true)]);
+        assert_eq!(s.entries(), 3);
+        let mut integrated = crate::domain::document::tests::doc(4, "CR", 9);
+        integrated.meta.cda_id = "dmp-2".into();
+        local.push(integrated);
+        s.set_local(local);
+        assert_eq!(s.entries(), 3, "dmp-2 is now listed as the folder's copy");
+        assert!(s.integrate_request().is_none(), "nothing left to integrate");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use fluent_bundle::FluentValue;
 use super::Command;
 use crate::dmp::consult::{DmpDocumentRow, SearchCriteria, VisibilityFilter};
 use crate::dmp::xds::{AvailabilityStatus, Code, OID_CLASS_CODE, OID_LOINC, TimeRange};
-use crate::domain::{DocumentId, DocumentSummary, PatientId, Provenance, ShareState, Visibility};
+use crate::domain::{DocumentId, DocumentSummary, PatientId, Visibility};
 use crate::i18n::I18n;
 use crate::worker::{DmpListRow, DmpToIntegrate, Request, TaskId, UserMessage};
 
@@ -145,21 +145,7 @@ pub fn summary_of(patient: PatientId, row: &DmpDocumentRow) -> DocumentSummary {
     if meta.act_date.is_none() {
         meta.act_date = meta.created;
     }
-    DocumentSummary {
-        id: DocumentId::NOT_STORED,
-        patient_id: patient,
-        episode_id: None,
-        meta,
-        provenance: Provenance::Dmp,
-        dmp_share: ShareState::NotShared,
-        mss_share: ShareState::NotShared,
-        visibility: Visibility {
-            invisible_patient: row.invisible_to_patient,
-            invisible_legal_reps: row.invisible_to_legal_representatives,
-            masked_ps: row.masked_to_professionals,
-        },
-        integrated_at: Utc::now().naive_utc(),
-    }
+    DocumentSummary::not_stored(patient, meta, row.visibility())
 }
 
 impl DmpList {

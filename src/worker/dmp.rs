@@ -15,20 +15,40 @@ pub struct DmpListRow {
 }
 
 /// A DMP document to integrate, with its bytes when the viewer already read them.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DmpToIntegrate {
     pub row: DmpDocumentRow,
     pub raw: Option<Arc<Vec<u8>>>,
 }
 
 /// A DMP document open in the viewer (not necessarily integrated).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DmpOrigin {
     pub row: Box<DmpDocumentRow>,
     /// The CDA as read by TD3.2 (attachments and the stylesheet read it from here).
     pub raw: Arc<Vec<u8>>,
     /// The folder's copy, when already integrated.
     pub integrated: Option<DocumentId>,
+}
+
+// Sizes only: the bytes are the patient's document.
+impl std::fmt::Debug for DmpToIntegrate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DmpToIntegrate")
+            .field("row", &self.row)
+            .field("raw_bytes", &self.raw.as_ref().map(|r| r.len()))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for DmpOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DmpOrigin")
+            .field("row", &self.row)
+            .field("raw_bytes", &self.raw.len())
+            .field("integrated", &self.integrated)
+            .finish()
+    }
 }
 
 /// What integrating DMP documents did.

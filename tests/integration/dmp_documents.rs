@@ -14,19 +14,9 @@ use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until};
 /// physician may read, and documents only the DMP holds.
 fn consultation_patient() -> chevet::sandbox::demo::DemoPatient {
     let today = chrono::Local::now().date_naive();
-    chevet::sandbox::demo::demo_patients(today)
-        .into_iter()
-        .enumerate()
-        .find(|(i, p)| {
-            chevet::sandbox::dmp::seed::has_outside_documents(*i, p)
-                && !(7..=11).contains(&(i % 12))
-                && p.identity.status.ins_usable()
-                && p.episodes.last().is_some_and(|e| {
-                    e.end.is_none() && e.kind != chevet::domain::EpisodeKind::Hospitalisation
-                })
-        })
-        .map(|(_, p)| p)
+    chevet::sandbox::dmp::seed::consultation_demo_patient(today)
         .expect("such a demo patient")
+        .1
 }
 
 fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
@@ -195,16 +185,11 @@ fn issue6_a_consultation_d_annonce_report_offers_the_invisible_documents() {
 /// (Space) and integrate (Ctrl+I).
 #[test]
 fn issue6_the_dmp_actions_have_keys() {
-    use crate::dmp_folder::{log_in, open_patient};
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
     let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
     let mut h = harness(app);
-    log_in(&mut h);
-    open_patient(&mut h, "pat-trois", "PAT-TROIS");
-    step_until(&mut h, "not consulted", LONG, |h| {
-        h.query_by_label("DMP non consulté").is_some()
-    });
+    crate::dmp_folder::open_not_consulted(&mut h, "pat-trois", "PAT-TROIS");
     h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num2);
     h.run_steps(2);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);

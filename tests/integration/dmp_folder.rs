@@ -11,7 +11,7 @@ use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until, t
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
 
-pub(crate) fn log_in(h: &mut H<'_>) {
+fn log_in(h: &mut H<'_>) {
     step_until(h, "login form", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Identifiant")
             .is_some()
@@ -21,7 +21,7 @@ pub(crate) fn log_in(h: &mut H<'_>) {
     h.get_by_label("Se connecter").click();
 }
 
-pub(crate) fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
+fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
     step_until(h, "patient list", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Rechercher")
             .is_some()
@@ -45,15 +45,20 @@ pub(crate) fn record_informed_not_opposed(h: &mut H<'_>) {
     h.get_by_label("Enregistrer").click();
 }
 
-/// Logs in, opens a demo patient's folder (not consulted yet) and records them "informé et non
-/// opposé".
-pub(crate) fn inform_demo_patient(h: &mut H<'_>, patient: &chevet::sandbox::demo::DemoPatient) {
+/// Logs in and opens a folder whose DMP is not consulted yet (nothing recorded).
+pub(crate) fn open_not_consulted(h: &mut H<'_>, query: &str, name: &str) {
     log_in(h);
-    let family = patient.identity.traits.birth_name.clone();
-    open_patient(h, &patient.identity.ipp, &family);
+    open_patient(h, query, name);
     step_until(h, "not consulted", LONG, |h| {
         h.query_by_label("DMP non consulté").is_some()
     });
+}
+
+/// Logs in, opens a demo patient's folder (not consulted yet) and records them "informé et non
+/// opposé".
+pub(crate) fn inform_demo_patient(h: &mut H<'_>, patient: &chevet::sandbox::demo::DemoPatient) {
+    let family = patient.identity.traits.birth_name.clone();
+    open_not_consulted(h, &patient.identity.ipp, &family);
     record_informed_not_opposed(h);
 }
 
@@ -63,13 +68,8 @@ fn issue6_badge_and_new_documents_appear_once_the_patient_is_informed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
     let mut h = harness(app);
-    log_in(&mut h);
-    open_patient(&mut h, "pat-trois", "PAT-TROIS");
-
     // Nothing recorded: no DMP transaction, and the folder says why.
-    step_until(&mut h, "not consulted", LONG, |h| {
-        h.query_by_label("DMP non consulté").is_some()
-    });
+    open_not_consulted(&mut h, "pat-trois", "PAT-TROIS");
     assert!(h.query_by_label_contains("DMP : accès autorisé").is_none());
 
     // One action for the episode; then the badge comes with no click. PAT-TROIS is in
@@ -121,18 +121,8 @@ fn issue6_new_documents_are_counted_with_no_click_for_a_consultation() {
     // An authorized demo patient whose episode in progress is a consultation or an emergency
     // (the care kinds the count runs for by default).
     let today = chrono::Local::now().date_naive();
-    let patient = chevet::sandbox::demo::demo_patients(today)
-        .into_iter()
-        .enumerate()
-        .find(|(i, p)| {
-            !(7..=11).contains(&(i % 12))
-                && p.identity.status.ins_usable()
-                && p.episodes.last().is_some_and(|e| {
-                    e.end.is_none() && e.kind != chevet::domain::EpisodeKind::Hospitalisation
-                })
-        })
-        .map(|(_, p)| p)
-        .expect("such a demo patient");
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a demo patient");
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
     let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());

@@ -135,6 +135,15 @@ impl DmpDocumentRow {
 
     /// Hidden from the patient or from the legal representatives: the screens mark it and
     /// offer to make it visible.
+    /// The visibility flags, as the folder stores them.
+    pub fn visibility(&self) -> crate::domain::Visibility {
+        crate::domain::Visibility {
+            invisible_patient: self.invisible_to_patient,
+            invisible_legal_reps: self.invisible_to_legal_representatives,
+            masked_ps: self.masked_to_professionals,
+        }
+    }
+
     pub fn is_invisible(&self) -> bool {
         self.invisible_to_patient || self.invisible_to_legal_representatives
     }

@@ -50,6 +50,22 @@ pub fn has_outside_documents(index: usize, patient: &DemoPatient) -> bool {
         })
 }
 
+/// The first demo patient in consultation or at the emergencies now, with a qualified INS and
+/// an open DMP the demo physician may read (so also documents only the DMP holds), and their
+/// index: what tests and measurements open.
+pub fn consultation_demo_patient(today: NaiveDate) -> Option<(usize, DemoPatient)> {
+    demo::demo_patients(today)
+        .into_iter()
+        .enumerate()
+        .find(|(i, p)| {
+            situation(*i) == (DmpLife::Open, Some(Access::Valid))
+                && p.identity.status.ins_usable()
+                && p.episodes.last().is_some_and(|e| {
+                    e.end.is_none() && e.kind != crate::domain::EpisodeKind::Hospitalisation
+                })
+        })
+}
+
 /// The state for the demo set of `today`.
 pub fn demo_state(today: NaiveDate) -> DmpState {
     let mut state = DmpState::default();

@@ -23,11 +23,7 @@ impl DocumentState {
     pub fn dmp_visibility_changed(&mut self, row: &DmpDocumentRow) {
         self.dmp_pending = false;
         self.confirm_visible = false;
-        self.loaded.summary.visibility = crate::domain::Visibility {
-            invisible_patient: row.invisible_to_patient,
-            invisible_legal_reps: row.invisible_to_legal_representatives,
-            masked_ps: row.masked_to_professionals,
-        };
+        self.loaded.summary.visibility = row.visibility();
         if let Some(d) = self.loaded.dmp.as_mut() {
             *d.row = row.clone();
         }

@@ -11,9 +11,7 @@ use std::sync::Arc;
 use super::dmp::{DmpAccess, gate, own_structures};
 use super::{folder, require};
 use crate::dmp::consult::{DmpDocumentRow, LocalDocumentRef, SearchCriteria, VersionCheck};
-use crate::domain::{
-    DocumentId, DocumentSummary, PatientId, Provenance, Right, ShareState, Visibility,
-};
+use crate::domain::{DocumentSummary, PatientId, Provenance, Right, ShareState};
 use crate::store::audit::AuditAction;
 use crate::store::documents::{self, Integrated, NewDocument};
 use crate::worker::context::{Context, WorkerError};
@@ -93,24 +91,10 @@ pub(super) async fn view(
     let raw = Arc::new(retrieved.bytes);
     let limits = ctx.config.cda_limits;
     let bytes = Arc::clone(&raw);
-    let visibility = Visibility {
-        invisible_patient: row.invisible_to_patient,
-        invisible_legal_reps: row.invisible_to_legal_representatives,
-        masked_ps: row.masked_to_professionals,
-    };
+    let visibility = row.visibility();
     let mut prepared = tokio::task::spawn_blocking(move || {
         let meta = crate::cda::parse_with(&bytes, &limits)?.meta();
-        let summary = DocumentSummary {
-            id: DocumentId::NOT_STORED,
-            patient_id: patient,
-            episode_id: None,
-            meta,
-            provenance: Provenance::Dmp,
-            dmp_share: ShareState::NotShared,
-            mss_share: ShareState::NotShared,
-            visibility,
-            integrated_at: chrono::Utc::now().naive_utc(),
-        };
+        let summary = DocumentSummary::not_stored(patient, meta, visibility);
         folder::prepare_document(summary, &bytes, None, &limits)
     })
     .await
@@ -221,11 +205,7 @@ async fn store_one(
         // The DMP served another document than its metadata name: keep nothing.
         return Err(WorkerError::NotConfigured("dmp-integrate-mismatch"));
     }
-    let visibility = Visibility {
-        invisible_patient: row.invisible_to_patient,
-        invisible_legal_reps: row.invisible_to_legal_representatives,
-        masked_ps: row.masked_to_professionals,
-    };
+    let visibility = row.visibility();
     let patient = a.patient.id;
     let login = a.session.login.clone();
     let unit = unit.to_owned();
@@ -281,14 +261,7 @@ pub(super) async fn make_visible(
         .await;
     let updated = a.traced(ctx, outcome).await??;
     // The folder's copy follows the DMP.
-    let (unique_id, visibility) = (
-        updated.unique_id.clone(),
-        Visibility {
-            invisible_patient: updated.invisible_to_patient,
-            invisible_legal_reps: updated.invisible_to_legal_representatives,
-            masked_ps: updated.masked_to_professionals,
-        },
-    );
+    let (unique_id, visibility) = (updated.unique_id.clone(), updated.visibility());
     let documents = ctx
         .with_store(move |store| {
             documents::set_visibility(store, &unique_id, visibility)?;
