@@ -513,3 +513,4 @@ settings-dmp-since-date = a date
 dmp-consent-save-key = Record for the episode (Ctrl+S; Alt+1 to Alt+4 choose)
 dmp-portal-open-key = The patient's DMP in the browser (Ctrl+P)
 dmp-portal-vaccination-key = The patient's vaccination note (Ctrl+Shift+P)
+list-select = Select “{ $title }”

@@ -513,3 +513,4 @@ settings-dmp-since-date = une date
 dmp-consent-save-key = Enregistrer pour la venue (Ctrl+S ; Alt+1 à Alt+4 choisissent)
 dmp-portal-open-key = Le DMP du patient dans le navigateur (Ctrl+P)
 dmp-portal-vaccination-key = La note de vaccination du patient (Ctrl+Maj+P)
+list-select = Sélectionner « { $title } »

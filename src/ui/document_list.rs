@@ -603,7 +603,21 @@ pub fn document_list_ui(
                     {
                         let mut on = state.dmp.selected.contains(&i);
                         let tip = i18n.tr("list-select-help");
-                        if ui.checkbox(&mut on, "").on_hover_text(tip).clicked() {
+                        let name = i18n.tr_args(
+                            "list-select",
+                            &[("title", FluentValue::from(d.meta.title.as_str()))],
+                        );
+                        // No visible text (the row says it all), but a name for screen readers.
+                        let response = ui.checkbox(&mut on, "");
+                        response.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::CheckBox,
+                                true,
+                                on,
+                                name.as_str(),
+                            )
+                        });
+                        if response.on_hover_text(tip).clicked() {
                             clicked_inside = true;
                             action = Some(Action::Select { row: index, shift });
                         }

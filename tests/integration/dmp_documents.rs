@@ -231,3 +231,53 @@ fn issue6_the_dmp_actions_have_keys() {
             && dmp_rows(h) == 2
     });
 }
+
+/// Point 5, the other case: a document the hospital sent and its author since deleted from the
+/// DMP says so when it is read. PAT-TROIS's sixth demo document is deleted in the sandbox DMP;
+/// the test reads the folder's documents one after the other until the viewer says it.
+#[test]
+fn issue6_reading_a_sent_document_deleted_from_the_dmp_says_so() {
+    let today = chrono::Local::now().date_naive();
+    let pat_trois = chevet::sandbox::demo::demo_patients(today)
+        .into_iter()
+        .next()
+        .expect("PAT-TROIS");
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &pat_trois);
+    step_until(&mut h, "badge", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+    let mut found = false;
+    for row in 0..9 {
+        h.key_press(egui::Key::Home);
+        h.run_steps(1);
+        for _ in 0..row {
+            h.key_press(egui::Key::ArrowDown);
+            h.run_steps(1);
+        }
+        h.key_press(egui::Key::Enter);
+        step_until(&mut h, "document open", LONG, |h| {
+            h.query_by_label("← Dossier").is_some()
+        });
+        // The check runs in the background: give it time to answer (sandbox, no latency).
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_millis(1500) && !found {
+            h.step();
+            found = h
+                .query_by_label("Ce document a été supprimé du DMP.")
+                .is_some();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if found {
+            break;
+        }
+        h.key_press(egui::Key::Escape);
+        step_until(&mut h, "folder", LONG, |h| {
+            h.query_by_label("Venues").is_some()
+        });
+    }
+    assert!(found, "one of PAT-TROIS's documents is deleted in the DMP");
+}
