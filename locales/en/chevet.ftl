@@ -73,6 +73,7 @@ role-admin = Administrator
 ## Document provenance
 provenance-local = Produced in this hospital
 provenance-dmp = Integrated from the DMP
+provenance-dmp-not-integrated = In the DMP, not integrated into the folder yet
 provenance-mss = Received by MSSanté
 provenance-xdm = Imported from an XDM archive
 provenance-short-local = LOC

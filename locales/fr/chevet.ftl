@@ -73,6 +73,7 @@ role-admin = Administrateur
 ## Provenance des documents
 provenance-local = Produit dans l'établissement
 provenance-dmp = Intégré depuis le DMP
+provenance-dmp-not-integrated = Dans le DMP, pas encore intégré au dossier
 provenance-mss = Reçu par MSSanté
 provenance-xdm = Importé d'une archive XDM
 provenance-short-local = LOC

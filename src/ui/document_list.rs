@@ -542,7 +542,7 @@ pub fn document_list_ui(
         .sense(egui::Sense::click())
         .column(Column::exact(22.0))
         .column(Column::exact(56.0))
-        .column(Column::exact(64.0))
+        .column(Column::exact(72.0))
         .column(
             Column::initial(120.0)
                 .at_least(80.0)
@@ -551,9 +551,9 @@ pub fn document_list_ui(
         )
         .column(Column::remainder().at_least(120.0).clip(true))
         .column(Column::exact(118.0))
-        .column(Column::initial(100.0).clip(true).resizable(true))
-        .column(Column::initial(110.0).clip(true).resizable(true))
-        .column(Column::initial(120.0).clip(true).resizable(true))
+        .column(Column::initial(92.0).clip(true).resizable(true))
+        .column(Column::initial(96.0).clip(true).resizable(true))
+        .column(Column::initial(156.0).clip(true).resizable(true))
         .column(Column::exact(56.0))
         .header(26.0, |mut header| {
             header.col(|_| {});
@@ -842,7 +842,7 @@ mod tests {
         // The same answer again changes nothing; a new local document is taken in.
         s.set_dmp(vec![dmp_row("dmp-1", false), dmp_row("dmp-2", true)]);
         assert_eq!(s.entries(), 3);
-        let mut integrated = crate::domain::document::tests::doc(4, "CR", 9);
+        let mut integrated = doc(4, "CR", 9);
         integrated.meta.cda_id = "dmp-2".into();
         local.push(integrated);
         s.set_local(local);

@@ -144,7 +144,11 @@ pub fn metadata_line(i18n: &I18n, d: &DocumentSummary) -> String {
         "doc-version",
         &[("version", FluentValue::from(m.version_number))],
     ));
-    parts.push(i18n.tr(d.provenance.label_key()));
+    parts.push(i18n.tr(if d.id.is_stored() {
+        d.provenance.label_key()
+    } else {
+        "provenance-dmp-not-integrated"
+    }));
     parts.push(i18n.tr(match m.confidentiality.as_str() {
         "R" => "doc-confidentiality-r",
         "V" => "doc-confidentiality-v",
