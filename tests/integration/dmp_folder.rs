@@ -302,3 +302,51 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
     assert!(!csv.contains("PAT-TROIS") && !csv.contains("279035121518989"));
     drop(dmp);
 }
+
+/// Point 1: bris de glace takes a reason, and the badge says the access is in that mode.
+#[test]
+fn issue6_break_glass_with_its_reason() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
+    let mut h = harness(app);
+    open_not_consulted(&mut h, "pat-trois", "PAT-TROIS");
+    h.get_by_label_contains("Accès en mode bris de glace")
+        .click();
+    h.run_steps(2);
+    // No reason: refused with a message, nothing recorded.
+    h.get_by_label("Enregistrer").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("DMP non consulté").is_some());
+    type_into(
+        &mut h,
+        Role::MultilineTextInput,
+        "Motif du bris de glace",
+        "Patient inconscient, détresse respiratoire",
+    );
+    h.get_by_label("Enregistrer").click();
+    step_until(&mut h, "break-glass badge", LONG, |h| {
+        h.query_by_label("Bris de glace").is_some()
+            && h.query_by_label("DMP : accès autorisé").is_some()
+    });
+}
+
+/// Point 9: a DMP that fails says so in plain French with "Réessayer", which works once the
+/// DMP is back (the sandbox answers HTTP 503 to the first TD0.2 and its three retries).
+#[test]
+fn issue6_a_failing_dmp_is_explained_and_retried() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, _dmp) =
+        crate::support::sandbox_app_with_dmp_faults(&rt, dir.path(), "exists=http:503*4");
+    let mut h = harness(app);
+    open_not_consulted(&mut h, "pat-trois", "PAT-TROIS");
+    record_informed_not_opposed(&mut h);
+    step_until(&mut h, "error with retry", LONG, |h| {
+        h.query_by_label("Réessayer").is_some()
+    });
+    h.get_by_label("Réessayer").click();
+    step_until(&mut h, "badge after retry", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+}

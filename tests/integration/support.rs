@@ -75,9 +75,20 @@ pub fn sandbox_app_with_dmp(
     rt: &tokio::runtime::Runtime,
     data_dir: &std::path::Path,
 ) -> (ChevetApp, chevet::sandbox::dmp::RunningDmp) {
+    sandbox_app_with_dmp_faults(rt, data_dir, "")
+}
+
+/// Same as [`sandbox_app_with_dmp`], the sandbox DMP misbehaving as `faults` says
+/// (`exists=http:503*4`…).
+pub fn sandbox_app_with_dmp_faults(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+    faults: &str,
+) -> (ChevetApp, chevet::sandbox::dmp::RunningDmp) {
     let today = chrono::Local::now().date_naive();
+    let plan = chevet::sandbox::dmp::faults::FaultPlan::parse(faults).expect("fault plan");
     let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Arc::default()))
+        .block_on(chevet::sandbox::dmp::start(today, Arc::new(plan)))
         .expect("sandbox DMP");
     let endpoint = dmp.endpoint(Default::default()).expect("DMP endpoint");
     let app = build_app(rt, data_dir, worker::CardConfig::default(), Some(endpoint));

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-/// Setting key: `last-visit`, `list-seen`, or a date `AAAA-MM-JJ`.
+/// Setting key: `last-visit`, `seen-list`, or a date `AAAA-MM-JJ`.
 pub const COUNT_SINCE_SETTING: &str = "dmp.count_since";
 
 /// What "new" is measured from.
@@ -23,7 +23,7 @@ impl CountSince {
     /// Reads the setting; anything unknown is the default.
     pub fn parse(value: &str) -> Self {
         match value.trim() {
-            "list-seen" => Self::ListSeen,
+            "seen-list" => Self::ListSeen,
             other => {
                 NaiveDate::parse_from_str(other, "%Y-%m-%d").map_or(Self::LastVisit, Self::Date)
             }
@@ -33,7 +33,7 @@ impl CountSince {
     pub fn to_setting(self) -> String {
         match self {
             Self::LastVisit => "last-visit".to_owned(),
-            Self::ListSeen => "list-seen".to_owned(),
+            Self::ListSeen => "seen-list".to_owned(),
             Self::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
     }
