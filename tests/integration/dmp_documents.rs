@@ -19,6 +19,28 @@ fn consultation_patient() -> chevet::sandbox::demo::DemoPatient {
         .1
 }
 
+type H = egui_kittest::Harness<'static, chevet::app::ChevetApp>;
+
+/// PAT-TROIS's folder (in hospital; the sandbox DMP holds the hospital's documents), the
+/// patient informed and the access authorized.
+fn pat_trois_authorized(
+    rt: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+) -> (H, chevet::sandbox::dmp::RunningDmp) {
+    let today = chrono::Local::now().date_naive();
+    let pat_trois = chevet::sandbox::demo::demo_patients(today)
+        .into_iter()
+        .next()
+        .expect("PAT-TROIS");
+    let (app, dmp) = sandbox_app_with_dmp(rt, dir);
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &pat_trois);
+    step_until(&mut h, "badge", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+    (h, dmp)
+}
+
 fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
     h.query_all_by_label("◆ DMP").count()
 }
@@ -102,19 +124,9 @@ fn issue6_dmp_documents_are_read_made_visible_and_integrated_within_the_click_bu
 /// replaced, says so and opens the newer version in one action.
 #[test]
 fn issue6_reading_a_sent_document_tells_of_its_newer_version_in_the_dmp() {
-    let today = chrono::Local::now().date_naive();
-    let pat_trois = chevet::sandbox::demo::demo_patients(today)
-        .into_iter()
-        .next()
-        .expect("PAT-TROIS");
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
-    let mut h = harness(app);
-    inform_demo_patient(&mut h, &pat_trois);
-    step_until(&mut h, "badge", LONG, |h| {
-        h.query_by_label("DMP : accès autorisé").is_some()
-    });
+    let (mut h, _dmp) = pat_trois_authorized(&rt, dir.path());
     h.run_steps(3);
     h.get_all_by_label("v2 ▾").next().expect("history").click();
     step_until(&mut h, "older version listed", LONG, |h| {
@@ -237,19 +249,9 @@ fn issue6_the_dmp_actions_have_keys() {
 /// the test reads the folder's documents one after the other until the viewer says it.
 #[test]
 fn issue6_reading_a_sent_document_deleted_from_the_dmp_says_so() {
-    let today = chrono::Local::now().date_naive();
-    let pat_trois = chevet::sandbox::demo::demo_patients(today)
-        .into_iter()
-        .next()
-        .expect("PAT-TROIS");
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (app, _dmp) = sandbox_app_with_dmp(&rt, dir.path());
-    let mut h = harness(app);
-    inform_demo_patient(&mut h, &pat_trois);
-    step_until(&mut h, "badge", LONG, |h| {
-        h.query_by_label("DMP : accès autorisé").is_some()
-    });
+    let (mut h, _dmp) = pat_trois_authorized(&rt, dir.path());
     let mut found = false;
     for row in 0..9 {
         h.key_press(egui::Key::Home);
