@@ -465,8 +465,8 @@ fn toolbar_ui(
             }
             _ => {}
         }
-        if wants_rows {
-            ask_rows(state, commands);
+        if wants_rows && let Some(request) = state.dmp.search_request(state.patient) {
+            commands.push(Command::Send(request));
         }
         if ui
             .selectable_label(state.dmp.search_open, i18n.tr("list-dmp-search"))
@@ -500,20 +500,6 @@ fn toolbar_ui(
     if rights.dmp {
         worklist_ui(ui, i18n, &mut state.dmp, rights.visibility);
         confirm_visible_ui(ui.ctx(), i18n, &mut state.dmp, patient, commands);
-    }
-}
-
-/// Asks the DMP for the list with the form's criteria.
-fn ask_rows(state: &mut DocumentListState, commands: &mut Vec<Command>) {
-    match state.dmp.search.criteria() {
-        Ok(criteria) => {
-            state.dmp.status = DmpListStatus::Loading;
-            commands.push(Command::Send(Request::SearchDmp {
-                patient: state.patient,
-                criteria: Box::new(criteria),
-            }));
-        }
-        Err(e) => state.dmp.search.error = Some(e),
     }
 }
 

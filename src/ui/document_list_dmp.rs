@@ -169,6 +169,25 @@ impl DmpList {
         }
     }
 
+    /// The TD3.1 the form's criteria ask for (the list waits for it), or `None` with the
+    /// form's error set.
+    pub fn search_request(&mut self, patient: PatientId) -> Option<Request> {
+        match self.search.criteria() {
+            Ok(criteria) => {
+                self.search.error = None;
+                self.status = DmpListStatus::Loading;
+                Some(Request::SearchDmp {
+                    patient,
+                    criteria: Box::new(criteria),
+                })
+            }
+            Err(e) => {
+                self.search.error = Some(e);
+                None
+            }
+        }
+    }
+
     /// Selects or unselects one row.
     pub fn toggle(&mut self, index: usize) {
         if !self.selected.remove(&index) {
@@ -287,18 +306,8 @@ pub fn search_form_ui(
             ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));
         }
     });
-    if submit {
-        match form.criteria() {
-            Ok(criteria) => {
-                form.error = None;
-                list.status = DmpListStatus::Loading;
-                commands.push(Command::Send(Request::SearchDmp {
-                    patient,
-                    criteria: Box::new(criteria),
-                }));
-            }
-            Err(e) => form.error = Some(e),
-        }
+    if submit && let Some(request) = list.search_request(patient) {
+        commands.push(Command::Send(request));
     }
 }
 

@@ -58,39 +58,30 @@ pub(super) async fn open_portal(
     patient: PatientId,
     page: crate::dmp::consult::PortalPage,
 ) -> Result<(), WorkerError> {
-    let session = require(ctx, Right::ConsultDmp)?;
+    require(ctx, Right::ConsultDmp)?;
     let template = ctx
         .dmp_portal
         .clone()
         .ok_or(WorkerError::NotConfigured("dmp-portal-not-configured"))?;
-    let today = chrono::Local::now().date_naive();
-    let login = session.login.clone();
-    let url = ctx
-        .with_store(move |store| {
-            let p = patients::get(store, patient)?;
-            let open = consent_store::for_open_episode(store, patient, today)?;
-            let record = open.and_then(|(_, record)| record);
-            if !consent::consultation(record.as_ref(), false).is_allowed() {
-                return Err(WorkerError::NotConfigured(
-                    "dmp-consent-refused-not-informed",
-                ));
-            }
-            let ins = usable_ins(&p).ok_or(WorkerError::NotConfigured("dmp-no-ins"))?;
-            let url = crate::dmp::consult::portal_url(&template, &ins, page)
-                .map_err(|_| WorkerError::NotConfigured("dmp-portal-not-configured"))?;
-            audit::append(
-                store,
-                &AuditEntry {
-                    actor: &login,
-                    action: AuditAction::DmpPortalOpened,
-                    object_kind: "patient",
-                    object_id: patient.0.to_string(),
-                    detail: page.code().to_owned(),
-                },
-            )?;
-            Ok(url)
-        })
-        .await?;
+    // The same gate as every DMP transaction: the episode's record must allow consulting.
+    let a = gate(ctx, patient).await?.open()?;
+    let url = crate::dmp::consult::portal_url(&template, &a.who.ins, page)
+        .map_err(|_| WorkerError::NotConfigured("dmp-portal-not-configured"))?;
+    let login = a.session.login.clone();
+    ctx.with_store(move |store| {
+        audit::append(
+            store,
+            &AuditEntry {
+                actor: &login,
+                action: AuditAction::DmpPortalOpened,
+                object_kind: "patient",
+                object_id: patient.0.to_string(),
+                detail: page.code().to_owned(),
+            },
+        )?;
+        Ok(())
+    })
+    .await?;
     ctx.emit(Event::OpenInBrowser { url }).await;
     Ok(())
 }
@@ -106,6 +97,8 @@ pub(super) struct DmpAccess {
     pub patient: Patient,
     /// The episode in progress, if any.
     pub episode: Option<Episode>,
+    /// Every episode of the patient (last visit, the establishment's sites).
+    pub episodes: Vec<Episode>,
     pub record: Option<EpisodeConsent>,
 }
 
@@ -171,11 +164,12 @@ pub(super) struct Closed {
 pub(super) async fn gate(ctx: &Arc<Context>, patient: PatientId) -> Result<Gate, WorkerError> {
     let session = require(ctx, Right::OpenFolder)?;
     let today = chrono::Local::now().date_naive();
-    let (p, open) = ctx
+    let (p, open, episodes) = ctx
         .with_store(move |store| {
             Ok((
                 patients::get(store, patient)?,
                 consent_store::for_open_episode(store, patient, today)?,
+                crate::store::episodes::for_patient(store, patient)?,
             ))
         })
         .await?;
@@ -226,6 +220,7 @@ pub(super) async fn gate(ctx: &Arc<Context>, patient: PatientId) -> Result<Gate,
         access,
         patient: p,
         episode,
+        episodes,
         record,
     })))
 }
@@ -311,10 +306,9 @@ pub(super) async fn folder_dmp(
 /// last visit; every document at a first visit), invisible ones included.
 async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError> {
     let patient = a.patient.id;
-    let (episodes, reference, seen) = ctx
+    let (reference, seen) = ctx
         .with_store(move |store| {
             Ok((
-                crate::store::episodes::for_patient(store, patient)?,
                 crate::store::settings::get(store, COUNT_SINCE_SETTING)?
                     .map(|v| CountSince::parse(&v))
                     .unwrap_or_default(),
@@ -323,10 +317,10 @@ async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError>
         })
         .await?;
     let since = reference.resolve(
-        last_visit(&episodes, a.episode.as_ref()),
+        last_visit(&a.episodes, a.episode.as_ref()),
         seen.map(|t| t.date()),
     );
-    let own = own_structures(ctx, &a.service, &episodes);
+    let own = own_structures(ctx, a);
     let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
     let since_utc = since.and_then(|d| d.and_hms_opt(0, 0, 0)).map_or_else(
         || Utc.timestamp_opt(0, 0).single().unwrap_or_default(),
@@ -355,18 +349,14 @@ async fn count_new(ctx: &Arc<Context>, a: &DmpAccess) -> Result<(), WorkerError>
 /// The establishment's structure ids: the DMP configuration's (legal entity), the configured
 /// establishment's site and the site of every episode of the patient (as idNat_Struct, `1` +
 /// FINESS).
-pub(super) fn own_structures(
-    ctx: &Context,
-    service: &DmpConsult,
-    episodes: &[Episode],
-) -> Vec<String> {
-    let mut own: Vec<String> = vec![service.structure_id().to_owned()];
+pub(super) fn own_structures(ctx: &Context, a: &DmpAccess) -> Vec<String> {
+    let mut own: Vec<String> = vec![a.service.structure_id().to_owned()];
     let sites = ctx
         .config
         .establishment
         .iter()
         .map(|e| e.finess.as_str())
-        .chain(episodes.iter().map(|e| e.finess_geo.as_str()));
+        .chain(a.episodes.iter().map(|e| e.finess_geo.as_str()));
     for finess in sites {
         let id = format!("1{finess}");
         if !own.contains(&id) {

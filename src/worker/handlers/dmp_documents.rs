@@ -37,10 +37,7 @@ pub(super) async fn list(
     criteria: &SearchCriteria,
 ) -> Result<(), WorkerError> {
     let patient = a.patient.id;
-    let episodes = ctx
-        .with_store(move |store| Ok(crate::store::episodes::for_patient(store, patient)?))
-        .await?;
-    let own = own_structures(ctx, &a.service, &episodes);
+    let own = own_structures(ctx, a);
     let own_refs: Vec<&str> = own.iter().map(String::as_str).collect();
     let (professional, who, access) = a.parts();
     let outcome = a.service.search(professional, who, access, criteria).await;
