@@ -39,7 +39,7 @@ fn app(
         data_dir: dir.to_path_buf(),
         key_storage: KeyStorage::File,
         keyrings: Vec::new(),
-        sandbox: true,
+        demo: Some(Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
         establishment: Some(chevet::sandbox::establishment()),
         cda_limits: chevet::cda::Limits::default(),
         dmp: Some(endpoint),
@@ -57,6 +57,7 @@ fn app(
             log_dir: None,
             inactivity: None,
             sandbox_ecps_url: None,
+            demo_accounts: chevet::sandbox::demo_data::demo_logins(),
         },
     )
 }
@@ -210,8 +211,8 @@ fn main() {
             .expect("documents")
             .into_iter()
             .min_by_key(|d| d.meta.title.len())
-            .expect("a document")
-            .id;
+            .and_then(|d| d.reference.stored())
+            .expect("a document");
         chevet::sandbox::seed::bulk_documents(&mut store, pat_trois, template, BULK_DOCUMENTS)
             .expect("bulk")
     };

@@ -57,7 +57,7 @@ fn measure(count: usize, select_middle: bool, frames: usize) -> (Duration, Durat
     drop(request);
     state.apply(1, rows(count));
     if select_middle {
-        state.selected = Some(count / 2);
+        state.select(count / 2);
     }
     let mut times = Vec::with_capacity(frames);
     for n in 0..frames + 20 {

@@ -163,12 +163,19 @@ fn main() -> Result<std::process::ExitCode> {
         log_dir: Some(log_dir),
         inactivity: chevet::auth::lock::inactivity_limit(config.auth.inactivity_minutes),
         sandbox_ecps_url: identity.sandbox.as_ref().map(|s| s.ecps_url()),
+        demo_accounts: if config.is_sandbox() {
+            chevet::sandbox::demo_data::demo_logins()
+        } else {
+            Vec::new()
+        },
     };
     let worker_config = WorkerConfig {
         data_dir: config.data_dir.clone(),
         key_storage: config.key_storage,
         keyrings,
-        sandbox: config.is_sandbox(),
+        demo: config.is_sandbox().then(|| {
+            Arc::new(chevet::sandbox::demo_data::SandboxDemo) as Arc<dyn worker::DemoData>
+        }),
         establishment: config.establishment(),
         cda_limits: config.cda_limits,
         dmp,

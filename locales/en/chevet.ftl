@@ -497,6 +497,7 @@ dmp-integrate-version-taken = Refused: another version already holds this number
 dmp-integrate-some-failed = Some documents could not be read from the DMP: retry.
 dmp-integrate-cancelled = Integration stopped; the documents already integrated are kept.
 dmp-integrate-mismatch = The DMP returned another document than the one asked for: nothing was integrated.
+dmp-document-unknown = Chevet no longer knows this DMP document: refresh the DMP list (Ctrl+R), then try again.
 doc-dmp-origin = Document read from the DMP
 doc-dmp-open-copy = Open the folder's copy
 doc-dmp-integrate = Integrate into the folder

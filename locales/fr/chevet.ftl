@@ -497,6 +497,7 @@ dmp-integrate-version-taken = Refusé : une autre version porte déjà ce numér
 dmp-integrate-some-failed = Certains documents n'ont pas pu être lus dans le DMP : réessayer.
 dmp-integrate-cancelled = Intégration interrompue ; les documents déjà intégrés sont conservés.
 dmp-integrate-mismatch = Le DMP a renvoyé un autre document que celui demandé : rien n'a été intégré.
+dmp-document-unknown = Ce document du DMP n'est plus connu de Chevet : actualisez la liste du DMP (Ctrl+R) puis réessayez.
 doc-dmp-origin = Document lu dans le DMP
 doc-dmp-open-copy = Ouvrir la copie du dossier
 doc-dmp-integrate = Intégrer au dossier

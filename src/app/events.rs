@@ -1,12 +1,17 @@
-//! Applying worker events to the UI state. One method per `Event` variant.
+//! Applying worker events: each goes to the screen state it concerns (the folder only when it
+//! is about the patient on screen), which applies it; the app itself keeps only what spans
+//! screens — the store, the session and screen changes, tasks, notices, browser pages.
 
-use super::{ChevetApp, NoticeLevel, StoreStatus, TaskProgress};
+use super::ChevetApp;
 use crate::auth::Session;
+use crate::domain::{DocumentId, DocumentSummary, PatientId};
 use crate::i18n::{I18n, Language};
-use crate::ui::Screen;
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
-use crate::worker::{Event, LoadedDocument, Operation, StoreInfo, TaskId, UserMessage};
+use crate::ui::{NoticeLevel, Rights, Screen, StoreStatus, TaskProgress};
+use crate::worker::{
+    Event, IntegrationReport, LoadedDocument, Operation, StoreInfo, TaskId, UserMessage,
+};
 
 impl ChevetApp {
     pub(super) fn apply_event(&mut self, event: Event) {
@@ -26,60 +31,61 @@ impl ChevetApp {
                 index,
                 content,
             } => {
-                if let Some(d) = self.document.as_mut().filter(|d| d.id() == document) {
-                    d.apply_attachment(index, content);
+                if let Some(d) = self.document.as_mut() {
+                    d.on_attachment(&document, index, content);
                 }
             }
             Event::PdfPage { view, page } => {
-                if let Some(v) = self.pdf_view_mut(view) {
-                    v.apply_page(*page);
+                if let Some(d) = self.document.as_mut() {
+                    d.on_pdf_page(view, *page);
                 }
             }
             Event::PdfFailed { view, message, .. } => {
-                if let Some(v) = self.pdf_view_mut(view) {
-                    v.apply_error(message);
+                if let Some(d) = self.document.as_mut() {
+                    d.on_pdf_failed(view, message);
                 }
             }
             Event::DocumentProduced { patient, document } => {
                 self.on_document_produced(patient, document);
             }
-            Event::OpenInBrowser { url } => self.browser_urls.push(url),
+            Event::OpenInBrowser { url } => self.on_open_in_browser(url),
             Event::Progress { task, done, total } => self.on_progress(task, done, total),
-            Event::TaskFinished { task, cancelled } => {
-                self.on_login_task_finished(task, cancelled);
-                self.on_task_finished(task, cancelled);
-            }
-            Event::AuditVerified { rows, intact } => self.on_audit_verified(rows, intact),
+            Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
+            Event::AuditVerified { rows, intact } => self.settings.on_audit_verified(rows, intact),
             Event::Failed { operation, message } => self.on_failed(operation, &message),
-            Event::BrowserWaiting { task } => self.on_browser_waiting(task),
+            Event::BrowserWaiting { task } => self.login.on_browser_waiting(task),
             Event::CibaStarted {
                 task,
                 binding_message,
                 expires_in_s,
-            } => self.on_ciba_started(task, binding_message, expires_in_s),
+            } => self
+                .login
+                .on_ciba_started(task, binding_message, expires_in_s),
             Event::CibaCountdown { task, seconds_left } => {
-                self.on_ciba_countdown(task, seconds_left);
+                self.login.on_ciba_countdown(task, seconds_left);
             }
-            Event::ChooseActivity { activities } => self.on_choose_activity(activities),
+            Event::ChooseActivity { activities } => self.login.on_choose_activity(activities),
             Event::NeedsLink {
                 display_name,
                 suggested_login,
                 can_create,
-            } => self.on_needs_link(display_name, suggested_login, can_create),
-            Event::LinkRequested => self.on_link_requested(),
+            } => self
+                .login
+                .on_needs_link(display_name, suggested_login, can_create),
+            Event::LinkRequested => self.login.on_link_requested(),
             Event::Card(status) => self.on_card(status),
-            Event::PinRefused(outcome) => self.on_pin_refused(outcome),
+            Event::PinRefused(outcome) => self.login.on_pin_refused(outcome),
             Event::Unlocked => self.on_unlocked(),
-            Event::PendingLinks(rows) => self.settings.pending_links = Some(rows),
-            Event::Exported { path } => self.settings.exported = Some(path),
+            Event::PendingLinks(rows) => self.settings.on_pending_links(rows),
+            Event::Exported { path } => self.settings.on_exported(path),
             Event::DmpFolder {
                 patient,
                 episode,
                 consent,
                 status,
             } => {
-                if let Some(f) = self.folder.as_mut().filter(|f| f.patient.id == patient) {
-                    f.dmp.apply(episode, consent, status);
+                if let Some(f) = self.folder_of(patient) {
+                    f.on_dmp_status(episode, consent, status);
                 }
             }
             Event::DmpNewDocuments {
@@ -89,17 +95,17 @@ impl ChevetApp {
                 since,
             } => {
                 if let Some(f) = self.folder_of(patient) {
-                    f.dmp.new_documents = Some((count, invisible, since));
+                    f.on_dmp_new_documents(count, invisible, since);
                 }
             }
-            Event::DmpDocuments { patient, rows } => {
+            Event::DmpDocuments { patient, documents } => {
                 if let Some(f) = self.folder_of(patient) {
-                    f.documents.set_dmp(rows);
+                    f.on_dmp_documents(documents);
                 }
             }
             Event::DmpDocumentsFailed { patient, message } => {
                 if let Some(f) = self.folder_of(patient) {
-                    f.documents.dmp_failed(message);
+                    f.on_dmp_documents_failed(message);
                 }
             }
             Event::DmpIntegrated {
@@ -109,41 +115,50 @@ impl ChevetApp {
             } => self.on_dmp_integrated(patient, &report, documents),
             Event::DmpVisibilityChanged {
                 patient,
-                previous_entry,
-                row,
+                previous,
+                document,
                 documents,
-            } => {
-                self.notify("dmp-visible-done", NoticeLevel::Info);
-                if let Some(d) = self
-                    .document
-                    .as_mut()
-                    .filter(|d| d.dmp_entry() == Some(previous_entry.as_str()))
-                {
-                    d.dmp_visibility_changed(&row);
-                }
-                if let Some(f) = self.folder_of(patient) {
-                    f.documents.set_local(documents);
-                    f.documents.replace_dmp_row(&previous_entry, *row);
-                }
-            }
-            Event::DmpVersion { document, check } => {
-                if let Some(d) = self.document.as_mut().filter(|d| d.id() == document) {
-                    d.dmp_check = Some(check);
+            } => self.on_dmp_visibility_changed(patient, &previous, *document, documents),
+            Event::DmpVersion { document, state } => {
+                if let Some(d) = self.document.as_mut() {
+                    d.on_dmp_version(document, state);
                 }
             }
         }
     }
 
-    fn folder_of(&mut self, patient: crate::domain::PatientId) -> Option<&mut FolderState> {
-        self.folder.as_mut().filter(|f| f.patient.id == patient)
+    fn folder_of(&mut self, patient: PatientId) -> Option<&mut FolderState> {
+        self.folder.as_mut().filter(|f| f.patient_id() == patient)
     }
 
-    /// Integration done: the list follows, the user is told what happened.
+    /// The system browser opens the page at the next frame.
+    fn on_open_in_browser(&mut self, url: String) {
+        self.browser_urls.push(url);
+    }
+
+    /// A DMP document's visibility changed: the viewer and the list follow.
+    fn on_dmp_visibility_changed(
+        &mut self,
+        patient: PatientId,
+        previous: &crate::domain::dmp::DmpEntry,
+        document: crate::domain::dmp::DmpDocument,
+        documents: Vec<DocumentSummary>,
+    ) {
+        self.notify("dmp-visible-done", NoticeLevel::Info);
+        if let Some(d) = self.document.as_mut() {
+            d.on_dmp_visibility_changed(previous, &document);
+        }
+        if let Some(f) = self.folder_of(patient) {
+            f.on_dmp_visibility_changed(previous, document, documents);
+        }
+    }
+
+    /// Integration done: the list and the viewer follow, the user is told what happened.
     fn on_dmp_integrated(
         &mut self,
-        patient: crate::domain::PatientId,
-        report: &crate::worker::IntegrationReport,
-        documents: Vec<crate::domain::DocumentSummary>,
+        patient: PatientId,
+        report: &IntegrationReport,
+        documents: Vec<DocumentSummary>,
     ) {
         let id = if !report.failed.is_empty() {
             "dmp-integrate-some-failed"
@@ -163,16 +178,11 @@ impl ChevetApp {
         };
         self.notify(id, level);
         if let Some(d) = self.document.as_mut() {
-            d.dmp_integrated(report);
+            d.on_dmp_integrated(report);
         }
         if let Some(f) = self.folder_of(patient) {
-            f.documents.set_local(documents);
-            f.documents.dmp.selected.clear();
+            f.on_dmp_integrated(documents);
         }
-    }
-
-    fn pdf_view_mut(&mut self, view: u64) -> Option<&mut crate::ui::pdf_view::PdfView> {
-        self.document.as_mut().and_then(|d| d.pdf_view_mut(view))
     }
 
     fn on_store_ready(&mut self, info: StoreInfo) {
@@ -186,28 +196,14 @@ impl ChevetApp {
                     }
                 }
                 "ui.dark" => self.dark = value == "true",
-                crate::worker::COUNT_KINDS_SETTING => {
-                    self.settings.dmp_count_kinds.clone_from(value);
-                }
-                crate::dmp::consult::COUNT_SINCE_SETTING => {
-                    let since = crate::dmp::consult::CountSince::parse(value);
-                    self.settings.dmp_count_since = since;
-                    if let crate::dmp::consult::CountSince::Date(d) = since {
-                        self.settings.dmp_since_text = d.format("%Y-%m-%d").to_string();
-                    }
-                }
                 _ => {}
             }
         }
         if info.key_origin.is_fallback() {
             self.notify("store-key-file-warning", NoticeLevel::Warning);
         }
-        self.login.first_admin = info.accounts == 0;
-        self.login.providers = info.providers.clone();
-        if info.providers.is_empty() {
-            self.login.tab = crate::ui::login::LoginTab::Password;
-        }
-        self.login.virtual_card = info.virtual_card;
+        self.login.on_store_ready(&info);
+        self.settings.on_store_ready(&info);
         self.store = StoreStatus::Ready(info);
     }
 
@@ -221,14 +217,11 @@ impl ChevetApp {
             self.on_logged_out();
         }
         self.locked = None;
-        self.login.flow = None;
-        self.login.pin_outcome = None;
-        self.login.clear_secrets();
-        self.login.error = None;
-        self.login.pending = false;
+        self.login.on_logged_in();
+        self.rights = Rights::of(session.role);
         self.session = Some(session);
         self.screen = Screen::Patients;
-        self.patients.request_focus = true;
+        self.patients.focus_search();
         let request = self.patients.search_request();
         self.send(request);
     }
@@ -236,8 +229,9 @@ impl ChevetApp {
     /// Forgets every piece of patient data the UI holds.
     fn on_logged_out(&mut self) {
         self.session = None;
+        self.rights = Rights::default();
         self.locked = None;
-        self.login.flow = None;
+        self.login.on_logged_out();
         self.screen = Screen::Login;
         self.patients.clear();
         self.folder = None;
@@ -245,44 +239,37 @@ impl ChevetApp {
         self.produce = None;
         self.open_after_folder = None;
         self.announce_after_folder = false;
-        self.settings.open = false;
-        self.login.pending = false;
-        self.login.focused_once = false;
+        self.settings.on_logged_out();
     }
 
     fn on_folder(&mut self, mut folder: FolderState) {
-        let patient = folder.patient.id;
-        let announce = std::mem::take(&mut self.announce_after_folder);
-        if announce {
-            folder.documents.dmp.announce_offer = true;
-            folder.documents.dmp.status = crate::ui::document_list_dmp::DmpListStatus::Loading;
+        let patient = folder.patient_id();
+        if std::mem::take(&mut self.announce_after_folder) {
+            let request = folder.offer_worklist();
+            self.send(request);
         }
         self.folder = Some(folder);
         self.document = None;
         self.screen = Screen::Folder;
         if let Some(document) = self.open_after_folder.take() {
-            self.send(crate::worker::Request::OpenDocument { document });
-        }
-        if announce {
-            self.send(crate::worker::Request::SearchDmp {
-                patient,
-                criteria: Box::default(),
+            self.send(crate::worker::Request::OpenDocument {
+                document: document.into(),
             });
         }
+        tracing::debug!(patient = patient.0, "folder on screen");
     }
 
     fn on_document(&mut self, loaded: LoadedDocument) {
+        if let Some(f) = self.folder.as_mut() {
+            f.on_document_opened();
+        }
         self.document = Some(DocumentState::new(loaded, &self.i18n));
         self.screen = Screen::Document;
     }
 
     /// Reloads the folder (the new document is listed) and opens the document — or, after a
     /// consultation d'annonce report, stays on the folder and offers the visibility worklist.
-    fn on_document_produced(
-        &mut self,
-        patient: crate::domain::PatientId,
-        document: crate::domain::DocumentId,
-    ) {
+    fn on_document_produced(&mut self, patient: PatientId, document: DocumentId) {
         let announce = self
             .produce
             .as_ref()
@@ -301,24 +288,24 @@ impl ChevetApp {
     fn on_progress(&mut self, task: TaskId, done: usize, total: usize) {
         // Tasks that report progress are the long ones (demo generation, DMP integration):
         // all can be cancelled.
-        let cancellable = true;
-        self.tasks.insert(
-            task.0,
-            (
-                task,
-                TaskProgress {
-                    done,
-                    total,
-                    cancellable,
-                },
-            ),
-        );
+        let progress = TaskProgress {
+            task,
+            done,
+            total,
+            cancellable: true,
+        };
+        match self.tasks.iter_mut().find(|t| t.task == task) {
+            Some(t) => *t = progress,
+            None => self.tasks.push(progress),
+        }
     }
 
     fn on_task_finished(&mut self, task: TaskId, cancelled: bool) {
-        self.tasks.remove(&task.0);
-        if self.settings.generation_task == Some(task) {
-            self.settings.generation_task = None;
+        self.tasks.retain(|t| t.task != task);
+        if self.login.on_task_finished(task, cancelled) {
+            self.notify("login-cancelled", NoticeLevel::Info);
+        }
+        if self.settings.on_task_finished(task) {
             self.notify(
                 if cancelled {
                     "task-cancelled"
@@ -334,55 +321,34 @@ impl ChevetApp {
         }
     }
 
-    fn on_audit_verified(&mut self, rows: usize, intact: bool) {
-        self.settings.audit_result = Some((rows, intact));
-    }
-
+    /// A request failed: the screen that made it shows why; everything else is a notice.
     fn on_failed(&mut self, operation: Operation, message: &UserMessage) {
-        match operation {
-            Operation::OpenStore => self.store = StoreStatus::Failed(message.id),
-            Operation::Login
-            | Operation::CreateAccount
-            | Operation::ProviderLogin
-            | Operation::Card
-            | Operation::Link
-            | Operation::Unlock => {
-                self.login.pending = false;
-                self.login.error = Some(message.id);
-                self.login.clear_secrets();
-                if operation == Operation::ProviderLogin {
-                    self.login.flow = None;
-                }
-            }
-            Operation::Produce => {
-                if let Some(p) = &mut self.produce {
-                    p.pending = false;
-                    p.error = Some(message.id);
-                }
-            }
-            Operation::GeneratePatients => {
-                self.settings.generation_task = None;
-                self.tasks.clear();
-                self.notify(message.id, NoticeLevel::Error);
-            }
-            Operation::OpenFolder | Operation::OpenDocument => {
-                self.notify(message.id, NoticeLevel::Error);
-                if let Some(doc) = &mut self.document {
-                    doc.loading = false;
-                }
-            }
-            Operation::Dmp => {
-                self.notify(message.id, NoticeLevel::Error);
-                if let Some(f) = self.folder.as_mut() {
-                    f.documents.dmp_list_failed(message);
-                }
-            }
-            Operation::Search
-            | Operation::RenderPdf
-            | Operation::SaveSetting
-            | Operation::VerifyAudit => {
-                self.notify(message.id, NoticeLevel::Error);
-            }
+        if operation == Operation::OpenStore {
+            self.store = StoreStatus::Failed(message.id);
+            return;
         }
+        if self.login.on_failed(operation, message.id) {
+            return;
+        }
+        if operation == Operation::ProduceDocument
+            && let Some(p) = self.produce.as_mut()
+        {
+            p.on_failed(message.id);
+            return;
+        }
+        if operation == Operation::SearchPatients {
+            self.patients.on_search_failed();
+        }
+        if operation == Operation::GeneratePatients {
+            self.tasks.clear();
+        }
+        self.settings.on_failed(operation);
+        if let Some(f) = self.folder.as_mut() {
+            f.on_failed(operation, message);
+        }
+        if let Some(d) = self.document.as_mut() {
+            d.on_failed(operation);
+        }
+        self.notify(message.id, NoticeLevel::Error);
     }
 }

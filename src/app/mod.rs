@@ -1,26 +1,29 @@
-//! The `eframe::App`: owns all UI state, drains worker events each frame within a time budget,
-//! lays out the current screen, then applies the commands the screens returned. It never does
-//! I/O: everything that touches the disk or the network goes out as a `Request`.
+//! The `eframe::App`: owns the screens' states and the session, drains worker events each
+//! frame within a time budget and hands each to the screen it concerns, lays out the current
+//! screen (`layout`), then applies the commands the screens returned (`commands`). It never
+//! does I/O: everything that touches the disk or the network goes out as a `Request`.
 
 mod commands;
 mod events;
 mod identity;
+mod layout;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
 use crate::auth::Session;
+use crate::auth::lock::{InactivityClock, LockReason};
 use crate::i18n::{I18n, Language};
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
-use crate::ui::login::LoginState;
+use crate::ui::login::{DemoLogin, LoginState};
 use crate::ui::patient_list::PatientListState;
+use crate::ui::produce::ProduceState;
 use crate::ui::settings::SettingsState;
-use crate::ui::{self, Command, Screen};
-use crate::worker::{Event, Request, StoreInfo, TaskId, WorkerHandle};
+use crate::ui::{Notice, NoticeLevel, Rights, Screen, ScreenCtx, StoreStatus, TaskProgress};
+use crate::worker::{Event, Request, WorkerHandle};
 
 pub use commands::apply_theme;
 
@@ -39,77 +42,51 @@ pub struct AppOptions {
     pub inactivity: Option<Duration>,
     /// The sandbox e-CPS page (approves CIBA requests), in sandbox mode.
     pub sandbox_ecps_url: Option<String>,
+    /// Demo accounts the login screen lists (the sandbox's; none in production).
+    pub demo_accounts: Vec<DemoLogin>,
 }
 
-/// State of the encrypted store as the UI knows it.
-#[derive(Debug, Clone)]
-pub enum StoreStatus {
-    Opening,
-    Ready(StoreInfo),
-    Failed(&'static str),
-}
-
-/// A long task the status bar shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaskProgress {
-    pub done: usize,
-    pub total: usize,
-    pub cancellable: bool,
-}
-
-/// How serious a notice is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeLevel {
-    Info,
-    Warning,
-    Error,
-}
-
-/// A message for the user (Fluent id), shown until dismissed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub id: &'static str,
-    pub level: NoticeLevel,
-    pub at: Instant,
-}
-
-/// Everything the screens read.
+/// The app: the session, the screens' states, and what is shown around them.
 pub struct ChevetApp {
-    pub(crate) worker: WorkerHandle,
+    worker: WorkerHandle,
     events: mpsc::Receiver<Event>,
-    pub(crate) i18n: I18n,
-    pub(crate) options: AppOptions,
-    pub(crate) store: StoreStatus,
-    pub(crate) session: Option<Session>,
-    pub(crate) screen: Screen,
-    pub(crate) login: LoginState,
-    pub(crate) patients: PatientListState,
-    pub(crate) folder: Option<FolderState>,
-    pub(crate) document: Option<DocumentState>,
-    pub(crate) produce: Option<ui::produce::ProduceState>,
+    i18n: I18n,
+    options: AppOptions,
+    store: StoreStatus,
+    session: Option<Session>,
+    /// What the session's role may do, computed once at sign-in.
+    rights: Rights,
+    screen: Screen,
+    login: LoginState,
+    patients: PatientListState,
+    folder: Option<FolderState>,
+    document: Option<DocumentState>,
+    produce: Option<ProduceState>,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
     /// A consultation d'annonce report was produced: the folder offers the worklist of
     /// documents still invisible to the patient.
     announce_after_folder: bool,
-    /// Files the workers prepared for the system browser, opened at the next frame.
+    /// Pages the workers prepared for the system browser, opened at the next frame.
     browser_urls: Vec<String>,
-    pub(crate) settings: SettingsState,
-    pub(crate) about_open: bool,
-    pub(crate) tasks: BTreeMap<u64, (TaskId, TaskProgress)>,
-    pub(crate) notices: Vec<Notice>,
-    pub(crate) dark: bool,
+    settings: SettingsState,
+    about_open: bool,
+    /// Long tasks, in the order they started.
+    tasks: Vec<TaskProgress>,
+    notices: Vec<Notice>,
+    dark: bool,
     style_installed: bool,
     /// The session is locked: only the lock screen shows.
-    pub(crate) locked: Option<crate::auth::lock::LockReason>,
-    inactivity: crate::auth::lock::InactivityClock,
+    locked: Option<LockReason>,
+    inactivity: InactivityClock,
 }
 
 impl ChevetApp {
     /// Builds the app and asks the workers to open the store.
     pub fn new(worker: WorkerHandle, events: mpsc::Receiver<Event>, options: AppOptions) -> Self {
         let i18n = I18n::new(options.language);
-        let inactivity = options.inactivity;
+        let inactivity = InactivityClock::new(options.inactivity, Instant::now());
+        let login = LoginState::new(options.demo_accounts.clone());
         let mut app = Self {
             worker,
             events,
@@ -117,8 +94,9 @@ impl ChevetApp {
             options,
             store: StoreStatus::Opening,
             session: None,
+            rights: Rights::default(),
             screen: Screen::Login,
-            login: LoginState::default(),
+            login,
             patients: PatientListState::default(),
             folder: None,
             document: None,
@@ -128,19 +106,19 @@ impl ChevetApp {
             browser_urls: Vec::new(),
             settings: SettingsState::default(),
             about_open: false,
-            tasks: BTreeMap::new(),
+            tasks: Vec::new(),
             notices: Vec::new(),
             dark: false,
             style_installed: false,
             locked: None,
-            inactivity: crate::auth::lock::InactivityClock::new(inactivity, Instant::now()),
+            inactivity,
         };
         app.send(Request::OpenStore);
         app
     }
 
     /// Queues a request; a full queue becomes a notice, never a blocked frame.
-    pub(crate) fn send(&mut self, request: Request) {
+    fn send(&mut self, request: Request) {
         if let Err(e) = self.worker.send(request) {
             self.notify(
                 match e {
@@ -152,13 +130,9 @@ impl ChevetApp {
         }
     }
 
-    pub(crate) fn notify(&mut self, id: &'static str, level: NoticeLevel) {
+    fn notify(&mut self, id: &'static str, level: NoticeLevel) {
         self.notices.retain(|n| n.id != id);
-        self.notices.push(Notice {
-            id,
-            level,
-            at: Instant::now(),
-        });
+        self.notices.push(Notice { id, level });
     }
 
     /// Applies queued worker events for at most [`EVENT_BUDGET`].
@@ -178,7 +152,7 @@ impl ChevetApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         if !self.style_installed {
-            ui::widgets::install_style(&ctx);
+            crate::ui::widgets::install_style(&ctx);
             self.style_installed = true;
         }
         self.drain_events(&ctx);
@@ -194,11 +168,29 @@ impl ChevetApp {
         if ctx.theme() != wanted {
             apply_theme(&ctx, self.dark);
         }
-        let mut commands: Vec<Command> = Vec::new();
-        ui::root_ui(self, ui, &mut commands);
+        let commands = self.layout_ui(ui);
         for command in commands {
             self.apply_command(&ctx, command);
         }
+    }
+}
+
+/// The narrow context the screens are drawn with (from the app's fields, so that the screens'
+/// states can be borrowed beside it).
+fn screen_ctx<'a>(
+    i18n: &'a I18n,
+    options: &'a AppOptions,
+    rights: Rights,
+    dark: bool,
+) -> ScreenCtx<'a> {
+    ScreenCtx {
+        i18n,
+        rights,
+        sandbox: options.sandbox,
+        data_dir: &options.data_dir,
+        log_dir: options.log_dir.as_deref(),
+        sandbox_ecps_url: options.sandbox_ecps_url.as_deref(),
+        dark,
     }
 }
 

@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use super::local::{self, AuthError, LoginMethod, Session, trace};
 use crate::domain::{ProfessionalInfo, Role};
 use crate::store::accounts::{self, Account};
-use crate::store::audit::AuditAction;
+use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::{Store, identity_links};
 
 /// Trust domain of Pro Santé Connect and the CPS card.
@@ -128,7 +128,7 @@ pub fn resolve(store: &mut Store, identity: &ExternalIdentity) -> Result<Resolut
                 store,
                 "anonymous",
                 AuditAction::LoginFailed,
-                "",
+                AuditObject::Login,
                 &format!("{}:link-pending", identity.trust_domain),
             )?;
             Err(AuthError::LinkPending)
@@ -159,7 +159,7 @@ pub fn link_with_password(
             store,
             &account.login,
             AuditAction::LoginFailed,
-            &account.id.0.to_string(),
+            AuditObject::Account(account.id.0),
             "link-identity-mismatch",
         )?;
         return Err(AuthError::IdentityMismatch);
@@ -175,7 +175,7 @@ pub fn link_with_password(
         store,
         &account.login,
         AuditAction::IdentityLinked,
-        &account.id.0.to_string(),
+        AuditObject::Account(account.id.0),
         &format!("{}:password", identity.trust_domain),
     )?;
     open(store, account, identity)
@@ -199,7 +199,7 @@ pub fn request_link(
             store,
             "anonymous",
             AuditAction::LinkRequested,
-            &account.id.0.to_string(),
+            AuditObject::Account(account.id.0),
             &identity.trust_domain,
         )?;
     }
@@ -243,7 +243,7 @@ pub fn create_account_for(
         store,
         "system",
         AuditAction::AccountCreated,
-        &id.0.to_string(),
+        AuditObject::Account(id.0),
         &format!("role={};from={}", role.code(), identity.trust_domain),
     )?;
     let account = accounts::by_id(store, id)?.ok_or(AuthError::Disabled)?;
@@ -258,7 +258,7 @@ pub fn approve_link(store: &mut Store, admin: &str, link_id: i64) -> Result<bool
             store,
             admin,
             AuditAction::IdentityLinked,
-            &link_id.to_string(),
+            AuditObject::IdentityLink(link_id),
             "admin-approval",
         )?;
     }
@@ -273,7 +273,7 @@ pub fn refuse_link(store: &mut Store, admin: &str, link_id: i64) -> Result<bool,
             store,
             admin,
             AuditAction::LinkRefused,
-            &link_id.to_string(),
+            AuditObject::IdentityLink(link_id),
             "",
         )?;
     }
@@ -295,7 +295,7 @@ fn open(
         store,
         &account.login,
         AuditAction::LoginSucceeded,
-        &account.id.0.to_string(),
+        AuditObject::Account(account.id.0),
         &method_detail(&identity.method),
     )?;
     Ok(Session {

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::domain::Role;
 use crate::store::accounts::{self, Account, AccountId};
-use crate::store::audit::{self, AuditAction, AuditEntry};
+use crate::store::audit::{self, AuditAction, AuditEntry, AuditObject};
 use crate::store::{Store, StoreError};
 
 /// Failures in a row before the account is locked.
@@ -142,13 +142,12 @@ pub fn create_account(
     };
     audit::append(
         store,
-        &AuditEntry {
+        &AuditEntry::new(
             actor,
-            action: AuditAction::AccountCreated,
-            object_kind: "account",
-            object_id: id.0.to_string(),
-            detail: format!("role={}", role.code()),
-        },
+            AuditAction::AccountCreated,
+            AuditObject::Account(id.0),
+        )
+        .detail(format!("role={}", role.code())),
     )?;
     Ok(id)
 }
@@ -166,7 +165,7 @@ pub fn login(
             store,
             "anonymous",
             AuditAction::LoginFailed,
-            "",
+            AuditObject::Login,
             "unknown-login",
         )?;
         return Err(AuthError::BadCredentials);
@@ -179,7 +178,7 @@ pub fn login(
             store,
             &account.login,
             AuditAction::LoginFailed,
-            &account.id.0.to_string(),
+            AuditObject::Account(account.id.0),
             "locked",
         )?;
         return Err(AuthError::Locked);
@@ -193,7 +192,7 @@ pub fn login(
         store,
         &account.login,
         AuditAction::LoginSucceeded,
-        &account.id.0.to_string(),
+        AuditObject::Account(account.id.0),
         "password",
     )?;
     Ok(Session {
@@ -216,7 +215,7 @@ pub(crate) fn refuse_disabled(store: &mut Store, account: &Account) -> Result<()
         store,
         &account.login,
         AuditAction::LoginFailed,
-        &account.id.0.to_string(),
+        AuditObject::Account(account.id.0),
         "disabled",
     )?;
     Err(AuthError::Disabled)
@@ -233,16 +232,21 @@ fn fail(
             .to_string()
     });
     accounts::record_failure(store, account.id, lock.as_deref())?;
-    let id = account.id.0.to_string();
     trace(
         store,
         &account.login,
         AuditAction::LoginFailed,
-        &id,
+        AuditObject::Account(account.id.0),
         "bad-password",
     )?;
     if lock.is_some() {
-        trace(store, &account.login, AuditAction::AccountLocked, &id, "")?;
+        trace(
+            store,
+            &account.login,
+            AuditAction::AccountLocked,
+            AuditObject::Account(account.id.0),
+            "",
+        )?;
         tracing::warn!(
             account = account.id.0,
             "account locked after repeated failures"
@@ -256,18 +260,12 @@ pub(crate) fn trace(
     store: &mut Store,
     actor: &str,
     action: AuditAction,
-    object_id: &str,
+    object: AuditObject,
     detail: &str,
 ) -> Result<(), AuthError> {
     audit::append(
         store,
-        &AuditEntry {
-            actor,
-            action,
-            object_kind: "account",
-            object_id: object_id.to_owned(),
-            detail: detail.to_owned(),
-        },
+        &AuditEntry::new(actor, action, object).detail(detail),
     )?;
     Ok(())
 }

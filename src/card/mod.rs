@@ -26,3 +26,12 @@ pub use cps::{
 pub use error::CardError;
 pub use profile::{CPS3, CardProfile, SignMethod};
 pub use reader::{CardEvent, PcscChannel, list_readers, monitor};
+
+/// A card in a reader that software can pull and put back: the sandbox's virtual card, for
+/// machines without a reader. The workers treat it like a PC/SC card otherwise.
+pub trait VirtualCard: CardChannel + Send + Sync {
+    /// Pulls the card: every command fails until it is back.
+    fn remove(&mut self);
+    /// Puts the card back, powered up afresh.
+    fn insert(&mut self);
+}

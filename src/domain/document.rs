@@ -13,13 +13,30 @@ use super::patient::PatientId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId(pub i64);
 
-impl DocumentId {
-    /// A document on screen but not in the store (a DMP document not integrated); store row
-    /// ids start at 1.
-    pub const NOT_STORED: Self = Self(0);
+/// How screens and requests name a document: a row of the local store, or an entry of the
+/// patient's DMP that is not in the store. Requests carry this, never the document's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DocumentRef {
+    Stored(DocumentId),
+    Dmp {
+        patient: PatientId,
+        entry: super::dmp::DmpEntry,
+    },
+}
 
-    pub fn is_stored(self) -> bool {
-        self.0 > 0
+impl DocumentRef {
+    /// The store's id, for a stored document.
+    pub fn stored(&self) -> Option<DocumentId> {
+        match self {
+            Self::Stored(id) => Some(*id),
+            Self::Dmp { .. } => None,
+        }
+    }
+}
+
+impl From<DocumentId> for DocumentRef {
+    fn from(id: DocumentId) -> Self {
+        Self::Stored(id)
     }
 }
 
@@ -190,7 +207,8 @@ pub struct DocumentMeta {
 /// A document row of the patient folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentSummary {
-    pub id: DocumentId,
+    /// The store's row, or the DMP entry of a document listed from the DMP.
+    pub reference: DocumentRef,
     pub patient_id: PatientId,
     pub episode_id: Option<EpisodeId>,
     pub meta: DocumentMeta,
@@ -203,10 +221,15 @@ pub struct DocumentSummary {
 }
 
 impl DocumentSummary {
-    /// A DMP document on screen but not in the store (`DocumentId::NOT_STORED`).
-    pub fn not_stored(patient: PatientId, meta: DocumentMeta, visibility: Visibility) -> Self {
+    /// A DMP document listed or shown but not in the store.
+    pub fn from_dmp(
+        reference: DocumentRef,
+        patient: PatientId,
+        meta: DocumentMeta,
+        visibility: Visibility,
+    ) -> Self {
         Self {
-            id: DocumentId::NOT_STORED,
+            reference,
             patient_id: patient,
             episode_id: None,
             meta,
@@ -265,7 +288,7 @@ pub(crate) mod tests {
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .expect("date");
         DocumentSummary {
-            id: DocumentId(id),
+            reference: DocumentRef::Stored(DocumentId(id)),
             patient_id: PatientId(1),
             episode_id: None,
             meta: DocumentMeta {
@@ -298,9 +321,21 @@ pub(crate) mod tests {
     fn sorts_by_date_and_by_type() {
         let mut docs = vec![doc(1, "b", 3), doc(2, "A", 1), doc(3, "b", 9)];
         sort_documents(&mut docs, DocumentSort::ActDate, false);
-        assert_eq!(docs.iter().map(|d| d.id.0).collect::<Vec<_>>(), [3, 1, 2]);
+        assert_eq!(
+            docs.iter()
+                .filter_map(|d| d.reference.stored())
+                .map(|i| i.0)
+                .collect::<Vec<_>>(),
+            [3, 1, 2]
+        );
         sort_documents(&mut docs, DocumentSort::Type, true);
-        assert_eq!(docs.iter().map(|d| d.id.0).collect::<Vec<_>>(), [2, 3, 1]);
+        assert_eq!(
+            docs.iter()
+                .filter_map(|d| d.reference.stored())
+                .map(|i| i.0)
+                .collect::<Vec<_>>(),
+            [2, 3, 1]
+        );
     }
 
     #[test]

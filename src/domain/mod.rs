@@ -2,6 +2,7 @@
 //! roles and rights, documents. No I/O, no UI: everything here is unit-tested in place.
 
 pub mod consent;
+pub mod dmp;
 pub mod document;
 pub mod episode;
 pub mod establishment;
@@ -17,8 +18,8 @@ pub use consent::{
     RefusalReason,
 };
 pub use document::{
-    BodyKind, DocumentId, DocumentMeta, DocumentSort, DocumentSummary, Provenance, ShareState,
-    Visibility,
+    BodyKind, DocumentId, DocumentMeta, DocumentRef, DocumentSort, DocumentSummary, Provenance,
+    ShareState, Visibility,
 };
 pub use episode::{Episode, EpisodeId, EpisodeKind};
 pub use establishment::Establishment;

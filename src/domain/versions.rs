@@ -104,7 +104,9 @@ pub fn sort_chains(
 
 /// The current version of the chain holding `doc`, when it is not `doc` itself.
 pub fn newer_version(docs: &[DocumentSummary], doc: DocumentId) -> Option<&DocumentSummary> {
-    let index = docs.iter().position(|d| d.id == doc)?;
+    let index = docs
+        .iter()
+        .position(|d| d.reference.stored() == Some(doc))?;
     let chain = chains(docs)
         .into_iter()
         .find(|c| c.versions.contains(&index))?;
@@ -145,7 +147,7 @@ mod tests {
         assert_eq!(c[1].current(), 1);
         assert_eq!(c[1].older(), &[0]);
         assert_eq!(
-            newer_version(&docs, DocumentId(1)).map(|d| d.id),
+            newer_version(&docs, DocumentId(1)).and_then(|d| d.reference.stored()),
             Some(DocumentId(2))
         );
         assert_eq!(newer_version(&docs, DocumentId(2)), None);

@@ -81,7 +81,9 @@ fn config(running: &RunningPsc, id: &str, label: &str, kind: ProviderKind) -> Pr
     }
 }
 
-/// The demo physician's virtual CPS card (Dr Claire Lambert, PIN 1234).
-pub fn virtual_card() -> Result<super::card::VirtualCps, super::card::VirtualCardError> {
-    super::card::demo_physician()
+/// The demo physician's virtual CPS card (Dr Claire Lambert, PIN 1234) in an in-process
+/// reader, as the workers take a virtual card.
+pub fn virtual_card() -> Result<Box<dyn crate::card::VirtualCard>, super::card::VirtualCardError> {
+    let card = super::card::demo_physician()?;
+    Ok(Box::new(super::card::VirtualChannel::new(card)))
 }

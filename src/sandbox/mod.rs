@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod demo;
+pub mod demo_data;
 pub mod dmp;
 pub mod identity;
 pub mod psc;

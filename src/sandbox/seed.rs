@@ -14,7 +14,6 @@ use crate::store::documents::{self, NewDocument};
 use crate::store::episodes::{self, NewEpisode};
 use crate::store::patients;
 use crate::store::{Store, StoreError};
-use crate::worker::CancelToken;
 
 /// A demo account of the sandbox.
 pub struct DemoAccount {
@@ -164,13 +163,12 @@ pub fn seed_demo(
         }
         crate::store::audit::append(
             store,
-            &crate::store::audit::AuditEntry {
-                actor: "system",
-                action: crate::store::audit::AuditAction::SandboxSeeded,
-                object_kind: "patients",
-                object_id: report.patients.to_string(),
-                detail: format!("documents={}", report.documents),
-            },
+            &crate::store::audit::AuditEntry::new(
+                "system",
+                crate::store::audit::AuditAction::SandboxSeeded,
+                crate::store::audit::AuditObject::Patients(report.patients),
+            )
+            .detail(format!("documents={}", report.documents)),
         )?;
         Ok(report)
     })
@@ -229,7 +227,7 @@ pub fn bulk(
     store: &mut Store,
     count: usize,
     today: NaiveDate,
-    cancel: &CancelToken,
+    cancelled: &std::sync::atomic::AtomicBool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, SeedError> {
     let seed = patients::count(store)? as u64 + 0x5eed;
@@ -237,7 +235,7 @@ pub fn bulk(
     let mut added = 0;
     let mut done = 0;
     while generated.peek().is_some() {
-        if cancel.is_cancelled() {
+        if cancelled.load(std::sync::atomic::Ordering::Acquire) {
             break;
         }
         added += store.in_transaction(|store| {

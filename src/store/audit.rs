@@ -73,15 +73,72 @@ impl AuditAction {
     }
 }
 
-/// One entry to append.
+/// What an entry is about: a local id, never an identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditObject {
+    Patient(i64),
+    Document(i64),
+    /// A document shown through its stylesheet (the trail tells it from a plain read).
+    DocumentStylesheet(i64),
+    /// A DMP document not in the store, by its entry.
+    DmpDocument(String),
+    Episode(i64),
+    Account(i64),
+    /// A request to link an external identity to an account.
+    IdentityLink(i64),
+    /// A login whose user is not known yet.
+    Login,
+    Setting(String),
+    /// Demo patients generated (how many).
+    Patients(usize),
+    /// The audit trail itself (how many rows were walked or extracted).
+    AuditTrail(usize),
+}
+
+impl AuditObject {
+    /// The `object_kind` and `object_id` columns.
+    pub fn columns(&self) -> (&'static str, String) {
+        match self {
+            Self::Patient(id) => ("patient", id.to_string()),
+            Self::Document(id) => ("document", id.to_string()),
+            Self::DocumentStylesheet(id) => ("document", format!("{id}:stylesheet")),
+            Self::DmpDocument(entry) => ("dmp-document", entry.clone()),
+            Self::Episode(id) => ("episode", id.to_string()),
+            Self::Account(id) => ("account", id.to_string()),
+            Self::IdentityLink(id) => ("identity-link", id.to_string()),
+            Self::Login => ("login", String::new()),
+            Self::Setting(key) => ("setting", key.clone()),
+            Self::Patients(count) => ("patients", count.to_string()),
+            Self::AuditTrail(rows) => ("audit", rows.to_string()),
+        }
+    }
+}
+
+/// One entry to append: who, what, about what, and a detail without identities.
 #[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {
-    /// Account login, or `system`.
+    /// Account login, `system`, or `anonymous` before sign-in.
     pub actor: &'a str,
     pub action: AuditAction,
-    pub object_kind: &'a str,
-    pub object_id: String,
+    pub object: AuditObject,
     pub detail: String,
+}
+
+impl<'a> AuditEntry<'a> {
+    pub fn new(actor: &'a str, action: AuditAction, object: AuditObject) -> Self {
+        Self {
+            actor,
+            action,
+            object,
+            detail: String::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
 }
 
 /// A row as stored.
@@ -117,7 +174,7 @@ fn row_hash(prev: &[u8], row: &AuditRow) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Appends an entry, chained to the last one.
+/// Appends an entry, chained to the last one. The one way anything writes to the trail.
 pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
     // A savepoint, so that an entry can be appended inside a caller's transaction too.
     let tx = store.conn_mut().savepoint()?;
@@ -131,13 +188,14 @@ pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreErr
             rusqlite::Error::QueryReturnedNoRows => Ok((0, GENESIS.to_vec())),
             other => Err(other),
         })?;
+    let (object_kind, object_id) = entry.object.columns();
     let row = AuditRow {
         seq: last_seq + 1,
         at: now_text(),
         actor: entry.actor.to_owned(),
         action: entry.action.code().to_owned(),
-        object_kind: entry.object_kind.to_owned(),
-        object_id: entry.object_id.clone(),
+        object_kind: object_kind.to_owned(),
+        object_id,
         detail: entry.detail.clone(),
     };
     let hash = row_hash(&prev, &row);
@@ -243,13 +301,11 @@ mod tests {
     use crate::store::DbKey;
 
     fn entry(n: u32) -> AuditEntry<'static> {
-        AuditEntry {
-            actor: "medecin",
-            action: AuditAction::OpenFolder,
-            object_kind: "patient",
-            object_id: n.to_string(),
-            detail: String::new(),
-        }
+        AuditEntry::new(
+            "medecin",
+            AuditAction::OpenFolder,
+            AuditObject::Patient(n.into()),
+        )
     }
 
     #[test]

@@ -5,15 +5,12 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::audit::{self, AuditAction, AuditEntry};
+use super::audit::{self, AuditAction, AuditEntry, AuditObject};
 use super::{Store, StoreError, episodes, now_text};
 use crate::domain::consent::{
     BreakGlass, ConsentChange, EpisodeConsent, Information, episode_in_progress, state_code,
 };
 use crate::domain::{Episode, EpisodeId, PatientId};
-
-/// `object_kind` of the audit entries written here.
-pub const AUDIT_OBJECT_KIND: &str = "episode";
 
 const COLUMNS: &str = "episode_id, information, opposes_feeding, opposes_consultation, \
                        break_glass_reason, actor, recorded_at";
@@ -61,17 +58,11 @@ pub fn record(
         };
         audit::append(
             store,
-            &AuditEntry {
-                actor,
-                action,
-                object_kind: AUDIT_OBJECT_KIND,
-                object_id: episode.0.to_string(),
-                detail: format!(
-                    "from={} to={}",
-                    state_code(previous.as_ref()),
-                    consent.state_code()
-                ),
-            },
+            &AuditEntry::new(actor, action, AuditObject::Episode(episode.0)).detail(format!(
+                "from={} to={}",
+                state_code(previous.as_ref()),
+                consent.state_code()
+            )),
         )?;
         Ok(consent)
     })

@@ -5,8 +5,8 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, datetime_text, parse_datetime};
 use crate::domain::{
-    BodyKind, DocumentId, DocumentMeta, DocumentSummary, EpisodeId, PatientId, Provenance,
-    ShareState, Visibility,
+    BodyKind, DocumentId, DocumentMeta, DocumentRef, DocumentSummary, EpisodeId, PatientId,
+    Provenance, ShareState, Visibility,
 };
 
 /// A document to store.
@@ -37,8 +37,17 @@ impl Inserted {
 
 /// Stores a document unless its CDA id is already known (integration is idempotent).
 pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError> {
-    let existing: Option<i64> = store
-        .conn()
+    insert_on(store.conn(), d, None)
+}
+
+/// The insert itself, on a connection or inside a caller's savepoint; `integrated`: who
+/// integrated a received document, and for which unit.
+fn insert_on(
+    conn: &rusqlite::Connection,
+    d: &NewDocument<'_>,
+    integrated: Option<(&str, &str)>,
+) -> Result<Inserted, StoreError> {
+    let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM document WHERE cda_id = ?1",
             [&d.meta.cda_id],
@@ -49,13 +58,14 @@ pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError
         return Ok(Inserted::AlreadyPresent(DocumentId(id)));
     }
     let m = d.meta;
-    store.conn().execute(
+    conn.execute(
         "INSERT INTO document (patient_id, episode_id, cda_id, set_id, version_number,
             type_code, type_system, type_label, class_code, title, act_date, created_date,
             author, organisation, confidentiality, body_kind, has_pdf, replaces, provenance,
-            invisible_patient, invisible_legal_reps, masked_ps, integrated_at, raw)
+            invisible_patient, invisible_legal_reps, masked_ps, integrated_at, raw,
+            integrated_by, integrated_unit)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
         params![
             d.patient_id.0,
             d.episode_id.map(|e| e.0),
@@ -81,9 +91,11 @@ pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError
             d.visibility.masked_ps,
             datetime_text(&chrono::Utc::now().naive_utc()),
             d.raw,
+            integrated.map(|(by, _)| by),
+            integrated.map(|(_, unit)| unit),
         ],
     )?;
-    Ok(Inserted::New(DocumentId(store.conn().last_insert_rowid())))
+    Ok(Inserted::New(DocumentId(conn.last_insert_rowid())))
 }
 
 /// What integrating a received document did.
@@ -100,13 +112,15 @@ pub enum Integrated {
 /// on the CDA `id`, and a new version is accepted only when its `setId` + `versionNumber` is
 /// free. Records who integrated it and for which unit, beside the date.
 pub fn integrate(
-    store: &Store,
+    store: &mut Store,
     d: &NewDocument<'_>,
     by_login: &str,
     unit: &str,
 ) -> Result<Integrated, StoreError> {
-    let taken: Option<(i64, String)> = store
-        .conn()
+    // One savepoint: the check and the insert are one transaction, and compose with a
+    // caller's transaction (the audit entry that goes with it).
+    let tx = store.conn_mut().savepoint()?;
+    let taken: Option<(i64, String)> = tx
         .query_row(
             "SELECT id, cda_id FROM document
              WHERE patient_id = ?1 AND set_id = ?2 AND version_number = ?3",
@@ -119,16 +133,12 @@ pub fn integrate(
     {
         return Ok(Integrated::VersionTaken(DocumentId(id)));
     }
-    match insert(store, d)? {
-        Inserted::AlreadyPresent(id) => Ok(Integrated::AlreadyPresent(id)),
-        Inserted::New(id) => {
-            store.conn().execute(
-                "UPDATE document SET integrated_by = ?1, integrated_unit = ?2 WHERE id = ?3",
-                params![by_login, unit, id.0],
-            )?;
-            Ok(Integrated::New(id))
-        }
-    }
+    let done = match insert_on(&tx, d, Some((by_login, unit)))? {
+        Inserted::AlreadyPresent(id) => Integrated::AlreadyPresent(id),
+        Inserted::New(id) => Integrated::New(id),
+    };
+    tx.commit()?;
+    Ok(done)
 }
 
 /// Who integrated a document and for which unit (`None` for documents made here).
@@ -228,7 +238,7 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<Result<DocumentSummary, Sto
     };
     Ok((|| {
         Ok(DocumentSummary {
-            id,
+            reference: DocumentRef::Stored(id),
             patient_id,
             episode_id,
             meta: DocumentMeta {
@@ -308,13 +318,13 @@ mod tests {
 
     #[test]
     fn integration_refuses_duplicates_and_taken_versions_and_records_who() {
-        let (store, patient) = store_with_patient();
+        let (mut store, patient) = store_with_patient();
         let mut meta = crate::domain::document::tests::doc(1, "CR", 1).meta;
         meta.cda_id = "1.2.3^v1".into();
         meta.set_id = "1.2.3.set".into();
         meta.version_number = 1;
         let first = integrate(
-            &store,
+            &mut store,
             &new_doc(patient, &meta, b"<a/>"),
             "medecin",
             "Cardiologie",
@@ -328,14 +338,20 @@ mod tests {
             Some(("medecin".to_owned(), "Cardiologie".to_owned()))
         );
         assert_eq!(
-            integrate(&store, &new_doc(patient, &meta, b"<a/>"), "autre", "X").expect("again"),
+            integrate(&mut store, &new_doc(patient, &meta, b"<a/>"), "autre", "X").expect("again"),
             Integrated::AlreadyPresent(id)
         );
         // Same setId + versionNumber under another id: refused.
         let mut clash = meta.clone();
         clash.cda_id = "1.2.3^other".into();
         assert_eq!(
-            integrate(&store, &new_doc(patient, &clash, b"<b/>"), "medecin", "C").expect("clash"),
+            integrate(
+                &mut store,
+                &new_doc(patient, &clash, b"<b/>"),
+                "medecin",
+                "C"
+            )
+            .expect("clash"),
             Integrated::VersionTaken(id)
         );
         // The next version of the same set: accepted, listed in the chain.
@@ -343,7 +359,7 @@ mod tests {
         v2.cda_id = "1.2.3^v2".into();
         v2.version_number = 2;
         let second =
-            integrate(&store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C").expect("v2");
+            integrate(&mut store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C").expect("v2");
         assert!(matches!(second, Integrated::New(_)));
         assert_eq!(for_patient(&store, patient).expect("list").len(), 2);
     }

@@ -1,10 +1,9 @@
 //! The About box: name, version, mode (sandbox or production), data directory, licence.
 
-use super::Command;
-use crate::app::ChevetApp;
+use super::{Command, ScreenCtx};
 
-pub fn about_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let i18n = &app.i18n;
+pub fn about_ui(ui: &mut egui::Ui, ctx: &ScreenCtx<'_>, commands: &mut Vec<Command>) {
+    let i18n = ctx.i18n;
     let modal = egui::Modal::new(egui::Id::unique("about")).show(ui.ctx(), |ui| {
         ui.set_width(420.0);
         ui.heading(i18n.tr("app-name"));
@@ -15,7 +14,7 @@ pub fn about_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>)
             i18n.tr("about-version"),
             env!("CARGO_PKG_VERSION")
         ));
-        ui.label(i18n.tr(if app.options.sandbox {
+        ui.label(i18n.tr(if ctx.sandbox {
             "about-mode-sandbox"
         } else {
             "about-mode-production"
@@ -23,7 +22,7 @@ pub fn about_ui(app: &ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>)
         ui.label(format!(
             "{} : {}",
             i18n.tr("about-data-dir"),
-            app.options.data_dir.display()
+            ctx.data_dir.display()
         ));
         ui.label(i18n.tr("about-licence"));
         ui.add_space(8.0);

@@ -9,17 +9,19 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use fluent_bundle::FluentValue;
 
-use super::Command;
 use super::document_list_dmp::{
     DMP_COLOUR, DmpList, DmpListStatus, MARKER_COLOUR, ask_visible, confirm_visible_ui,
-    search_form_ui, summary_of, visibility_markers, worklist_ui,
+    search_form_ui, visibility_markers, worklist_ui,
 };
 use super::widgets::datetime_text;
-use crate::dmp::consult::DmpDocumentRow;
+use super::{Command, Rights};
+use crate::domain::dmp::{DmpDocument, DmpEntry};
 use crate::domain::versions::{VersionChain, chains, sort_chains};
-use crate::domain::{DocumentId, DocumentSort, DocumentSummary, PatientId, Provenance, ShareState};
+use crate::domain::{
+    DocumentId, DocumentRef, DocumentSort, DocumentSummary, PatientId, Provenance, ShareState,
+};
 use crate::i18n::I18n;
-use crate::worker::{DmpListRow, Request, UserMessage};
+use crate::worker::{Request, UserMessage};
 
 /// A visible row: a document and whether it is an older version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +55,8 @@ enum Origin {
 pub struct DocumentListState {
     patient: PatientId,
     local: Vec<DocumentSummary>,
-    pub dmp: DmpList,
-    pub filter: ListFilter,
+    dmp: DmpList,
+    filter: ListFilter,
     /// CDA id → the folder's copy (tells DMP rows already integrated).
     integrated: HashMap<String, DocumentId>,
     /// What is listed: local documents and DMP rows, as filtered.
@@ -67,11 +69,11 @@ pub struct DocumentListState {
     /// Set ids of the chains whose history is shown.
     expanded: HashSet<String>,
     rows: Vec<Row>,
-    pub sort: DocumentSort,
-    pub ascending: bool,
-    pub selected: usize,
+    sort: DocumentSort,
+    ascending: bool,
+    selected: usize,
     /// The document being opened (spinner on its row).
-    pub opening: Option<DocumentId>,
+    opening: Option<DocumentRef>,
 }
 
 impl DocumentListState {
@@ -113,8 +115,8 @@ impl DocumentListState {
         self.rebuild();
     }
 
-    /// The DMP's rows arrived (a refresh that changed nothing keeps the list as it is).
-    pub fn set_dmp(&mut self, rows: Vec<DmpListRow>) {
+    /// The DMP's documents arrived (a refresh that changed nothing keeps the list as it is).
+    pub fn set_dmp(&mut self, rows: Vec<DmpDocument>) {
         if self.dmp.status == DmpListStatus::Loaded && self.dmp.rows == rows {
             return;
         }
@@ -122,21 +124,43 @@ impl DocumentListState {
         self.rebuild();
     }
 
+    /// The DMP list could not be read.
     pub fn dmp_failed(&mut self, message: UserMessage) {
         self.dmp.status = DmpListStatus::Failed(message);
     }
 
-    /// A DMP request failed: a list being asked for shows the error.
+    /// The folder's DMP sequence failed: a list being asked for shows the error.
     pub fn dmp_list_failed(&mut self, message: &UserMessage) {
         if self.dmp.status == DmpListStatus::Loading {
             self.dmp.status = DmpListStatus::Failed(message.clone());
         }
     }
 
-    /// A DMP row changed (visibility).
-    pub fn replace_dmp_row(&mut self, previous_entry: &str, row: DmpDocumentRow) {
-        self.dmp.replace_row(previous_entry, row);
+    /// A DMP document changed (visibility).
+    pub fn replace_dmp_row(&mut self, previous: &DmpEntry, document: DmpDocument) {
+        self.dmp.replace_row(previous, document);
         self.rebuild();
+    }
+
+    /// Integration ended: nothing stays selected.
+    pub fn clear_dmp_selection(&mut self) {
+        self.dmp.selected.clear();
+    }
+
+    /// A consultation d'annonce report was produced: the list asks the DMP and offers the
+    /// worklist of documents still invisible to the patient.
+    pub fn offer_worklist(&mut self) -> Request {
+        self.dmp.announce_offer = true;
+        self.dmp.status = DmpListStatus::Loading;
+        Request::SearchDmp {
+            patient: self.patient,
+            filter: Box::default(),
+        }
+    }
+
+    /// The document asked for is on screen (or failed): no spinner left.
+    pub fn opened(&mut self) {
+        self.opening = None;
     }
 
     /// The folder's copy of a DMP document, when integrated.
@@ -155,7 +179,7 @@ impl DocumentListState {
             self.integrated = self
                 .local
                 .iter()
-                .map(|d| (d.meta.cda_id.clone(), d.id))
+                .filter_map(|d| Some((d.meta.cda_id.clone(), d.reference.stored()?)))
                 .collect();
         }
         if self.filter == ListFilter::Dmp || !self.local_listed {
@@ -176,11 +200,11 @@ impl DocumentListState {
         }
         if self.filter != ListFilter::Local {
             for (i, r) in self.dmp.rows.iter().enumerate() {
-                let integrated = self.integrated.contains_key(&r.row.unique_id);
+                let integrated = self.integrated.contains_key(&r.unique_id);
                 if self.filter == ListFilter::All && integrated {
                     continue;
                 }
-                self.documents.push(summary_of(self.patient, &r.row));
+                self.documents.push(r.summary());
                 self.origins.push(Origin::Dmp(i));
             }
         }
@@ -239,22 +263,22 @@ impl DocumentListState {
         }
     }
 
-    /// What opening list row `row` asks: the local document, or the DMP one read by TD3.2.
-    fn open_command(&self, row: usize) -> Option<Command> {
+    /// Opens list row `row`: the local document, the folder's copy of a DMP one, or the DMP
+    /// one read by TD3.2. Its row shows a spinner until it is on screen.
+    fn open(&mut self, row: usize) -> Option<Command> {
         let r = self.rows.get(row)?;
-        match self.origins.get(r.doc)? {
-            Origin::Local => Some(Command::OpenDocument(self.documents[r.doc].id)),
+        let document = match self.origins.get(r.doc)? {
+            Origin::Local => self.documents[r.doc].reference.clone(),
             Origin::Dmp(i) => {
-                let dmp = &self.dmp.rows.get(*i)?.row;
-                Some(match self.integrated_copy(&dmp.unique_id) {
-                    Some(id) => Command::OpenDocument(id),
-                    None => Command::Send(Request::ViewDmpDocument {
-                        patient: self.patient,
-                        row: Box::new(dmp.clone()),
-                    }),
-                })
+                let dmp = self.dmp.rows.get(*i)?;
+                match self.integrated_copy(&dmp.unique_id) {
+                    Some(id) => DocumentRef::Stored(id),
+                    None => dmp.reference(),
+                }
             }
-        }
+        };
+        self.opening = Some(document.clone());
+        Some(Command::Send(Request::OpenDocument { document }))
     }
 
     /// A click on a DMP row's box: toggles it; with Shift, selects every DMP row not yet
@@ -270,7 +294,7 @@ impl DocumentListState {
                 self.dmp
                     .rows
                     .get(i)
-                    .is_some_and(|d| !self.integrated.contains_key(&d.row.unique_id))
+                    .is_some_and(|d| !self.integrated.contains_key(&d.unique_id))
             })
             .collect();
         if shift && self.dmp.anchor.is_some() {
@@ -337,7 +361,7 @@ impl DocumentListState {
         if visible && let Some(i) = self.dmp_index(self.selected) {
             ask_visible(&mut self.dmp, i);
         }
-        if enter && let Some(command) = self.open_command(self.selected) {
+        if enter && let Some(command) = self.open(self.selected) {
             commands.push(command);
         }
     }
@@ -394,21 +418,12 @@ enum Action {
     Visible(usize),
 }
 
-/// What the list may offer the user.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ListRights {
-    /// Consult the DMP (search, view, integrate).
-    pub dmp: bool,
-    /// Make DMP documents visible (consultation d'annonce).
-    pub visibility: bool,
-}
-
 /// Filter, DMP state and actions above the table.
 fn toolbar_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
     state: &mut DocumentListState,
-    rights: ListRights,
+    rights: Rights,
     commands: &mut Vec<Command>,
 ) {
     let patient = state.patient;
@@ -434,7 +449,7 @@ fn toolbar_ui(
                 filter = f;
             }
         }
-        if !rights.dmp {
+        if !rights.consult_dmp {
             return;
         }
         let dmp_label = i18n.tr_args(
@@ -494,11 +509,11 @@ fn toolbar_ui(
     if filter != state.filter {
         state.set_filter(filter);
     }
-    if rights.dmp && state.dmp.search_open {
+    if rights.consult_dmp && state.dmp.search_open {
         search_form_ui(ui, i18n, &mut state.dmp, patient, commands);
     }
-    if rights.dmp {
-        worklist_ui(ui, i18n, &mut state.dmp, rights.visibility);
+    if rights.consult_dmp {
+        worklist_ui(ui, i18n, &mut state.dmp, rights.change_dmp_visibility);
         confirm_visible_ui(ui.ctx(), i18n, &mut state.dmp, patient, commands);
     }
 }
@@ -507,7 +522,7 @@ pub fn document_list_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
     state: &mut DocumentListState,
-    rights: ListRights,
+    rights: Rights,
     commands: &mut Vec<Command>,
 ) {
     toolbar_ui(ui, i18n, state, rights, commands);
@@ -630,7 +645,7 @@ pub fn document_list_ui(
                     ui.label(&d.meta.type_label);
                 });
                 row.col(|ui| {
-                    if state.opening == Some(d.id) && d.id.is_stored() {
+                    if state.opening.as_ref() == Some(&d.reference) {
                         ui.spinner();
                     }
                     if r.older {
@@ -650,13 +665,13 @@ pub fn document_list_ui(
                 });
                 row.col(|ui| {
                     let archived = match origin {
-                        Origin::Dmp(i) => state.dmp.rows.get(i).is_some_and(|r| r.row.archived),
+                        Origin::Dmp(i) => state.dmp.rows.get(i).is_some_and(|r| r.archived),
                         Origin::Local => false,
                     };
                     // For who may change it, an invisibility marker is also the button that
                     // makes the document visible (with a confirmation).
                     let actionable = match origin {
-                        Origin::Dmp(i) if rights.visibility => Some(i),
+                        Origin::Dmp(i) if rights.change_dmp_visibility => Some(i),
                         _ => None,
                     };
                     for (short, long) in visibility_markers(d.visibility, archived) {
@@ -715,9 +730,7 @@ pub fn document_list_ui(
         Some(Action::History(row)) => state.toggle_history(row),
         Some(Action::Open(row)) => {
             state.selected = row;
-            if let Some(command) = state.open_command(row) {
-                commands.push(command);
-            }
+            commands.extend(state.open(row));
         }
         Some(Action::Select { row, shift }) => state.select_row(row, shift),
         Some(Action::Visible(dmp)) => ask_visible(&mut state.dmp, dmp),
@@ -763,12 +776,18 @@ mod tests {
         let mut s = DocumentListState::new(PatientId(1), chain_docs());
         assert_eq!(s.entries(), 2);
         assert_eq!(s.rows.len(), 2);
-        assert_eq!(s.documents[s.rows[0].doc].id, DocumentId(2));
+        assert_eq!(
+            s.documents[s.rows[0].doc].reference.stored(),
+            Some(DocumentId(2))
+        );
         assert_eq!(s.rows[0].versions, 2);
         s.toggle_history(0);
         assert_eq!(s.rows.len(), 3);
         assert!(s.rows[1].older);
-        assert_eq!(s.documents[s.rows[1].doc].id, DocumentId(1));
+        assert_eq!(
+            s.documents[s.rows[1].doc].reference.stored(),
+            Some(DocumentId(1))
+        );
         s.toggle_history(0);
         assert_eq!(s.rows.len(), 2);
     }
@@ -783,7 +802,7 @@ mod tests {
                     crate::ui::widgets::install_style(ui.ctx());
                     let i18n = I18n::default();
                     let mut commands = Vec::new();
-                    document_list_ui(ui, &i18n, state, ListRights::default(), &mut commands);
+                    document_list_ui(ui, &i18n, state, Rights::default(), &mut commands);
                 },
                 DocumentListState::new(PatientId(1), chain_docs()),
             );
@@ -793,20 +812,22 @@ mod tests {
         assert_eq!(h.state().rows.len(), 3);
     }
 
-    fn dmp_row(unique_id: &str, invisible: bool) -> DmpListRow {
-        let mut entry = crate::dmp::xds::DmpDocumentEntry {
-            entry_uuid: format!("urn:uuid:{unique_id}"),
+    fn dmp_row(unique_id: &str, invisible: bool) -> DmpDocument {
+        let mut meta = doc(9, &format!("DMP {unique_id}"), 2).meta;
+        meta.cda_id = unique_id.into();
+        meta.set_id = unique_id.into();
+        DmpDocument {
+            patient: PatientId(1),
+            entry: DmpEntry(format!("urn:uuid:{unique_id}")),
             unique_id: unique_id.into(),
-            title: Some(format!("DMP {unique_id}")),
-            ..Default::default()
-        };
-        entry.set_visibility(crate::domain::Visibility {
-            invisible_patient: invisible,
-            ..Default::default()
-        });
-        DmpListRow {
-            row: DmpDocumentRow::from_entry(entry),
-            own: false,
+            meta,
+            created: None,
+            visibility: crate::domain::Visibility {
+                invisible_patient: invisible,
+                ..Default::default()
+            },
+            archived: false,
+            authored_here: false,
         }
     }
 

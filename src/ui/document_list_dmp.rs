@@ -7,16 +7,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use chrono::{Local, NaiveDate};
 use egui::{Color32, RichText};
 use fluent_bundle::FluentValue;
 
 use super::Command;
-use crate::dmp::consult::{DmpDocumentRow, SearchCriteria, VisibilityFilter};
-use crate::dmp::xds::{AvailabilityStatus, Code, OID_CLASS_CODE, OID_LOINC, TimeRange};
-use crate::domain::{DocumentId, DocumentSummary, PatientId, Visibility};
+use crate::domain::dmp::{DmpDocument, DmpEntry, DmpFilter};
+use crate::domain::{DocumentId, PatientId, Visibility};
 use crate::i18n::I18n;
-use crate::worker::{DmpListRow, DmpToIntegrate, Request, TaskId, UserMessage};
+use crate::worker::{Request, TaskId, UserMessage};
 
 /// Days after which the DMP makes a document sent invisible visible to the patient.
 pub const AUTO_VISIBLE_DAYS: i64 = 92;
@@ -31,66 +30,60 @@ pub enum DmpListStatus {
     Failed(UserMessage),
 }
 
-/// The DMP's rows of the folder, the selection and the forms.
+/// The DMP's documents of the folder, the selection and the forms. Fields are the document
+/// list's (`super::document_list`); the app sees none of them.
 #[derive(Debug, Default)]
 pub struct DmpList {
-    pub rows: Vec<DmpListRow>,
-    pub status: DmpListStatus,
+    pub(super) rows: Vec<DmpDocument>,
+    pub(super) status: DmpListStatus,
     /// Selected rows (indexes in `rows`) to integrate.
-    pub selected: BTreeSet<usize>,
+    pub(super) selected: BTreeSet<usize>,
     /// Where a Shift+click range starts (a list row).
-    pub anchor: Option<usize>,
-    pub search: SearchForm,
-    pub search_open: bool,
+    pub(super) anchor: Option<usize>,
+    pub(super) search: SearchForm,
+    pub(super) search_open: bool,
     /// The row waiting for the visibility confirmation.
-    pub confirm_visible: Option<VisibilityConfirm>,
+    pub(super) confirm_visible: Option<VisibilityConfirm>,
     /// Offer the worklist (a consultation d'annonce report was just produced).
-    pub announce_offer: bool,
+    pub(super) announce_offer: bool,
 }
 
 /// The confirmation window's choices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisibilityConfirm {
-    pub row: usize,
-    pub to_patient: bool,
-    pub to_legal_representatives: bool,
+    row: usize,
+    to_patient: bool,
+    to_legal_representatives: bool,
 }
 
 /// The search form's fields, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchForm {
-    /// `AAAA-MM-JJ`, inclusive.
-    pub from: String,
-    pub to: String,
+    /// `AAAA-MM-JJ` or `JJ/MM/AAAA`, inclusive.
+    from: String,
+    to: String,
     /// LOINC type code.
-    pub type_code: String,
+    type_code: String,
     /// DMP class code (TRE_A03).
-    pub class_code: String,
-    pub author: String,
-    pub organisation: String,
-    pub invisible_only: bool,
-    pub archived: bool,
-    pub replaced: bool,
+    class_code: String,
+    author: String,
+    organisation: String,
+    invisible_only: bool,
+    archived: bool,
+    replaced: bool,
     /// Why the last submission was refused (Fluent id).
-    pub error: Option<&'static str>,
+    error: Option<&'static str>,
 }
 
-fn parse_day(text: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, &'static str> {
+fn parse_day(text: &str) -> Result<Option<NaiveDate>, &'static str> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .map_err(|_| "dmp-search-bad-date")?;
-    let time = if end_of_day {
-        day.and_hms_opt(23, 59, 59)
-    } else {
-        day.and_hms_opt(0, 0, 0)
-    };
-    Ok(time
-        .and_then(|t| Local.from_local_datetime(&t).earliest())
-        .map(|t| t.with_timezone(&Utc)))
+        .map(Some)
+        .map_err(|_| "dmp-search-bad-date")
 }
 
 fn non_empty(text: &str) -> Option<String> {
@@ -98,59 +91,31 @@ fn non_empty(text: &str) -> Option<String> {
 }
 
 impl SearchForm {
-    /// The criteria, or why the form is not valid (Fluent id).
-    pub fn criteria(&self) -> Result<SearchCriteria, &'static str> {
-        let created = TimeRange {
-            from: parse_day(&self.from, false)?,
-            to: parse_day(&self.to, true)?,
-        };
-        if let (Some(from), Some(to)) = (created.from, created.to)
+    /// The search as a domain filter, or why the form is not valid (Fluent id).
+    pub fn filter(&self) -> Result<DmpFilter, &'static str> {
+        let (from, to) = (parse_day(&self.from)?, parse_day(&self.to)?);
+        if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
             return Err("dmp-search-bad-period");
         }
-        let mut statuses = vec![AvailabilityStatus::Approved];
-        if self.archived {
-            statuses.push(AvailabilityStatus::Archived);
-        }
-        if self.replaced {
-            statuses.push(AvailabilityStatus::Deprecated);
-        }
-        Ok(SearchCriteria {
-            created,
-            type_codes: non_empty(&self.type_code)
-                .map(|c| Code::new(&c, OID_LOINC, ""))
-                .into_iter()
-                .collect(),
-            class_codes: non_empty(&self.class_code)
-                .map(|c| Code::new(&c, OID_CLASS_CODE, ""))
-                .into_iter()
-                .collect(),
+        Ok(DmpFilter {
+            created_from: from,
+            created_to: to,
+            type_code: non_empty(&self.type_code),
+            class_code: non_empty(&self.class_code),
             author: non_empty(&self.author),
             organisation: non_empty(&self.organisation),
-            statuses,
-            visibility: if self.invisible_only {
-                VisibilityFilter::InvisibleToPatient
-            } else {
-                VisibilityFilter::Any
-            },
-            ..SearchCriteria::default()
+            invisible_to_patient_only: self.invisible_only,
+            archived: self.archived,
+            replaced: self.replaced,
         })
     }
 }
 
-/// A DMP row as a list entry (not stored: `DocumentId::NOT_STORED`).
-pub fn summary_of(patient: PatientId, row: &DmpDocumentRow) -> DocumentSummary {
-    let mut meta = row.entry().to_meta();
-    if meta.act_date.is_none() {
-        meta.act_date = meta.created;
-    }
-    DocumentSummary::not_stored(patient, meta, row.visibility())
-}
-
 impl DmpList {
-    /// Rows arrived: the selection is dropped (indexes changed).
-    pub fn set_rows(&mut self, rows: Vec<DmpListRow>) {
+    /// Documents arrived: the selection is dropped (indexes changed).
+    pub fn set_rows(&mut self, rows: Vec<DmpDocument>) {
         self.rows = rows;
         self.status = DmpListStatus::Loaded;
         self.selected.clear();
@@ -158,27 +123,23 @@ impl DmpList {
         self.confirm_visible = None;
     }
 
-    /// A row's metadata changed (visibility): the DMP gave it a new entry.
-    pub fn replace_row(&mut self, previous_entry: &str, row: DmpDocumentRow) {
-        if let Some(r) = self
-            .rows
-            .iter_mut()
-            .find(|r| r.row.entry_uuid == previous_entry)
-        {
-            r.row = row;
+    /// A document's metadata changed (visibility): the DMP gave it a new entry.
+    pub fn replace_row(&mut self, previous: &DmpEntry, document: DmpDocument) {
+        if let Some(r) = self.rows.iter_mut().find(|r| &r.entry == previous) {
+            *r = document;
         }
     }
 
-    /// The TD3.1 the form's criteria ask for (the list waits for it), or `None` with the
+    /// The TD3.1 the form's filter asks for (the list waits for it), or `None` with the
     /// form's error set.
     pub fn search_request(&mut self, patient: PatientId) -> Option<Request> {
-        match self.search.criteria() {
-            Ok(criteria) => {
+        match self.search.filter() {
+            Ok(filter) => {
                 self.search.error = None;
                 self.status = DmpListStatus::Loading;
                 Some(Request::SearchDmp {
                     patient,
-                    criteria: Box::new(criteria),
+                    filter: Box::new(filter),
                 })
             }
             Err(e) => {
@@ -207,19 +168,16 @@ impl DmpList {
         } else {
             self.selected.iter().copied().collect()
         };
-        let documents: Vec<DmpToIntegrate> = picked
+        let entries: Vec<DmpEntry> = picked
             .into_iter()
             .filter_map(|i| self.rows.get(i))
-            .filter(|r| !integrated.contains_key(&r.row.unique_id))
-            .map(|r| DmpToIntegrate {
-                row: r.row.clone(),
-                raw: None,
-            })
+            .filter(|r| !integrated.contains_key(&r.unique_id))
+            .map(|r| r.entry.clone())
             .collect();
-        (!documents.is_empty()).then(|| Request::IntegrateDmp {
+        (!entries.is_empty()).then(|| Request::IntegrateDmp {
             task: TaskId::next(),
             patient,
-            documents,
+            entries,
             open: false,
         })
     }
@@ -229,7 +187,7 @@ impl DmpList {
         self.rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.own && r.row.invisible_to_patient)
+            .filter(|(_, r)| r.authored_here && r.visibility.invisible_patient)
             .map(|(i, _)| i)
             .collect()
     }
@@ -322,7 +280,7 @@ pub fn confirm_visible_ui(
     let Some(confirm) = list.confirm_visible.as_mut() else {
         return;
     };
-    let Some(row) = list.rows.get(confirm.row).map(|r| r.row.clone()) else {
+    let Some(row) = list.rows.get(confirm.row).cloned() else {
         list.confirm_visible = None;
         return;
     };
@@ -333,12 +291,12 @@ pub fn confirm_visible_ui(
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(RichText::new(&row.title).strong());
+            ui.label(RichText::new(&row.meta.title).strong());
             ui.label(i18n.tr("dmp-visible-explain"));
-            if row.invisible_to_patient {
+            if row.visibility.invisible_patient {
                 ui.checkbox(&mut confirm.to_patient, i18n.tr("dmp-visible-patient"));
             }
-            if row.invisible_to_legal_representatives {
+            if row.visibility.invisible_legal_reps {
                 ui.checkbox(
                     &mut confirm.to_legal_representatives,
                     i18n.tr("dmp-visible-legal"),
@@ -357,7 +315,7 @@ pub fn confirm_visible_ui(
     if send {
         commands.push(Command::Send(Request::MakeDmpVisible {
             patient,
-            row: Box::new(row),
+            entry: row.entry,
             to_patient: confirm.to_patient,
             to_legal_representatives: confirm.to_legal_representatives,
         }));
@@ -370,12 +328,12 @@ pub fn confirm_visible_ui(
 /// Asks for the confirmation of making row `index` visible.
 pub fn ask_visible(list: &mut DmpList, index: usize) {
     if let Some(r) = list.rows.get(index)
-        && r.row.is_invisible()
+        && r.is_invisible()
     {
         list.confirm_visible = Some(VisibilityConfirm {
             row: index,
-            to_patient: r.row.invisible_to_patient,
-            to_legal_representatives: r.row.invisible_to_legal_representatives,
+            to_patient: r.visibility.invisible_patient,
+            to_legal_representatives: r.visibility.invisible_legal_reps,
         });
     }
 }
@@ -413,11 +371,11 @@ pub fn worklist_ui(ui: &mut egui::Ui, i18n: &I18n, list: &mut DmpList, can_chang
                     ui.label(i18n.tr("dmp-worklist-offer"));
                 }
                 for i in pending {
-                    let r = &list.rows[i].row;
+                    let r = &list.rows[i];
                     let created = r.created.map(|t| t.with_timezone(&Local).date_naive());
                     let age = created.map_or(0, |d| (today - d).num_days().max(0));
                     ui.horizontal(|ui| {
-                        ui.label(RichText::new(&r.title).strong());
+                        ui.label(RichText::new(&r.meta.title).strong());
                         ui.label(i18n.tr_args(
                             "dmp-worklist-age",
                             &[
@@ -442,7 +400,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_form_builds_the_criteria_or_says_what_is_wrong() {
+    fn search_form_builds_the_filter_or_says_what_is_wrong() {
         let form = SearchForm {
             from: "2024-01-01".into(),
             to: "31/12/2024".into(),
@@ -452,26 +410,24 @@ mod tests {
             archived: true,
             ..SearchForm::default()
         };
-        let c = form.criteria().expect("valid");
-        assert!(c.created.from.is_some() && c.created.to.is_some());
-        assert_eq!(c.type_codes[0].code, "11488-4");
-        assert_eq!(c.type_codes[0].scheme, OID_LOINC);
-        assert_eq!(c.author.as_deref(), Some("Martin"));
-        assert_eq!(c.visibility, VisibilityFilter::InvisibleToPatient);
-        assert_eq!(
-            c.statuses,
-            vec![AvailabilityStatus::Approved, AvailabilityStatus::Archived]
-        );
+        let f = form.filter().expect("valid");
+        assert_eq!(f.created_from, NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(f.created_to, NaiveDate::from_ymd_opt(2024, 12, 31));
+        assert_eq!(f.type_code.as_deref(), Some("11488-4"));
+        assert_eq!(f.class_code, None);
+        assert_eq!(f.author.as_deref(), Some("Martin"));
+        assert!(f.invisible_to_patient_only && f.archived && !f.replaced);
         let bad = SearchForm {
             from: "hier".into(),
             ..SearchForm::default()
         };
-        assert_eq!(bad.criteria(), Err("dmp-search-bad-date"));
+        assert_eq!(bad.filter(), Err("dmp-search-bad-date"));
         let reversed = SearchForm {
             from: "2025-01-01".into(),
             to: "2024-01-01".into(),
             ..SearchForm::default()
         };
-        assert_eq!(reversed.criteria(), Err("dmp-search-bad-period"));
+        assert_eq!(reversed.filter(), Err("dmp-search-bad-period"));
+        assert_eq!(SearchForm::default().filter(), Ok(DmpFilter::default()));
     }
 }

@@ -5,20 +5,24 @@
 use egui::RichText;
 use fluent_bundle::FluentValue;
 
-use super::Command;
-use super::document_list::{DocumentListState, ListRights, document_list_ui};
+use super::document_list::{DocumentListState, document_list_ui};
 use super::folder_dmp::{FolderDmp, consent_ui, dmp_badge_ui, new_documents_ui};
+use super::produce::ProduceState;
 use super::widgets::{age_years, badge_ui, date_text, datetime_text, identity_badge_ui};
-use crate::app::ChevetApp;
-use crate::domain::{DocumentSummary, Episode, InsOid, Patient};
+use super::{Command, ScreenCtx};
+use crate::domain::dmp::{DmpDocument, DmpEntry};
+use crate::domain::{
+    DocumentSummary, Episode, EpisodeConsent, EpisodeId, InsOid, Patient, PatientId,
+};
 use crate::i18n::I18n;
+use crate::worker::{DmpFolderStatus, Operation, Request, UserMessage};
 
 /// A loaded folder.
 pub struct FolderState {
-    pub patient: Patient,
-    pub episodes: Vec<Episode>,
-    pub documents: DocumentListState,
-    pub dmp: FolderDmp,
+    patient: Patient,
+    episodes: Vec<Episode>,
+    documents: DocumentListState,
+    dmp: FolderDmp,
 }
 
 impl FolderState {
@@ -30,41 +34,105 @@ impl FolderState {
             dmp: FolderDmp::default(),
         }
     }
+
+    pub fn patient_id(&self) -> PatientId {
+        self.patient.id
+    }
+
+    /// The production form for this patient.
+    pub fn production(&self) -> ProduceState {
+        let p = &self.patient;
+        ProduceState::new(
+            p.id,
+            p.display_name(),
+            self.episodes.clone(),
+            p.identity.status.ins_usable() && p.identity.ins.is_some(),
+        )
+    }
+
+    /// After a consultation d'annonce report: ask the DMP and offer the worklist.
+    pub fn offer_worklist(&mut self) -> Request {
+        self.documents.offer_worklist()
+    }
+
+    /// `Event::DmpFolder`.
+    pub fn on_dmp_status(
+        &mut self,
+        episode: Option<EpisodeId>,
+        consent: Option<EpisodeConsent>,
+        status: DmpFolderStatus,
+    ) {
+        self.dmp.on_status(episode, consent, status);
+    }
+
+    /// `Event::DmpNewDocuments`.
+    pub fn on_dmp_new_documents(
+        &mut self,
+        count: usize,
+        invisible: usize,
+        since: Option<chrono::NaiveDate>,
+    ) {
+        self.dmp.on_new_documents(count, invisible, since);
+    }
+
+    /// `Event::DmpDocuments`.
+    pub fn on_dmp_documents(&mut self, documents: Vec<DmpDocument>) {
+        self.documents.set_dmp(documents);
+    }
+
+    /// `Event::DmpDocumentsFailed`.
+    pub fn on_dmp_documents_failed(&mut self, message: UserMessage) {
+        self.documents.dmp_failed(message);
+    }
+
+    /// `Event::DmpIntegrated`: the folder's documents as they are now.
+    pub fn on_dmp_integrated(&mut self, documents: Vec<DocumentSummary>) {
+        self.documents.set_local(documents);
+        self.documents.clear_dmp_selection();
+    }
+
+    /// `Event::DmpVisibilityChanged`.
+    pub fn on_dmp_visibility_changed(
+        &mut self,
+        previous: &DmpEntry,
+        document: DmpDocument,
+        documents: Vec<DocumentSummary>,
+    ) {
+        self.documents.set_local(documents);
+        self.documents.replace_dmp_row(previous, document);
+    }
+
+    /// A document asked from this folder is on screen (or could not be opened).
+    pub fn on_document_opened(&mut self) {
+        self.documents.opened();
+    }
+
+    /// A request failed; only what it was doing shows the failure.
+    pub fn on_failed(&mut self, operation: Operation, message: &UserMessage) {
+        match operation {
+            Operation::RecordConsent => self.dmp.on_record_failed(message.id),
+            Operation::RefreshDmp => {
+                self.dmp.on_refresh_failed(message);
+                self.documents.dmp_list_failed(message);
+            }
+            Operation::SearchDmp => self.documents.dmp_list_failed(message),
+            Operation::OpenDocument => self.documents.opened(),
+            _ => {}
+        }
+    }
 }
 
-pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let can_read = app
-        .session
-        .as_ref()
-        .is_some_and(|s| s.role.has(crate::domain::Right::ReadDocuments));
-    let can_produce = app
-        .session
-        .as_ref()
-        .is_some_and(|s| s.role.has(crate::domain::Right::ProduceDocuments));
-    let rights = ListRights {
-        dmp: app
-            .session
-            .as_ref()
-            .is_some_and(|s| s.role.has(crate::domain::Right::ConsultDmp)),
-        visibility: app
-            .session
-            .as_ref()
-            .is_some_and(|s| s.role.has(crate::domain::Right::ChangeDmpVisibility)),
-    };
-    let can_record = app
-        .session
-        .as_ref()
-        .is_some_and(|s| s.role.has(crate::domain::Right::RecordConsent));
-    let i18n = &app.i18n;
-    let Some(folder) = app.folder.as_mut() else {
-        ui.spinner();
-        return;
-    };
+pub fn folder_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    folder: &mut FolderState,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
+    let rights = ctx.rights;
     let patient = folder.patient.id;
     if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::R)) {
-        commands.push(Command::Send(crate::worker::Request::RefreshDmp {
-            patient,
-        }));
+        commands.push(Command::Send(Request::RefreshDmp { patient }));
     }
     identity_banner_ui(ui, i18n, &folder.patient, |ui| {
         dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
@@ -77,19 +145,26 @@ pub fn folder_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comm
             egui::ScrollArea::vertical()
                 .id_salt("episodes_scroll")
                 .show(ui, |ui| {
-                    consent_ui(ui, i18n, &mut folder.dmp, patient, can_record, commands);
+                    consent_ui(
+                        ui,
+                        i18n,
+                        &mut folder.dmp,
+                        patient,
+                        rights.record_consent,
+                        commands,
+                    );
                     ui.separator();
                     episodes_ui(ui, i18n, &folder.episodes);
                 });
         });
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {
-            if can_produce && ui.button(i18n.tr("produce-start")).clicked() {
+            if rights.produce_documents && ui.button(i18n.tr("produce-start")).clicked() {
                 commands.push(Command::StartProduction);
             }
             new_documents_ui(ui, i18n, &folder.dmp);
         });
-        if can_read {
+        if rights.read_documents {
             document_list_ui(ui, i18n, &mut folder.documents, rights, commands);
         } else {
             ui.heading(i18n.tr("folder-documents"));

@@ -8,8 +8,8 @@ use fluent_bundle::FluentValue;
 
 use super::Command;
 use super::widgets::{badge_ui, date_text};
-use crate::dmp::consult::{DmpBadge, PortalPage};
 use crate::domain::consent::Information;
+use crate::domain::dmp::{DmpBadge, PortalPage};
 use crate::domain::{ConsentChange, EpisodeConsent, EpisodeId, PatientId};
 use crate::i18n::I18n;
 use crate::worker::{DmpFolderStatus, Request};
@@ -18,24 +18,24 @@ use crate::worker::{DmpFolderStatus, Request};
 #[derive(Debug, Default)]
 pub struct FolderDmp {
     /// The episode in progress (where the record applies).
-    pub episode: Option<EpisodeId>,
-    pub consent: Option<EpisodeConsent>,
+    episode: Option<EpisodeId>,
+    consent: Option<EpisodeConsent>,
     /// `None` until the workers said something.
-    pub status: Option<DmpFolderStatus>,
+    status: Option<DmpFolderStatus>,
     /// New documents: count, invisible to the patient, since.
-    pub new_documents: Option<(usize, usize, Option<chrono::NaiveDate>)>,
-    pub form: ConsentForm,
+    new_documents: Option<(usize, usize, Option<chrono::NaiveDate>)>,
+    form: ConsentForm,
 }
 
 /// The consent panel's fields.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ConsentForm {
-    pub choice: Choice,
-    pub opposes_feeding: bool,
-    pub opposes_consultation: bool,
-    pub reason: String,
+    choice: Choice,
+    opposes_feeding: bool,
+    opposes_consultation: bool,
+    reason: String,
     /// Why the last submission was refused (Fluent id).
-    pub error: Option<&'static str>,
+    error: Option<&'static str>,
 }
 
 /// The radio buttons of the panel.
@@ -88,7 +88,7 @@ impl ConsentForm {
 
 impl FolderDmp {
     /// Applies `Event::DmpFolder`; the form follows the record.
-    pub fn apply(
+    pub fn on_status(
         &mut self,
         episode: Option<EpisodeId>,
         consent: Option<EpisodeConsent>,
@@ -109,6 +109,26 @@ impl FolderDmp {
             self.new_documents = None;
         }
         self.status = Some(status);
+    }
+
+    /// Applies `Event::DmpNewDocuments`.
+    pub fn on_new_documents(
+        &mut self,
+        count: usize,
+        invisible: usize,
+        since: Option<chrono::NaiveDate>,
+    ) {
+        self.new_documents = Some((count, invisible, since));
+    }
+
+    /// Recording the information failed: the panel says why.
+    pub fn on_record_failed(&mut self, message_id: &'static str) {
+        self.form.error = Some(message_id);
+    }
+
+    /// The folder's DMP sequence failed before the DMP answered: the badge says so.
+    pub fn on_refresh_failed(&mut self, message: &crate::worker::UserMessage) {
+        self.status = Some(DmpFolderStatus::Failed(message.clone()));
     }
 }
 

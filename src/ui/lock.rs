@@ -5,66 +5,66 @@
 use egui::RichText;
 use zeroize::Zeroizing;
 
-use super::Command;
-use super::login_external::{card_status_ui, flow_ui, pin_entry_ui, virtual_card_ui};
+use super::login::{LoginState, card_status_ui, flow_ui, pin_entry_ui, virtual_card_ui};
 use super::widgets::labelled_field_ui;
-use crate::app::ChevetApp;
-use crate::auth::LoginMethod;
+use super::{Command, ScreenCtx};
 use crate::auth::lock::LockReason;
+use crate::auth::{LoginMethod, Session};
 use crate::worker::{CardStatus, Request};
 
 pub fn lock_ui(
-    app: &mut ChevetApp,
-    reason: LockReason,
     ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    session: &Session,
+    reason: LockReason,
+    form: &mut LoginState,
     commands: &mut Vec<Command>,
 ) {
-    let Some(session) = app.session.clone() else {
-        return;
-    };
+    let i18n = ctx.i18n;
     ui.vertical_centered(|ui| {
         ui.set_max_width(460.0);
         ui.add_space(32.0);
-        ui.heading(app.i18n.tr("lock-title"));
-        ui.label(app.i18n.tr(reason.message_id()));
+        ui.heading(i18n.tr("lock-title"));
+        ui.label(i18n.tr(reason.message_id()));
         ui.add_space(6.0);
         ui.label(RichText::new(&session.display_name).strong());
         ui.add_space(12.0);
         match &session.method {
-            LoginMethod::Card { .. } => card_unlock_ui(app, ui, commands),
-            LoginMethod::Password => password_unlock_ui(app, ui, commands),
-            LoginMethod::Provider { .. } if app.login.flow.is_some() => {
-                flow_ui(app, ui, commands);
+            LoginMethod::Card { .. } => card_unlock_ui(ui, ctx, form, commands),
+            LoginMethod::Password => password_unlock_ui(ui, ctx, form, commands),
+            LoginMethod::Provider { .. } if form.flow.is_some() => {
+                flow_ui(ui, ctx, form, commands);
             }
             LoginMethod::Provider { id } => {
                 if ui
                     .add_enabled(
-                        !app.login.pending,
-                        egui::Button::new(app.i18n.tr("lock-reauthenticate")),
+                        !form.pending,
+                        egui::Button::new(i18n.tr("lock-reauthenticate")),
                     )
                     .clicked()
                 {
-                    commands.push(Command::ProviderLogin {
-                        provider: id.clone(),
-                        ciba_national_id: None,
-                    });
+                    commands.push(form.provider_login(id.clone(), None));
                 }
             }
         }
-        if let Some(error) = app.login.error {
+        if let Some(error) = form.error {
             ui.add_space(6.0);
-            ui.colored_label(ui.visuals().error_fg_color, app.i18n.tr(error));
+            ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));
         }
         ui.add_space(18.0);
-        if ui.button(app.i18n.tr("lock-switch-user")).clicked() {
-            commands.push(Command::Logout);
+        if ui.button(i18n.tr("lock-switch-user")).clicked() {
+            commands.push(Command::Send(Request::Logout));
         }
     });
 }
 
-fn card_unlock_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let i18n = &app.i18n;
-    let form = &mut app.login;
+fn card_unlock_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    form: &mut LoginState,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
     if matches!(form.card, Some(CardStatus::Inserted { .. })) {
         card_status_ui(ui, i18n, form.card.as_ref());
         pin_entry_ui(ui, i18n, form, commands);
@@ -76,9 +76,13 @@ fn card_unlock_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Com
     }
 }
 
-fn password_unlock_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let i18n = &app.i18n;
-    let form = &mut app.login;
+fn password_unlock_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    form: &mut LoginState,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
     let mut submit_by_key = false;
     egui::Grid::new("unlock_form")
         .num_columns(2)
@@ -97,9 +101,9 @@ fn password_unlock_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec
         .clicked()
         || (ready && submit_by_key)
     {
-        form.pending = true;
-        commands.push(Command::Send(Request::UnlockWithPassword {
+        let request = Request::UnlockWithPassword {
             password: Zeroizing::new(form.password.to_string()),
-        }));
+        };
+        commands.push(form.sign_in(request));
     }
 }

@@ -18,15 +18,15 @@ pub const ROW_HEIGHT: f32 = 26.0;
 /// State of the list between frames.
 #[derive(Default)]
 pub struct PatientListState {
-    pub query: String,
-    pub rows: Vec<PatientRow>,
-    pub total: usize,
+    query: String,
+    rows: Vec<PatientRow>,
+    total: usize,
     /// Generation of the last search sent; older answers are ignored.
     generation: u64,
-    pub searching: bool,
-    pub selected: Option<usize>,
+    searching: bool,
+    selected: Option<usize>,
     scroll_to_selected: bool,
-    pub request_focus: bool,
+    request_focus: bool,
 }
 
 impl PatientListState {
@@ -40,7 +40,25 @@ impl PatientListState {
         }
     }
 
-    /// Takes a search answer unless a newer search was sent since.
+    /// The search box gets the keyboard at the next frame.
+    pub fn focus_search(&mut self) {
+        self.request_focus = true;
+    }
+
+    /// Selects row `index` (clamped) and scrolls to it.
+    pub fn select(&mut self, index: usize) {
+        if !self.rows.is_empty() {
+            self.selected = Some(index.min(self.rows.len() - 1));
+            self.scroll_to_selected = true;
+        }
+    }
+
+    /// A search failed: stop waiting for it.
+    pub fn on_search_failed(&mut self) {
+        self.searching = false;
+    }
+
+    /// Takes a search answer unless a newer search was sent since (`Event::Patients`).
     pub fn apply(&mut self, generation: u64, result: SearchResult) {
         if generation != self.generation {
             return;
@@ -55,6 +73,11 @@ impl PatientListState {
     /// Forgets every row (on logout or lock).
     pub fn clear(&mut self) {
         *self = Self::default();
+    }
+
+    fn open(&self, index: usize) -> Option<Command> {
+        let p = self.rows.get(index)?;
+        Some(Command::Send(Request::OpenFolder { patient: p.id }))
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -93,7 +116,7 @@ pub fn patient_list_ui(
             state.request_focus = false;
         }
         if search.changed() {
-            commands.push(Command::Search);
+            commands.push(Command::Send(state.search_request()));
         }
         if state.searching {
             ui.spinner();
@@ -115,6 +138,7 @@ pub fn patient_list_ui(
     let today = chrono::Local::now().date_naive();
     // Rows are clicked as a whole: labels must not take the click for text selection.
     ui.style_mut().interaction.selectable_labels = false;
+    let mut clicked = None;
     let mut table = TableBuilder::new(ui)
         .id_salt("patients_table")
         .striped(true)
@@ -180,11 +204,14 @@ pub fn patient_list_ui(
                     identity_badge_ui(ui, i18n, p.status);
                 });
                 if row.response().clicked() {
-                    state.selected = Some(index);
-                    commands.push(Command::OpenPatient(p.id));
+                    clicked = Some(index);
                 }
             });
         });
+    if let Some(index) = clicked {
+        state.selected = Some(index);
+        commands.extend(state.open(index));
+    }
 }
 
 /// Arrow keys and Page Up/Down move the selection; Enter opens. Consumed before the search
@@ -209,8 +236,8 @@ fn keyboard(state: &mut PatientListState, ui: &mut egui::Ui, commands: &mut Vec<
     if delta != 0 {
         state.move_selection(delta);
     }
-    if enter && let Some(p) = state.selected.and_then(|i| state.rows.get(i)) {
-        commands.push(Command::OpenPatient(p.id));
+    if enter && let Some(command) = state.selected.and_then(|i| state.open(i)) {
+        commands.push(command);
     }
 }
 

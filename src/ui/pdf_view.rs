@@ -20,7 +20,7 @@ const FIT: usize = 2;
 /// State of one PDF on screen.
 pub struct PdfView {
     /// Identifies this view in worker answers (a newer document has a new id).
-    pub id: u64,
+    pub(super) id: u64,
     pdf: Arc<Vec<u8>>,
     page: usize,
     page_count: Option<usize>,

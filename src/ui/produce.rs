@@ -15,18 +15,18 @@ use crate::worker::Request;
 
 /// The form being filled.
 pub struct ProduceState {
-    pub patient: PatientId,
-    pub patient_name: String,
-    pub episodes: Vec<Episode>,
-    pub episode: Option<EpisodeId>,
-    pub form: ProductionForm,
-    pub pending: bool,
-    pub error: Option<&'static str>,
+    patient: PatientId,
+    patient_name: String,
+    episodes: Vec<Episode>,
+    episode: Option<EpisodeId>,
+    form: ProductionForm,
+    pending: bool,
+    error: Option<&'static str>,
     /// The identity is qualified: the INS and its DataMatrix go into the document.
-    pub ins_usable: bool,
+    ins_usable: bool,
     /// A CR of a consultation d'annonce: the folder then offers to make the establishment's
     /// invisible DMP documents visible.
-    pub announcement: bool,
+    announcement: bool,
 }
 
 impl ProduceState {
@@ -58,6 +58,12 @@ impl ProduceState {
     /// A consultation d'annonce report is being produced.
     pub fn is_announcement(&self) -> bool {
         self.announcement && self.kind() == DocumentKind::CompteRenduConsultation
+    }
+
+    /// Producing failed: the form says why and can be sent again.
+    pub fn on_failed(&mut self, message_id: &'static str) {
+        self.pending = false;
+        self.error = Some(message_id);
     }
 
     fn kind(&self) -> DocumentKind {

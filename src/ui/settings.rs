@@ -2,34 +2,34 @@
 //! kept, the audit-trail check (administrators), and in the sandbox the generation of extra
 //! demo patients (a long task with progress and cancel).
 
-use crate::dmp::consult::CountSince;
 use egui::RichText;
 use fluent_bundle::FluentValue;
 
-use super::Command;
-use crate::app::{ChevetApp, StoreStatus};
-use crate::domain::Right;
+use super::{Command, ScreenCtx, StoreStatus};
+use crate::domain::dmp::{
+    COUNT_KINDS_SETTING, COUNT_SINCE_SETTING, CountSince, DEFAULT_COUNT_KINDS,
+};
 use crate::i18n::Language;
 use crate::store::KeyOrigin;
-use crate::worker::TaskId;
+use crate::worker::{Operation, PendingLinkInfo, Request, StoreInfo, TaskId};
 
 /// State of the settings window.
 pub struct SettingsState {
-    pub open: bool,
-    pub generate_count: usize,
-    pub generation_task: Option<TaskId>,
+    open: bool,
+    generate_count: usize,
+    generation_task: Option<TaskId>,
     /// Rows walked and whether the chain was intact.
-    pub audit_result: Option<(usize, bool)>,
+    audit_result: Option<(usize, bool)>,
     /// Identity links waiting for approval (administrators), once asked for.
-    pub pending_links: Option<Vec<crate::worker::PendingLinkInfo>>,
+    pending_links: Option<Vec<PendingLinkInfo>>,
     /// Where the last extraction was written.
-    pub exported: Option<std::path::PathBuf>,
+    exported: Option<std::path::PathBuf>,
     /// Episode codes for which the DMP's new documents are counted with no click.
-    pub dmp_count_kinds: String,
+    dmp_count_kinds: String,
     /// What the DMP's new documents are counted from.
-    pub dmp_count_since: CountSince,
+    dmp_count_since: CountSince,
     /// The date field of "since a date", as typed.
-    pub dmp_since_text: String,
+    dmp_since_text: String,
 }
 
 impl Default for SettingsState {
@@ -41,10 +41,81 @@ impl Default for SettingsState {
             audit_result: None,
             pending_links: None,
             exported: None,
-            dmp_count_kinds: crate::worker::DEFAULT_COUNT_KINDS.to_owned(),
+            dmp_count_kinds: DEFAULT_COUNT_KINDS.to_owned(),
             dmp_count_since: CountSince::default(),
             dmp_since_text: String::new(),
         }
+    }
+}
+
+impl SettingsState {
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    pub fn set_open(&mut self, open: bool) {
+        self.open = open;
+    }
+
+    /// The stored settings this window shows.
+    pub fn on_store_ready(&mut self, info: &StoreInfo) {
+        for (key, value) in &info.settings {
+            match key.as_str() {
+                COUNT_KINDS_SETTING => self.dmp_count_kinds.clone_from(value),
+                COUNT_SINCE_SETTING => {
+                    self.dmp_count_since = CountSince::parse(value);
+                    if let CountSince::Date(d) = self.dmp_count_since {
+                        self.dmp_since_text = d.format("%Y-%m-%d").to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub fn on_audit_verified(&mut self, rows: usize, intact: bool) {
+        self.audit_result = Some((rows, intact));
+    }
+
+    pub fn on_pending_links(&mut self, rows: Vec<PendingLinkInfo>) {
+        self.pending_links = Some(rows);
+    }
+
+    pub fn on_exported(&mut self, path: std::path::PathBuf) {
+        self.exported = Some(path);
+    }
+
+    /// A long task ended; `true` when it was this window's patient generation.
+    pub fn on_task_finished(&mut self, task: TaskId) -> bool {
+        if self.generation_task == Some(task) {
+            self.generation_task = None;
+            return true;
+        }
+        false
+    }
+
+    /// A request of this window failed; `true` when it was one.
+    pub fn on_failed(&mut self, operation: Operation) -> bool {
+        match operation {
+            Operation::GeneratePatients => {
+                self.generation_task = None;
+                true
+            }
+            Operation::VerifyAudit
+            | Operation::ExportDmpTraces
+            | Operation::PendingLinks
+            | Operation::DecideLink
+            | Operation::SaveSetting => true,
+            _ => false,
+        }
+    }
+
+    /// Hides what an administrator saw (on sign-out).
+    pub fn on_logged_out(&mut self) {
+        self.open = false;
+        self.pending_links = None;
+        self.audit_result = None;
+        self.exported = None;
     }
 }
 
@@ -93,16 +164,23 @@ fn count_since_ui(
     });
     if choice != before {
         settings.dmp_count_since = choice;
-        commands.push(Command::Send(crate::worker::Request::SaveSetting {
-            key: crate::dmp::consult::COUNT_SINCE_SETTING.to_owned(),
+        commands.push(Command::Send(Request::SaveSetting {
+            key: COUNT_SINCE_SETTING.to_owned(),
             value: choice.to_setting(),
         }));
     }
 }
 
-pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let mut open = app.settings.open;
-    let i18n = &app.i18n;
+pub fn settings_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    settings: &mut SettingsState,
+    store: &StoreStatus,
+    commands: &mut Vec<Command>,
+) {
+    let mut open = settings.open;
+    let i18n = ctx.i18n;
+    let rights = ctx.rights;
     egui::Window::new(i18n.tr("settings-title"))
         .id(egui::Id::unique("settings_window"))
         .open(&mut open)
@@ -122,7 +200,7 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                     }
                 }
             });
-            let mut dark = app.dark;
+            let mut dark = ctx.dark;
             if ui.checkbox(&mut dark, i18n.tr("settings-dark")).changed() {
                 commands.push(Command::SetDark(dark));
             }
@@ -131,16 +209,16 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
             ui.label(format!(
                 "{} : {}",
                 i18n.tr("about-data-dir"),
-                app.options.data_dir.display()
+                ctx.data_dir.display()
             ));
-            if let Some(dir) = &app.options.log_dir {
+            if let Some(dir) = ctx.log_dir {
                 ui.label(format!(
                     "{} : {}",
                     i18n.tr("settings-log-dir"),
                     dir.display()
                 ));
             }
-            if let StoreStatus::Ready(info) = &app.store {
+            if let StoreStatus::Ready(info) = store {
                 match &info.key_origin {
                     KeyOrigin::Keyring { store } => {
                         ui.label(i18n.tr_args(
@@ -161,23 +239,23 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                     }
                 }
             }
-            let role = app.session.as_ref().map(|s| s.role);
-            if role.is_some_and(|r| r.has(Right::ReadAudit)) {
+            if rights.read_audit {
                 ui.separator();
                 ui.heading(i18n.tr("settings-audit"));
                 if ui.button(i18n.tr("settings-audit-verify")).clicked() {
-                    commands.push(Command::VerifyAudit);
+                    settings.audit_result = None;
+                    commands.push(Command::Send(Request::VerifyAudit));
                 }
                 if ui.button(i18n.tr("settings-dmp-traces-export")).clicked() {
-                    commands.push(Command::Send(crate::worker::Request::ExportDmpTraces));
+                    commands.push(Command::Send(Request::ExportDmpTraces));
                 }
-                if let Some(path) = &app.settings.exported {
+                if let Some(path) = &settings.exported {
                     ui.label(i18n.tr_args(
                         "settings-dmp-traces-written",
                         &[("path", FluentValue::from(path.display().to_string()))],
                     ));
                 }
-                if let Some((rows, intact)) = app.settings.audit_result {
+                if let Some((rows, intact)) = settings.audit_result {
                     let text = i18n.tr_args(
                         if intact {
                             "settings-audit-intact"
@@ -193,13 +271,14 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                     }
                 }
             }
-            if role.is_some_and(|r| r.has(Right::ChangeSettings) && r.has(Right::ManageAccounts)) {
+            if rights.change_settings && rights.manage_accounts {
                 ui.separator();
                 ui.heading(i18n.tr("settings-dmp"));
                 ui.label(i18n.tr("settings-dmp-count-kinds"));
+                let mut changed = None;
                 ui.horizontal(|ui| {
                     for kind in crate::domain::EpisodeKind::ALL {
-                        let codes = &app.settings.dmp_count_kinds;
+                        let codes = &settings.dmp_count_kinds;
                         let mut on = codes.split(',').any(|c| c.trim() == kind.code());
                         if ui.checkbox(&mut on, i18n.tr(kind.label_key())).changed() {
                             let value: Vec<&str> = crate::domain::EpisodeKind::ALL
@@ -213,33 +292,36 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                                 })
                                 .map(|k| k.code())
                                 .collect();
-                            commands.push(Command::Send(crate::worker::Request::SaveSetting {
-                                key: crate::worker::COUNT_KINDS_SETTING.to_owned(),
-                                value: value.join(","),
-                            }));
-                            commands.push(Command::SetDmpCountKinds(value.join(",")));
+                            changed = Some(value.join(","));
                         }
                     }
                 });
-                count_since_ui(ui, i18n, &mut app.settings, commands);
+                if let Some(value) = changed {
+                    settings.dmp_count_kinds.clone_from(&value);
+                    commands.push(Command::Send(Request::SaveSetting {
+                        key: COUNT_KINDS_SETTING.to_owned(),
+                        value,
+                    }));
+                }
+                count_since_ui(ui, i18n, settings, commands);
             }
-            if role.is_some_and(|r| r.has(Right::ManageAccounts)) {
+            if rights.manage_accounts {
                 ui.separator();
-                pending_links_ui(ui, i18n, app.settings.pending_links.as_deref(), commands);
+                pending_links_ui(ui, i18n, settings.pending_links.as_deref(), commands);
             }
-            if app.options.sandbox && app.session.is_some() {
+            if ctx.sandbox && rights.signed_in {
                 ui.separator();
                 ui.heading(i18n.tr("settings-sandbox"));
                 ui.label(RichText::new(i18n.tr("settings-sandbox-generate-help")).small());
                 ui.horizontal(|ui| {
                     let label = ui.label(i18n.tr("settings-sandbox-count"));
                     ui.add(
-                        egui::DragValue::new(&mut app.settings.generate_count)
+                        egui::DragValue::new(&mut settings.generate_count)
                             .range(1..=100_000)
                             .speed(100),
                     )
                     .labelled_by(label.id);
-                    let running = app.settings.generation_task.is_some();
+                    let running = settings.generation_task.is_some();
                     if ui
                         .add_enabled(
                             !running,
@@ -247,7 +329,12 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                         )
                         .clicked()
                     {
-                        commands.push(Command::GeneratePatients(app.settings.generate_count));
+                        let task = TaskId::next();
+                        settings.generation_task = Some(task);
+                        commands.push(Command::Send(Request::GeneratePatients {
+                            task,
+                            count: settings.generate_count,
+                        }));
                     }
                 });
             }
@@ -262,12 +349,12 @@ pub fn settings_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
 fn pending_links_ui(
     ui: &mut egui::Ui,
     i18n: &crate::i18n::I18n,
-    rows: Option<&[crate::worker::PendingLinkInfo]>,
+    rows: Option<&[PendingLinkInfo]>,
     commands: &mut Vec<Command>,
 ) {
     ui.heading(i18n.tr("settings-links"));
     if ui.button(i18n.tr("settings-links-refresh")).clicked() {
-        commands.push(Command::Send(crate::worker::Request::PendingLinks));
+        commands.push(Command::Send(Request::PendingLinks));
     }
     let Some(rows) = rows else {
         return;
@@ -285,13 +372,13 @@ fn pending_links_ui(
                 ui.label(&row.requested_at);
                 ui.horizontal(|ui| {
                     if ui.button(i18n.tr("settings-links-approve")).clicked() {
-                        commands.push(Command::Send(crate::worker::Request::DecideLink {
+                        commands.push(Command::Send(Request::DecideLink {
                             id: row.id,
                             approve: true,
                         }));
                     }
                     if ui.button(i18n.tr("settings-links-refuse")).clicked() {
-                        commands.push(Command::Send(crate::worker::Request::DecideLink {
+                        commands.push(Command::Send(Request::DecideLink {
                             id: row.id,
                             approve: false,
                         }));

@@ -1,12 +1,19 @@
 //! What every handler shares: configuration, the store (behind a mutex, used from blocking
-//! threads only), the current session, the running tasks and the event sender.
+//! threads only), the current session, the login state, the card slot, the DMP service with
+//! its caches, the running tasks, the stop flag of blocking workers and the event sender.
+//! Built from lower modules only: no handler type lives here.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
 
+use super::card_slot::CardSlot;
+use super::demo::{DemoData, DemoError};
+use super::dmp_cache::DmpCache;
+use super::login::LoginState;
 use super::{CancelToken, Event, TaskId, Waker};
 use crate::auth::Session;
 use crate::store::key::{KeyStorage, Keyring};
@@ -18,8 +25,9 @@ pub struct WorkerConfig {
     pub key_storage: KeyStorage,
     /// Keyrings to try, most durable first (injected so tests choose).
     pub keyrings: Vec<Keyring>,
-    /// Sandbox mode: seed demo data into an empty store.
-    pub sandbox: bool,
+    /// Demo data (the sandbox): seeds an empty store, adds patients on request. `None` in
+    /// production, where neither happens.
+    pub demo: Option<Arc<dyn DemoData>>,
     /// Who this installation is (needed to produce documents).
     pub establishment: Option<crate::domain::Establishment>,
     /// Limits of the CDA parser.
@@ -36,23 +44,28 @@ pub struct WorkerConfig {
 pub struct CardConfig {
     /// Watch PC/SC readers.
     pub pcsc: bool,
-    /// The sandbox virtual card (clearly labelled), for machines without a reader.
-    pub virtual_card: Option<crate::sandbox::card::VirtualCps>,
+    /// A virtual card (the sandbox's, clearly labelled) for machines without a reader; it
+    /// starts pulled.
+    pub virtual_card: Option<Box<dyn crate::card::VirtualCard>>,
 }
 
 pub(super) struct Context {
     pub config: WorkerConfig,
     store: Mutex<Option<Store>>,
-    pub session: Mutex<Option<Session>>,
+    session: Mutex<Option<Session>>,
     pub tasks: Mutex<HashMap<TaskId, CancelToken>>,
     /// External logins in progress, provider tokens, lock state.
-    pub identity: Mutex<super::handlers::identity::IdentityState>,
+    login: Mutex<LoginState>,
     /// The card in the reader, when any.
-    pub card: Mutex<super::handlers::card::CardSlot>,
+    pub card: Mutex<CardSlot>,
     /// The DMP consultation service, when a DMP is configured (the sandbox DMP by default).
     pub dmp: Option<crate::dmp::consult::DmpConsult>,
     /// Template of the DMP web portal's contextual URL.
     pub dmp_portal: Option<String>,
+    /// The DMP rows shown and the DMP documents read, bounded.
+    pub dmp_cache: DmpCache,
+    /// Set when the UI's handle is gone: blocking workers (the PC/SC monitor) stop.
+    stop: Arc<AtomicBool>,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -75,7 +88,7 @@ pub(super) enum WorkerError {
     #[error(transparent)]
     Cda(#[from] crate::cda::CdaError),
     #[error(transparent)]
-    Sandbox(#[from] crate::sandbox::seed::SeedError),
+    Demo(#[from] DemoError),
     #[error(transparent)]
     Form(#[from] crate::cda::produce::form::FormError),
     #[error(transparent)]
@@ -106,7 +119,7 @@ impl WorkerError {
             Self::Store(e) => e.message_id(),
             Self::Auth(e) => e.message_id(),
             Self::Cda(e) => e.message_id(),
-            Self::Sandbox(_) => "error-sandbox-seed",
+            Self::Demo(_) => "error-sandbox-seed",
             Self::Form(crate::cda::produce::form::FormError::Empty) => "error-produce-empty",
             Self::Form(_) => "error-internal",
             Self::Produce(crate::cda::produce::ProduceError::Missing { .. }) => {
@@ -128,7 +141,7 @@ impl WorkerError {
             Self::Store(e) => e.is_retryable(),
             Self::Auth(e) => e.is_retryable(),
             Self::Cda(e) => e.is_retryable(),
-            Self::Sandbox(e) => e.is_retryable(),
+            Self::Demo(e) => e.retryable,
             Self::Form(e) => e.is_retryable(),
             Self::Produce(e) => e.is_retryable(),
             Self::NotConfigured(_) => false,
@@ -145,7 +158,7 @@ impl WorkerError {
 
 impl Context {
     pub fn new(mut config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
-        let card = super::handlers::card::CardSlot::new(config.card.virtual_card.take());
+        let card = CardSlot::new(config.card.virtual_card.take());
         let dmp_portal = config.dmp.as_ref().and_then(|e| e.portal_template.clone());
         let dmp = config.dmp.as_ref().and_then(|endpoint| {
             endpoint
@@ -159,10 +172,12 @@ impl Context {
             store: Mutex::new(None),
             session: Mutex::new(None),
             tasks: Mutex::new(HashMap::new()),
-            identity: Mutex::new(Default::default()),
+            login: Mutex::new(LoginState::default()),
             card: Mutex::new(card),
             dmp,
             dmp_portal,
+            dmp_cache: DmpCache::default(),
+            stop: Arc::new(AtomicBool::new(false)),
             events,
             waker,
         })
@@ -176,9 +191,9 @@ impl Context {
         (self.waker)();
     }
 
-    /// Resolves once the UI has dropped its end of the event queue (the window closed).
-    pub async fn ui_gone(&self) {
-        self.events.closed().await;
+    /// The flag blocking workers poll: set as soon as the UI's handle is dropped.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
     }
 
     /// Queues an event without waiting, dropping it when the UI is behind (countdowns and
@@ -220,12 +235,27 @@ impl Context {
             .remove(&task);
     }
 
-    /// Runs `f` on the identity state.
-    pub fn with_identity<T>(
-        &self,
-        f: impl FnOnce(&mut super::handlers::identity::IdentityState) -> T,
-    ) -> T {
-        f(&mut self.identity.lock().unwrap_or_else(PoisonError::into_inner))
+    /// Runs `f` on the login state.
+    pub fn with_login<T>(&self, f: impl FnOnce(&mut LoginState) -> T) -> T {
+        f(&mut self.login.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Makes `session` the current one (or none).
+    pub fn set_session(&self, session: Option<Session>) -> Option<Session> {
+        std::mem::replace(
+            &mut self.session.lock().unwrap_or_else(PoisonError::into_inner),
+            session,
+        )
+    }
+
+    /// The current session, if its role has `right`.
+    pub fn require(&self, right: crate::domain::Right) -> Result<Session, WorkerError> {
+        let session = self.session().ok_or(WorkerError::NoSession)?;
+        if session.role.has(right) {
+            Ok(session)
+        } else {
+            Err(WorkerError::Forbidden)
+        }
     }
 
     pub fn session(&self) -> Option<Session> {
@@ -250,4 +280,15 @@ impl Context {
         .await
         .map_err(|e| WorkerError::Join(e.to_string()))?
     }
+}
+
+/// Runs CPU-bound work (parsing, decoding) on a blocking thread.
+pub(super) async fn blocking<T, F>(f: F) -> Result<T, WorkerError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| WorkerError::Join(e.to_string()))
 }

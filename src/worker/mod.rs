@@ -5,11 +5,19 @@
 //!
 //! Workers wake the UI through an injected [`Waker`] so that nothing here knows egui.
 
+mod access;
+mod audit;
 mod cancel;
+mod card_slot;
 mod context;
-mod dmp;
+pub mod demo;
+mod dmp_cache;
+mod dmp_documents;
+mod dmp_folder;
+mod documents;
 mod handlers;
-mod identity;
+mod login;
+mod payloads;
 
 use std::sync::Arc;
 
@@ -18,17 +26,16 @@ use zeroize::Zeroizing;
 
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
-pub use dmp::{DmpListRow, DmpOrigin, DmpToIntegrate, IntegrationReport};
-pub use handlers::dmp::{COUNT_KINDS_SETTING, DEFAULT_COUNT_KINDS};
-pub use identity::{
-    CardStatus, DmpFolderStatus, LinkChoice, PendingLinkInfo, PinOutcome, ProviderInfo,
+pub use demo::{DemoData, DemoError};
+pub use payloads::{
+    AttachmentInfo, CardStatus, DmpFolderStatus, DmpOrigin, IntegrationReport, LinkChoice,
+    LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, StoreInfo, UserMessage,
 };
 
 use crate::auth::Session;
-use crate::cda::content::{DecodedImage, ViewContent};
-use crate::cda::narrative::StructuredDocument;
-use crate::domain::{DocumentId, DocumentSummary, Episode, Patient, PatientId};
-use crate::store::KeyOrigin;
+use crate::cda::content::ViewContent;
+use crate::domain::dmp::{DmpDocument, DmpEntry, DmpFilter, DmpVersionState, PortalPage};
+use crate::domain::{DocumentId, DocumentRef, DocumentSummary, Episode, Patient, PatientId};
 use crate::store::patients::SearchResult;
 
 /// Wakes the UI after an event was queued (in the app: `egui::Context::request_repaint`).
@@ -39,34 +46,35 @@ pub const REQUEST_QUEUE: usize = 64;
 /// Capacity of the event queue; workers wait when the UI is behind.
 pub const EVENT_QUEUE: usize = 256;
 
-/// What the UI asks of the workers. Each variant names the function that handles it.
+/// What the UI asks of the workers. Each variant names the function that handles it; every
+/// variant but `Cancel` is one [`Operation`].
 pub enum Request {
-    /// Open (create, migrate, seed in sandbox mode) the store. `handlers::open_store`.
+    /// Open (create, migrate, seed demo data when given) the store. `opening::open_store`.
     OpenStore,
-    /// Check a local account's password. `handlers::login` → `auth::local::login`.
+    /// Check a local account's password. `session::login` → `auth::local::login`.
     Login {
         login: String,
         password: Zeroizing<String>,
     },
     /// Create the first administrator of an installation without accounts.
-    /// `handlers::create_first_admin` → `auth::local::create_account`.
+    /// `session::create_first_admin` → `auth::local::create_account`.
     CreateFirstAdmin {
         login: String,
         display_name: String,
         password: Zeroizing<String>,
     },
-    /// End the session. `handlers::logout`.
+    /// End the session. `session::logout` → `login::end_session`.
     Logout,
-    /// Search the patient list. `handlers::search_patients` → `store::patients::search`.
+    /// Search the patient list. `folder::search_patients` → `store::patients::search`.
     SearchPatients { generation: u64, query: String },
-    /// Load a patient folder: identity, episodes, documents.
-    /// `handlers::open_folder` → `store::{patients, episodes, documents}`.
+    /// Load a patient folder (identity, episodes, documents), then its DMP in the background.
+    /// `folder::open_folder` → `dmp_folder::run`.
     OpenFolder { patient: PatientId },
-    /// Load a document for the viewer. `handlers::open_document` → `store::documents::raw`,
-    /// `cda::parse`.
-    OpenDocument { document: DocumentId },
+    /// Load a document for the viewer: from the store, or read from the DMP (TD3.2).
+    /// `folder::open_document` → `documents::open`.
+    OpenDocument { document: DocumentRef },
     /// Render one page of a PDF for the viewer `view`.
-    /// `handlers::render_pdf_page` → `pdf::PdfEngine::render`.
+    /// `folder::render_pdf_page` → `pdf::PdfEngine::render`.
     RenderPdfPage {
         view: u64,
         pdf: Arc<Vec<u8>>,
@@ -74,240 +82,197 @@ pub enum Request {
         width_px: u32,
     },
     /// Produce a document from the local form (CDA N3 with its PDF copy, stored as a local
-    /// document). `handlers::produce::produce_document` → `cda::produce`.
+    /// document). `produce::produce_document` → `cda::produce`.
     ProduceDocument {
         patient: PatientId,
         episode: Option<crate::domain::EpisodeId>,
         form: Box<crate::cda::produce::form::ProductionForm>,
     },
     /// Decode one embedded content of a document for the viewer.
-    /// `handlers::folder::open_attachment` → `cda::content::view_content`.
-    /// `raw`: the bytes of a DMP document not in the store.
-    OpenAttachment {
-        document: DocumentId,
-        index: usize,
-        raw: Option<Arc<Vec<u8>>>,
-    },
+    /// `folder::open_attachment` → `documents::attachment`.
+    OpenAttachment { document: DocumentRef, index: usize },
     /// Show a document through its XSL stylesheet (its own, or the agency's) in the system
-    /// browser. `handlers::stylesheet::open_with_stylesheet` → `xsltproc`.
-    /// `raw`: the bytes of a DMP document not in the store.
-    OpenWithStylesheet {
-        document: DocumentId,
-        raw: Option<Arc<Vec<u8>>>,
-    },
-    /// Save one setting. `handlers::save_setting` → `store::settings::set`.
+    /// browser. `stylesheet::open_with_stylesheet` → `cda::xslt::transform`.
+    OpenWithStylesheet { document: DocumentRef },
+    /// Save one setting. `admin::save_setting` → `store::settings::set`.
     SaveSetting { key: String, value: String },
-    /// Add demo patients to the sandbox (load tests). Long: progress and cancel.
-    /// `handlers::generate_patients` → `sandbox::seed::bulk`.
+    /// Add demo patients (sandbox; load tests). Long: progress and cancel.
+    /// `admin::generate_patients` → `DemoData::add_patients`.
     GeneratePatients { task: TaskId, count: usize },
-    /// Walk the audit chain. `handlers::verify_audit` → `store::audit::verify`.
+    /// Walk the audit chain. `admin::verify_audit` → `store::audit::verify`.
     VerifyAudit,
-    /// Cancel a long task. `handlers::cancel`.
+    /// Cancel a long task. `admin::cancel`.
     Cancel { task: TaskId },
     /// Sign in with an OpenID provider in the system browser (PKCE, loopback redirect);
-    /// cancellable. `handlers::identity::provider_login` → `auth::oidc`.
+    /// cancellable. `identity::provider_login` → `auth::oidc::Provider::exchange_code`.
     ProviderLogin { task: TaskId, provider: String },
     /// Sign in by CIBA: the professional approves on their e-CPS; cancellable, with a
-    /// countdown. `handlers::identity::ciba_login` → `auth::oidc::ciba_wait`.
+    /// countdown. `identity::ciba_login` → `auth::oidc::ciba_wait`.
     CibaLogin {
         task: TaskId,
         provider: String,
         national_id: String,
     },
     /// The activity (structure) a professional with several picked.
-    /// `handlers::identity::choose_activity`.
+    /// `identity::choose_activity` → `login::resolve`.
     ChooseActivity { index: usize },
     /// End a first external login: link with a password, ask an administrator, or create
-    /// an account. `handlers::identity::complete_link` → `auth::external`.
+    /// an account. `identity::complete_link` → `auth::external::link_with_password`.
     CompleteLink(LinkChoice),
-    /// Drop a pending external login. `handlers::identity::abandon_login`.
+    /// Drop a pending external login. `identity::abandon_login`.
     AbandonLogin,
     /// The PIN of the inserted card: opens, unlocks or switches the session.
-    /// `handlers::card::submit_pin` → `card::cps`.
+    /// `card::submit_pin` → `card::cps::verify_pin`.
     CardPin { pin: Zeroizing<String> },
-    /// Insert or pull the sandbox virtual card. `handlers::card::virtual_card`.
+    /// Insert or pull the virtual card (sandbox). `card::virtual_card`.
     VirtualCard { inserted: bool },
-    /// The UI locked the screen; trace it. `handlers::session::lock`.
+    /// The UI locked the screen; trace it. `session::lock`.
     Lock {
         reason: crate::auth::lock::LockReason,
     },
-    /// Unlock a session opened by password. `handlers::session::unlock_with_password`.
+    /// Unlock a session opened by password. `session::unlock_with_password`.
     UnlockWithPassword { password: Zeroizing<String> },
-    /// Identity links waiting for an administrator. `handlers::admin::pending_links`.
+    /// Identity links waiting for an administrator. `admin::pending_links`.
     PendingLinks,
-    /// Approve or refuse a pending link. `handlers::admin::decide_link`.
+    /// Approve or refuse a pending link. `admin::decide_link`.
     DecideLink { id: i64, approve: bool },
     /// Record the patient's information / opposition for an episode, then re-evaluate the
-    /// DMP. `handlers::dmp::record_consent` → `store::consent::record`.
+    /// DMP. `dmp::record_consent` → `store::consent::record`.
     RecordConsent {
         patient: PatientId,
         episode: crate::domain::EpisodeId,
         change: crate::domain::ConsentChange,
     },
     /// Ask the DMP again (retry, or count the new documents where it does not run by
-    /// itself): badge, authorization, new documents.
-    /// `handlers::dmp::folder_dmp` → `dmp::consult`.
+    /// itself): badge, authorization, new documents. `dmp::refresh` → `dmp_folder::run`.
     RefreshDmp { patient: PatientId },
     /// Open the DMP web portal in the patient's context in the system browser.
-    /// `handlers::dmp::open_portal` → `dmp::consult::portal_url`.
+    /// `dmp::open_portal` → `dmp::consult::portal_url`.
     OpenDmpPortal {
         patient: PatientId,
-        page: crate::dmp::consult::PortalPage,
+        page: PortalPage,
     },
     /// Write the DPO's CSV extraction of the DMP accesses.
-    /// `handlers::admin::export_dmp_traces` → `store::audit::with_action`.
+    /// `admin::export_dmp_traces` → `store::audit::with_action`.
     ExportDmpTraces,
     /// Multi-criteria search of the patient's DMP (TD3.1).
-    /// `handlers::dmp_documents::search` → `dmp::consult::search`.
+    /// `dmp::search` → `dmp_folder::list`.
     SearchDmp {
         patient: PatientId,
-        criteria: Box<crate::dmp::consult::SearchCriteria>,
-    },
-    /// Read a DMP document into the viewer (TD3.2).
-    /// `handlers::dmp_documents::view` → `dmp::consult::retrieve`.
-    ViewDmpDocument {
-        patient: PatientId,
-        row: Box<crate::dmp::consult::DmpDocumentRow>,
+        filter: Box<DmpFilter>,
     },
     /// Integrate DMP documents into the folder; progress and cancel; `open`: show the first
-    /// one after. `handlers::dmp_documents::integrate` → `store::documents::integrate`.
+    /// one after. `dmp_documents::integrate` → `store::documents::integrate`.
     IntegrateDmp {
         task: TaskId,
         patient: PatientId,
-        documents: Vec<DmpToIntegrate>,
+        entries: Vec<DmpEntry>,
         open: bool,
     },
     /// Make a DMP document visible to the patient and/or the legal representatives (TD3.3b).
-    /// `handlers::dmp_documents::make_visible` → `dmp::consult::make_visible`.
+    /// `dmp_documents::make_visible` → `dmp::consult::DmpConsult::make_visible`.
     MakeDmpVisible {
         patient: PatientId,
-        row: Box<crate::dmp::consult::DmpDocumentRow>,
+        entry: DmpEntry,
         to_patient: bool,
         to_legal_representatives: bool,
     },
 }
 
-impl std::fmt::Debug for Request {
-    /// Names the variant only: requests carry passwords and search text.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::OpenStore => "OpenStore",
-            Self::Login { .. } => "Login",
-            Self::CreateFirstAdmin { .. } => "CreateFirstAdmin",
-            Self::Logout => "Logout",
-            Self::SearchPatients { .. } => "SearchPatients",
-            Self::OpenFolder { .. } => "OpenFolder",
-            Self::OpenDocument { .. } => "OpenDocument",
-            Self::RenderPdfPage { .. } => "RenderPdfPage",
-            Self::ProduceDocument { .. } => "ProduceDocument",
-            Self::OpenWithStylesheet { .. } => "OpenWithStylesheet",
-            Self::OpenAttachment { .. } => "OpenAttachment",
-            Self::SaveSetting { .. } => "SaveSetting",
-            Self::GeneratePatients { .. } => "GeneratePatients",
-            Self::VerifyAudit => "VerifyAudit",
-            Self::Cancel { .. } => "Cancel",
-            Self::ProviderLogin { .. } => "ProviderLogin",
-            Self::CibaLogin { .. } => "CibaLogin",
-            Self::ChooseActivity { .. } => "ChooseActivity",
-            Self::CompleteLink(_) => "CompleteLink",
-            Self::AbandonLogin => "AbandonLogin",
-            Self::CardPin { .. } => "CardPin",
-            Self::VirtualCard { .. } => "VirtualCard",
-            Self::Lock { .. } => "Lock",
-            Self::UnlockWithPassword { .. } => "UnlockWithPassword",
-            Self::PendingLinks => "PendingLinks",
-            Self::DecideLink { .. } => "DecideLink",
-            Self::RecordConsent { .. } => "RecordConsent",
-            Self::RefreshDmp { .. } => "RefreshDmp",
-            Self::ExportDmpTraces => "ExportDmpTraces",
-            Self::OpenDmpPortal { .. } => "OpenDmpPortal",
-            Self::SearchDmp { .. } => "SearchDmp",
-            Self::ViewDmpDocument { .. } => "ViewDmpDocument",
-            Self::IntegrateDmp { .. } => "IntegrateDmp",
-            Self::MakeDmpVisible { .. } => "MakeDmpVisible",
-        })
-    }
-}
-
-/// What a failed request was doing, so the UI shows the error in the right place.
+/// What a request was doing: one per request, so a failure is shown where it belongs and
+/// fails only what failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     OpenStore,
     Login,
-    CreateAccount,
-    Search,
+    CreateFirstAdmin,
+    Logout,
+    SearchPatients,
     OpenFolder,
     OpenDocument,
-    RenderPdf,
-    Produce,
+    RenderPdfPage,
+    ProduceDocument,
+    OpenAttachment,
+    OpenWithStylesheet,
     SaveSetting,
     GeneratePatients,
     VerifyAudit,
-    /// OpenID provider or CIBA login.
     ProviderLogin,
-    /// Card reading, PIN, card login.
-    Card,
-    /// Linking an external identity, administrators' approvals.
-    Link,
-    Unlock,
-    /// The DMP part of the folder (consent, badge, counts).
-    Dmp,
+    CibaLogin,
+    ChooseActivity,
+    CompleteLink,
+    AbandonLogin,
+    CardPin,
+    VirtualCard,
+    Lock,
+    UnlockWithPassword,
+    PendingLinks,
+    DecideLink,
+    RecordConsent,
+    /// The folder's DMP sequence (badge, authorization, count, list), whether asked by
+    /// opening the folder, by recording the information, or again by the user.
+    RefreshDmp,
+    OpenDmpPortal,
+    ExportDmpTraces,
+    SearchDmp,
+    IntegrateDmp,
+    MakeDmpVisible,
 }
 
-/// An error for the user: a Fluent message id (never data) and whether retrying may help.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserMessage {
-    pub id: &'static str,
-    pub retryable: bool,
+impl Request {
+    /// The operation this request is; `None` for `Cancel`, which cannot fail.
+    pub fn operation(&self) -> Option<Operation> {
+        use Operation as O;
+        Some(match self {
+            Self::OpenStore => O::OpenStore,
+            Self::Login { .. } => O::Login,
+            Self::CreateFirstAdmin { .. } => O::CreateFirstAdmin,
+            Self::Logout => O::Logout,
+            Self::SearchPatients { .. } => O::SearchPatients,
+            Self::OpenFolder { .. } => O::OpenFolder,
+            Self::OpenDocument { .. } => O::OpenDocument,
+            Self::RenderPdfPage { .. } => O::RenderPdfPage,
+            Self::ProduceDocument { .. } => O::ProduceDocument,
+            Self::OpenAttachment { .. } => O::OpenAttachment,
+            Self::OpenWithStylesheet { .. } => O::OpenWithStylesheet,
+            Self::SaveSetting { .. } => O::SaveSetting,
+            Self::GeneratePatients { .. } => O::GeneratePatients,
+            Self::VerifyAudit => O::VerifyAudit,
+            Self::Cancel { .. } => return None,
+            Self::ProviderLogin { .. } => O::ProviderLogin,
+            Self::CibaLogin { .. } => O::CibaLogin,
+            Self::ChooseActivity { .. } => O::ChooseActivity,
+            Self::CompleteLink(_) => O::CompleteLink,
+            Self::AbandonLogin => O::AbandonLogin,
+            Self::CardPin { .. } => O::CardPin,
+            Self::VirtualCard { .. } => O::VirtualCard,
+            Self::Lock { .. } => O::Lock,
+            Self::UnlockWithPassword { .. } => O::UnlockWithPassword,
+            Self::PendingLinks => O::PendingLinks,
+            Self::DecideLink { .. } => O::DecideLink,
+            Self::RecordConsent { .. } => O::RecordConsent,
+            Self::RefreshDmp { .. } => O::RefreshDmp,
+            Self::OpenDmpPortal { .. } => O::OpenDmpPortal,
+            Self::ExportDmpTraces => O::ExportDmpTraces,
+            Self::SearchDmp { .. } => O::SearchDmp,
+            Self::IntegrateDmp { .. } => O::IntegrateDmp,
+            Self::MakeDmpVisible { .. } => O::MakeDmpVisible,
+        })
+    }
 }
 
-/// State of the store once opened.
-#[derive(Debug, Clone)]
-pub struct StoreInfo {
-    pub key_origin: KeyOrigin,
-    pub patients: usize,
-    pub documents: usize,
-    pub accounts: usize,
-    pub settings: Vec<(String, String)>,
-    /// The OpenID providers configured.
-    pub providers: Vec<ProviderInfo>,
-    /// The sandbox virtual card can be inserted.
-    pub virtual_card: bool,
+impl std::fmt::Debug for Request {
+    /// Names the operation only: requests carry passwords and search text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.operation() {
+            Some(operation) => write!(f, "{operation:?}"),
+            None => f.write_str("Cancel"),
+        }
+    }
 }
 
-/// An embedded content of a document, as the viewer lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentInfo {
-    /// Index in `CdaDocument::attachments`.
-    pub index: usize,
-    pub media_type: String,
-    /// Section title or media id: what the document calls it.
-    pub title: String,
-    /// Decoded size, estimated from the base64 length.
-    pub size_bytes: usize,
-}
-
-/// A document ready for the viewer.
-#[derive(Clone)]
-pub struct LoadedDocument {
-    pub summary: DocumentSummary,
-    /// What opens first: the PDF (N1 body or N3 PDF copy), else the N1 text or image; `None`
-    /// for an N3 without PDF copy (the structured view opens first).
-    pub main: Option<ViewContent>,
-    /// Why the first content could not be decoded (Fluent id).
-    pub main_error: Option<&'static str>,
-    /// The structured view of an N3 document.
-    pub structured: Option<Arc<StructuredDocument>>,
-    /// Images the narratives show inline, by media id.
-    pub media_images: Vec<(String, Arc<DecodedImage>)>,
-    pub attachments: Vec<AttachmentInfo>,
-    /// The current version of the document's chain, when this one is older.
-    pub newer: Option<DocumentSummary>,
-    /// Read from the DMP (not necessarily integrated): `summary.id` is `NOT_STORED`.
-    pub dmp: Option<DmpOrigin>,
-}
-
-/// What the workers tell the UI. Each variant names the app function that applies it.
+/// What the workers tell the UI. Each variant names the app or screen function that applies
+/// it.
 pub enum Event {
     /// The store is open. `ChevetApp::on_store_ready`.
     StoreReady(StoreInfo),
@@ -328,18 +293,18 @@ pub enum Event {
     },
     /// A document is loaded. `ChevetApp::on_document`.
     Document(Box<LoadedDocument>),
-    /// An embedded content is decoded. `DocumentState::apply_attachment`.
+    /// An embedded content is decoded. `DocumentState::on_attachment`.
     Attachment {
-        document: DocumentId,
+        document: DocumentRef,
         index: usize,
         content: ViewContent,
     },
-    /// A PDF page is rendered. `PdfView::apply_page`.
+    /// A PDF page is rendered. `DocumentState::on_pdf_page`.
     PdfPage {
         view: u64,
         page: Box<crate::pdf::RenderedPage>,
     },
-    /// A PDF page could not be rendered. `PdfView::apply_error`.
+    /// A PDF page could not be rendered. `DocumentState::on_pdf_failed`.
     PdfFailed {
         view: u64,
         page: usize,
@@ -350,7 +315,7 @@ pub enum Event {
         patient: PatientId,
         document: DocumentId,
     },
-    /// A file for the system browser is ready. `ChevetApp::apply_event` (opens the URL).
+    /// A file or page for the system browser is ready. `ChevetApp::on_open_in_browser`.
     OpenInBrowser { url: String },
     /// Progress of a long task. `ChevetApp::on_progress`.
     Progress {
@@ -360,7 +325,7 @@ pub enum Event {
     },
     /// A long task ended (also when cancelled). `ChevetApp::on_task_finished`.
     TaskFinished { task: TaskId, cancelled: bool },
-    /// The audit chain was walked. `ChevetApp::on_audit_verified`.
+    /// The audit chain was walked. `SettingsState::on_audit_verified`.
     AuditVerified { rows: usize, intact: bool },
     /// The system browser shows the provider's login page; waiting for its redirect.
     /// `LoginState::on_browser_waiting`.
@@ -374,48 +339,49 @@ pub enum Event {
     },
     /// Seconds left before the CIBA request expires. `LoginState::on_ciba_countdown`.
     CibaCountdown { task: TaskId, seconds_left: u64 },
-    /// The professional has several activities: pick one. `ChevetApp::on_choose_activity`.
+    /// The professional has several activities: pick one. `LoginState::on_choose_activity`.
     ChooseActivity { activities: Vec<String> },
-    /// First external login: link to a local account or create one. `ChevetApp::on_needs_link`.
+    /// First external login: link to a local account or create one.
+    /// `LoginState::on_needs_link`.
     NeedsLink {
         display_name: String,
         suggested_login: Option<String>,
         can_create: bool,
     },
-    /// The link request waits for an administrator. `ChevetApp::on_link_requested`.
+    /// The link request waits for an administrator. `LoginState::on_link_requested`.
     LinkRequested,
     /// Card reader state changed. `ChevetApp::on_card`.
     Card(CardStatus),
-    /// The PIN was refused. `ChevetApp::on_pin_refused`.
+    /// The PIN was refused. `LoginState::on_pin_refused`.
     PinRefused(PinOutcome),
     /// The locked session is open again. `ChevetApp::on_unlocked`.
     Unlocked,
-    /// Link requests for the administrator. `SettingsState::pending_links`.
+    /// Link requests for the administrator. `SettingsState::on_pending_links`.
     PendingLinks(Vec<PendingLinkInfo>),
     /// The DMP state of a folder: the open episode's record and what it allows, the badge.
-    /// `FolderState::apply_dmp`.
+    /// `FolderState::on_dmp_status`.
     DmpFolder {
         patient: PatientId,
         episode: Option<crate::domain::EpisodeId>,
         consent: Option<crate::domain::EpisodeConsent>,
         status: DmpFolderStatus,
     },
-    /// An extraction was written there. `SettingsState::exported`.
+    /// An extraction was written there. `SettingsState::on_exported`.
     Exported { path: std::path::PathBuf },
     /// Documents added to the DMP by others since `since` (the last visit; `None`: ever).
-    /// `FolderState::apply_new_documents`.
+    /// `FolderState::on_dmp_new_documents`.
     DmpNewDocuments {
         patient: PatientId,
         count: usize,
         invisible: usize,
         since: Option<chrono::NaiveDate>,
     },
-    /// The DMP's documents matching the folder's search. `DocumentListState::set_dmp`.
+    /// The DMP's documents matching the folder's search. `FolderState::on_dmp_documents`.
     DmpDocuments {
         patient: PatientId,
-        rows: Vec<DmpListRow>,
+        documents: Vec<DmpDocument>,
     },
-    /// The DMP list could not be read. `DocumentListState::dmp_failed`.
+    /// The DMP list could not be read. `FolderState::on_dmp_documents_failed`.
     DmpDocumentsFailed {
         patient: PatientId,
         message: UserMessage,
@@ -428,24 +394,65 @@ pub enum Event {
         documents: Vec<DocumentSummary>,
     },
     /// A DMP document's visibility changed (its metadata have a new entry).
-    /// `DocumentListState::replace_dmp_row`.
+    /// `ChevetApp::on_dmp_visibility_changed`.
     DmpVisibilityChanged {
         patient: PatientId,
-        previous_entry: String,
-        row: Box<crate::dmp::consult::DmpDocumentRow>,
+        previous: DmpEntry,
+        document: Box<DmpDocument>,
         documents: Vec<DocumentSummary>,
     },
     /// The DMP has a newer version of a local document, or deleted it.
-    /// `DocumentState::dmp_check`.
+    /// `DocumentState::on_dmp_version`.
     DmpVersion {
         document: DocumentId,
-        check: crate::dmp::consult::VersionCheck,
+        state: DmpVersionState,
     },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
         message: UserMessage,
     },
+}
+
+impl Event {
+    /// The variant's name (events carry patient data: nothing else is logged).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::StoreReady(_) => "StoreReady",
+            Self::LoggedIn(_) => "LoggedIn",
+            Self::LoggedOut => "LoggedOut",
+            Self::Patients { .. } => "Patients",
+            Self::Folder { .. } => "Folder",
+            Self::Document(_) => "Document",
+            Self::Attachment { .. } => "Attachment",
+            Self::PdfPage { .. } => "PdfPage",
+            Self::PdfFailed { .. } => "PdfFailed",
+            Self::DocumentProduced { .. } => "DocumentProduced",
+            Self::OpenInBrowser { .. } => "OpenInBrowser",
+            Self::Progress { .. } => "Progress",
+            Self::TaskFinished { .. } => "TaskFinished",
+            Self::AuditVerified { .. } => "AuditVerified",
+            Self::BrowserWaiting { .. } => "BrowserWaiting",
+            Self::CibaStarted { .. } => "CibaStarted",
+            Self::CibaCountdown { .. } => "CibaCountdown",
+            Self::ChooseActivity { .. } => "ChooseActivity",
+            Self::NeedsLink { .. } => "NeedsLink",
+            Self::LinkRequested => "LinkRequested",
+            Self::Card(_) => "Card",
+            Self::PinRefused(_) => "PinRefused",
+            Self::Unlocked => "Unlocked",
+            Self::PendingLinks(_) => "PendingLinks",
+            Self::DmpFolder { .. } => "DmpFolder",
+            Self::Exported { .. } => "Exported",
+            Self::DmpNewDocuments { .. } => "DmpNewDocuments",
+            Self::DmpDocuments { .. } => "DmpDocuments",
+            Self::DmpDocumentsFailed { .. } => "DmpDocumentsFailed",
+            Self::DmpIntegrated { .. } => "DmpIntegrated",
+            Self::DmpVisibilityChanged { .. } => "DmpVisibilityChanged",
+            Self::DmpVersion { .. } => "DmpVersion",
+            Self::Failed { .. } => "Failed",
+        }
+    }
 }
 
 impl std::fmt::Debug for Event {
@@ -457,40 +464,7 @@ impl std::fmt::Debug for Event {
             Self::Progress { task, done, total } => {
                 write!(f, "Progress({task:?}, {done}/{total})")
             }
-            other => f.write_str(match other {
-                Self::StoreReady(_) => "StoreReady",
-                Self::LoggedIn(_) => "LoggedIn",
-                Self::LoggedOut => "LoggedOut",
-                Self::Patients { .. } => "Patients",
-                Self::Folder { .. } => "Folder",
-                Self::Document(_) => "Document",
-                Self::PdfPage { .. } => "PdfPage",
-                Self::Attachment { .. } => "Attachment",
-                Self::DocumentProduced { .. } => "DocumentProduced",
-                Self::OpenInBrowser { .. } => "OpenInBrowser",
-                Self::PdfFailed { .. } => "PdfFailed",
-                Self::TaskFinished { .. } => "TaskFinished",
-                Self::AuditVerified { .. } => "AuditVerified",
-                Self::BrowserWaiting { .. } => "BrowserWaiting",
-                Self::CibaStarted { .. } => "CibaStarted",
-                Self::CibaCountdown { .. } => "CibaCountdown",
-                Self::ChooseActivity { .. } => "ChooseActivity",
-                Self::NeedsLink { .. } => "NeedsLink",
-                Self::LinkRequested => "LinkRequested",
-                Self::Card(_) => "Card",
-                Self::PinRefused(_) => "PinRefused",
-                Self::Unlocked => "Unlocked",
-                Self::PendingLinks(_) => "PendingLinks",
-                Self::DmpFolder { .. } => "DmpFolder",
-                Self::DmpNewDocuments { .. } => "DmpNewDocuments",
-                Self::Exported { .. } => "Exported",
-                Self::DmpDocuments { .. } => "DmpDocuments",
-                Self::DmpDocumentsFailed { .. } => "DmpDocumentsFailed",
-                Self::DmpIntegrated { .. } => "DmpIntegrated",
-                Self::DmpVisibilityChanged { .. } => "DmpVisibilityChanged",
-                Self::DmpVersion { .. } => "DmpVersion",
-                Self::Failed { .. } | Self::Progress { .. } => "",
-            }),
+            other => f.write_str(other.name()),
         }
     }
 }
@@ -504,10 +478,22 @@ pub enum SendError {
     Stopped,
 }
 
-/// The UI's end of the worker runtime.
+/// The UI's end of the worker runtime. When the last clone is dropped (the window closed, or a
+/// test ended, panicking or not), blocking workers are told to stop at once, without waiting
+/// for the runtime to run anything: a runtime's shutdown never waits on them for long.
 #[derive(Clone)]
 pub struct WorkerHandle {
     requests: mpsc::Sender<Request>,
+    _stop: Arc<StopOnDrop>,
+}
+
+/// Sets the workers' stop flag when dropped.
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
 }
 
 impl WorkerHandle {
@@ -532,6 +518,13 @@ pub fn start(
     let (req_tx, req_rx) = mpsc::channel(REQUEST_QUEUE);
     let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
     let ctx = context::Context::new(config, ev_tx, waker);
+    let stop = StopOnDrop(ctx.stop_flag());
     runtime.spawn(handlers::dispatch(ctx, req_rx));
-    (WorkerHandle { requests: req_tx }, ev_rx)
+    (
+        WorkerHandle {
+            requests: req_tx,
+            _stop: Arc::new(stop),
+        },
+        ev_rx,
+    )
 }

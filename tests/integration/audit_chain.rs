@@ -1,7 +1,7 @@
 //! The audit chain on a real encrypted file: it verifies after real activity, and a row
 //! changed behind the application's back (triggers dropped with the key in hand) is detected.
 
-use chevet::store::audit::{self, AuditAction, AuditEntry};
+use chevet::store::audit::{self, AuditAction, AuditEntry, AuditObject};
 use chevet::store::{DB_FILE_NAME, DbKey, Store};
 
 #[test]
@@ -14,13 +14,7 @@ fn audit_chain_verifies_and_detects_a_tampered_row() {
         for n in 0..20 {
             audit::append(
                 &mut store,
-                &AuditEntry {
-                    actor: "medecin",
-                    action: AuditAction::OpenFolder,
-                    object_kind: "patient",
-                    object_id: n.to_string(),
-                    detail: String::new(),
-                },
+                &AuditEntry::new("medecin", AuditAction::OpenFolder, AuditObject::Patient(n)),
             )
             .expect("append");
         }
@@ -55,13 +49,11 @@ fn deleting_a_row_breaks_the_chain_at_the_gap() {
         for n in 0..5 {
             audit::append(
                 &mut store,
-                &AuditEntry {
-                    actor: "system",
-                    action: AuditAction::SettingChanged,
-                    object_kind: "setting",
-                    object_id: n.to_string(),
-                    detail: String::new(),
-                },
+                &AuditEntry::new(
+                    "system",
+                    AuditAction::SettingChanged,
+                    AuditObject::Setting(n.to_string()),
+                ),
             )
             .expect("append");
         }

@@ -141,7 +141,7 @@ fn issue6_new_documents_are_counted_with_no_click_for_a_consultation() {
 /// national id and no patient identity.
 #[test]
 fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
-    use chevet::worker::{self, Event, Request, WorkerConfig};
+    use chevet::worker::{self, Event, Request};
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -152,17 +152,12 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
     let dmp = rt
         .block_on(chevet::sandbox::dmp::start(today, Arc::default()))
         .expect("sandbox DMP");
-    let config = WorkerConfig {
-        data_dir: dir.path().to_path_buf(),
-        key_storage: chevet::store::KeyStorage::File,
-        keyrings: Vec::new(),
-        sandbox: true,
-        establishment: None,
-        cda_limits: chevet::cda::Limits::default(),
-        dmp: Some(dmp.endpoint(Default::default()).expect("endpoint")),
-        providers: Vec::new(),
-        card: worker::CardConfig::default(),
-    };
+    let config = crate::support::worker_config(
+        dir.path(),
+        Some(dmp.endpoint(Default::default()).expect("endpoint")),
+        Vec::new(),
+        worker::CardConfig::default(),
+    );
     let (handle, mut events) = worker::start(rt.handle(), config, Arc::new(|| {}));
     let mut next = |what: &str, pick: &mut dyn FnMut(Event) -> bool| {
         rt.block_on(async {
@@ -219,7 +214,7 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
     // The portal is refused while the patient is not informed.
     send(Request::OpenDmpPortal {
         patient,
-        page: chevet::dmp::consult::PortalPage::VaccinationNote,
+        page: chevet::domain::dmp::PortalPage::VaccinationNote,
     });
     next("refusal of the portal", &mut |e| match e {
         Event::OpenInBrowser { .. } => panic!("no portal before the patient is informed"),
@@ -248,7 +243,7 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
     next("count", &mut |e| matches!(e, Event::DmpNewDocuments { .. }));
     send(Request::OpenDmpPortal {
         patient,
-        page: chevet::dmp::consult::PortalPage::VaccinationNote,
+        page: chevet::domain::dmp::PortalPage::VaccinationNote,
     });
     let mut url = String::new();
     next("portal URL", &mut |e| match e {

@@ -1,5 +1,6 @@
 //! Integration tests, one binary: the encrypted store end to end, the audit chain, the privacy
-//! of the database file, the OS keyring, the DMP client against the sandbox DMP, and the screens driven by label with egui_kittest.
+//! of the database file, the OS keyring, the DMP client against the sandbox DMP, the screens
+//! driven by label with egui_kittest, and the code's shape (`structure`).
 
 mod audit_chain;
 mod card_peer;
@@ -13,5 +14,6 @@ mod oidc_peer;
 mod privacy;
 mod psc_login;
 mod store_roundtrip;
+mod structure;
 mod support;
 mod ui_flow;

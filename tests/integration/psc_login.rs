@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use chevet::auth::LoginMethod;
 use chevet::sandbox::identity::SandboxIdentity;
-use chevet::store::KeyStorage;
-use chevet::worker::{self, CardConfig, Event, LinkChoice, Request, TaskId, WorkerConfig};
+use chevet::worker::{self, CardConfig, Event, LinkChoice, Request, TaskId};
 use tokio::sync::mpsc::Receiver;
 use zeroize::Zeroizing;
 
@@ -35,17 +34,8 @@ fn world() -> World {
         .block_on(SandboxIdentity::start(None))
         .expect("sandbox providers");
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = WorkerConfig {
-        data_dir: dir.path().to_path_buf(),
-        key_storage: KeyStorage::File,
-        keyrings: Vec::new(),
-        sandbox: true,
-        establishment: None,
-        cda_limits: chevet::cda::Limits::default(),
-        dmp: None,
-        providers: sandbox.providers(),
-        card: CardConfig::default(),
-    };
+    let config =
+        crate::support::worker_config(dir.path(), None, sandbox.providers(), CardConfig::default());
     let (worker, events) = worker::start(rt.handle(), config, Arc::new(|| {}));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -92,7 +92,7 @@ fn patients_episodes_and_documents_round_trip_through_the_encrypted_file() {
     assert!(eps[0].is_open());
     let docs = documents::for_patient(&store, pid).expect("docs");
     assert_eq!(docs.len(), 1);
-    assert_eq!(docs[0].id, doc_id);
+    assert_eq!(docs[0].reference.stored(), Some(doc_id));
     assert_eq!(docs[0].meta.cda_id, "1.2.250.1.213.1.1.1.55.2024.9.1");
     assert_eq!(docs[0].meta.set_id, "1.2.250.1.213.1.1.1.55.2024.9");
     assert!(docs[0].meta.has_pdf);

@@ -104,6 +104,29 @@ pub fn sandbox_app_with_card(
     build_app(rt, data_dir, card, None)
 }
 
+/// The workers' configuration of a sandbox installation in `data_dir` (key in an owner-only
+/// file, the sandbox's demo data), with the DMP, providers and card given.
+pub fn worker_config(
+    data_dir: &std::path::Path,
+    dmp: Option<chevet::dmp::setup::DmpEndpoint>,
+    providers: Vec<chevet::auth::oidc::ProviderConfig>,
+    card: worker::CardConfig,
+) -> WorkerConfig {
+    WorkerConfig {
+        data_dir: data_dir.to_path_buf(),
+        key_storage: KeyStorage::File,
+        keyrings: Vec::new(),
+        demo: Some(Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
+        establishment: chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
+            .ok()
+            .and_then(|c| c.establishment()),
+        cda_limits: chevet::cda::Limits::default(),
+        dmp,
+        providers,
+        card,
+    }
+}
+
 fn build_app(
     rt: &tokio::runtime::Runtime,
     data_dir: &std::path::Path,
@@ -111,19 +134,7 @@ fn build_app(
     dmp: Option<chevet::dmp::setup::DmpEndpoint>,
 ) -> ChevetApp {
     logs();
-    let config = WorkerConfig {
-        data_dir: data_dir.to_path_buf(),
-        key_storage: KeyStorage::File,
-        keyrings: Vec::new(),
-        sandbox: true,
-        establishment: chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
-            .ok()
-            .and_then(|c| c.establishment()),
-        cda_limits: chevet::cda::Limits::default(),
-        dmp,
-        providers: Vec::new(),
-        card,
-    };
+    let config = worker_config(data_dir, dmp, Vec::new(), card);
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);
     ChevetApp::new(
@@ -136,6 +147,7 @@ fn build_app(
             log_dir: None,
             inactivity: None,
             sandbox_ecps_url: None,
+            demo_accounts: chevet::sandbox::demo_data::demo_logins(),
         },
     )
 }

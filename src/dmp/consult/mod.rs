@@ -18,7 +18,6 @@
 mod documents;
 mod portal;
 mod search;
-mod since;
 mod status;
 mod trace;
 
@@ -32,10 +31,9 @@ use std::time::Instant;
 use chrono::Utc;
 
 pub use documents::{LocalDocumentRef, RetrievedDocument, VersionCheck};
-pub use portal::{PortalPage, PortalUrlError, portal_url};
+pub use portal::{PortalUrlError, portal_url};
 pub use search::{DmpDocumentRow, NewDocumentsCount, SearchCriteria, VisibilityFilter};
-pub use since::{COUNT_SINCE_SETTING, CountSince};
-pub use status::{DmpBadge, DmpFacts, StatusReport};
+pub use status::{DmpFacts, StatusReport, badge_of_refusal};
 pub use trace::{
     CSV_BOM, CSV_SEPARATOR, DmpTrace, TraceResult, TransactionCode, csv_document, csv_field, to_csv,
 };
@@ -43,6 +41,7 @@ pub use trace::{
 use super::client::{Caller, DmpClient};
 use super::error::DmpError;
 use super::vihf::PurposeOfUse;
+use crate::domain::dmp::DmpBadge;
 use crate::domain::{Ins, ProfessionalInfo};
 
 /// How the professional accesses the DMP (the VIHF PurposeOfUse).
@@ -106,7 +105,7 @@ impl<T> Outcome<T> {
             .as_ref()
             .err()
             .and_then(DmpError::refusal)
-            .and_then(DmpBadge::from_refusal)
+            .and_then(badge_of_refusal)
     }
 }
 

@@ -8,28 +8,7 @@
 //! host (the sandbox).
 
 use crate::domain::Ins;
-
-/// The page of the portal to open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PortalPage {
-    /// The patient's record summary.
-    Summary,
-    /// The list of documents.
-    Documents,
-    /// The creation of a vaccination note.
-    VaccinationNote,
-}
-
-impl PortalPage {
-    /// The value put in `{page}` (configurable deployments map it in the template).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Summary => "synthese",
-            Self::Documents => "documents",
-            Self::VaccinationNote => "note-vaccination",
-        }
-    }
-}
+use crate::domain::dmp::PortalPage;
 
 /// Why a portal template cannot give a URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -24,10 +24,11 @@ use unicode_normalization::UnicodeNormalization;
 use super::{AccessMode, ConsultPatient, DmpConsult, Outcome, Session, TransactionCode};
 use crate::dmp::error::DmpError;
 use crate::dmp::xds::{
-    AvailabilityStatus, Code, Cx, DmpDocumentEntry, FindDocumentsQuery, TimeRange, VisibilityFlag,
-    Xcn, Xon,
+    AvailabilityStatus, Code, Cx, DmpDocumentEntry, FindDocumentsQuery, OID_CLASS_CODE, OID_LOINC,
+    TimeRange, VisibilityFlag, Xcn, Xon,
 };
-use crate::domain::ProfessionalInfo;
+use crate::domain::dmp::{DmpDocument, DmpEntry, DmpFilter};
+use crate::domain::{PatientId, ProfessionalInfo};
 
 /// One document of the DMP, as a list row.
 #[derive(Clone, PartialEq, Eq)]
@@ -160,6 +161,27 @@ impl DmpDocumentRow {
     }
 }
 
+impl DmpDocumentRow {
+    /// The document as the screens see it (no XDS in it); `own_structures` as for
+    /// [`Self::authored_by`].
+    pub fn to_document(&self, patient: PatientId, own_structures: &[&str]) -> DmpDocument {
+        let mut meta = self.entry.to_meta();
+        if meta.act_date.is_none() {
+            meta.act_date = meta.created;
+        }
+        DmpDocument {
+            patient,
+            entry: DmpEntry(self.entry_uuid.clone()),
+            unique_id: self.unique_id.clone(),
+            meta,
+            created: self.created,
+            visibility: self.visibility(),
+            archived: self.archived,
+            authored_here: self.authored_by(own_structures),
+        }
+    }
+}
+
 fn same_structure(id: &str, ours: &str) -> bool {
     let (id, ours) = (id.trim(), ours.trim());
     if id.is_empty() || ours.is_empty() {
@@ -273,6 +295,59 @@ impl SearchCriteria {
                 .as_deref()
                 .is_none_or(|needle| organisation_matches(row.entry(), needle))
     }
+}
+
+impl SearchCriteria {
+    /// The XDS criteria of the user's search: days are local days, inclusive; current
+    /// versions always, archived and replaced ones when asked.
+    pub fn from_filter(filter: &DmpFilter) -> Self {
+        let mut statuses = vec![AvailabilityStatus::Approved];
+        if filter.archived {
+            statuses.push(AvailabilityStatus::Archived);
+        }
+        if filter.replaced {
+            statuses.push(AvailabilityStatus::Deprecated);
+        }
+        Self {
+            created: TimeRange {
+                from: filter.created_from.and_then(|d| local_day_bound(d, false)),
+                to: filter.created_to.and_then(|d| local_day_bound(d, true)),
+            },
+            type_codes: filter
+                .type_code
+                .iter()
+                .map(|c| Code::new(c, OID_LOINC, ""))
+                .collect(),
+            class_codes: filter
+                .class_code
+                .iter()
+                .map(|c| Code::new(c, OID_CLASS_CODE, ""))
+                .collect(),
+            author: filter.author.clone(),
+            organisation: filter.organisation.clone(),
+            statuses,
+            visibility: if filter.invisible_to_patient_only {
+                VisibilityFilter::InvisibleToPatient
+            } else {
+                VisibilityFilter::Any
+            },
+            ..Self::default()
+        }
+    }
+}
+
+/// The first (or last) second of a local day, in UTC.
+fn local_day_bound(day: chrono::NaiveDate, end_of_day: bool) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let time = if end_of_day {
+        day.and_hms_opt(23, 59, 59)
+    } else {
+        day.and_hms_opt(0, 0, 0)
+    }?;
+    chrono::Local
+        .from_local_datetime(&time)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Lower case without accents.
@@ -408,7 +483,7 @@ impl DmpConsult {
 #[cfg(test)]
 mod unit_tests {
     use super::*;
-    use crate::dmp::xds::{Author, OID_LOINC};
+    use crate::dmp::xds::Author;
     use crate::domain::Visibility;
 
     fn entry(org_id: &str, org_name: &str) -> DmpDocumentEntry {
@@ -475,5 +550,46 @@ mod unit_tests {
         let q = SearchCriteria::default().query(Cx::new("1", "1.2", "NH"));
         assert_eq!(q.statuses, vec![AvailabilityStatus::Approved]);
         assert!(q.confidentiality_codes.is_empty());
+    }
+
+    /// Issue 12: the user's search is a domain filter; this is where it becomes XDS.
+    #[test]
+    fn issue12_a_domain_filter_becomes_xds_criteria() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 3, d).expect("day");
+        let c = SearchCriteria::from_filter(&DmpFilter {
+            created_from: Some(day(1)),
+            created_to: Some(day(31)),
+            type_code: Some("11488-4".into()),
+            class_code: Some("10".into()),
+            author: Some("Martin".into()),
+            invisible_to_patient_only: true,
+            archived: true,
+            ..DmpFilter::default()
+        });
+        assert!(c.created.from < c.created.to);
+        assert_eq!(c.type_codes[0].code, "11488-4");
+        assert_eq!(c.type_codes[0].scheme, OID_LOINC);
+        assert_eq!(c.class_codes[0].scheme, OID_CLASS_CODE);
+        assert_eq!(c.author.as_deref(), Some("Martin"));
+        assert_eq!(c.visibility, VisibilityFilter::InvisibleToPatient);
+        assert_eq!(
+            c.statuses,
+            vec![AvailabilityStatus::Approved, AvailabilityStatus::Archived]
+        );
+        // The folder's default list asks what it always asked: current versions, any flag.
+        let q = SearchCriteria::from_filter(&DmpFilter::default()).query(Cx::new("1", "1.2", "NH"));
+        assert_eq!(q.statuses, vec![AvailabilityStatus::Approved]);
+        assert!(q.confidentiality_codes.is_empty() && q.type_codes.is_empty());
+    }
+
+    #[test]
+    fn a_row_becomes_a_document_without_xds() {
+        let row = DmpDocumentRow::from_entry(entry("1750999005", "CH Test"));
+        let d = row.to_document(PatientId(7), &["750999005"]);
+        assert_eq!(d.entry.as_str(), "urn:uuid:1");
+        assert_eq!(d.unique_id, "1.2.3");
+        assert!(d.authored_here && d.archived && d.visibility.invisible_patient);
+        assert_eq!(d.meta.type_label, "CR d'examens biologiques");
+        assert!(!row.to_document(PatientId(7), &["1750999013"]).authored_here);
     }
 }

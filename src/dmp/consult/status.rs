@@ -17,42 +17,24 @@ use crate::dmp::hl7v3::{self, AuthorizationAction, AuthorizationStatus, DmpState
 use crate::dmp::vihf::PurposeOfUse;
 use crate::dmp::xds::{Cx, FindDocumentsQuery, ReturnType};
 use crate::domain::ProfessionalInfo;
+use crate::domain::dmp::DmpBadge;
 
-/// The badge states of the DSR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DmpBadge {
-    /// The patient has no DMP.
-    NoDmp,
-    /// The patient's DMP is closed.
-    Closed,
-    /// The professional may consult the DMP in the requested mode.
-    Authorized,
-    /// The patient blocked this professional.
-    BlockedThisProfessional,
-    /// The patient opposed the requested emergency access (bris de glace or centre 15).
-    PatientOpposed,
-    /// No valid individual authorization (none yet, or expired): TD0.3 may set it.
-    NotAuthorized,
-}
-
-impl DmpBadge {
-    /// The badge a refusal of the DMP implies, whatever the transaction.
-    pub fn from_refusal(refusal: Refusal) -> Option<Self> {
-        match refusal {
-            Refusal::NoDmp => Some(Self::NoDmp),
-            Refusal::DmpClosed => Some(Self::Closed),
-            Refusal::AuthorizationMissing | Refusal::AuthorizationExpired => {
-                Some(Self::NotAuthorized)
-            }
-            Refusal::BlockedByPatient => Some(Self::BlockedThisProfessional),
-            Refusal::OppositionBrisDeGlace | Refusal::OppositionCentre15 => {
-                Some(Self::PatientOpposed)
-            }
-            Refusal::DocumentNotFound
-            | Refusal::UnknownPatient
-            | Refusal::VihfRejected
-            | Refusal::TooManyResults => None,
+/// The badge a refusal of the DMP implies, whatever the transaction.
+pub fn badge_of_refusal(refusal: Refusal) -> Option<DmpBadge> {
+    match refusal {
+        Refusal::NoDmp => Some(DmpBadge::NoDmp),
+        Refusal::DmpClosed => Some(DmpBadge::Closed),
+        Refusal::AuthorizationMissing | Refusal::AuthorizationExpired => {
+            Some(DmpBadge::NotAuthorized)
         }
+        Refusal::BlockedByPatient => Some(DmpBadge::BlockedThisProfessional),
+        Refusal::OppositionBrisDeGlace | Refusal::OppositionCentre15 => {
+            Some(DmpBadge::PatientOpposed)
+        }
+        Refusal::DocumentNotFound
+        | Refusal::UnknownPatient
+        | Refusal::VihfRejected
+        | Refusal::TooManyResults => None,
     }
 }
 
@@ -140,7 +122,7 @@ fn facts_of(status: &DmpStatus, purpose: PurposeOfUse) -> DmpFacts {
 pub(super) fn badge_of(status: &DmpStatus, mode: &AccessMode) -> Result<DmpBadge, DmpError> {
     match status.check_access(hl7_mode(mode)) {
         Ok(()) => Ok(DmpBadge::Authorized),
-        Err(e) => e.refusal().and_then(DmpBadge::from_refusal).ok_or(e),
+        Err(e) => e.refusal().and_then(badge_of_refusal).ok_or(e),
     }
 }
 
@@ -185,7 +167,7 @@ impl Session<'_> {
             Err(e) => match e.refusal() {
                 Some(Refusal::OppositionBrisDeGlace | Refusal::OppositionCentre15) => true,
                 Some(other) => {
-                    badge = DmpBadge::from_refusal(other).ok_or(e)?;
+                    badge = badge_of_refusal(other).ok_or(e)?;
                     return Ok(StatusReport { badge, facts });
                 }
                 None => return Err(e),

@@ -13,6 +13,7 @@ use crate::dmp::error::Refusal;
 use crate::dmp::hl7v3::AuthorizationStatus;
 use crate::dmp::transport::Timeouts;
 use crate::dmp::xds::{AvailabilityStatus, Code, DmpDocumentEntry, FeedParams, OID_LOINC};
+use crate::domain::dmp::PortalPage;
 use crate::domain::ins::OID_INS_NIR_TEST;
 use crate::sandbox::dmp::faults::{Fault, FaultPlan, Transaction};
 use crate::sandbox::dmp::seed::situation;

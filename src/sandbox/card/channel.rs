@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::card::{CardChannel, CardError};
+use crate::card::{CardChannel, CardError, VirtualCard};
 
 use super::VirtualCps;
 
@@ -85,5 +85,15 @@ impl CardChannel for VirtualChannel {
             return Err(CardError::Removed);
         }
         Ok(slot.card.process(command))
+    }
+}
+
+impl VirtualCard for VirtualChannel {
+    fn remove(&mut self) {
+        VirtualChannel::remove(self);
+    }
+
+    fn insert(&mut self) {
+        VirtualChannel::insert(self);
     }
 }

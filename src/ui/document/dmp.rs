@@ -7,30 +7,31 @@ use egui::RichText;
 use fluent_bundle::FluentValue;
 
 use super::DocumentState;
-use crate::dmp::consult::{DmpDocumentRow, VersionCheck};
+use crate::domain::dmp::{DmpDocument, DmpEntry, DmpVersionState};
+use crate::domain::{DocumentRef, PatientId};
 use crate::i18n::I18n;
 use crate::ui::Command;
 use crate::ui::widgets::datetime_text;
-use crate::worker::{DmpToIntegrate, IntegrationReport, Request, TaskId};
+use crate::worker::{IntegrationReport, Request, TaskId};
 
 impl DocumentState {
-    /// The DMP entry on screen, when the document was read from the DMP.
-    pub fn dmp_entry(&self) -> Option<&str> {
-        self.loaded.dmp.as_ref().map(|d| d.row.entry_uuid.as_str())
-    }
-
-    /// The DMP changed the visibility of the document on screen.
-    pub fn dmp_visibility_changed(&mut self, row: &DmpDocumentRow) {
+    /// `Event::DmpVisibilityChanged`: when the document on screen is that DMP entry, it
+    /// follows.
+    pub fn on_dmp_visibility_changed(&mut self, previous: &DmpEntry, document: &DmpDocument) {
+        let Some(d) = self.loaded.dmp.as_mut() else {
+            return;
+        };
+        if &d.document.entry != previous {
+            return;
+        }
         self.dmp_pending = false;
         self.confirm_visible = false;
-        self.loaded.summary.visibility = row.visibility();
-        if let Some(d) = self.loaded.dmp.as_mut() {
-            *d.row = row.clone();
-        }
+        self.loaded.summary.visibility = document.visibility;
+        d.document = document.clone();
     }
 
-    /// Integration ended (the integrated copy opens next when asked).
-    pub fn dmp_integrated(&mut self, report: &IntegrationReport) {
+    /// `Event::DmpIntegrated` (the integrated copy opens next when asked).
+    pub fn on_dmp_integrated(&mut self, report: &IntegrationReport) {
         self.dmp_pending = false;
         if let (Some(d), Some(id)) = (self.loaded.dmp.as_mut(), report.first()) {
             d.integrated = Some(id);
@@ -53,21 +54,11 @@ fn banner(ui: &mut egui::Ui, warn: bool, add_contents: impl FnOnce(&mut egui::Ui
         });
 }
 
-fn integrate_request(doc: &DocumentState, row: &DmpDocumentRow, with_raw: bool) -> Request {
+fn integrate_request(patient: PatientId, entry: &DmpEntry) -> Request {
     Request::IntegrateDmp {
         task: TaskId::next(),
-        patient: doc.loaded.summary.patient_id,
-        documents: vec![DmpToIntegrate {
-            row: row.clone(),
-            raw: with_raw
-                .then(|| {
-                    doc.loaded
-                        .dmp
-                        .as_ref()
-                        .map(|d| std::sync::Arc::clone(&d.raw))
-                })
-                .flatten(),
-        }],
+        patient,
+        entries: vec![entry.clone()],
         open: true,
     }
 }
@@ -92,14 +83,17 @@ pub fn dmp_banner_ui(
             i.consume_key(egui::Modifiers::COMMAND, egui::Key::M),
         )
     });
-    let row = &origin.row;
+    let row = &origin.document;
+    let patient = doc.loaded.summary.patient_id;
     banner(ui, false, |ui| {
         ui.label(RichText::new(i18n.tr("doc-dmp-origin")).strong());
         match origin.integrated {
             Some(id) => {
                 ui.label(i18n.tr("list-integrated"));
                 if ui.button(i18n.tr("doc-dmp-open-copy")).clicked() {
-                    commands.push(Command::OpenDocument(id));
+                    commands.push(Command::Send(Request::OpenDocument {
+                        document: DocumentRef::Stored(id),
+                    }));
                 }
             }
             None if doc.dmp_pending => {
@@ -112,7 +106,7 @@ pub fn dmp_banner_ui(
                     .clicked();
                 if clicked || integrate_key {
                     doc.dmp_pending = true;
-                    commands.push(Command::Send(integrate_request(doc, row, true)));
+                    commands.push(Command::Send(integrate_request(patient, &row.entry)));
                 }
             }
         }
@@ -134,8 +128,8 @@ pub fn dmp_banner_ui(
             if ui.button(i18n.tr("dmp-visible-confirm")).clicked() {
                 doc.dmp_pending = true;
                 commands.push(Command::Send(Request::MakeDmpVisible {
-                    patient: doc.loaded.summary.patient_id,
-                    row: row.clone(),
+                    patient,
+                    entry: row.entry.clone(),
                     to_patient: v.invisible_patient,
                     to_legal_representatives: v.invisible_legal_reps,
                 }));
@@ -158,11 +152,12 @@ fn version_banner_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
     doc: &mut DocumentState,
-    check: &VersionCheck,
+    check: &DmpVersionState,
     commands: &mut Vec<Command>,
 ) {
+    let patient = doc.loaded.summary.patient_id;
     banner(ui, true, |ui| match check {
-        VersionCheck::Newer(row) => {
+        DmpVersionState::Newer(row) => {
             let date = row
                 .created
                 .map(|t| datetime_text(t.with_timezone(&chrono::Local).naive_local()))
@@ -175,15 +170,14 @@ fn version_banner_ui(
                 ui.spinner();
             } else if ui.button(i18n.tr("doc-dmp-newer-integrate")).clicked() {
                 doc.dmp_pending = true;
-                commands.push(Command::Send(integrate_request(doc, row, false)));
+                commands.push(Command::Send(integrate_request(patient, &row.entry)));
             }
         }
-        VersionCheck::Superseded => {
+        DmpVersionState::Superseded => {
             ui.label(RichText::new(i18n.tr("doc-dmp-superseded")).strong());
         }
-        VersionCheck::Deleted => {
+        DmpVersionState::Deleted => {
             ui.label(RichText::new(i18n.tr("doc-dmp-deleted")).strong());
         }
-        VersionCheck::Current(_) | VersionCheck::Unknown => {}
     });
 }

@@ -17,12 +17,11 @@ pub use content::ContentView;
 use super::pdf_view::PdfView;
 use super::structured_view::{StructuredViewState, ViewTexts, structured_view_ui};
 use super::widgets::datetime_text;
-use super::{Command, Screen};
-use crate::app::ChevetApp;
+use super::{Command, Screen, ScreenCtx};
 use crate::cda::content::ViewContent;
-use crate::domain::{DocumentId, DocumentSummary};
+use crate::domain::{DocumentId, DocumentRef, DocumentSummary};
 use crate::i18n::I18n;
-use crate::worker::{LoadedDocument, Request};
+use crate::worker::{LoadedDocument, Operation, Request};
 
 /// Which view of the document is on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,9 +34,8 @@ pub enum ViewMode {
 
 /// A document open in the viewer.
 pub struct DocumentState {
-    pub loaded: LoadedDocument,
-    pub loading: bool,
-    pub mode: ViewMode,
+    loaded: LoadedDocument,
+    mode: ViewMode,
     main: Option<ContentView>,
     structured: StructuredViewState,
     /// Textures of the narratives' images, made on first display.
@@ -46,11 +44,11 @@ pub struct DocumentState {
     attachment: Option<(usize, ContentView)>,
     attachment_loading: Option<usize>,
     /// What the DMP says about this local document (newer version, deleted).
-    pub dmp_check: Option<crate::dmp::consult::VersionCheck>,
+    dmp_check: Option<crate::domain::dmp::DmpVersionState>,
     /// A DMP request from this screen is on its way (integrate, make visible).
-    pub dmp_pending: bool,
+    dmp_pending: bool,
     /// The inline "make visible" confirmation is shown.
-    pub confirm_visible: bool,
+    confirm_visible: bool,
 }
 
 impl DocumentState {
@@ -63,7 +61,6 @@ impl DocumentState {
         };
         Self {
             loaded,
-            loading: false,
             mode,
             main,
             structured: StructuredViewState {
@@ -79,28 +76,55 @@ impl DocumentState {
         }
     }
 
-    /// The raw bytes to send with requests about a DMP document not in the store.
-    fn raw_for_requests(&self) -> Option<std::sync::Arc<Vec<u8>>> {
-        self.loaded
-            .dmp
-            .as_ref()
-            .map(|d| std::sync::Arc::clone(&d.raw))
-    }
-
-    pub fn id(&self) -> DocumentId {
-        self.loaded.summary.id
+    /// What is on screen: a stored document or a DMP entry.
+    pub fn reference(&self) -> &DocumentRef {
+        self.loaded.reference()
     }
 
     /// The PDF viewer with this id, main or attachment.
-    pub fn pdf_view_mut(&mut self, view: u64) -> Option<&mut PdfView> {
+    fn pdf_view_mut(&mut self, view: u64) -> Option<&mut PdfView> {
         let main = self.main.as_mut().and_then(ContentView::pdf_mut);
         let attached = self.attachment.as_mut().and_then(|(_, c)| c.pdf_mut());
         main.into_iter().chain(attached).find(|v| v.id == view)
     }
 
-    /// A decoded attachment arrived.
-    pub fn apply_attachment(&mut self, index: usize, content: ViewContent) {
-        if self.attachment_loading == Some(index) {
+    /// `Event::PdfPage`.
+    pub fn on_pdf_page(&mut self, view: u64, page: crate::pdf::RenderedPage) {
+        if let Some(v) = self.pdf_view_mut(view) {
+            v.apply_page(page);
+        }
+    }
+
+    /// `Event::PdfFailed`.
+    pub fn on_pdf_failed(&mut self, view: u64, message: &'static str) {
+        if let Some(v) = self.pdf_view_mut(view) {
+            v.apply_error(message);
+        }
+    }
+
+    /// `Event::DmpVersion`, when about this document.
+    pub fn on_dmp_version(
+        &mut self,
+        document: DocumentId,
+        state: crate::domain::dmp::DmpVersionState,
+    ) {
+        if self.reference().stored() == Some(document) {
+            self.dmp_check = Some(state);
+        }
+    }
+
+    /// A request of this screen failed: it may be sent again.
+    pub fn on_failed(&mut self, operation: Operation) {
+        match operation {
+            Operation::OpenAttachment => self.attachment_loading = None,
+            Operation::IntegrateDmp | Operation::MakeDmpVisible => self.dmp_pending = false,
+            _ => {}
+        }
+    }
+
+    /// `Event::Attachment`: a decoded attachment of this document arrived.
+    pub fn on_attachment(&mut self, document: &DocumentRef, index: usize, content: ViewContent) {
+        if self.reference() == document && self.attachment_loading == Some(index) {
             self.attachment_loading = None;
             self.attachment = Some((index, ContentView::new(content)));
             self.mode = ViewMode::Attachment(index);
@@ -144,7 +168,7 @@ pub fn metadata_line(i18n: &I18n, d: &DocumentSummary) -> String {
         "doc-version",
         &[("version", FluentValue::from(m.version_number))],
     ));
-    parts.push(i18n.tr(if d.id.is_stored() {
+    parts.push(i18n.tr(if d.reference.stored().is_some() {
         d.provenance.label_key()
     } else {
         "provenance-dmp-not-integrated"
@@ -182,7 +206,9 @@ fn newer_version_ui(
                     .strong(),
                 );
                 if ui.button(i18n.tr("doc-open-newer")).clicked() {
-                    commands.push(Command::OpenDocument(newer.id));
+                    commands.push(Command::Send(Request::OpenDocument {
+                        document: newer.reference.clone(),
+                    }));
                 }
             });
         });
@@ -236,9 +262,8 @@ fn views_bar_ui(
                     } else {
                         doc.attachment_loading = Some(a.index);
                         commands.push(Command::Send(Request::OpenAttachment {
-                            document: doc.loaded.summary.id,
+                            document: doc.reference().clone(),
                             index: a.index,
-                            raw: doc.raw_for_requests(),
                         }));
                     }
                 }
@@ -250,16 +275,14 @@ fn views_bar_ui(
     });
 }
 
-pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let can_change_visibility = app
-        .session
-        .as_ref()
-        .is_some_and(|s| s.role.has(crate::domain::Right::ChangeDmpVisibility));
-    let i18n = &app.i18n;
-    let Some(doc) = app.document.as_mut() else {
-        ui.spinner();
-        return;
-    };
+pub fn document_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    doc: &mut DocumentState,
+    commands: &mut Vec<Command>,
+) {
+    let can_change_visibility = ctx.rights.change_dmp_visibility;
+    let i18n = ctx.i18n;
     doc.keyboard(ui);
     if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
         commands.push(Command::Navigate(Screen::Folder));
@@ -276,8 +299,7 @@ pub fn document_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Co
                 .clicked()
             {
                 commands.push(Command::Send(Request::OpenWithStylesheet {
-                    document: doc.loaded.summary.id,
-                    raw: doc.raw_for_requests(),
+                    document: doc.reference().clone(),
                 }));
             }
         });

@@ -1,13 +1,14 @@
-//! Settings, the audit-chain check, bulk demo patients (cancellable) and cancellation.
+//! Settings, the audit-chain check, the DPO's extraction, identity links waiting for an
+//! administrator, demo patients in bulk (cancellable) and cancellation.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, PoisonError};
 
-use super::{require, trace};
 use crate::domain::Right;
-use crate::store::audit::{self, AuditAction, AuditEntry};
+use crate::store::audit::{self, AuditAction, AuditEntry, AuditObject};
 use crate::store::settings;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{CancelToken, Event, TaskId};
+use crate::worker::{Event, TaskId};
 
 pub(super) async fn save_setting(
     ctx: &Arc<Context>,
@@ -19,77 +20,75 @@ pub(super) async fn save_setting(
         ctx.session()
             .map_or_else(|| "anonymous".to_owned(), |s| s.login)
     } else {
-        require(ctx, Right::ChangeSettings)?.login
+        ctx.require(Right::ChangeSettings)?.login
     };
     ctx.with_store(move |store| {
         settings::set(store, &key, &value)?;
         audit::append(
             store,
-            &AuditEntry {
-                actor: &actor,
-                action: AuditAction::SettingChanged,
-                object_kind: "setting",
-                object_id: key.clone(),
-                detail: value.clone(),
-            },
+            &AuditEntry::new(
+                &actor,
+                AuditAction::SettingChanged,
+                AuditObject::Setting(key),
+            )
+            .detail(value),
         )?;
         Ok(())
     })
     .await
 }
 
+/// Adds demo patients (the sandbox's load test); progress and cancel.
 pub(super) async fn generate_patients(
     ctx: &Arc<Context>,
     task: TaskId,
     count: usize,
 ) -> Result<(), WorkerError> {
     let session = ctx.session().ok_or(WorkerError::NoSession)?;
-    if !ctx.config.sandbox {
-        return Err(WorkerError::Forbidden);
-    }
-    let token = CancelToken::default();
-    ctx.tasks
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(task, token.clone());
+    let demo = ctx.config.demo.clone().ok_or(WorkerError::Forbidden)?;
+    let token = ctx.start_task(task);
     let worker = Arc::clone(ctx);
+    let cancel = token.clone();
     let result = ctx
         .with_store(move |store| {
             let today = chrono::Local::now().date_naive();
-            let added =
-                crate::sandbox::seed::bulk(store, count, today, &token, &mut |done, total| {
-                    worker.emit_blocking(Event::Progress { task, done, total });
-                })?;
-            trace(
+            let cancelled: &AtomicBool = cancel.flag();
+            let added = demo.add_patients(store, count, today, cancelled, &mut |done, total| {
+                worker.emit_blocking(Event::Progress { task, done, total });
+            })?;
+            audit::append(
                 store,
-                &session.login,
-                AuditAction::SandboxSeeded,
-                "patients",
-                added.to_string(),
+                &AuditEntry::new(
+                    &session.login,
+                    AuditAction::SandboxSeeded,
+                    AuditObject::Patients(added),
+                ),
             )?;
-            Ok(token.is_cancelled())
+            Ok(())
         })
         .await;
-    ctx.tasks
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(&task);
-    let cancelled = result?;
-    ctx.emit(Event::TaskFinished { task, cancelled }).await;
+    ctx.end_task(task);
+    result?;
+    ctx.emit(Event::TaskFinished {
+        task,
+        cancelled: token.is_cancelled(),
+    })
+    .await;
     Ok(())
 }
 
 pub(super) async fn verify_audit(ctx: &Arc<Context>) -> Result<(), WorkerError> {
-    let session = require(ctx, Right::ReadAudit)?;
+    let session = ctx.require(Right::ReadAudit)?;
     let v = ctx
         .with_store(move |store| {
             let v = audit::verify(store)?;
-            trace(
+            audit::append(
                 store,
-                &session.login,
-                AuditAction::AuditVerified,
-                "audit",
-                v.rows.to_string(),
+                &AuditEntry::new(
+                    &session.login,
+                    AuditAction::AuditVerified,
+                    AuditObject::AuditTrail(v.rows),
+                ),
             )?;
             Ok(v)
         })
@@ -118,7 +117,7 @@ pub(super) fn cancel(ctx: &Context, task: TaskId) {
 
 /// Identity links waiting for an administrator's approval.
 pub(super) async fn pending_links(ctx: &Arc<Context>) -> Result<(), WorkerError> {
-    require(ctx, Right::ManageAccounts)?;
+    ctx.require(Right::ManageAccounts)?;
     let rows = ctx
         .with_store(|store| {
             let mut rows = Vec::new();
@@ -147,7 +146,7 @@ pub(super) async fn decide_link(
     id: i64,
     approve: bool,
 ) -> Result<(), WorkerError> {
-    let admin = require(ctx, Right::ManageAccounts)?.login;
+    let admin = ctx.require(Right::ManageAccounts)?.login;
     ctx.with_store(move |store| {
         if approve {
             crate::auth::external::approve_link(store, &admin, id)?;
@@ -157,13 +156,14 @@ pub(super) async fn decide_link(
         Ok(())
     })
     .await?;
+    // The administrator sees the list as it is now.
     pending_links(ctx).await
 }
 
 /// The DPO's extraction of every DMP access traced here: one CSV file (semicolons, UTF-8 with
 /// BOM) in `<data dir>/exports/`, readable by its owner only.
 pub(super) async fn export_dmp_traces(ctx: &Arc<Context>) -> Result<(), WorkerError> {
-    let session = require(ctx, Right::ReadAudit)?;
+    let session = ctx.require(Right::ReadAudit)?;
     let dir = ctx.config.data_dir.join("exports");
     let path = ctx
         .with_store(move |store| {
@@ -175,12 +175,13 @@ pub(super) async fn export_dmp_traces(ctx: &Arc<Context>) -> Result<(), WorkerEr
             );
             let path = dir.join(name);
             write_private(&dir, &path, csv.as_bytes()).map_err(|e| WorkerError::Store(e.into()))?;
-            trace(
+            audit::append(
                 store,
-                &session.login,
-                AuditAction::DmpTracesExported,
-                "audit",
-                rows.len().to_string(),
+                &AuditEntry::new(
+                    &session.login,
+                    AuditAction::DmpTracesExported,
+                    AuditObject::AuditTrail(rows.len()),
+                ),
             )?;
             Ok(path)
         })

@@ -1,17 +1,18 @@
-//! The dispatcher and the handlers, one function per `Request` variant, grouped by topic:
-//! `opening` (store, seeding), `session` (login, logout, lock), `identity` (OpenID providers,
-//! CIBA, first-login links), `card` (CPS card, PIN), `folder` (patients, folders,
-//! documents, PDF pages), `produce` (documents from the local form), `admin` (settings, audit,
-//! sandbox load, cancel). Handlers check the
-//! session and the role's rights, call the services on blocking threads, trace what the audit
-//! trail must know, and answer with `Event`s.
+//! The dispatcher and the handlers: one function per `Request` variant, grouped by topic —
+//! `opening` (store), `session` (local sign-in, sign-out, lock), `identity` (OpenID providers,
+//! CIBA, first-login links), `card` (CPS card, PIN), `folder` (patients, folders, documents,
+//! PDF pages), `dmp` (the folder's DMP and its documents), `produce` (documents from the local
+//! form), `stylesheet`, `admin` (settings, audit, demo load, cancel).
+//!
+//! Handlers are thin: they check the session's rights, call one service or one worker module
+//! below them (`access`, `dmp_folder`, `dmp_documents`, `documents`, `login`, `card_slot`,
+//! `audit`), and answer with `Event`s. They never call each other.
 
 mod admin;
-pub(super) mod card;
-pub(super) mod dmp;
-mod dmp_documents;
+mod card;
+mod dmp;
 mod folder;
-pub(super) mod identity;
+mod identity;
 mod opening;
 mod produce;
 mod session;
@@ -22,11 +23,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::context::{Context, WorkerError};
-use super::{Event, Operation, Request, UserMessage};
-use crate::auth::Session;
-use crate::domain::Right;
-use crate::store::Store;
-use crate::store::audit::{self, AuditAction, AuditEntry};
+use super::{Event, Request, UserMessage};
 
 /// Receives requests until the UI drops its handle; each runs in its own task.
 pub(super) async fn dispatch(ctx: Arc<Context>, mut requests: mpsc::Receiver<Request>) {
@@ -39,152 +36,13 @@ pub(super) async fn dispatch(ctx: Arc<Context>, mut requests: mpsc::Receiver<Req
 }
 
 async fn handle(ctx: Arc<Context>, request: Request) {
-    let (operation, result) = match request {
-        Request::OpenStore => (Operation::OpenStore, opening::open_store(&ctx).await),
-        Request::Login { login, password } => (
-            Operation::Login,
-            session::login_handler(&ctx, login, password).await,
-        ),
-        Request::CreateFirstAdmin {
-            login,
-            display_name,
-            password,
-        } => (
-            Operation::CreateAccount,
-            session::create_first_admin(&ctx, login, display_name, password).await,
-        ),
-        Request::Logout => (Operation::Login, session::logout(&ctx).await),
-        Request::SearchPatients { generation, query } => (
-            Operation::Search,
-            folder::search_patients(&ctx, generation, query).await,
-        ),
-        Request::OpenFolder { patient } => (
-            Operation::OpenFolder,
-            folder::open_folder(&ctx, patient).await,
-        ),
-        Request::OpenDocument { document } => (
-            Operation::OpenDocument,
-            folder::open_document(&ctx, document).await,
-        ),
-        Request::RenderPdfPage {
-            view,
-            pdf,
-            page,
-            width_px,
-        } => (
-            Operation::RenderPdf,
-            folder::render_pdf_page(&ctx, view, pdf, page, width_px).await,
-        ),
-        Request::ProduceDocument {
-            patient,
-            episode,
-            form,
-        } => (
-            Operation::Produce,
-            produce::produce_document(&ctx, patient, episode, *form).await,
-        ),
-        Request::OpenAttachment {
-            document,
-            index,
-            raw,
-        } => (
-            Operation::OpenDocument,
-            folder::open_attachment(&ctx, document, index, raw).await,
-        ),
-        Request::OpenWithStylesheet { document, raw } => (
-            Operation::OpenDocument,
-            stylesheet::open_with_stylesheet(&ctx, document, raw).await,
-        ),
-        Request::SaveSetting { key, value } => (
-            Operation::SaveSetting,
-            admin::save_setting(&ctx, key, value).await,
-        ),
-        Request::GeneratePatients { task, count } => (
-            Operation::GeneratePatients,
-            admin::generate_patients(&ctx, task, count).await,
-        ),
-        Request::VerifyAudit => (Operation::VerifyAudit, admin::verify_audit(&ctx).await),
-        Request::Cancel { task } => {
+    let Some(operation) = request.operation() else {
+        if let Request::Cancel { task } = request {
             admin::cancel(&ctx, task);
-            return;
         }
-        Request::ProviderLogin { task, provider } => (
-            Operation::ProviderLogin,
-            identity::provider_login(&ctx, task, provider).await,
-        ),
-        Request::CibaLogin {
-            task,
-            provider,
-            national_id,
-        } => (
-            Operation::ProviderLogin,
-            identity::ciba_login(&ctx, task, provider, national_id).await,
-        ),
-        Request::ChooseActivity { index } => (
-            Operation::ProviderLogin,
-            identity::choose_activity(&ctx, index).await,
-        ),
-        Request::CompleteLink(choice) => {
-            (Operation::Link, identity::complete_link(&ctx, choice).await)
-        }
-        Request::AbandonLogin => (Operation::Link, identity::abandon_login(&ctx).await),
-        Request::CardPin { pin } => (Operation::Card, card::submit_pin(&ctx, pin).await),
-        Request::VirtualCard { inserted } => {
-            (Operation::Card, card::virtual_card(&ctx, inserted).await)
-        }
-        Request::Lock { reason } => (Operation::Unlock, session::lock(&ctx, reason).await),
-        Request::UnlockWithPassword { password } => (
-            Operation::Unlock,
-            session::unlock_with_password(&ctx, password).await,
-        ),
-        Request::PendingLinks => (Operation::Link, admin::pending_links(&ctx).await),
-        Request::RecordConsent {
-            patient,
-            episode,
-            change,
-        } => (
-            Operation::Dmp,
-            dmp::record_consent(&ctx, patient, episode, change).await,
-        ),
-        Request::RefreshDmp { patient } => {
-            (Operation::Dmp, dmp::folder_dmp(&ctx, patient, true).await)
-        }
-        Request::OpenDmpPortal { patient, page } => {
-            (Operation::Dmp, dmp::open_portal(&ctx, patient, page).await)
-        }
-        Request::ExportDmpTraces => (Operation::VerifyAudit, admin::export_dmp_traces(&ctx).await),
-        Request::SearchDmp { patient, criteria } => (
-            Operation::Dmp,
-            dmp_documents::search(&ctx, patient, *criteria).await,
-        ),
-        Request::ViewDmpDocument { patient, row } => (
-            Operation::OpenDocument,
-            dmp_documents::view(&ctx, patient, *row).await,
-        ),
-        Request::IntegrateDmp {
-            task,
-            patient,
-            documents,
-            open,
-        } => (
-            Operation::Dmp,
-            dmp_documents::integrate(&ctx, task, patient, documents, open).await,
-        ),
-        Request::MakeDmpVisible {
-            patient,
-            row,
-            to_patient,
-            to_legal_representatives,
-        } => (
-            Operation::Dmp,
-            dmp_documents::make_visible(&ctx, patient, *row, to_patient, to_legal_representatives)
-                .await,
-        ),
-        Request::DecideLink { id, approve } => {
-            (Operation::Link, admin::decide_link(&ctx, id, approve).await)
-        }
+        return;
     };
-    if let Err(e) = result {
+    if let Err(e) = run(&ctx, request).await {
         tracing::warn!(?operation, "request failed: {e:#}");
         ctx.emit(Event::Failed {
             operation,
@@ -197,31 +55,86 @@ async fn handle(ctx: Arc<Context>, request: Request) {
     }
 }
 
-fn require(ctx: &Context, right: Right) -> Result<Session, WorkerError> {
-    let session = ctx.session().ok_or(WorkerError::NoSession)?;
-    if session.role.has(right) {
-        Ok(session)
-    } else {
-        Err(WorkerError::Forbidden)
+async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
+    match request {
+        Request::OpenStore => opening::open_store(ctx).await,
+        Request::Login { login, password } => session::login(ctx, login, password).await,
+        Request::CreateFirstAdmin {
+            login,
+            display_name,
+            password,
+        } => session::create_first_admin(ctx, login, display_name, password).await,
+        Request::Logout => session::logout(ctx).await,
+        Request::SearchPatients { generation, query } => {
+            folder::search_patients(ctx, generation, query).await
+        }
+        Request::OpenFolder { patient } => folder::open_folder(ctx, patient).await,
+        Request::OpenDocument { document } => folder::open_document(ctx, document).await,
+        Request::RenderPdfPage {
+            view,
+            pdf,
+            page,
+            width_px,
+        } => folder::render_pdf_page(ctx, view, pdf, page, width_px).await,
+        Request::ProduceDocument {
+            patient,
+            episode,
+            form,
+        } => produce::produce_document(ctx, patient, episode, *form).await,
+        Request::OpenAttachment { document, index } => {
+            folder::open_attachment(ctx, document, index).await
+        }
+        Request::OpenWithStylesheet { document } => {
+            stylesheet::open_with_stylesheet(ctx, document).await
+        }
+        Request::SaveSetting { key, value } => admin::save_setting(ctx, key, value).await,
+        Request::GeneratePatients { task, count } => {
+            admin::generate_patients(ctx, task, count).await
+        }
+        Request::VerifyAudit => admin::verify_audit(ctx).await,
+        Request::Cancel { task } => {
+            admin::cancel(ctx, task);
+            Ok(())
+        }
+        Request::ProviderLogin { task, provider } => {
+            identity::provider_login(ctx, task, provider).await
+        }
+        Request::CibaLogin {
+            task,
+            provider,
+            national_id,
+        } => identity::ciba_login(ctx, task, provider, national_id).await,
+        Request::ChooseActivity { index } => identity::choose_activity(ctx, index).await,
+        Request::CompleteLink(choice) => identity::complete_link(ctx, choice).await,
+        Request::AbandonLogin => identity::abandon_login(ctx).await,
+        Request::CardPin { pin } => card::submit_pin(ctx, pin).await,
+        Request::VirtualCard { inserted } => card::virtual_card(ctx, inserted).await,
+        Request::Lock { reason } => session::lock(ctx, reason).await,
+        Request::UnlockWithPassword { password } => {
+            session::unlock_with_password(ctx, password).await
+        }
+        Request::PendingLinks => admin::pending_links(ctx).await,
+        Request::DecideLink { id, approve } => admin::decide_link(ctx, id, approve).await,
+        Request::RecordConsent {
+            patient,
+            episode,
+            change,
+        } => dmp::record_consent(ctx, patient, episode, change).await,
+        Request::RefreshDmp { patient } => dmp::refresh(ctx, patient).await,
+        Request::OpenDmpPortal { patient, page } => dmp::open_portal(ctx, patient, page).await,
+        Request::ExportDmpTraces => admin::export_dmp_traces(ctx).await,
+        Request::SearchDmp { patient, filter } => dmp::search(ctx, patient, *filter).await,
+        Request::IntegrateDmp {
+            task,
+            patient,
+            entries,
+            open,
+        } => dmp::integrate(ctx, task, patient, entries, open).await,
+        Request::MakeDmpVisible {
+            patient,
+            entry,
+            to_patient,
+            to_legal_representatives,
+        } => dmp::make_visible(ctx, patient, entry, to_patient, to_legal_representatives).await,
     }
-}
-
-fn trace(
-    store: &mut Store,
-    actor: &str,
-    action: AuditAction,
-    kind: &str,
-    id: String,
-) -> Result<(), WorkerError> {
-    audit::append(
-        store,
-        &AuditEntry {
-            actor,
-            action,
-            object_kind: kind,
-            object_id: id,
-            detail: String::new(),
-        },
-    )?;
-    Ok(())
 }

@@ -1,14 +1,15 @@
-//! Opening the encrypted store (key, migrations) and seeding the sandbox on first start.
+//! Opening the encrypted store (key, migrations), seeding demo data into an empty one when the
+//! installation has demo data (the sandbox), then starting the card monitor.
 
 use std::sync::Arc;
 
 use crate::store::{self as store_mod, Store, accounts, documents, patients, settings};
-use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, ProviderInfo, StoreInfo, TaskId};
+use crate::worker::context::{Context, WorkerError, blocking};
+use crate::worker::{Event, ProviderInfo, StoreInfo, TaskId, card_slot};
 
 pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let worker = Arc::clone(ctx);
-    let opened = tokio::task::spawn_blocking(move || -> Result<_, WorkerError> {
+    let opened = blocking(move || -> Result<_, WorkerError> {
         let cfg = &worker.config;
         create_private_dir(&cfg.data_dir)?;
         crate::cda::xslt::clean_temp(&cfg.data_dir);
@@ -20,16 +21,18 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
             tracing::warn!("database key kept in an owner-only file (no usable keyring)");
         }
         let mut store = Store::open(&path, &key)?;
-        if cfg.sandbox && patients::count(&store)? == 0 {
+        if let Some(demo) = cfg.demo.as_ref()
+            && patients::count(&store)? == 0
+        {
             let task = TaskId::next();
             let today = chrono::Local::now().date_naive();
-            let report = crate::sandbox::seed::seed_demo(&mut store, today, &mut |done, total| {
+            let report = demo.seed(&mut store, today, &mut |done, total| {
                 worker.emit_blocking(Event::Progress { task, done, total });
             })?;
             tracing::info!(
                 patients = report.patients,
                 documents = report.documents,
-                "sandbox seeded"
+                "demo data seeded"
             );
             worker.emit_blocking(Event::TaskFinished {
                 task,
@@ -38,8 +41,7 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
         }
         Ok((store, origin))
     })
-    .await
-    .map_err(|e| WorkerError::Join(e.to_string()))?;
+    .await?;
     let (store, key_origin) = opened?;
     let info = StoreInfo {
         key_origin,
@@ -58,15 +60,11 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
                 ciba: p.kind == crate::auth::oidc::ProviderKind::Psc,
             })
             .collect(),
-        virtual_card: ctx
-            .card
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .has_virtual_card(),
+        virtual_card: card_slot::lock(ctx).has_virtual_card(),
     };
     ctx.set_store(store);
     ctx.emit(Event::StoreReady(info)).await;
-    super::card::start(ctx);
+    card_slot::start_monitor(ctx);
     Ok(())
 }
 

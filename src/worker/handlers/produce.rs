@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
-use super::{require, trace};
 use crate::cda::produce;
 use crate::cda::produce::form::{ProductionContext, ProductionForm, build};
 use crate::domain::{EpisodeId, PatientId, Provenance, Right, Visibility};
-use crate::store::audit::AuditAction;
+use crate::store::audit::{AuditAction, AuditEntry, AuditObject};
 use crate::store::documents::{self, NewDocument};
 use crate::store::{episodes, patients};
 use crate::worker::Event;
@@ -26,7 +25,7 @@ pub(super) async fn produce_document(
     episode: Option<EpisodeId>,
     form: ProductionForm,
 ) -> Result<(), WorkerError> {
-    let session = require(ctx, Right::ProduceDocuments)?;
+    let session = ctx.require(Right::ProduceDocuments)?;
     let professional = session
         .professional
         .clone()
@@ -65,12 +64,13 @@ pub(super) async fn produce_document(
                     raw: &produced.n3,
                 },
             )?;
-            trace(
+            crate::store::audit::append(
                 store,
-                &session.login,
-                AuditAction::DocumentProduced,
-                "document",
-                inserted.id().0.to_string(),
+                &AuditEntry::new(
+                    &session.login,
+                    AuditAction::DocumentProduced,
+                    AuditObject::Document(inserted.id().0),
+                ),
             )?;
             Ok(inserted.id())
         })

@@ -1,19 +1,18 @@
-//! Local sign-in, the first administrator, sign-out (with the provider logout), and the
-//! lock: tracing a lock the UI applied, unlocking a password session.
+//! Local sign-in, the first administrator, sign-out (with the provider logout), and the lock:
+//! tracing a lock the UI applied, unlocking a password session.
 
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use super::trace;
 use crate::auth::{self, LoginMethod};
 use crate::domain::Role;
 use crate::store::accounts;
-use crate::store::audit::AuditAction;
-use crate::worker::Event;
+use crate::store::audit::{AuditAction, AuditObject};
 use crate::worker::context::{Context, WorkerError};
+use crate::worker::{Event, audit, login as logins};
 
-pub(super) async fn login_handler(
+pub(super) async fn login(
     ctx: &Arc<Context>,
     login: String,
     password: Zeroizing<String>,
@@ -22,12 +21,7 @@ pub(super) async fn login_handler(
         .with_store(move |store| Ok(auth::local::login(store, &login, &password)?))
         .await?;
     tracing::info!(account = session.account_id.0, "signed in");
-    if ctx.session().is_some() {
-        end_session(ctx).await?;
-    }
-    *ctx.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(session.clone());
-    ctx.emit(Event::LoggedIn(session)).await;
-    Ok(())
+    logins::open_local(ctx, session).await
 }
 
 pub(super) async fn create_first_admin(
@@ -53,37 +47,12 @@ pub(super) async fn create_first_admin(
             Ok(auth::local::login(store, &login, &password)?)
         })
         .await?;
-    *ctx.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(session.clone());
-    ctx.emit(Event::LoggedIn(session)).await;
-    Ok(())
+    logins::open_local(ctx, session).await
 }
 
 pub(super) async fn logout(ctx: &Arc<Context>) -> Result<(), WorkerError> {
-    end_session(ctx).await?;
+    logins::end_session(ctx).await?;
     ctx.emit(Event::LoggedOut).await;
-    Ok(())
-}
-
-/// Ends the current session: traced, provider tokens dropped and logged out at the provider.
-pub(super) async fn end_session(ctx: &Arc<Context>) -> Result<(), WorkerError> {
-    let previous = ctx
-        .session
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take();
-    super::identity::provider_logout(ctx).await;
-    if let Some(s) = previous {
-        ctx.with_store(move |store| {
-            trace(
-                store,
-                &s.login,
-                AuditAction::Logout,
-                "account",
-                s.account_id.0.to_string(),
-            )
-        })
-        .await?;
-    }
     Ok(())
 }
 
@@ -93,20 +62,14 @@ pub(super) async fn lock(
     reason: auth::lock::LockReason,
 ) -> Result<(), WorkerError> {
     let session = ctx.session().ok_or(WorkerError::NoSession)?;
-    ctx.with_identity(|s| s.locked = true);
-    ctx.with_store(move |store| {
-        crate::store::audit::append(
-            store,
-            &crate::store::audit::AuditEntry {
-                actor: &session.login,
-                action: AuditAction::SessionLocked,
-                object_kind: "account",
-                object_id: session.account_id.0.to_string(),
-                detail: reason.code().to_owned(),
-            },
-        )?;
-        Ok(())
-    })
+    ctx.with_login(|s| s.set_locked(true));
+    audit::record(
+        ctx,
+        &session.login,
+        AuditAction::SessionLocked,
+        AuditObject::Account(session.account_id.0),
+        reason.code(),
+    )
     .await
 }
 
@@ -124,16 +87,18 @@ pub(super) async fn unlock_with_password(
     ctx.with_store(move |store| {
         // A wrong password counts as a failed login (and locks the account after five).
         auth::local::login(store, &login, &password)?;
-        trace(
-            store,
-            &login,
-            AuditAction::SessionUnlocked,
-            "account",
-            account.0.to_string(),
-        )
+        Ok(())
     })
     .await?;
-    ctx.with_identity(|s| s.locked = false);
+    audit::record(
+        ctx,
+        &session.login,
+        AuditAction::SessionUnlocked,
+        AuditObject::Account(account.0),
+        "",
+    )
+    .await?;
+    ctx.with_login(|s| s.set_locked(false));
     ctx.emit(Event::Unlocked).await;
     Ok(())
 }

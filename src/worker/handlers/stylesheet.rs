@@ -1,36 +1,23 @@
-//! "Open with the stylesheet": `cda::xslt` transforms the document, the system browser opens
-//! the XHTML, and the copy is deleted after `cda::xslt::KEEP_SECS`.
+//! "Open with the stylesheet": `cda::xslt` transforms the document (stored, or read from the
+//! DMP), the system browser opens the XHTML, and the copy is deleted after
+//! `cda::xslt::KEEP_SECS`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cda::xslt::{KEEP_SECS, transform};
-
-use super::{require, trace};
-use crate::domain::{DocumentId, Right};
-use crate::store::audit::AuditAction;
-use crate::worker::Event;
+use crate::domain::{DocumentRef, Right};
 use crate::worker::context::{Context, WorkerError};
+use crate::worker::{Event, documents};
 
 pub(super) async fn open_with_stylesheet(
     ctx: &Arc<Context>,
-    document: DocumentId,
-    raw: Option<Arc<Vec<u8>>>,
+    document: DocumentRef,
 ) -> Result<(), WorkerError> {
-    let session = require(ctx, Right::ReadDocuments)?;
-    let raw = super::folder::raw_or_stored(ctx, document, raw).await?;
-    ctx.with_store(move |store| {
-        trace(
-            store,
-            &session.login,
-            AuditAction::ReadDocument,
-            "document",
-            format!("{}:stylesheet", document.0),
-        )
-    })
-    .await?;
-    let data_dir = ctx.config.data_dir.clone();
-    let html = transform(&data_dir, &raw).await?;
+    let session = ctx.require(Right::ReadDocuments)?;
+    let raw = documents::bytes(ctx, &document).await?;
+    documents::trace_read(ctx, &session.login, &document, true).await?;
+    let html = transform(&ctx.config.data_dir, &raw).await?;
     let remove = html.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(KEEP_SECS)).await;

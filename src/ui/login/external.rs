@@ -5,21 +5,24 @@
 use egui::RichText;
 use zeroize::Zeroizing;
 
-use super::Command;
-use super::login::ExternalFlow;
-use super::widgets::labelled_field_ui;
-use crate::app::ChevetApp;
+use super::{ExternalFlow, LoginState};
 use crate::i18n::I18n;
-use crate::ui::login::LoginState;
+use crate::ui::widgets::labelled_field_ui;
+use crate::ui::{Command, ScreenCtx};
 use crate::worker::{CardStatus, LinkChoice, PinOutcome, Request};
 
-pub fn providers_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let i18n = &app.i18n;
-    let form = &mut app.login;
+pub fn providers_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    form: &mut LoginState,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
     if form.providers.is_empty() {
         ui.label(i18n.tr("login-no-provider"));
         return;
     }
+    let mut start = None;
     for provider in &form.providers {
         let label = i18n.tr_args(
             "login-provider-browser",
@@ -29,13 +32,13 @@ pub fn providers_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<C
             .add_enabled(!form.pending, egui::Button::new(label))
             .clicked()
         {
-            commands.push(Command::ProviderLogin {
-                provider: provider.id.clone(),
-                ciba_national_id: None,
-            });
+            start = Some((provider.id.clone(), None));
         }
     }
-    let Some(psc) = form.providers.iter().find(|p| p.ciba) else {
+    if let Some((provider, ciba)) = start.take() {
+        commands.push(form.provider_login(provider, ciba));
+    }
+    let Some(psc) = form.providers.iter().find(|p| p.ciba).map(|p| p.id.clone()) else {
         return;
     };
     ui.add_space(10.0);
@@ -63,16 +66,18 @@ pub fn providers_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<C
         .clicked()
         || (ready && submit)
     {
-        commands.push(Command::ProviderLogin {
-            provider: psc.id.clone(),
-            ciba_national_id: Some(form.ciba_national_id.trim().to_owned()),
-        });
+        let national_id = form.ciba_national_id.trim().to_owned();
+        commands.push(form.provider_login(psc, Some(national_id)));
     }
 }
 
-pub fn card_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let i18n = &app.i18n;
-    let form = &mut app.login;
+pub fn card_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    form: &mut LoginState,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
     card_status_ui(ui, i18n, form.card.as_ref());
     if matches!(form.card, Some(CardStatus::Inserted { .. })) {
         pin_entry_ui(ui, i18n, form, commands);
@@ -158,7 +163,7 @@ pub fn pin_entry_ui(
         .clicked()
         || (ready && submit_by_key)
     {
-        commands.push(Command::SubmitPin);
+        commands.push(form.submit_pin());
     }
     if form.pending {
         ui.horizontal(|ui| {
@@ -168,7 +173,7 @@ pub fn pin_entry_ui(
     }
 }
 
-/// Sandbox only: insert or pull the virtual card.
+/// Insert or pull the virtual card (sandbox only).
 pub fn virtual_card_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
@@ -198,9 +203,13 @@ pub fn virtual_card_ui(
 }
 
 /// The step of an external login under way.
-pub fn flow_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let i18n = &app.i18n;
-    let form = &mut app.login;
+pub fn flow_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    form: &mut LoginState,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
     let Some(flow) = form.flow.clone() else {
         return;
     };
@@ -233,7 +242,7 @@ pub fn flow_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comman
                 if let Some(left) = seconds_left {
                     ui.label(i18n.tr_args("login-ciba-countdown", &[("seconds", left.into())]));
                 }
-                if let Some(url) = &app.options.sandbox_ecps_url {
+                if let Some(url) = ctx.sandbox_ecps_url {
                     ui.hyperlink_to(i18n.tr("login-ciba-sandbox-ecps"), url);
                 }
             }
@@ -270,7 +279,7 @@ pub fn flow_ui(app: &mut ChevetApp, ui: &mut egui::Ui, commands: &mut Vec<Comman
     if ui.button(i18n.tr("login-cancel")).clicked()
         || ui.input(|i| i.key_pressed(egui::Key::Escape))
     {
-        commands.push(Command::CancelLogin);
+        commands.extend(form.cancel_login());
     }
 }
 

@@ -1,0 +1,103 @@
+//! Composes the window: the lock screen alone when locked; otherwise the top and status bars,
+//! the current screen, and the About and Settings windows. Each screen gets its own state and
+//! the narrow context; the commands they return are applied after layout.
+
+use super::ChevetApp;
+use crate::ui::chrome::{Whereabouts, status_bar_ui, top_bar_ui};
+use crate::ui::{Command, Screen, about, document, folder, lock, login, patient_list, produce};
+use crate::worker::CardStatus;
+
+impl ChevetApp {
+    /// Lays out the whole window and returns what the screens asked for.
+    pub(super) fn layout_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let screen_ctx = super::screen_ctx(&self.i18n, &self.options, self.rights, self.dark);
+        // Locked: the lock screen alone, no bar, no window — nothing of any patient.
+        if let (Some(reason), Some(session)) = (self.locked, self.session.as_ref()) {
+            let form = &mut self.login;
+            egui::CentralPanel::default().show(ui, |ui| {
+                lock::lock_ui(ui, &screen_ctx, session, reason, form, &mut commands);
+            });
+            return commands;
+        }
+        if self.session.is_some()
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L))
+        {
+            commands.push(Command::Lock);
+        }
+        let at = Whereabouts {
+            session: self.session.as_ref(),
+            screen: self.screen,
+            has_folder: self.folder.is_some(),
+        };
+        top_bar_ui(ui, &screen_ctx, &at, &mut commands);
+        // During a session the virtual card can be pulled like a real one.
+        let virtual_card_in = self.session.is_some()
+            && matches!(
+                self.login.card(),
+                Some(CardStatus::Inserted {
+                    virtual_card: true,
+                    ..
+                })
+            );
+        status_bar_ui(
+            ui,
+            &screen_ctx,
+            &self.tasks,
+            &self.notices,
+            virtual_card_in,
+            &mut commands,
+        );
+        // Without a session nothing but the login screen is drawn: no patient data shows.
+        let screen = if self.session.is_some() {
+            self.screen
+        } else {
+            Screen::Login
+        };
+        egui::CentralPanel::default().show(ui, |ui| match screen {
+            Screen::Login => {
+                login::login_ui(ui, &screen_ctx, &self.store, &mut self.login, &mut commands);
+            }
+            Screen::Patients => {
+                patient_list::patient_list_ui(
+                    ui,
+                    screen_ctx.i18n,
+                    &mut self.patients,
+                    &mut commands,
+                );
+            }
+            Screen::Folder => match self.folder.as_mut() {
+                Some(f) => folder::folder_ui(ui, &screen_ctx, f, &mut commands),
+                None => {
+                    ui.spinner();
+                }
+            },
+            Screen::Document => match self.document.as_mut() {
+                Some(d) => document::document_ui(ui, &screen_ctx, d, &mut commands),
+                None => {
+                    ui.spinner();
+                }
+            },
+            Screen::Produce => match (self.produce.as_mut(), self.folder.as_mut()) {
+                (Some(p), _) => produce::produce_ui(ui, screen_ctx.i18n, p, &mut commands),
+                (None, Some(f)) => folder::folder_ui(ui, &screen_ctx, f, &mut commands),
+                (None, None) => {
+                    ui.spinner();
+                }
+            },
+        });
+        if self.about_open {
+            about::about_ui(ui, &screen_ctx, &mut commands);
+        }
+        if self.settings.is_open() {
+            crate::ui::settings::settings_ui(
+                ui,
+                &screen_ctx,
+                &mut self.settings,
+                &self.store,
+                &mut commands,
+            );
+        }
+        commands
+    }
+}

@@ -1,0 +1,78 @@
+//! The patient's DMP as the screens and the policy see it, free of the wire formats: a DMP
+//! document ([`DmpDocument`], named by its entry), the multi-criteria search as a domain filter
+//! ([`DmpFilter`], mapped to XDS by `dmp::consult`), the badge beside the identity
+//! ([`DmpBadge`]), what the DMP says of a local copy ([`DmpVersionState`]), the portal pages, and
+//! the settings of the zero-click count (care kinds, reference event).
+
+mod document;
+mod since;
+
+pub use document::{DmpDocument, DmpEntry, DmpFilter, DmpVersionState};
+pub use since::{COUNT_SINCE_SETTING, CountSince};
+
+/// Setting: the care kinds (episode codes, comma-separated) for which the new-document count
+/// runs by itself when a folder opens; elsewhere it runs on request.
+pub const COUNT_KINDS_SETTING: &str = "dmp.count_kinds";
+/// By default: external consultations and emergencies.
+pub const DEFAULT_COUNT_KINDS: &str = "O,E";
+
+/// Whether the new-document count runs with no click for an episode of this kind, given the
+/// setting's value (`O,E`…).
+pub fn counts_by_itself(count_kinds: &str, kind: super::EpisodeKind) -> bool {
+    count_kinds.split(',').any(|k| k.trim() == kind.code())
+}
+
+/// The badge states of the DSR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DmpBadge {
+    /// The patient has no DMP.
+    NoDmp,
+    /// The patient's DMP is closed.
+    Closed,
+    /// The professional may consult the DMP in the requested mode.
+    Authorized,
+    /// The patient blocked this professional.
+    BlockedThisProfessional,
+    /// The patient opposed the requested emergency access (bris de glace or centre 15).
+    PatientOpposed,
+    /// No valid individual authorization (none yet, or expired): TD0.3 may set it.
+    NotAuthorized,
+}
+
+/// Pages of the DMP professional web portal opened in the patient's context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalPage {
+    /// The patient's record summary.
+    Summary,
+    /// The list of documents.
+    Documents,
+    /// The creation of a vaccination note.
+    VaccinationNote,
+}
+
+impl PortalPage {
+    /// The value put in `{page}` (configurable deployments map it in the template).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Summary => "synthese",
+            Self::Documents => "documents",
+            Self::VaccinationNote => "note-vaccination",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::EpisodeKind;
+
+    #[test]
+    fn count_kinds_are_episode_codes() {
+        assert!(counts_by_itself(
+            DEFAULT_COUNT_KINDS,
+            EpisodeKind::Consultation
+        ));
+        assert!(counts_by_itself(" I , E", EpisodeKind::Hospitalisation));
+        assert!(!counts_by_itself("", EpisodeKind::Consultation));
+    }
+}

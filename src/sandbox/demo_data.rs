@@ -1,0 +1,56 @@
+//! The sandbox's demo data as the workers take them ([`crate::worker::DemoData`]): the demo
+//! accounts, patients and documents seeded into an empty store, and generated patients for
+//! load tests. The production build has none of this.
+
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+
+use super::seed::{self, SeedError};
+use crate::store::Store;
+use crate::worker::{DemoData, DemoError, demo::Seeded};
+
+/// The sandbox's [`DemoData`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SandboxDemo;
+
+fn demo_error(e: &SeedError) -> DemoError {
+    DemoError {
+        detail: e.to_string(),
+        retryable: e.is_retryable(),
+    }
+}
+
+impl DemoData for SandboxDemo {
+    fn seed(
+        &self,
+        store: &mut Store,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Seeded, DemoError> {
+        let report = seed::seed_demo(store, today, progress).map_err(|e| demo_error(&e))?;
+        Ok(Seeded {
+            patients: report.patients,
+            documents: report.documents,
+        })
+    }
+
+    fn add_patients(
+        &self,
+        store: &mut Store,
+        count: usize,
+        today: NaiveDate,
+        cancelled: &AtomicBool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize, DemoError> {
+        seed::bulk(store, count, today, cancelled, progress).map_err(|e| demo_error(&e))
+    }
+}
+
+/// The demo accounts as the login screen lists them: login, password, role.
+pub fn demo_logins() -> Vec<(String, String, crate::domain::Role)> {
+    seed::DEMO_ACCOUNTS
+        .iter()
+        .map(|a| (a.login.to_owned(), a.password.to_owned(), a.role))
+        .collect()
+}

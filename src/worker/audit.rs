@@ -1,0 +1,63 @@
+//! The workers' way to the audit trail: [`record`] writes one entry on a blocking thread;
+//! [`record_dmp`] writes the traces of the DMP transactions an operation ran (one
+//! `dmp.transaction` entry each, whatever the result) and hands back the operation's result.
+//! Code already holding the store in a closure appends the same [`AuditEntry`] with
+//! `store::audit::append`, in the same transaction as what it traces.
+
+use std::sync::Arc;
+
+use super::context::{Context, WorkerError};
+use crate::dmp::consult::Outcome;
+use crate::dmp::error::DmpError;
+use crate::domain::PatientId;
+use crate::store::audit::{self, AuditAction, AuditEntry, AuditObject};
+
+/// Appends one entry.
+pub(super) async fn record(
+    ctx: &Arc<Context>,
+    actor: &str,
+    action: AuditAction,
+    object: AuditObject,
+    detail: impl Into<String>,
+) -> Result<(), WorkerError> {
+    let actor = actor.to_owned();
+    let detail = detail.into();
+    ctx.with_store(move |store| {
+        audit::append(
+            store,
+            &AuditEntry::new(&actor, action, object).detail(detail),
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+/// Writes the traces of `outcome`'s transactions, then hands back its result.
+pub(super) async fn record_dmp<T: Send + 'static>(
+    ctx: &Arc<Context>,
+    actor: &str,
+    patient: PatientId,
+    outcome: Outcome<T>,
+) -> Result<Result<T, DmpError>, WorkerError> {
+    let Outcome { result, traces } = outcome;
+    if traces.is_empty() {
+        return Ok(result);
+    }
+    let actor = actor.to_owned();
+    ctx.with_store(move |store| {
+        for trace in &traces {
+            audit::append(
+                store,
+                &AuditEntry::new(
+                    &actor,
+                    AuditAction::DmpTransaction,
+                    AuditObject::Patient(patient.0),
+                )
+                .detail(trace.to_csv_row()),
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(result)
+}
