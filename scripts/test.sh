@@ -23,6 +23,10 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
+echo "==> cargo clippy, production build (no sandbox)"
+cargo clippy --locked --no-default-features --bin chevet --lib -- -D warnings
+echo "==> production build: no sandbox inside, starts against a configuration file"
+./scripts/check-production-build.sh
 # Test peers, started here and stopped by PID when the script ends.
 PEER_PIDS=()
 PEER_LOGS="$(mktemp -d)"

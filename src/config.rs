@@ -95,13 +95,16 @@ pub enum ConfigError {
     Language(String),
     #[error("no data directory could be determined; pass --data-dir")]
     NoDataDir,
+    #[error(
+        "this build of Chevet has no sandbox: give the establishment's configuration with \
+         --config FILE (see docs/configuration.md)"
+    )]
+    NoSandbox,
 }
 
-impl ConfigError {
-    pub fn is_retryable(&self) -> bool {
-        false
-    }
-}
+/// Whether this build carries the sandbox (the `sandbox` cargo feature, on by default; the
+/// production package is built without it).
+pub const SANDBOX_BUILT_IN: bool = cfg!(feature = "sandbox");
 
 impl Config {
     /// Builds the configuration from the command-line options.
@@ -128,6 +131,9 @@ impl Config {
             None => FileConfig::default(),
         };
         let mode = file.mode.unwrap_or_default();
+        if mode == Mode::Sandbox && !SANDBOX_BUILT_IN {
+            return Err(ConfigError::NoSandbox);
+        }
         let language_code = language.map(str::to_owned).or(file.language);
         let language = match language_code {
             Some(code) => Language::from_code(&code).ok_or(ConfigError::Language(code))?,
@@ -165,6 +171,7 @@ impl Config {
     /// The establishment: the sandbox's fictitious hospital, or the configured one when all its
     /// fields are set (producing documents needs it; the rest of Chevet does not).
     pub fn establishment(&self) -> Option<crate::domain::Establishment> {
+        #[cfg(feature = "sandbox")]
         if self.is_sandbox() {
             return Some(crate::sandbox::establishment());
         }

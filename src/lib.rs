@@ -15,6 +15,7 @@ pub mod domain;
 pub mod http_reply;
 pub mod i18n;
 pub mod pdf;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod store;
 #[cfg(test)]

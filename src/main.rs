@@ -137,11 +137,11 @@ fn main() -> Result<std::process::ExitCode> {
         .build()
         .context("runtime des workers")?;
 
-    // The sandbox DMP lives as long as the window.
-    let (dmp, _sandbox_services) = dmp_endpoint(&config, &runtime);
-    // So do the sandbox Pro Santé Connect and hospital provider.
+    // What the window talks to: the configured services, or the sandbox's simulators (kept
+    // alive as long as the window by `_keep`).
     let keyrings = chevet::store::key::platform_keyrings();
-    let identity = identity_setup(&config, &runtime, &keyrings);
+    let services = services(&config, &runtime, &keyrings);
+    let _keep = services.keep;
 
     let title = chevet::i18n::I18n::new(config.language).tr(if config.is_sandbox() {
         "app-window-title-sandbox"
@@ -162,36 +162,23 @@ fn main() -> Result<std::process::ExitCode> {
         language: config.language,
         log_dir: Some(log_dir),
         inactivity: chevet::auth::lock::inactivity_limit(config.auth.inactivity_minutes),
-        sandbox_ecps_url: identity.sandbox.as_ref().map(|s| s.ecps_url()),
-        demo_accounts: if config.is_sandbox() {
-            chevet::sandbox::demo_data::demo_logins()
-        } else {
-            Vec::new()
-        },
+        sandbox_ecps_url: services.ecps_url,
+        demo_accounts: services.demo_accounts,
     };
     let worker_config = WorkerConfig {
         data_dir: config.data_dir.clone(),
         key_storage: config.key_storage,
         keyrings,
-        demo: config.is_sandbox().then(|| {
-            Arc::new(chevet::sandbox::demo_data::SandboxDemo) as Arc<dyn worker::DemoData>
-        }),
+        demo: services.demo,
         establishment: config.establishment(),
         cda_limits: config.cda_limits,
-        dmp,
-        providers: identity.providers,
+        dmp: services.dmp,
+        providers: services.providers,
         card: worker::CardConfig {
             pcsc: config.auth.pcsc.unwrap_or(true),
-            virtual_card: if config.is_sandbox() {
-                chevet::sandbox::identity::virtual_card()
-                    .inspect_err(|e| tracing::warn!("carte virtuelle indisponible : {e}"))
-                    .ok()
-            } else {
-                None
-            },
+            virtual_card: services.virtual_card,
         },
     };
-    let _sandbox_identity = identity.sandbox;
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;
     eframe::run_native(
@@ -217,97 +204,111 @@ fn main() -> Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-/// The DMP endpoint: the configured one, or in sandbox mode the sandbox DMP started on the
-/// worker runtime (with the registry that keeps it running). A DMP that cannot be prepared is
-/// logged and left out: the rest of Chevet works without it.
-fn dmp_endpoint(
-    config: &Config,
-    runtime: &tokio::runtime::Runtime,
-) -> (
-    Option<chevet::dmp::setup::DmpEndpoint>,
-    Option<chevet::sandbox::dmp::RunningDmp>,
-) {
-    if !config.is_sandbox() {
-        let endpoint = config.dmp.as_ref().and_then(|dmp| {
-            chevet::dmp::setup::DmpEndpoint::from_config(dmp)
-                .inspect_err(|e| tracing::error!("DMP non configurable : {e}"))
-                .ok()
-        });
-        return (endpoint, None);
-    }
-    let today = chrono::Local::now().date_naive();
-    let faults = std::env::var("CHEVET_SANDBOX_DMP_FAULTS")
-        .ok()
-        .and_then(|plan| {
-            chevet::sandbox::dmp::faults::FaultPlan::parse(&plan)
-                .inspect_err(|e| tracing::warn!("{e}"))
-                .ok()
-        })
-        .unwrap_or_default();
-    let started = runtime
-        .block_on(chevet::sandbox::dmp::start(today, Arc::new(faults)))
-        .map_err(|e| e.to_string())
-        .and_then(|running| {
-            let endpoint = running
-                .endpoint(Default::default())
-                .map_err(|e| e.to_string())?;
-            Ok((endpoint, running))
-        });
-    match started {
-        Ok((endpoint, registry)) => (Some(endpoint), Some(registry)),
-        Err(e) => {
-            tracing::error!("DMP simulé indisponible : {e}");
-            (None, None)
-        }
-    }
-}
-
-/// The OpenID providers offered at login, and in sandbox mode the sandbox Pro Santé Connect
-/// and hospital provider that serve them (kept alive with the window).
-struct IdentitySetup {
+/// What the window talks to and shows beside the store.
+#[derive(Default)]
+struct Services {
+    dmp: Option<chevet::dmp::setup::DmpEndpoint>,
     providers: Vec<chevet::auth::oidc::ProviderConfig>,
-    sandbox: Option<chevet::sandbox::identity::SandboxIdentity>,
+    virtual_card: Option<Box<dyn chevet::card::VirtualCard>>,
+    demo: Option<Arc<dyn worker::DemoData>>,
+    demo_accounts: Vec<chevet::ui::login::DemoLogin>,
+    /// The sandbox e-CPS page (approves CIBA requests).
+    ecps_url: Option<String>,
+    /// Simulators to keep running as long as the window.
+    keep: Vec<Box<dyn std::any::Any>>,
 }
 
-fn identity_setup(
+/// The configured services; in sandbox mode, the sandbox's.
+fn services(
     config: &Config,
     runtime: &tokio::runtime::Runtime,
     keyrings: &[chevet::store::key::Keyring],
-) -> IdentitySetup {
-    if !config.is_sandbox() {
-        let providers = config
-            .auth
-            .providers
-            .iter()
-            .filter_map(|entry| {
-                chevet::auth::providers::provider_config(entry, keyrings)
-                    .inspect_err(|e| tracing::error!("fournisseur d'identité écarté : {e}"))
+) -> Services {
+    #[cfg(feature = "sandbox")]
+    if config.is_sandbox() {
+        return sandbox::services(runtime);
+    }
+    let _ = runtime;
+    let dmp = config.dmp.as_ref().and_then(|dmp| {
+        chevet::dmp::setup::DmpEndpoint::from_config(dmp)
+            .inspect_err(|e| tracing::error!("DMP non configurable : {e}"))
+            .ok()
+    });
+    let providers = config
+        .auth
+        .providers
+        .iter()
+        .filter_map(|entry| {
+            chevet::auth::providers::provider_config(entry, keyrings)
+                .inspect_err(|e| tracing::error!("fournisseur d'identité écarté : {e}"))
+                .ok()
+        })
+        .collect();
+    Services {
+        dmp,
+        providers,
+        ..Services::default()
+    }
+}
+
+/// The sandbox's simulators and demo data (not in the production build).
+#[cfg(feature = "sandbox")]
+mod sandbox {
+    use std::sync::Arc;
+
+    use chevet::sandbox;
+
+    use super::Services;
+
+    /// Starts the sandbox DMP, Pro Santé Connect and hospital provider; the virtual card and
+    /// the demo data. A simulator that cannot start is logged and left out: the rest works.
+    pub(super) fn services(runtime: &tokio::runtime::Runtime) -> Services {
+        let mut services = Services {
+            demo: Some(Arc::new(sandbox::demo_data::SandboxDemo)),
+            demo_accounts: sandbox::demo_data::demo_logins(),
+            virtual_card: sandbox::identity::virtual_card()
+                .inspect_err(|e| tracing::warn!("carte virtuelle indisponible : {e}"))
+                .ok(),
+            ..Services::default()
+        };
+        let today = chrono::Local::now().date_naive();
+        let faults = std::env::var("CHEVET_SANDBOX_DMP_FAULTS")
+            .ok()
+            .and_then(|plan| {
+                sandbox::dmp::faults::FaultPlan::parse(&plan)
+                    .inspect_err(|e| tracing::warn!("{e}"))
                     .ok()
             })
-            .collect();
-        return IdentitySetup {
-            providers,
-            sandbox: None,
-        };
-    }
-    let auto_approve = std::env::var("CHEVET_SANDBOX_ECPS_AUTO_APPROVE_S")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
-    match runtime.block_on(chevet::sandbox::identity::SandboxIdentity::start(
-        auto_approve,
-    )) {
-        Ok(sandbox) => IdentitySetup {
-            providers: sandbox.providers(),
-            sandbox: Some(sandbox),
-        },
-        Err(e) => {
-            tracing::error!("Pro Santé Connect simulé indisponible : {e}");
-            IdentitySetup {
-                providers: Vec::new(),
-                sandbox: None,
+            .unwrap_or_default();
+        let started = runtime
+            .block_on(sandbox::dmp::start(today, Arc::new(faults)))
+            .map_err(|e| e.to_string())
+            .and_then(|running| {
+                let endpoint = running
+                    .endpoint(Default::default())
+                    .map_err(|e| e.to_string())?;
+                Ok((endpoint, running))
+            });
+        match started {
+            Ok((endpoint, running)) => {
+                services.dmp = Some(endpoint);
+                services.keep.push(Box::new(running));
             }
+            Err(e) => tracing::error!("DMP simulé indisponible : {e}"),
         }
+        let auto_approve = std::env::var("CHEVET_SANDBOX_ECPS_AUTO_APPROVE_S")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(std::time::Duration::from_secs);
+        match runtime.block_on(sandbox::identity::SandboxIdentity::start(auto_approve)) {
+            Ok(identity) => {
+                services.providers = identity.providers();
+                services.ecps_url = Some(identity.ecps_url());
+                services.keep.push(Box::new(identity));
+            }
+            Err(e) => tracing::error!("Pro Santé Connect simulé indisponible : {e}"),
+        }
+        services
     }
 }
 

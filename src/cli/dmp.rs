@@ -4,9 +4,8 @@
 //! fresh in-process simulator. Answers are printed as JSON; errors as JSON with their code.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde_json::json;
@@ -16,13 +15,10 @@ use crate::dmp::client::{Caller, DmpClient};
 use crate::dmp::error::DmpError;
 use crate::dmp::hl7v3::{AuthorizationAction, PatientListDate};
 use crate::dmp::setup::DmpEndpoint;
-use crate::dmp::transport::Timeouts;
 use crate::dmp::xds::{
     AvailabilityStatus, Code, Cx, DmpDocumentEntry, FeedParams, FindDocumentsQuery,
 };
 use crate::domain::{Ins, ProfessionalInfo};
-use crate::sandbox::dmp::RunningDmp;
-use crate::sandbox::dmp::faults::FaultPlan;
 
 pub const USAGE: &str = "chevet dmp [--config F] [--data-dir D] COMMANDE\n  \
     exists INS [--oid OID]            test d'existence et autorisation (TD0.2)\n  \
@@ -118,7 +114,12 @@ pub fn run(
         crate::config::Config::resolve(options.config.as_deref(), options.data_dir.clone(), None)
             .map_err(|e| CliError::Setup(e.to_string()))?;
     if command == "serve" {
-        return serve(&options, &config.data_dir, rt, out);
+        #[cfg(feature = "sandbox")]
+        return super::dmp_sandbox::serve(options.value("--faults"), &config.data_dir, rt, out);
+        #[cfg(not(feature = "sandbox"))]
+        return Err(CliError::Setup(
+            crate::config::ConfigError::NoSandbox.to_string(),
+        ));
     }
     let target = Target::open(&config, &options, rt)?;
     let result = rt.block_on(execute(&command, &options, &target, out));
@@ -139,11 +140,11 @@ pub fn run(
 }
 
 /// Which DMP the command talks to, and as whom.
-struct Target {
-    client: DmpClient,
-    caller: Caller,
+pub(super) struct Target {
+    pub client: DmpClient,
+    pub caller: Caller,
     /// Keeps an in-process simulator alive for the command.
-    _simulator: Option<RunningDmp>,
+    pub _simulator: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Target {
@@ -164,63 +165,17 @@ impl Target {
                 _simulator: None,
             });
         }
-        let caller = crate::sandbox::dmp::demo_caller().ok_or(CliError::Usage(USAGE))?;
-        if let Some(client) = served_sandbox(&config.data_dir) {
-            return Ok(Self {
-                client,
-                caller,
-                _simulator: None,
-            });
+        // No DMP configured: the sandbox DMP (`chevet dmp serve`'s, else one for this command).
+        #[cfg(feature = "sandbox")]
+        return super::dmp_sandbox::target(&config.data_dir, rt).ok_or(CliError::Usage(USAGE))?;
+        #[cfg(not(feature = "sandbox"))]
+        {
+            let _ = rt;
+            Err(CliError::Setup(
+                "aucun DMP configuré : section [dmp] de la configuration".to_owned(),
+            ))
         }
-        let running = start_sandbox(rt, FaultPlan::default())?;
-        let endpoint = running
-            .endpoint(Timeouts::default())
-            .map_err(|e| CliError::Setup(e.to_string()))?;
-        Ok(Self {
-            client: endpoint
-                .client()
-                .map_err(|e| CliError::Setup(e.to_string()))?,
-            caller,
-            _simulator: Some(running),
-        })
     }
-}
-
-fn start_sandbox(rt: &tokio::runtime::Runtime, faults: FaultPlan) -> Result<RunningDmp, CliError> {
-    let today = chrono::Local::now().date_naive();
-    rt.block_on(crate::sandbox::dmp::start(today, Arc::new(faults)))
-        .map_err(|e| CliError::Setup(e.to_string()))
-}
-
-/// File naming the address of the sandbox DMP `chevet dmp serve` runs.
-const ENDPOINT_FILE: &str = "endpoint.txt";
-
-/// The sandbox DMP of `chevet dmp serve`, when one is listening.
-fn served_sandbox(data_dir: &Path) -> Option<DmpClient> {
-    let dir = data_dir.join("sandbox-dmp");
-    let url = std::fs::read_to_string(dir.join(ENDPOINT_FILE)).ok()?;
-    let address = url.trim().strip_prefix("https://")?;
-    std::net::TcpStream::connect(address).ok()?;
-    let files = |cert: &str, key: &str| crate::dmp::setup::CredentialFiles {
-        certificate_pem: Some(dir.join(cert)),
-        key_pem: Some(dir.join(key)),
-        pkcs12: None,
-    };
-    let config = crate::dmp::setup::DmpConfig {
-        base_url: format!("{}{}", url.trim(), crate::sandbox::dmp::server::BASE_PATH),
-        authentication: files("auth.pem", "auth.key"),
-        signature: files("sign.pem", "sign.key"),
-        trust_anchors_pem: dir.join("ca.pem"),
-        structure_id: crate::sandbox::dmp::structure_id(),
-        structure_name: crate::sandbox::demo::SANDBOX_ESTABLISHMENT_NAME.to_owned(),
-        secteur_activite: "SA01".to_owned(),
-        software_oid: crate::sandbox::demo::SANDBOX_DOCUMENT_OID.to_owned(),
-        homologation: "SANDBOX".to_owned(),
-        connect_timeout_secs: None,
-        timeout_secs: None,
-        portal_url_template: None,
-    };
-    DmpEndpoint::from_config(&config).ok()?.client().ok()
 }
 
 fn operator(options: &Options) -> Result<ProfessionalInfo, CliError> {
@@ -500,51 +455,10 @@ fn entry_json(e: &DmpDocumentEntry) -> serde_json::Value {
     })
 }
 
-/// `chevet dmp serve`: the sandbox DMP in the foreground; its address and test credentials are
-/// written under the data directory for other tools (owner-only files).
-fn serve(
-    o: &Options,
-    data_dir: &Path,
-    rt: &tokio::runtime::Runtime,
-    out: &mut dyn Write,
-) -> Result<ExitCode, CliError> {
-    let plan = FaultPlan::parse(o.value("--faults").unwrap_or_default())
-        .map_err(|e| CliError::Setup(e.to_string()))?;
-    let running = start_sandbox(rt, plan)?;
-    let (pki, url) = (&running.pki, running.url.clone());
-    let dir = data_dir.join("sandbox-dmp");
-    std::fs::create_dir_all(&dir)?;
-    for (name, text) in [
-        ("ca.pem", pki.ca_pem.as_str()),
-        ("auth.pem", pki.structure_auth.cert_pem.as_str()),
-        ("auth.key", pki.structure_auth.key_pem.as_str()),
-        ("sign.pem", pki.structure_sign.cert_pem.as_str()),
-        ("sign.key", pki.structure_sign.key_pem.as_str()),
-    ] {
-        let path = dir.join(name);
-        let _ = std::fs::remove_file(&path);
-        crate::store::key::write_owner_only(&path, text.as_bytes())
-            .map_err(|e| CliError::Setup(e.to_string()))?;
-    }
-    std::fs::write(dir.join(ENDPOINT_FILE), &url)?;
-    writeln!(
-        out,
-        "DMP simulé : {url}{}\ncertificats de test : {}\nCtrl-C pour arrêter.",
-        crate::sandbox::dmp::server::BASE_PATH,
-        dir.display()
-    )?;
-    out.flush()?;
-    rt.block_on(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
-    drop(running);
-    let _ = std::fs::remove_file(dir.join(ENDPOINT_FILE));
-    Ok(ExitCode::SUCCESS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn run_json(
         rt: &tokio::runtime::Runtime,

@@ -5,6 +5,8 @@
 
 pub mod auth;
 pub mod dmp;
+#[cfg(feature = "sandbox")]
+mod dmp_sandbox;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,12 +32,6 @@ pub enum CliError {
     Produce(#[from] crate::cda::produce::ProduceError),
     #[error("{0}")]
     Setup(String),
-}
-
-impl CliError {
-    pub fn is_retryable(&self) -> bool {
-        false
-    }
 }
 
 const CDA_USAGE: &str = "chevet cda inspect FICHIER [--with-identity]\n       \
@@ -115,7 +111,7 @@ fn produce(args: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
         source,
     })?;
     let filled: ProductionForm = serde_json::from_str(&text)?;
-    let context = crate::sandbox::production_context().ok_or(CliError::Usage(CDA_USAGE))?;
+    let context = demo_context()?;
     let document = form::build(&filled, &context)?;
     let produced = crate::cda::produce::produce(&document)?;
     std::fs::create_dir_all(&out_dir)?;
@@ -130,6 +126,20 @@ fn produce(args: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
         writeln!(out, "{}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who and where `chevet cda produce` writes as: the sandbox's demo physician, hospital and
+/// patient.
+#[cfg(feature = "sandbox")]
+fn demo_context() -> Result<crate::cda::produce::form::ProductionContext, CliError> {
+    crate::sandbox::production_context().ok_or(CliError::Usage(CDA_USAGE))
+}
+
+#[cfg(not(feature = "sandbox"))]
+fn demo_context() -> Result<crate::cda::produce::form::ProductionContext, CliError> {
+    Err(CliError::Setup(
+        crate::config::ConfigError::NoSandbox.to_string(),
+    ))
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ pub(crate) struct Symbols {
 }
 
 impl Symbols {
-    /// Ids as a registry assigns them: a fresh `urn:uuid:` each time.
+    /// Ids as a registry assigns them: a fresh `urn:uuid:` each time (the sandbox's registry).
+    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
     pub fn uuids(ids: IdGen) -> Self {
         Self {
             next: 0,
@@ -192,7 +193,8 @@ pub(crate) enum EntryForm {
     /// slot kept.
     MetadataUpdate,
     /// An entry as the registry holds it (ITI-18 answer): `lid`, its own status,
-    /// `VersionInfo` and every slot.
+    /// `VersionInfo` and every slot (the sandbox's registry).
+    #[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
     Registered,
 }
 
