@@ -39,7 +39,14 @@ trap stop_peers EXIT
 
 echo "==> pcscd with the vpcd virtual reader (CPS card tests)"
 if ! pgrep -x pcscd >/dev/null; then
-  as_root pcscd --foreground >"$PEER_LOGS/pcscd.log" 2>&1 &
+  # The daemon itself is the background job (as root), or sudo, which passes the signal on:
+  # never a shell wrapper, whose PID would leave pcscd — and vpcd's one card port — running
+  # after the tests, for a later run to share.
+  if [ "$(id -u)" -eq 0 ]; then
+    pcscd --foreground >"$PEER_LOGS/pcscd.log" 2>&1 &
+  else
+    sudo pcscd --foreground >"$PEER_LOGS/pcscd.log" 2>&1 &
+  fi
   PEER_PIDS+=("$!")
 fi
 for _ in $(seq 1 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done

@@ -13,10 +13,10 @@
 
 use zeroize::Zeroizing;
 
-use super::local::{self, AuthError, LoginMethod, Session, trace};
+use super::local::{self, AuthError, LoginMethod, Session};
 use crate::domain::{ProfessionalInfo, Role};
 use crate::store::accounts::{self, Account};
-use crate::store::audit::{AuditAction, AuditObject};
+use crate::store::audit::{self, AuditAction, AuditObject};
 use crate::store::{Store, identity_links};
 
 /// Trust domain of Pro Santé Connect and the CPS card.
@@ -124,12 +124,12 @@ pub fn resolve(store: &mut Store, identity: &ExternalIdentity) -> Result<Resolut
             open(store, account, identity).map(|s| Resolution::Session(Box::new(s)))
         }
         Some(_) => {
-            trace(
+            audit::record(
                 store,
                 "anonymous",
                 AuditAction::LoginFailed,
                 AuditObject::Login,
-                &format!("{}:link-pending", identity.trust_domain),
+                format!("{}:link-pending", identity.trust_domain),
             )?;
             Err(AuthError::LinkPending)
         }
@@ -155,7 +155,7 @@ pub fn link_with_password(
         .as_deref()
         .is_some_and(|n| n != identity.national_id)
     {
-        trace(
+        audit::record(
             store,
             &account.login,
             AuditAction::LoginFailed,
@@ -171,12 +171,12 @@ pub fn link_with_password(
         account.id,
         &account.login,
     )?;
-    trace(
+    audit::record(
         store,
         &account.login,
         AuditAction::IdentityLinked,
         AuditObject::Account(account.id.0),
-        &format!("{}:password", identity.trust_domain),
+        format!("{}:password", identity.trust_domain),
     )?;
     open(store, account, identity)
 }
@@ -195,7 +195,7 @@ pub fn request_link(
             &identity.national_id,
             account.id,
         )?;
-        trace(
+        audit::record(
             store,
             "anonymous",
             AuditAction::LinkRequested,
@@ -239,12 +239,12 @@ pub fn create_account_for(
         id,
         "system",
     )?;
-    trace(
+    audit::record(
         store,
         "system",
         AuditAction::AccountCreated,
         AuditObject::Account(id.0),
-        &format!("role={};from={}", role.code(), identity.trust_domain),
+        format!("role={};from={}", role.code(), identity.trust_domain),
     )?;
     let account = accounts::by_id(store, id)?.ok_or(AuthError::Disabled)?;
     open(store, account, identity)
@@ -254,7 +254,7 @@ pub fn create_account_for(
 pub fn approve_link(store: &mut Store, admin: &str, link_id: i64) -> Result<bool, AuthError> {
     let done = identity_links::approve(store, link_id, admin)?;
     if done {
-        trace(
+        audit::record(
             store,
             admin,
             AuditAction::IdentityLinked,
@@ -269,7 +269,7 @@ pub fn approve_link(store: &mut Store, admin: &str, link_id: i64) -> Result<bool
 pub fn refuse_link(store: &mut Store, admin: &str, link_id: i64) -> Result<bool, AuthError> {
     let done = identity_links::refuse(store, link_id)?;
     if done {
-        trace(
+        audit::record(
             store,
             admin,
             AuditAction::LinkRefused,
@@ -291,12 +291,12 @@ fn open(
         accounts::set_professional(store, account.id, &professional)?;
     }
     accounts::record_success(store, account.id)?;
-    trace(
+    audit::record(
         store,
         &account.login,
         AuditAction::LoginSucceeded,
         AuditObject::Account(account.id.0),
-        &method_detail(&identity.method),
+        method_detail(&identity.method),
     )?;
     Ok(Session {
         account_id: account.id,

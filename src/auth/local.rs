@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::domain::Role;
 use crate::store::accounts::{self, Account, AccountId};
-use crate::store::audit::{self, AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{self, AuditAction, AuditObject};
 use crate::store::{Store, StoreError};
 
 /// Failures in a row before the account is locked.
@@ -140,14 +140,12 @@ pub fn create_account(
         Err(StoreError::Duplicate) => return Err(AuthError::LoginTaken),
         other => other?,
     };
-    audit::append(
+    audit::record(
         store,
-        &AuditEntry::new(
-            actor,
-            AuditAction::AccountCreated,
-            AuditObject::Account(id.0),
-        )
-        .detail(format!("role={}", role.code())),
+        actor,
+        AuditAction::AccountCreated,
+        AuditObject::Account(id.0),
+        format!("role={}", role.code()),
     )?;
     Ok(id)
 }
@@ -161,7 +159,7 @@ pub fn login(
     let login = login.trim();
     let Some(account) = accounts::by_login(store, login)? else {
         let _ = verify_password(password, decoy_hash());
-        trace(
+        audit::record(
             store,
             "anonymous",
             AuditAction::LoginFailed,
@@ -174,7 +172,7 @@ pub fn login(
     if let Some(until) = account.locked_until.as_deref()
         && until > now.format("%Y-%m-%dT%H:%M:%SZ").to_string().as_str()
     {
-        trace(
+        audit::record(
             store,
             &account.login,
             AuditAction::LoginFailed,
@@ -188,7 +186,7 @@ pub fn login(
         return Err(fail(store, &account, now)?);
     }
     accounts::record_success(store, account.id)?;
-    trace(
+    audit::record(
         store,
         &account.login,
         AuditAction::LoginSucceeded,
@@ -211,7 +209,7 @@ pub(crate) fn refuse_disabled(store: &mut Store, account: &Account) -> Result<()
     if account.active {
         return Ok(());
     }
-    trace(
+    audit::record(
         store,
         &account.login,
         AuditAction::LoginFailed,
@@ -232,7 +230,7 @@ fn fail(
             .to_string()
     });
     accounts::record_failure(store, account.id, lock.as_deref())?;
-    trace(
+    audit::record(
         store,
         &account.login,
         AuditAction::LoginFailed,
@@ -240,7 +238,7 @@ fn fail(
         "bad-password",
     )?;
     if lock.is_some() {
-        trace(
+        audit::record(
             store,
             &account.login,
             AuditAction::AccountLocked,
@@ -254,20 +252,6 @@ fn fail(
         return Ok(AuthError::Locked);
     }
     Ok(AuthError::BadCredentials)
-}
-
-pub(crate) fn trace(
-    store: &mut Store,
-    actor: &str,
-    action: AuditAction,
-    object: AuditObject,
-    detail: &str,
-) -> Result<(), AuthError> {
-    audit::append(
-        store,
-        &AuditEntry::new(actor, action, object).detail(detail),
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]

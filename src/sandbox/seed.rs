@@ -161,14 +161,12 @@ pub fn seed_demo(
             report.patients += 1;
             progress(n + 1, total);
         }
-        crate::store::audit::append(
+        crate::store::audit::record(
             store,
-            &crate::store::audit::AuditEntry::new(
-                "system",
-                crate::store::audit::AuditAction::SandboxSeeded,
-                crate::store::audit::AuditObject::Patients(report.patients),
-            )
-            .detail(format!("documents={}", report.documents)),
+            "system",
+            crate::store::audit::AuditAction::SandboxSeeded,
+            crate::store::audit::AuditObject::Patients(report.patients),
+            format!("documents={}", report.documents),
         )?;
         Ok(report)
     })

@@ -174,7 +174,22 @@ fn row_hash(prev: &[u8], row: &AuditRow) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Appends an entry, chained to the last one. The one way anything writes to the trail.
+/// Traces one event: who, what, about what, and a detail without identities. The one way every
+/// layer writes to the trail (inside a caller's transaction too).
+pub fn record(
+    store: &mut Store,
+    actor: &str,
+    action: AuditAction,
+    object: AuditObject,
+    detail: impl Into<String>,
+) -> Result<i64, StoreError> {
+    append(
+        store,
+        &AuditEntry::new(actor, action, object).detail(detail),
+    )
+}
+
+/// Appends an entry, chained to the last one.
 pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
     // A savepoint, so that an entry can be appended inside a caller's transaction too.
     let tx = store.conn_mut().savepoint()?;

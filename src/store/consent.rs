@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::audit::{self, AuditAction, AuditEntry, AuditObject};
+use super::audit::{self, AuditAction, AuditObject};
 use super::{Store, StoreError, episodes, now_text};
 use crate::domain::consent::{
     BreakGlass, ConsentChange, EpisodeConsent, Information, episode_in_progress, state_code,
@@ -56,13 +56,16 @@ pub fn record(
         } else {
             AuditAction::ConsentRecorded
         };
-        audit::append(
+        audit::record(
             store,
-            &AuditEntry::new(actor, action, AuditObject::Episode(episode.0)).detail(format!(
+            actor,
+            action,
+            AuditObject::Episode(episode.0),
+            format!(
                 "from={} to={}",
                 state_code(previous.as_ref()),
                 consent.state_code()
-            )),
+            ),
         )?;
         Ok(consent)
     })
@@ -129,7 +132,7 @@ pub fn for_open_episode(
 }
 
 /// Runs `f` inside a savepoint: released when it returns `Ok`, rolled back otherwise. Nests
-/// in a caller's transaction, like [`audit::append`].
+/// in a caller's transaction, like [`audit::record`].
 fn in_savepoint<T>(
     store: &mut Store,
     f: impl FnOnce(&mut Store) -> Result<T, StoreError>,

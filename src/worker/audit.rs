@@ -1,8 +1,8 @@
-//! The workers' way to the audit trail: [`record`] writes one entry on a blocking thread;
-//! [`record_dmp`] writes the traces of the DMP transactions an operation ran (one
-//! `dmp.transaction` entry each, whatever the result) and hands back the operation's result.
-//! Code already holding the store in a closure appends the same [`AuditEntry`] with
-//! `store::audit::append`, in the same transaction as what it traces.
+//! The workers' way to the audit trail, over its one writer `store::audit::record`: [`record`]
+//! writes one entry on a blocking thread; [`record_dmp`] writes the traces of the DMP
+//! transactions an operation ran (one `dmp.transaction` entry each, whatever the result) and
+//! hands back the operation's result. Code already holding the store in a closure calls
+//! `store::audit::record` there, in the same transaction as what it traces.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use super::context::{Context, WorkerError};
 use crate::dmp::consult::Outcome;
 use crate::dmp::error::DmpError;
 use crate::domain::PatientId;
-use crate::store::audit::{self, AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{self, AuditAction, AuditObject};
 
 /// Appends one entry.
 pub(super) async fn record(
@@ -23,10 +23,7 @@ pub(super) async fn record(
     let actor = actor.to_owned();
     let detail = detail.into();
     ctx.with_store(move |store| {
-        audit::append(
-            store,
-            &AuditEntry::new(&actor, action, object).detail(detail),
-        )?;
+        audit::record(store, &actor, action, object, detail)?;
         Ok(())
     })
     .await
@@ -46,14 +43,12 @@ pub(super) async fn record_dmp<T: Send + 'static>(
     let actor = actor.to_owned();
     ctx.with_store(move |store| {
         for trace in &traces {
-            audit::append(
+            audit::record(
                 store,
-                &AuditEntry::new(
-                    &actor,
-                    AuditAction::DmpTransaction,
-                    AuditObject::Patient(patient.0),
-                )
-                .detail(trace.to_csv_row()),
+                &actor,
+                AuditAction::DmpTransaction,
+                AuditObject::Patient(patient.0),
+                trace.to_csv_row(),
             )?;
         }
         Ok(())

@@ -14,7 +14,7 @@ use super::{DmpOrigin, Event, IntegrationReport, TaskId, documents};
 use crate::dmp::consult::{DmpDocumentRow, LocalDocumentRef, VersionCheck};
 use crate::domain::dmp::{DmpEntry, DmpVersionState};
 use crate::domain::{DocumentSummary, PatientId, Provenance, ShareState};
-use crate::store::audit::{AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::documents::{self as stored, Integrated, NewDocument};
 
 /// A row the screens were shown, or a refusal asking to refresh the list.
@@ -196,13 +196,12 @@ async fn store_one(
                 &unit,
             )?;
             if let Integrated::New(id) = done {
-                crate::store::audit::append(
+                crate::store::audit::record(
                     store,
-                    &AuditEntry::new(
-                        &login,
-                        AuditAction::DocumentIntegrated,
-                        AuditObject::Document(id.0),
-                    ),
+                    &login,
+                    AuditAction::DocumentIntegrated,
+                    AuditObject::Document(id.0),
+                    "",
                 )?;
             }
             Ok(done)

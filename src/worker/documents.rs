@@ -10,7 +10,7 @@ use super::context::{Context, WorkerError, blocking};
 use super::{AttachmentInfo, Event, LoadedDocument, audit, dmp_documents};
 use crate::cda::content::{ViewContent, view_content};
 use crate::domain::{DocumentId, DocumentRef, DocumentSummary, Right};
-use crate::store::audit::{AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::documents;
 
 /// Opens a document in the viewer.
@@ -34,13 +34,12 @@ pub(super) async fn open_stored(
             let raw = documents::raw(store, document)?;
             let siblings = documents::for_patient(store, summary.patient_id)?;
             let newer = crate::domain::versions::newer_version(&siblings, document).cloned();
-            crate::store::audit::append(
+            crate::store::audit::record(
                 store,
-                &AuditEntry::new(
-                    &session.login,
-                    AuditAction::ReadDocument,
-                    AuditObject::Document(document.0),
-                ),
+                &session.login,
+                AuditAction::ReadDocument,
+                AuditObject::Document(document.0),
+                "",
             )?;
             Ok((summary, raw, newer))
         })

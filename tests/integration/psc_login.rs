@@ -19,7 +19,7 @@ use crate::support::runtime;
 const WAIT: Duration = Duration::from_secs(60);
 
 struct World {
-    rt: tokio::runtime::Runtime,
+    rt: crate::support::TestRuntime,
     sandbox: SandboxIdentity,
     worker: worker::WorkerHandle,
     events: Receiver<Event>,

@@ -47,14 +47,38 @@ pub fn logs() -> &'static LogCapture {
     })
 }
 
-/// A worker runtime like the application's: two named threads.
-pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("chevet-test-worker")
-        .enable_all()
-        .build()
-        .expect("runtime")
+/// How long a test's runtime waits for its tasks when the test ends, passing or failing.
+pub const SHUTDOWN: Duration = Duration::from_secs(5);
+
+/// A worker runtime like the application's (two named threads) whose shutdown is bounded: a
+/// test that fails, panicking with workers still busy, ends instead of hanging.
+pub struct TestRuntime(Option<tokio::runtime::Runtime>);
+
+impl std::ops::Deref for TestRuntime {
+    type Target = tokio::runtime::Runtime;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("runtime until dropped")
+    }
+}
+
+impl Drop for TestRuntime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_timeout(SHUTDOWN);
+        }
+    }
+}
+
+pub fn runtime() -> TestRuntime {
+    TestRuntime(Some(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("chevet-test-worker")
+            .enable_all()
+            .build()
+            .expect("runtime"),
+    ))
 }
 
 /// A sandbox app on `data_dir` with its workers on `rt`; the key goes to an owner-only file.
@@ -150,6 +174,26 @@ fn build_app(
             demo_accounts: chevet::sandbox::demo_data::demo_logins(),
         },
     )
+}
+
+/// A sandbox app watching the PC/SC readers (no virtual card), its login tabs on screen.
+pub fn pcsc_app_on_login(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+) -> Harness<'static, ChevetApp> {
+    use egui_kittest::kittest::Queryable;
+    let mut h = harness(sandbox_app_with_card(
+        rt,
+        data_dir,
+        worker::CardConfig {
+            pcsc: true,
+            virtual_card: None,
+        },
+    ));
+    step_until(&mut h, "login tabs", LONG, |h| {
+        h.query_by_label("Carte CPS").is_some()
+    });
+    h
 }
 
 /// A harness showing the whole app at a workstation's window size.

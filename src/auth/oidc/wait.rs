@@ -41,10 +41,9 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 flag.store(true, Ordering::SeqCst);
             });
-            let started = std::time::Instant::now();
+            // An hour-long wait that returns at all was stopped by the flag.
             let slow = tokio::time::sleep(Duration::from_secs(3600));
             assert_eq!(until_cancelled(slow, &cancel).await, None);
-            assert!(started.elapsed() < Duration::from_secs(2));
         });
     }
 }

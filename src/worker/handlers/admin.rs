@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, PoisonError};
 
 use crate::domain::Right;
-use crate::store::audit::{self, AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{self, AuditAction, AuditObject};
 use crate::store::settings;
 use crate::worker::context::{Context, WorkerError};
 use crate::worker::{Event, TaskId};
@@ -24,14 +24,12 @@ pub(super) async fn save_setting(
     };
     ctx.with_store(move |store| {
         settings::set(store, &key, &value)?;
-        audit::append(
+        audit::record(
             store,
-            &AuditEntry::new(
-                &actor,
-                AuditAction::SettingChanged,
-                AuditObject::Setting(key),
-            )
-            .detail(value),
+            &actor,
+            AuditAction::SettingChanged,
+            AuditObject::Setting(key),
+            value,
         )?;
         Ok(())
     })
@@ -56,13 +54,12 @@ pub(super) async fn generate_patients(
             let added = demo.add_patients(store, count, today, cancelled, &mut |done, total| {
                 worker.emit_blocking(Event::Progress { task, done, total });
             })?;
-            audit::append(
+            audit::record(
                 store,
-                &AuditEntry::new(
-                    &session.login,
-                    AuditAction::SandboxSeeded,
-                    AuditObject::Patients(added),
-                ),
+                &session.login,
+                AuditAction::SandboxSeeded,
+                AuditObject::Patients(added),
+                "",
             )?;
             Ok(())
         })
@@ -82,13 +79,12 @@ pub(super) async fn verify_audit(ctx: &Arc<Context>) -> Result<(), WorkerError> 
     let v = ctx
         .with_store(move |store| {
             let v = audit::verify(store)?;
-            audit::append(
+            audit::record(
                 store,
-                &AuditEntry::new(
-                    &session.login,
-                    AuditAction::AuditVerified,
-                    AuditObject::AuditTrail(v.rows),
-                ),
+                &session.login,
+                AuditAction::AuditVerified,
+                AuditObject::AuditTrail(v.rows),
+                "",
             )?;
             Ok(v)
         })
@@ -175,13 +171,12 @@ pub(super) async fn export_dmp_traces(ctx: &Arc<Context>) -> Result<(), WorkerEr
             );
             let path = dir.join(name);
             write_private(&dir, &path, csv.as_bytes()).map_err(|e| WorkerError::Store(e.into()))?;
-            audit::append(
+            audit::record(
                 store,
-                &AuditEntry::new(
-                    &session.login,
-                    AuditAction::DmpTracesExported,
-                    AuditObject::AuditTrail(rows.len()),
-                ),
+                &session.login,
+                AuditAction::DmpTracesExported,
+                AuditObject::AuditTrail(rows.len()),
+                "",
             )?;
             Ok(path)
         })

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::domain::{DocumentRef, PatientId, Right};
-use crate::store::audit::{AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::{documents as stored, episodes, patients};
 use crate::worker::context::{Context, WorkerError, blocking};
 use crate::worker::{Event, Operation, UserMessage, dmp_folder, documents};
@@ -39,13 +39,12 @@ pub(super) async fn open_folder(ctx: &Arc<Context>, patient: PatientId) -> Resul
             } else {
                 Vec::new()
             };
-            crate::store::audit::append(
+            crate::store::audit::record(
                 store,
-                &AuditEntry::new(
-                    &session.login,
-                    AuditAction::OpenFolder,
-                    AuditObject::Patient(patient.0),
-                ),
+                &session.login,
+                AuditAction::OpenFolder,
+                AuditObject::Patient(patient.0),
+                "",
             )?;
             Ok((p, eps, docs))
         })

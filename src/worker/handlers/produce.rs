@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::cda::produce;
 use crate::cda::produce::form::{ProductionContext, ProductionForm, build};
 use crate::domain::{EpisodeId, PatientId, Provenance, Right, Visibility};
-use crate::store::audit::{AuditAction, AuditEntry, AuditObject};
+use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::documents::{self, NewDocument};
 use crate::store::{episodes, patients};
 use crate::worker::Event;
@@ -64,13 +64,12 @@ pub(super) async fn produce_document(
                     raw: &produced.n3,
                 },
             )?;
-            crate::store::audit::append(
+            crate::store::audit::record(
                 store,
-                &AuditEntry::new(
-                    &session.login,
-                    AuditAction::DocumentProduced,
-                    AuditObject::Document(inserted.id().0),
-                ),
+                &session.login,
+                AuditAction::DocumentProduced,
+                AuditObject::Document(inserted.id().0),
+                "",
             )?;
             Ok(inserted.id())
         })
