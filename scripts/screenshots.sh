@@ -76,8 +76,9 @@ open_row() {
 # The oldest entry is the lettre de liaison (N3 without PDF copy: structured view first).
 open_row End
 shot doc-lettre-liaison 3
-# The imaging report, row 5, is an N1 document: its body is a PDF.
-open_row Home Down Down Down Down
+# The imaging report of row 4 (its v2; the N3 scanner report of the same day is row 5) is an
+# N1 document: its body is a PDF.
+open_row Home Down Down Down
 shot doc-n1-pdf 3
 # The DMP: back to the folder, record "informé et non opposé" (Alt+2, Ctrl+S); PAT-TROIS is in
 # hospital, so Ctrl+R asks for the count and the DMP's list. The three newest rows are the

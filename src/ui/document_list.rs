@@ -319,10 +319,11 @@ impl DocumentListState {
         if ui.ctx().egui_wants_keyboard_input() || self.dmp.confirm_visible.is_some() {
             return;
         }
+        // Keys pressed faster than frames arrive in one frame: each press counts.
         let (down, up, enter, history, home, end) = ui.input_mut(|i| {
             (
-                i.consume_key(Modifiers::NONE, Key::ArrowDown),
-                i.consume_key(Modifiers::NONE, Key::ArrowUp),
+                i.count_and_consume_key(Modifiers::NONE, Key::ArrowDown),
+                i.count_and_consume_key(Modifiers::NONE, Key::ArrowUp),
                 i.consume_key(Modifiers::NONE, Key::Enter),
                 i.consume_key(Modifiers::NONE, Key::H),
                 i.consume_key(Modifiers::NONE, Key::Home),
@@ -343,12 +344,7 @@ impl DocumentListState {
         if end {
             self.selected = last;
         }
-        if down {
-            self.selected = (self.selected + 1).min(last);
-        }
-        if up {
-            self.selected = self.selected.saturating_sub(1);
-        }
+        self.selected = (self.selected + down).min(last).saturating_sub(up);
         if history {
             self.toggle_history(self.selected);
         }

@@ -217,22 +217,19 @@ pub fn patient_list_ui(
 /// Arrow keys and Page Up/Down move the selection; Enter opens. Consumed before the search
 /// box sees them, so typing and navigating work together.
 fn keyboard(state: &mut PatientListState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    // Keys pressed faster than frames arrive in one frame: each press counts.
     let (down, up, page_down, page_up, enter) = ui.input_mut(|i| {
         (
-            i.consume_key(Modifiers::NONE, Key::ArrowDown),
-            i.consume_key(Modifiers::NONE, Key::ArrowUp),
-            i.consume_key(Modifiers::NONE, Key::PageDown),
-            i.consume_key(Modifiers::NONE, Key::PageUp),
+            i.count_and_consume_key(Modifiers::NONE, Key::ArrowDown),
+            i.count_and_consume_key(Modifiers::NONE, Key::ArrowUp),
+            i.count_and_consume_key(Modifiers::NONE, Key::PageDown),
+            i.count_and_consume_key(Modifiers::NONE, Key::PageUp),
             i.consume_key(Modifiers::NONE, Key::Enter),
         )
     });
-    let delta = match (down, up, page_down, page_up) {
-        (true, ..) => 1,
-        (_, true, ..) => -1,
-        (.., true, _) => 10,
-        (.., true) => -10,
-        _ => 0,
-    };
+    let steps = |n: usize| isize::try_from(n).unwrap_or(isize::MAX);
+    let delta = (steps(down) - steps(up))
+        .saturating_add((steps(page_down) - steps(page_up)).saturating_mul(10));
     if delta != 0 {
         state.move_selection(delta);
     }
@@ -286,5 +283,29 @@ mod tests {
         assert_eq!(s.selected, Some(4));
         s.move_selection(-2);
         assert_eq!(s.selected, Some(2));
+    }
+
+    /// Arrows typed faster than frames all count (a screenshot script once lost two).
+    #[test]
+    fn issue12_arrows_pressed_within_one_frame_all_move_the_selection() {
+        let mut state = PatientListState::default();
+        let _ = state.search_request();
+        state.apply(1, rows(6));
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1200.0, 500.0))
+            .build_ui_state(
+                |ui, state: &mut PatientListState| {
+                    let i18n = I18n::default();
+                    let mut commands = Vec::new();
+                    patient_list_ui(ui, &i18n, state, &mut commands);
+                },
+                state,
+            );
+        h.run();
+        for _ in 0..3 {
+            h.key_press(Key::ArrowDown);
+        }
+        h.run();
+        assert_eq!(h.state().selected, Some(3));
     }
 }
