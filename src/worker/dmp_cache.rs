@@ -133,6 +133,17 @@ impl DmpCache {
             .get(&unique_id.to_owned())
     }
 
+    /// Forgets everything (the session ended: the next user reads through the gate again).
+    pub fn clear(&self) {
+        let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        *rows = Bounded::new(MAX_ROWS, usize::MAX);
+        let mut docs = self
+            .documents
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *docs = Bounded::new(MAX_DOCUMENTS, MAX_DOCUMENT_BYTES);
+    }
+
     /// Rows and documents held.
     #[cfg(test)]
     pub fn sizes(&self) -> (usize, usize) {

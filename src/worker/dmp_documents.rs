@@ -54,9 +54,7 @@ pub(super) async fn bytes(
     entry: &DmpEntry,
 ) -> Result<Arc<Vec<u8>>, WorkerError> {
     let row = row(ctx, patient, entry)?;
-    if let Some(bytes) = ctx.dmp_cache.document(&row.unique_id) {
-        return Ok(bytes);
-    }
+    // The gate again, even for a document read before: the record may have changed.
     let a = evaluate(ctx, patient).await?.open()?;
     Ok(retrieve(ctx, &a, &row).await??)
 }

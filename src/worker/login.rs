@@ -260,8 +260,13 @@ pub(super) async fn open_local(ctx: &Arc<Context>, session: Session) -> Result<(
 }
 
 /// Makes `session` current, keeps its provider tokens and refreshes them while it lasts.
+/// Another account starts with nothing of the DMP cached by the previous one.
 fn install(ctx: &Arc<Context>, session: Session, tokens: Option<ProviderTokens>) {
-    ctx.set_session(Some(session));
+    if let Some(previous) = ctx.set_session(Some(session.clone()))
+        && previous.account_id != session.account_id
+    {
+        ctx.dmp_cache.clear();
+    }
     let (generation, has_tokens) = ctx.with_login(|s| {
         s.locked = false;
         s.generation += 1;
@@ -323,6 +328,7 @@ async fn refresh_loop(ctx: Arc<Context>, generation: u64) {
 /// Ends the current session: traced, provider tokens dropped and logged out at the provider.
 pub(super) async fn end_session(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let previous = ctx.set_session(None);
+    ctx.dmp_cache.clear();
     let tokens = ctx.with_login(|s| {
         s.generation += 1;
         s.locked = false;
