@@ -22,4 +22,5 @@ pub mod store;
 pub(crate) mod testing;
 pub mod ui;
 pub mod worker;
+pub mod xml;
 pub mod xml_escape;

@@ -1,6 +1,7 @@
-//! The CDA parser and the domain types, compiled from the application's own sources so that the
-//! fuzz build stays small (cargo-fuzz sets `cfg(fuzzing)`, which leaves out the production and
-//! inspection modules).
+//! The CDA parser, the XML toolkit it shares (`src/xml`: text decoding, entity rules, errors)
+//! and the domain types, compiled from the application's own sources so that the fuzz build
+//! stays small (cargo-fuzz sets `cfg(fuzzing)`, which leaves out the production and inspection
+//! modules).
 
 #![allow(dead_code, unused_imports)]
 
@@ -8,3 +9,5 @@
 pub mod cda;
 #[path = "../../src/domain/mod.rs"]
 pub mod domain;
+#[path = "../../src/xml/mod.rs"]
+pub mod xml;

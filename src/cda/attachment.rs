@@ -87,7 +87,7 @@ impl Attachment {
     pub(crate) fn from_ed(
         kind: AttachmentKind,
         id: Option<String>,
-        ed: &Elem,
+        ed: &Elem<'_>,
         content: Option<Content>,
         has_reference: bool,
         src: &Arc<str>,
@@ -114,7 +114,9 @@ impl Attachment {
         let mut attachment = Self {
             kind,
             id,
-            declared_type: normalize_media_type(ed.attr("mediaType").unwrap_or("text/plain")),
+            declared_type: normalize_media_type(
+                ed.attr("mediaType").as_deref().unwrap_or("text/plain"),
+            ),
             detected_type: None,
             representation,
             compressed,

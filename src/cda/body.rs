@@ -139,7 +139,7 @@ pub(crate) fn component(c: &mut Cursor<'_>, src: &Arc<str>) -> Res<BodyParts> {
 /// Reads an ED element (`text`, `value`) into an attachment.
 fn ed(
     c: &mut Cursor<'_>,
-    e: &Elem,
+    e: &Elem<'_>,
     kind: AttachmentKind,
     id: Option<String>,
     src: &Arc<str>,
@@ -171,7 +171,7 @@ fn section(c: &mut Cursor<'_>, src: &Arc<str>, media: &mut Vec<Attachment>) -> R
     let mut s = Section::default();
     let mut own_media = Vec::new();
     c.each_child(|c, e| {
-        match e.local.as_str() {
+        match e.local {
             _ if !e.hl7 => {}
             "templateId" => s.template_ids.extend(e.attr_string("root")),
             "code" => s.code = code(e),
@@ -181,7 +181,7 @@ fn section(c: &mut Cursor<'_>, src: &Arc<str>, media: &mut Vec<Attachment>) -> R
                 s.narrative = Some(Narrative {
                     src: Arc::clone(src),
                     range,
-                    prefix: e.prefix.clone(),
+                    prefix: e.prefix.map(str::to_owned),
                 });
             }
             "component" => c.each_child(|c, e| {

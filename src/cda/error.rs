@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use crate::xml::XmlError;
+pub use crate::xml::XmlProblem;
+
 /// Why a CDA document (or one of its embedded contents) could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CdaError {
@@ -112,36 +115,6 @@ impl CdaError {
     }
 }
 
-/// What is wrong in a malformed XML document (fixed wording, no content).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum XmlProblem {
-    MismatchedEndTag,
-    UnmatchedEndTag,
-    Declaration,
-    Comment,
-    Reference,
-    Attribute,
-    Characters,
-    Namespace,
-    Other,
-}
-
-impl fmt::Display for XmlProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::MismatchedEndTag => "balise fermante qui ne correspond pas à la balise ouverte",
-            Self::UnmatchedEndTag => "balise fermante sans balise ouvrante",
-            Self::Declaration => "déclaration XML invalide",
-            Self::Comment => "commentaire invalide",
-            Self::Reference => "référence de caractère invalide",
-            Self::Attribute => "attribut invalide",
-            Self::Characters => "caractères invalides",
-            Self::Namespace => "espace de noms invalide",
-            Self::Other => "structure invalide",
-        })
-    }
-}
-
 /// What is wrong in a base64 content (positions count non-blank characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Base64Problem {
@@ -163,29 +136,34 @@ impl fmt::Display for Base64Problem {
     }
 }
 
-/// Maps a quick-xml error to a [`CdaError`] without keeping any of its text (which may quote
-/// names found in the document).
-pub(crate) fn from_xml(err: &quick_xml::Error, position: u64) -> CdaError {
-    use quick_xml::errors::IllFormedError as I;
-    use quick_xml::escape::EscapeError as E;
-    let malformed = |reason| CdaError::Malformed { position, reason };
-    match err {
-        quick_xml::Error::Syntax(_) => CdaError::Truncated { position },
-        quick_xml::Error::IllFormed(ill) => match ill {
-            I::MissingEndTag(_) => CdaError::Truncated { position },
-            I::MismatchedEndTag { .. } => malformed(XmlProblem::MismatchedEndTag),
-            I::UnmatchedEndTag(_) => malformed(XmlProblem::UnmatchedEndTag),
-            I::MissingDeclVersion(_) | I::UnknownVersion => malformed(XmlProblem::Declaration),
-            I::MissingDoctypeName => CdaError::Doctype,
-            I::DoubleHyphenInComment => malformed(XmlProblem::Comment),
-            I::UnclosedReference => malformed(XmlProblem::Reference),
-        },
-        quick_xml::Error::Escape(E::UnrecognizedEntity(..)) => CdaError::UnknownEntity { position },
-        quick_xml::Error::Escape(_) => malformed(XmlProblem::Reference),
-        quick_xml::Error::InvalidAttr(_) => malformed(XmlProblem::Attribute),
-        quick_xml::Error::Encoding(_) => malformed(XmlProblem::Characters),
-        quick_xml::Error::Namespace(_) => malformed(XmlProblem::Namespace),
-        _ => malformed(XmlProblem::Other),
+impl From<XmlError> for CdaError {
+    /// The toolkit's errors in the CDA's words (positions kept, no content).
+    fn from(e: XmlError) -> Self {
+        match e {
+            XmlError::TooLarge { size, max } => Self::TooLarge { size, max },
+            XmlError::TooDeep { max } | XmlError::TooManyElements { max } => Self::TooDeep { max },
+            XmlError::Doctype => Self::Doctype,
+            XmlError::UnknownEntity { position } => Self::UnknownEntity { position },
+            XmlError::BadCharRef { position } => Self::Malformed {
+                position,
+                reason: XmlProblem::Reference,
+            },
+            XmlError::UnboundPrefix { position } => Self::Malformed {
+                position,
+                reason: XmlProblem::Namespace,
+            },
+            XmlError::Truncated { position } => Self::Truncated { position },
+            XmlError::SeveralRoots { position } => Self::Malformed {
+                position,
+                reason: XmlProblem::Other,
+            },
+            XmlError::NoRoot => Self::NotCda,
+            XmlError::UnsupportedEncoding => Self::UnsupportedEncoding,
+            XmlError::Malformed { position, problem } => Self::Malformed {
+                position,
+                reason: problem,
+            },
+        }
     }
 }
 

@@ -16,24 +16,24 @@ pub(crate) fn clean(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub(crate) fn instance_id(e: &Elem) -> Option<InstanceId> {
+pub(crate) fn instance_id(e: &Elem<'_>) -> Option<InstanceId> {
     Some(InstanceId {
         root: e.attr_string("root")?,
         extension: e.attr_string("extension"),
     })
 }
 
-pub(crate) fn code(e: &Elem) -> Option<Code> {
+pub(crate) fn code(e: &Elem<'_>) -> Option<Code> {
     let c = Code {
         code: e.attr_string("code").unwrap_or_default(),
         system: e.attr_string("codeSystem").unwrap_or_default(),
-        display_name: e.attr("displayName").map(clean).unwrap_or_default(),
+        display_name: e.attr("displayName").map(|v| clean(&v)).unwrap_or_default(),
     };
     (!c.code.is_empty() || !c.display_name.is_empty()).then_some(c)
 }
 
-fn ts(e: &Elem) -> Option<chrono::NaiveDateTime> {
-    e.attr("value").and_then(parse_ts)
+fn ts(e: &Elem<'_>) -> Option<chrono::NaiveDateTime> {
+    e.attr("value").and_then(|v| parse_ts(&v))
 }
 
 fn text(c: &mut Cursor<'_>) -> Res<String> {
@@ -46,11 +46,11 @@ fn non_empty(s: String) -> Option<String> {
 
 /// Handles one header child of `ClinicalDocument`. Returns false when the element is not a
 /// header element (so the caller can look at it).
-pub(crate) fn header_child(c: &mut Cursor<'_>, e: &Elem, h: &mut Header) -> Res<bool> {
+pub(crate) fn header_child(c: &mut Cursor<'_>, e: &Elem<'_>, h: &mut Header) -> Res<bool> {
     if !e.hl7 {
         return Ok(true);
     }
-    match e.local.as_str() {
+    match e.local {
         "id" if h.id.root.is_empty() => {
             if let Some(id) = instance_id(e) {
                 h.id = id;
@@ -109,7 +109,7 @@ fn patient_role(c: &mut Cursor<'_>) -> Res<PatientRole> {
             p.ids.extend(instance_id(e));
         } else if e.is("patient") {
             c.each_child(|c, e| {
-                match e.local.as_str() {
+                match e.local {
                     _ if !e.hl7 => {}
                     "name" => p.names.push(person_name(c)?),
                     "administrativeGenderCode" => p.gender = e.attr_string("code"),
@@ -131,7 +131,7 @@ fn birthplace(c: &mut Cursor<'_>, p: &mut PatientRole) -> Res<()> {
             c.each_child(|c, e| {
                 if e.is("addr") {
                     c.each_child(|c, e| {
-                        match e.local.as_str() {
+                        match e.local {
                             _ if !e.hl7 => {}
                             "county" => p.birthplace_county = non_empty(text(c)?),
                             "postalCode" => p.birthplace_postal_code = non_empty(text(c)?),
@@ -159,7 +159,7 @@ pub(crate) fn person_name(c: &mut Cursor<'_>) -> Res<PersonName> {
         if value.is_empty() {
             return Ok(());
         }
-        match e.local.as_str() {
+        match e.local {
             "prefix" => n.prefixes.push(value),
             "suffix" => n.suffixes.push(value),
             "given" => n.given.push(NamePart { value, qualifier }),
@@ -179,7 +179,7 @@ fn professional(c: &mut Cursor<'_>) -> Res<Professional> {
             p.time = ts(e);
         } else if e.is("assignedAuthor") || e.is("assignedEntity") {
             c.each_child(|c, e| {
-                match e.local.as_str() {
+                match e.local {
                     _ if !e.hl7 => {}
                     "id" => p.ids.extend(instance_id(e)),
                     "code" => p.specialty = code(e),
@@ -237,7 +237,7 @@ fn custodian(c: &mut Cursor<'_>) -> Res<Option<Organisation>> {
     Ok(org)
 }
 
-fn interval(c: &mut Cursor<'_>, e: &Elem) -> Res<Interval> {
+fn interval(c: &mut Cursor<'_>, e: &Elem<'_>) -> Res<Interval> {
     let mut i = Interval {
         low: ts(e),
         high: None,
@@ -269,7 +269,7 @@ fn service_event(c: &mut Cursor<'_>) -> Res<ServiceEvent> {
 fn encounter(c: &mut Cursor<'_>) -> Res<Encounter> {
     let mut enc = Encounter::default();
     c.each_child(|c, e| {
-        match e.local.as_str() {
+        match e.local {
             _ if !e.hl7 => {}
             "code" => enc.code = code(e),
             "effectiveTime" => enc.time = interval(c, e)?,
@@ -288,7 +288,7 @@ fn encounter(c: &mut Cursor<'_>) -> Res<Encounter> {
 
 fn facility(c: &mut Cursor<'_>, enc: &mut Encounter) -> Res<()> {
     c.each_child(|c, e| {
-        match e.local.as_str() {
+        match e.local {
             _ if !e.hl7 => {}
             "code" => enc.facility_code = code(e),
             "location" => c.each_child(|c, e| {
@@ -306,7 +306,7 @@ fn facility(c: &mut Cursor<'_>, enc: &mut Encounter) -> Res<()> {
     })
 }
 
-fn related(c: &mut Cursor<'_>, e: &Elem) -> Res<RelatedDocument> {
+fn related(c: &mut Cursor<'_>, e: &Elem<'_>) -> Res<RelatedDocument> {
     let mut r = RelatedDocument {
         type_code: e.attr_string("typeCode").unwrap_or_default(),
         ..RelatedDocument::default()
@@ -314,7 +314,7 @@ fn related(c: &mut Cursor<'_>, e: &Elem) -> Res<RelatedDocument> {
     c.each_child(|c, e| {
         if e.is("parentDocument") {
             c.each_child(|_, e| {
-                match e.local.as_str() {
+                match e.local {
                     _ if !e.hl7 => {}
                     "id" if r.parent_id.is_none() => r.parent_id = instance_id(e),
                     "setId" => r.parent_set_id = instance_id(e),

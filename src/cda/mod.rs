@@ -1,15 +1,14 @@
 //! CDA R2 parser: reads a French CI-SIS clinical document (N1 with an embedded PDF/text/image
 //! body, or N3 structured) into its header, body sections and embedded contents, and fills the
 //! [`DocumentMeta`] the patient folder lists. Streaming quick-xml reading, no DTD, no entity
-//! expansion beyond XML's predefined ones, size and depth limits; embedded contents are decoded
-//! only when asked for.
+//! expansion beyond XML's predefined ones, size and depth limits (the rules and the text
+//! decoding of the XML toolkit, `crate::xml`); embedded contents are decoded only when asked for.
 
 mod attachment;
 mod base64;
 mod body;
 #[cfg(not(fuzzing))]
 pub mod content;
-mod encoding;
 mod error;
 mod header;
 #[cfg(not(fuzzing))]
@@ -103,8 +102,8 @@ pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<CdaDocument, CdaError
             max: limits.max_bytes,
         });
     }
-    let decoded = encoding::decode(bytes)?;
-    let src: Arc<str> = Arc::from(decoded.text);
+    let decoded = crate::xml::decode::decode(bytes, crate::xml::UnknownEncoding::Refuse)?;
+    let src: Arc<str> = Arc::from(&*decoded.text);
     let mut c = Cursor::with_max_depth(&src, decoded.skipped, limits.max_depth);
     let root = loop {
         match c.next()? {

@@ -1,18 +1,21 @@
-//! Low-level streaming XML helpers over quick-xml's namespace-aware reader: a [`Cursor`] that
-//! walks child elements, reads text content, captures raw byte ranges of the source, tracks depth
-//! and turns every XML problem (DOCTYPE, unknown entity, truncation, bad markup) into a
-//! [`CdaError`] with a byte position.
+//! Low-level streaming reading of a CDA over quick-xml's borrowing tokenizer: a [`Cursor`] that
+//! walks child elements, reads text content, captures raw byte ranges of the source, tracks
+//! depth and namespaces (is an element HL7?) and turns every XML problem (DOCTYPE, unknown
+//! entity, truncation, bad markup) into a [`CdaError`] with a byte position.
+//!
+//! A CDA is large and mostly base64 or narrative, so no tree is built: element names and texts
+//! borrow the source, attributes are validated once (with the toolkit's
+//! [`for_each_attribute`], the same entity rules as every other reader) and read again only
+//! when asked for.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-use quick_xml::XmlVersion;
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
 
-use super::error::{self, CdaError};
+use super::error::CdaError;
+use crate::xml::{XmlError, XmlProblem, for_each_attribute, resolve_reference};
 
 /// Namespace of CDA R2 elements.
 pub(crate) const HL7_NS: &str = "urn:hl7-org:v3";
@@ -20,41 +23,52 @@ pub(crate) const HL7_NS: &str = "urn:hl7-org:v3";
 /// Deepest element nesting accepted (real CDA documents stay far below).
 pub(crate) const MAX_DEPTH: usize = 256;
 
-/// An element start (`<x ...>` or `<x .../>`), with its attributes already unescaped.
+/// An element start (`<x ...>` or `<x .../>`), borrowing the source.
 #[derive(Debug, Clone)]
-pub(crate) struct Elem {
-    pub local: String,
+pub(crate) struct Elem<'a> {
+    pub local: &'a str,
     /// In the HL7 v3 namespace (or in no namespace at all, for lenient reading).
     pub hl7: bool,
-    pub prefix: Option<String>,
+    pub prefix: Option<&'a str>,
     pub empty: bool,
-    attrs: Vec<(String, String)>,
+    /// The start tag between `<` and `>` (or `/>`), and the length of its name.
+    tag: &'a str,
+    name_len: usize,
 }
 
-impl Elem {
+impl<'a> Elem<'a> {
     /// True for the HL7 element of this local name.
     pub fn is(&self, local: &str) -> bool {
         self.hl7 && self.local == local
     }
 
-    /// Value of an unprefixed attribute, trimmed; `None` when absent or blank.
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+    /// Value of an unprefixed attribute (normalised, entities resolved), trimmed; `None` when
+    /// absent or blank.
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        let mut found = None;
+        // Attributes were checked when the element was read: this cannot fail.
+        let _ = for_each_attribute(self.tag, self.name_len, 0, |key, value| {
+            if found.is_none() && key == name {
+                found = Some(value);
+            }
+            Ok(())
+        });
+        match found? {
+            Cow::Borrowed(v) => Some(Cow::Borrowed(v.trim())),
+            Cow::Owned(v) => Some(Cow::Owned(v.trim().to_owned())),
+        }
+        .filter(|v| !v.is_empty())
     }
 
     /// Owned value of an attribute.
     pub fn attr_string(&self, name: &str) -> Option<String> {
-        self.attr(name).map(str::to_owned)
+        self.attr(name).map(Cow::into_owned)
     }
 }
 
 /// One step of the walk.
 pub(crate) enum Step<'a> {
-    Open(Elem),
+    Open(Elem<'a>),
     Close,
     /// Character data, line ends not normalised yet. `range` is set when the text is a
     /// verbatim slice of the source (then `text` borrows it: no copy of large payloads).
@@ -75,12 +89,21 @@ pub(crate) enum Content {
     Owned(String),
 }
 
+/// A namespace prefix in scope and whether it names the HL7 namespace (or none).
+struct Binding<'a> {
+    prefix: &'a str,
+    hl7: bool,
+}
+
 pub(crate) struct Cursor<'a> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
     src: &'a str,
     depth: usize,
     /// Deepest nesting accepted.
     max_depth: usize,
+    /// Namespace bindings in scope, and how many each open element found on entry.
+    bindings: Vec<Binding<'a>>,
+    marks: Vec<usize>,
     /// Set while the element handed to a callback is an empty one (`<x/>`).
     in_empty: bool,
     /// Start of the last event read, in the source.
@@ -98,10 +121,12 @@ impl<'a> Cursor<'a> {
 
     pub fn with_max_depth(src: &'a str, offset: usize, max_depth: usize) -> Self {
         Self {
-            reader: NsReader::from_str(src),
+            reader: Reader::from_str(src),
             src,
             depth: 0,
             max_depth,
+            bindings: Vec::new(),
+            marks: Vec::new(),
             in_empty: false,
             last_start: 0,
             offset: offset as u64,
@@ -116,23 +141,33 @@ impl<'a> Cursor<'a> {
         self.offset + at as u64
     }
 
-    fn xml_error(&self, err: &quick_xml::Error) -> CdaError {
-        let at = usize::try_from(self.reader.error_position()).unwrap_or(self.src.len());
-        error::from_xml(err, self.report_pos(at))
+    /// Where `part` (a slice quick-xml handed out) sits in the source.
+    fn range_of(&self, part: &str) -> Option<Range<usize>> {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+        let range = start..start.wrapping_add(part.len());
+        self.src
+            .get(range.clone())
+            .filter(|s| std::ptr::eq(s.as_ptr(), part.as_ptr()))
+            .map(|_| range)
     }
 
     /// Declares that the element just returned by [`Cursor::next`] is the current one, so that
     /// [`Cursor::each_child`] and [`Cursor::text`] work on it.
-    pub fn enter(&mut self, elem: &Elem) {
+    pub fn enter(&mut self, elem: &Elem<'_>) {
         self.in_empty = elem.empty;
     }
 
     /// Reads the next event.
     pub fn next(&mut self) -> Result<Step<'a>, CdaError> {
         self.last_start = self.position();
-        let (ns, event) = match self.reader.read_resolved_event() {
-            Ok((ns, event)) => (namespace_kind(&ns), event),
-            Err(e) => return Err(self.xml_error(&e)),
+        let event = match self.reader.read_event() {
+            Ok(event) => event,
+            Err(e) => {
+                let at = self.report_pos(
+                    usize::try_from(self.reader.error_position()).unwrap_or(self.src.len()),
+                );
+                return Err(XmlError::from_quick(&e, at).into());
+            }
         };
         Ok(match event {
             Event::Start(start) => {
@@ -142,27 +177,33 @@ impl<'a> Cursor<'a> {
                     });
                 }
                 self.depth += 1;
-                Step::Open(self.elem(&start, ns, false)?)
+                self.marks.push(self.bindings.len());
+                Step::Open(self.elem(&start, false)?)
             }
-            Event::Empty(start) => Step::Open(self.elem(&start, ns, true)?),
+            Event::Empty(start) => {
+                let mark = self.bindings.len();
+                let elem = self.elem(&start, true)?;
+                self.bindings.truncate(mark);
+                Step::Open(elem)
+            }
             Event::End(_) => {
                 self.depth = self.depth.saturating_sub(1);
+                if let Some(mark) = self.marks.pop() {
+                    self.bindings.truncate(mark);
+                }
                 Step::Close
             }
             Event::Text(text) => {
-                let range = self.last_start..self.position();
-                let verbatim = self.src.get(range.clone()) == Some(&*text);
-                Step::Text {
-                    text: text.into_inner(),
-                    range: verbatim.then_some(range),
-                }
+                let text = text.into_inner();
+                let range = self.range_of(&text);
+                Step::Text { text, range }
             }
             Event::CData(data) => Step::Text {
                 text: data.into_inner(),
                 range: None,
             },
             Event::GeneralRef(reference) => Step::Text {
-                text: Cow::Owned(self.resolve_ref(&reference)?),
+                text: resolve_reference(&reference, self.report_pos(self.last_start))?,
                 range: None,
             },
             Event::DocType(_) => return Err(CdaError::Doctype),
@@ -176,42 +217,53 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn resolve_ref(&self, reference: &BytesRef<'_>) -> Result<String, CdaError> {
+    /// The element of a start tag: attributes checked (syntax, duplicates, entities),
+    /// namespace declarations put in scope, the name resolved to "HL7 or not".
+    fn elem(&mut self, start: &BytesStart<'a>, empty: bool) -> Result<Elem<'a>, CdaError> {
         let position = self.report_pos(self.last_start);
-        if reference.is_char_ref() {
-            return match reference.resolve_char_ref() {
-                Ok(Some(c)) => Ok(c.to_string()),
-                Ok(None) | Err(_) => Err(CdaError::Malformed {
-                    position,
-                    reason: error::XmlProblem::Reference,
-                }),
-            };
-        }
-        resolve_predefined_entity(reference)
-            .map(str::to_owned)
-            .ok_or(CdaError::UnknownEntity { position })
-    }
-
-    fn elem(&self, start: &BytesStart<'_>, hl7: bool, empty: bool) -> Result<Elem, CdaError> {
-        let name = start.name();
-        let mut attrs = Vec::new();
-        for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.xml_error(&quick_xml::Error::InvalidAttr(e)))?;
-            let key = attr.key.into_inner();
-            if key.starts_with("xmlns") {
-                continue;
+        let name_len = start.name().into_inner().len();
+        let tag_text: &str = start;
+        let tag = self
+            .range_of(tag_text)
+            .and_then(|r| self.src.get(r))
+            .ok_or(CdaError::Malformed {
+                position,
+                reason: XmlProblem::Other,
+            })?;
+        let bindings = &mut self.bindings;
+        for_each_attribute(tag, name_len, position, |key, value| {
+            if key == "xmlns" {
+                bindings.push(Binding {
+                    prefix: "",
+                    hl7: value.is_empty() || value == HL7_NS,
+                });
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                bindings.push(Binding {
+                    prefix,
+                    hl7: value == HL7_NS,
+                });
             }
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.xml_error(&e))?;
-            attrs.push((key.to_owned(), value.into_owned()));
-        }
+            Ok(())
+        })?;
+        let qname = &tag[..name_len];
+        let (prefix, local) = match qname.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, qname),
+        };
+        let key = prefix.unwrap_or("");
+        let hl7 = match self.bindings.iter().rev().find(|b| b.prefix == key) {
+            Some(b) => b.hl7,
+            // No default namespace: lenient reading takes it as HL7; an undeclared prefix is
+            // another namespace.
+            None => prefix.is_none(),
+        };
         Ok(Elem {
-            local: name.local_name().into_inner().to_owned(),
+            local,
             hl7,
-            prefix: name.prefix().map(|p| p.into_inner().to_owned()),
+            prefix,
             empty,
-            attrs,
+            tag,
+            name_len,
         })
     }
 
@@ -219,7 +271,7 @@ impl<'a> Cursor<'a> {
     /// the current element's end. Whatever `f` leaves unread in a child is skipped.
     pub fn each_child(
         &mut self,
-        mut f: impl FnMut(&mut Self, &Elem) -> Result<(), CdaError>,
+        mut f: impl FnMut(&mut Self, &Elem<'a>) -> Result<(), CdaError>,
     ) -> Result<(), CdaError> {
         if std::mem::take(&mut self.in_empty) {
             return Ok(());
@@ -293,7 +345,7 @@ impl<'a> Cursor<'a> {
     /// run of text.
     pub fn content(
         &mut self,
-        mut on_child: impl FnMut(&Elem),
+        mut on_child: impl FnMut(&Elem<'a>),
     ) -> Result<Option<Content>, CdaError> {
         if std::mem::take(&mut self.in_empty) {
             return Ok(None);
@@ -329,20 +381,11 @@ fn normalize_eol(text: String) -> String {
     }
 }
 
-/// True when an element name resolves to the HL7 namespace or to no namespace.
-fn namespace_kind(ns: &ResolveResult<'_>) -> bool {
-    match ns {
-        ResolveResult::Bound(ns) => ns.into_inner() == HL7_NS,
-        ResolveResult::Unbound => true,
-        ResolveResult::Unknown(_) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cursor_at_root(src: &str) -> (Cursor<'_>, Elem) {
+    fn cursor_at_root(src: &str) -> (Cursor<'_>, Elem<'_>) {
         let mut c = Cursor::new(src, 0);
         loop {
             match c.next().expect("event") {
@@ -363,7 +406,7 @@ mod tests {
         assert!(root.is("r"));
         let mut seen = Vec::new();
         c.each_child(|c, e| {
-            seen.push((e.local.clone(), e.hl7, e.attr_string("k")));
+            seen.push((e.local.to_owned(), e.hl7, e.attr_string("k")));
             if e.is("c") {
                 assert_eq!(c.text()?, "1 < 2 é<z>!");
             }
@@ -390,7 +433,7 @@ mod tests {
         let mut contents = Vec::new();
         let mut refs = Vec::new();
         c.each_child(|c, e| {
-            match e.local.as_str() {
+            match e.local {
                 "t" => raw = src[c.raw_inner()?].to_owned(),
                 _ => contents.push(c.content(|child| refs.push(child.attr_string("value")))?),
             }

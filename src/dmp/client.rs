@@ -7,21 +7,21 @@ use std::sync::Arc;
 
 use chrono::{NaiveDateTime, Utc};
 
-use super::error::{DmpError, RegistryErrorInfo};
+use super::error::DmpError;
 use super::hl7v3::{
     self, AuthorizationAction, DmpStatus, MessageIds, PatientList, PatientListDate,
 };
 use super::mtom;
 use super::signer::Signer;
-use super::soap::{self, Headers};
+use super::soap::{self, Answer, Headers};
 use super::transport::{Body, Reply, Transport};
 use super::vihf::{self, AuthMode, Coded, Lps, PurposeOfUse, VihfRequest};
 use super::xds::{
     self, AvailabilityStatus, DmpDocumentEntry, DocumentContent, DocumentRequest, FeedDocument,
-    FeedRequest, FindDocumentsQuery, GetDocumentsQuery, IdGen, SubmissionContext, XdsError,
-    XdsMessageError,
+    FeedRequest, FindDocumentsQuery, GetDocumentsQuery, IdGen, SubmissionContext,
 };
 use crate::domain::{Ins, ProfessionalInfo, Visibility};
+use crate::xml::Limits;
 
 /// The DMP's services, as URL suffixes of the base address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,39 +98,57 @@ fn roles(p: &ProfessionalInfo) -> Vec<Coded> {
     roles
 }
 
-fn registry_errors(errors: &[XdsError]) -> Vec<RegistryErrorInfo> {
-    errors
-        .iter()
-        .map(|e| {
-            RegistryErrorInfo::new(
-                e.code.as_str(),
-                &e.code_context,
-                match e.severity {
-                    xds::Severity::Error => "Error",
-                    xds::Severity::Warning => "Warning",
-                },
-                e.location.as_deref().unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
-impl From<XdsMessageError> for DmpError {
-    fn from(e: XdsMessageError) -> Self {
+impl From<vihf::VihfError> for DmpError {
+    fn from(e: vihf::VihfError) -> Self {
         match e {
-            XdsMessageError::Registry(errors) => {
-                DmpError::from_registry_errors(registry_errors(&errors))
-                    .unwrap_or(DmpError::malformed("registry errors"))
+            vihf::VihfError::Signature(super::xmldsig::XmlDsigError::Sign(e)) => {
+                DmpError::Signing(e)
             }
-            XdsMessageError::Sign(_) => DmpError::malformed("a signature (signing device)"),
-            _ => DmpError::malformed("XDS metadata"),
+            _ => DmpError::request("a valid VIHF (configuration)"),
         }
     }
 }
 
-impl From<vihf::VihfError> for DmpError {
-    fn from(_: vihf::VihfError) -> Self {
-        DmpError::malformed("a valid VIHF (configuration)")
+/// An answer as it came back: the HTTP reply and, for MTOM, its parts.
+struct Received {
+    reply: Reply,
+    /// The MTOM parts (the SOAP envelope is the root part), when the answer is multipart.
+    parts: Option<mtom::Multipart>,
+}
+
+impl Received {
+    /// The SOAP envelope's bytes.
+    fn envelope(&self) -> &[u8] {
+        self.parts
+            .as_ref()
+            .map_or(&self.reply.body, |p| &p.root.body)
+    }
+
+    /// Parses the envelope once (within `limits`) and hands its payload to `read`; a Fault,
+    /// an HTTP error or an answer that is not SOAP becomes the matching [`DmpError`].
+    fn read<T>(
+        &self,
+        limits: &Limits,
+        read: impl FnOnce(Answer<'_>) -> Result<T, DmpError>,
+    ) -> Result<T, DmpError> {
+        let not_soap = || {
+            DmpError::from_http_status(self.reply.status)
+                .unwrap_or(DmpError::malformed("a SOAP answer"))
+        };
+        let text = soap::decode_text(self.envelope());
+        let Ok(doc) = soap::parse(&text, limits) else {
+            return Err(not_soap());
+        };
+        let Ok(answer) = soap::read_answer(&doc) else {
+            return Err(not_soap());
+        };
+        if answer.is_fault() {
+            return Err(hl7v3::fault_error(&answer.payload));
+        }
+        if let Some(e) = DmpError::from_http_status(self.reply.status) {
+            return Err(e);
+        }
+        read(answer)
     }
 }
 
@@ -198,41 +216,31 @@ impl DmpClient {
         )
     }
 
-    /// Posts and returns the answer's payload; faults and HTTP errors become `DmpError`s.
+    /// Posts and returns the answer as received (read it with [`Received::read`]).
     async fn exchange(
         &self,
         service: Service,
         action: &str,
         body: Body,
         idempotent: bool,
-    ) -> Result<(soap::Answer, Reply), DmpError> {
+    ) -> Result<Received, DmpError> {
         let reply = self
             .transport
             .post(&self.url(service), action, &body, idempotent)
             .await?;
-        let xml = if reply
+        let parts = if reply
             .content_type
             .to_ascii_lowercase()
             .contains("multipart")
         {
-            let parts = mtom::read(&reply.content_type, &reply.body)
-                .map_err(|_| DmpError::malformed("an MTOM answer"))?;
-            soap::decode_text(&parts.root.body)
+            Some(
+                mtom::read(&reply.content_type, &reply.body)
+                    .map_err(|_| DmpError::malformed("an MTOM answer"))?,
+            )
         } else {
-            soap::decode_text(&reply.body)
+            None
         };
-        let Ok(answer) = soap::read_answer(&xml) else {
-            return Err(DmpError::from_http_status(reply.status)
-                .unwrap_or(DmpError::malformed("a SOAP answer")));
-        };
-        if answer.is_fault() {
-            return Err(DmpError::from_soap_fault(&answer.payload)
-                .unwrap_or(DmpError::malformed("a SOAP fault")));
-        }
-        if let Some(e) = DmpError::from_http_status(reply.status) {
-            return Err(e);
-        }
-        Ok((answer, reply))
+        Ok(Received { reply, parts })
     }
 
     /// One plain SOAP exchange: signs a VIHF for `caller` (about `patient`), wraps `body` and
@@ -245,7 +253,7 @@ impl DmpClient {
         action: &str,
         body: &str,
         idempotent: bool,
-    ) -> Result<(soap::Answer, Reply), DmpError> {
+    ) -> Result<Received, DmpError> {
         let vihf = self.vihf(caller, patient)?;
         let envelope = self.envelope(service, action, &vihf, body);
         self.exchange(service, action, Body::Soap { xml: envelope }, idempotent)
@@ -256,17 +264,16 @@ impl DmpClient {
     pub async fn exists(&self, caller: &Caller, ins: &Ins) -> Result<DmpStatus, DmpError> {
         let sender = hl7v3::Sender::new(&self.settings.software_oid, &self.settings.lps.name);
         let body = hl7v3::build_existence_test(ins, &sender, &MessageIds::generate());
-        let (answer, _) = self
-            .soap_call(
-                caller,
-                Some(ins),
-                Service::Patients,
-                hl7v3::actions::GET_DEMOGRAPHICS,
-                &body,
-                true,
-            )
-            .await?;
-        hl7v3::parse_existence_test(&answer.payload)
+        self.soap_call(
+            caller,
+            Some(ins),
+            Service::Patients,
+            hl7v3::actions::GET_DEMOGRAPHICS,
+            &body,
+            true,
+        )
+        .await?
+        .read(&Limits::HL7V3, |a| hl7v3::read_existence_test(a.payload))
     }
 
     /// TD0.3: adds or removes this professional's authorization on the patient's DMP.
@@ -277,17 +284,17 @@ impl DmpClient {
         action: AuthorizationAction,
     ) -> Result<(), DmpError> {
         let body = hl7v3::build_set_authorization(action, false);
-        let (answer, _) = self
-            .soap_call(
-                caller,
-                Some(ins),
-                Service::Habilitations,
-                hl7v3::actions::SET_AUTHORIZATION,
-                &body,
-                false,
-            )
-            .await?;
-        hl7v3::parse_set_authorization(&answer.payload)?.check()
+        self.soap_call(
+            caller,
+            Some(ins),
+            Service::Habilitations,
+            hl7v3::actions::SET_AUTHORIZATION,
+            &body,
+            false,
+        )
+        .await?
+        .read(&Limits::HL7V3, |a| hl7v3::read_set_authorization(a.payload))?
+        .check()
     }
 
     /// TD0.4: the DMPs this professional is authorized on, since a date.
@@ -298,17 +305,16 @@ impl DmpClient {
         kind: PatientListDate,
     ) -> Result<PatientList, DmpError> {
         let body = hl7v3::build_patient_list(since, kind);
-        let (answer, _) = self
-            .soap_call(
-                caller,
-                None,
-                Service::PatientsSpecific,
-                hl7v3::actions::PATIENT_LIST,
-                &body,
-                true,
-            )
-            .await?;
-        hl7v3::parse_patient_list(&answer.payload)
+        self.soap_call(
+            caller,
+            None,
+            Service::PatientsSpecific,
+            hl7v3::actions::PATIENT_LIST,
+            &body,
+            true,
+        )
+        .await?
+        .read(&Limits::HL7V3, |a| hl7v3::read_patient_list(a.payload))
     }
 
     /// TD3.1: the patient's documents matching the query.
@@ -318,7 +324,7 @@ impl DmpClient {
         ins: &Ins,
         query: &FindDocumentsQuery,
     ) -> Result<Vec<DmpDocumentEntry>, DmpError> {
-        let (answer, _) = self
+        let response = self
             .soap_call(
                 caller,
                 Some(ins),
@@ -327,8 +333,9 @@ impl DmpClient {
                 &query.to_xml(),
                 true,
             )
-            .await?;
-        let response = xds::parse_query_response(answer.payload.as_bytes())?.into_result()?;
+            .await?
+            .read(&Limits::XDS, |a| xds::read_query_response(a.payload))?
+            .into_result()?;
         Ok(response.entries)
     }
 
@@ -340,17 +347,17 @@ impl DmpClient {
         ins: &Ins,
         query: &GetDocumentsQuery,
     ) -> Result<xds::QueryResponse, DmpError> {
-        let (answer, _) = self
-            .soap_call(
-                caller,
-                Some(ins),
-                Service::Registry,
-                actions::ITI18,
-                &query.to_xml()?,
-                true,
-            )
-            .await?;
-        Ok(xds::parse_query_response(answer.payload.as_bytes())?.into_result()?)
+        self.soap_call(
+            caller,
+            Some(ins),
+            Service::Registry,
+            actions::ITI18,
+            &query.to_xml()?,
+            true,
+        )
+        .await?
+        .read(&Limits::XDS, |a| xds::read_query_response(a.payload))?
+        .into_result()
     }
 
     /// TD3.2: the bytes of one document (by uniqueId, from its repository).
@@ -366,7 +373,7 @@ impl DmpClient {
             document_unique_id: unique_id.to_owned(),
             home_community_id: None,
         }])?;
-        let (answer, reply) = self
+        let received = self
             .soap_call(
                 caller,
                 Some(ins),
@@ -376,7 +383,9 @@ impl DmpClient {
                 true,
             )
             .await?;
-        let response = xds::parse_retrieve_response(answer.payload.as_bytes())?.into_result()?;
+        let response = received
+            .read(&Limits::XDS, |a| xds::read_retrieve_response(a.payload))?
+            .into_result()?;
         let document = response
             .documents
             .into_iter()
@@ -384,14 +393,12 @@ impl DmpClient {
             .ok_or(DmpError::refused(super::error::Refusal::DocumentNotFound))?;
         match document.content {
             DocumentContent::Inline(bytes) => Ok(bytes),
-            DocumentContent::Xop { content_id, .. } => {
-                let parts = mtom::read(&reply.content_type, &reply.body)
-                    .map_err(|_| DmpError::malformed("the MTOM part of the document"))?;
-                parts
-                    .attachment(&content_id)
-                    .map(|p| p.body.clone())
-                    .ok_or(DmpError::malformed("the MTOM part of the document"))
-            }
+            DocumentContent::Xop { content_id, .. } => received
+                .parts
+                .as_ref()
+                .and_then(|parts| parts.attachment(&content_id))
+                .map(|p| p.body.clone())
+                .ok_or(DmpError::malformed("the MTOM part of the document")),
         }
     }
 
@@ -417,17 +424,19 @@ impl DmpClient {
     }
 
     async fn update(&self, caller: &Caller, ins: &Ins, body: String) -> Result<(), DmpError> {
-        let (answer, _) = self
-            .soap_call(
-                caller,
-                Some(ins),
-                Service::Registry,
-                actions::ITI57,
-                &body,
-                false,
-            )
-            .await?;
-        xds::parse_registry_response(answer.payload.as_bytes())?.into_result()?;
+        self.soap_call(
+            caller,
+            Some(ins),
+            Service::Registry,
+            actions::ITI57,
+            &body,
+            false,
+        )
+        .await?
+        .read(&Limits::XDS, |a| {
+            xds::read_first_registry_response(a.payload)
+        })?
+        .into_result()?;
         Ok(())
     }
 
@@ -507,18 +516,20 @@ impl DmpClient {
                 },
             ],
         );
-        let (answer, _) = self
-            .exchange(
-                Service::Repository,
-                actions::ITI41,
-                Body::Mtom {
-                    content_type: mtom::content_type(&boundary, actions::ITI41),
-                    bytes,
-                },
-                false,
-            )
-            .await?;
-        xds::parse_registry_response(answer.payload.as_bytes())?.into_result()?;
+        self.exchange(
+            Service::Repository,
+            actions::ITI41,
+            Body::Mtom {
+                content_type: mtom::content_type(&boundary, actions::ITI41),
+                bytes,
+            },
+            false,
+        )
+        .await?
+        .read(&Limits::XDS, |a| {
+            xds::read_first_registry_response(a.payload)
+        })?
+        .into_result()?;
         Ok(pnr.submission_set_unique_id)
     }
 }

@@ -18,6 +18,7 @@
 use std::fmt;
 
 use crate::dmp::hl7v3::{AckCode, AckDetail, Acknowledgement};
+use crate::dmp::signer::SignError;
 
 /// Free text written by the DMP: a fault reason, an acknowledgement text, a service `context`,
 /// an XDS `codeContext`. It may quote the patient's name or INS, so `Debug` shows only its
@@ -237,7 +238,7 @@ impl RegistryErrorInfo {
 }
 
 /// XDS error codes that say "busy / unavailable now" (IHE ITI TF-3 4.2.4.1).
-const TRANSIENT_XDS_CODES: &[&str] = &[
+pub(crate) const TRANSIENT_XDS_CODES: &[&str] = &[
     "XDSRegistryBusy",
     "XDSRepositoryBusy",
     "XDSRegistryOutOfResources",
@@ -423,6 +424,13 @@ pub enum DmpError {
     /// the content).
     #[error("réponse du DMP inexploitable (attendu : {what})")]
     Malformed { what: &'static str },
+    /// A request Chevet could not prepare (a required field missing, a change the registry
+    /// does not allow, an unreadable signing certificate); `what` names it. Nothing was sent.
+    #[error("demande au DMP impossible à préparer ({what})")]
+    Request { what: &'static str },
+    /// The signing key or device failed (VIHF assertion, XAdES signature). Nothing was sent.
+    #[error("signature de la demande au DMP impossible")]
+    Signing(#[from] SignError),
 }
 
 fn registry_codes(errors: &[RegistryErrorInfo]) -> String {
@@ -446,6 +454,11 @@ impl DmpError {
     /// A malformed-response error naming what was expected.
     pub fn malformed(what: &'static str) -> Self {
         Self::Malformed { what }
+    }
+
+    /// A request that could not be prepared, naming what was missing or invalid.
+    pub fn request(what: &'static str) -> Self {
+        Self::Request { what }
     }
 
     /// A refusal without a wire code (read from a flag or a status, not from an error code).
@@ -559,11 +572,13 @@ impl DmpError {
     }
 
     /// True when sending the same request again later may succeed: network failures, timeouts,
-    /// resets, HTTP 5xx, SOAP `Receiver` faults, XDS "busy" errors. Never for 4xx, `Sender`
-    /// faults, refusals or malformed responses.
+    /// resets, HTTP 5xx, SOAP `Receiver` faults, XDS "busy" errors, a signing device that may
+    /// come back (card). Never for 4xx, `Sender` faults, refusals, malformed responses or
+    /// requests that cannot be prepared.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Connect | Self::Timeout { .. } | Self::ConnectionReset => true,
+            Self::Signing(e) => e.is_retryable(),
             Self::HttpStatus { status } => (500..600).contains(status),
             Self::SoapFault(fault) => fault.code == FaultCode::Receiver,
             Self::Registry { errors } => {
@@ -576,7 +591,8 @@ impl DmpError {
             | Self::Hl7Ack { .. }
             | Self::ServiceStatus { .. }
             | Self::Refused { .. }
-            | Self::Malformed { .. } => false,
+            | Self::Malformed { .. }
+            | Self::Request { .. } => false,
         }
     }
 
@@ -605,7 +621,11 @@ impl DmpError {
             Self::Hl7Ack { .. } => "error-dmp-hl7-refused",
             Self::ServiceStatus { .. } => "error-dmp-service-status",
             Self::Refused { kind, .. } => refusal_message_id(*kind),
-            Self::Malformed { .. } => "error-dmp-malformed",
+            // As before these had their own variants: the user is told Chevet could not
+            // complete the exchange, and the log says why.
+            Self::Malformed { .. } | Self::Request { .. } | Self::Signing(_) => {
+                "error-dmp-malformed"
+            }
         }
     }
 }
@@ -705,6 +725,9 @@ mod tests {
                 false,
             ),
             (DmpError::malformed("output/status"), false),
+            (DmpError::request("patientId"), false),
+            (DmpError::Signing(SignError::Device("absente".into())), true),
+            (DmpError::Signing(SignError::Key("illisible".into())), false),
         ];
         for kind in ALL_REFUSALS {
             rows.push((DmpError::refused(kind), false));

@@ -1,10 +1,13 @@
 //! SOAP 1.2 envelopes with WS-Addressing and WS-Security (the signed VIHF assertion), as the
-//! DMP expects them, and the reading of answers: the element inside `Body`, or the `Fault`.
-//! Answers may be SOAP 1.2 or 1.1, ISO-8859-1 without declaration, with blank lines before the
-//! XML declaration.
+//! DMP expects them, and the reading of answers with the XML toolkit (`crate::xml`): the
+//! envelope parsed once into a tree, the element inside `Body` (or the `Fault`), the payload
+//! of a transaction found in it. Answers may be SOAP 1.2 or 1.1, ISO-8859-1 without
+//! declaration, with blank lines before the XML declaration.
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use std::borrow::Cow;
+
+use super::error::DmpError;
+use crate::xml::{self, Document, Element, Limits, XmlError, XmlWriter};
 
 pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -41,223 +44,145 @@ pub fn new_message_id() -> String {
     )
 }
 
-fn escape_attr(value: &str) -> String {
-    crate::xml_escape::escape(value)
-}
-
 /// A SOAP 1.2 envelope around `body` (an XML element without declaration).
 pub fn envelope(h: &Headers<'_>, body: &str) -> String {
-    let security = h
-        .vihf
-        .map(|v| format!("<wsse:Security xmlns:wsse=\"{WSSE}\">{v}</wsse:Security>"))
-        .unwrap_or_default();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-<soap:Envelope xmlns:soap=\"{SOAP12}\" xmlns:wsa=\"{WSA}\">\
-<soap:Header>\
-<wsa:Action soap:mustUnderstand=\"true\">{action}</wsa:Action>\
-<wsa:MessageID>{id}</wsa:MessageID>\
-<wsa:ReplyTo><wsa:Address>{ANONYMOUS}</wsa:Address></wsa:ReplyTo>\
-<wsa:To soap:mustUnderstand=\"true\">{to}</wsa:To>\
-{security}\
-</soap:Header>\
-<soap:Body>{body}</soap:Body>\
-</soap:Envelope>",
-        action = escape_attr(h.action),
-        id = escape_attr(&h.message_id),
-        to = escape_attr(h.to),
-    )
-}
-
-/// Why an answer is not a readable SOAP message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SoapError {
-    #[error("the answer is not XML (near byte {0})")]
-    NotXml(u64),
-    #[error("the answer has no SOAP Body")]
-    NoBody,
-    #[error("the answer declares a DOCTYPE")]
-    Doctype,
-}
-
-impl SoapError {
-    pub fn is_retryable(&self) -> bool {
-        false
+    let mut w = XmlWriter::compact();
+    w.declaration()
+        .open(
+            "soap:Envelope",
+            &[("xmlns:soap", SOAP12), ("xmlns:wsa", WSA)],
+        )
+        .open("soap:Header", &[])
+        .leaf("wsa:Action", &[("soap:mustUnderstand", "true")], h.action)
+        .leaf("wsa:MessageID", &[], &h.message_id)
+        .open("wsa:ReplyTo", &[])
+        .leaf("wsa:Address", &[], ANONYMOUS)
+        .close()
+        .leaf("wsa:To", &[("soap:mustUnderstand", "true")], h.to);
+    if let Some(vihf) = h.vihf {
+        w.open("wsse:Security", &[("xmlns:wsse", WSSE)])
+            .raw(vihf)
+            .close();
     }
+    w.close().open("soap:Body", &[]).raw(body);
+    w.finish()
 }
 
 /// What a SOAP answer holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    /// Local name of the first element inside `Body` (`Fault` for a fault).
-    pub payload_name: String,
-    /// The XML of that element, as a standalone fragment (namespace declarations of the
-    /// envelope are repeated on it so that it parses alone).
-    pub payload: String,
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    /// The first element inside `Body` (a `Fault` for a fault).
+    pub payload: Element<'a>,
     /// The envelope's `wsa:Action`, when present.
-    pub action: Option<String>,
+    pub action: Option<&'a str>,
     /// The envelope's `wsa:MessageID`, when present (an answer's `RelatesTo` names it).
-    pub message_id: Option<String>,
+    pub message_id: Option<&'a str>,
 }
 
-impl Answer {
+impl Answer<'_> {
+    /// Local name of the payload element.
+    pub fn payload_name(&self) -> &str {
+        self.payload.local()
+    }
+
     pub fn is_fault(&self) -> bool {
-        self.payload_name == "Fault"
+        is_soap(&self.payload, "Fault")
     }
 }
 
-/// Decodes bytes as UTF-8, else as ISO-8859-1 (answers without declaration exist).
-pub fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
-    }
+/// Decodes bytes as UTF-8, else as their declared or guessed 8-bit encoding (answers without
+/// declaration exist); valid UTF-8 is borrowed.
+pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
+    xml::decode_lenient(bytes)
 }
 
-/// Finds the payload of a SOAP 1.2 or 1.1 envelope.
-pub fn read_answer(xml: &str) -> Result<Answer, SoapError> {
-    let xml = xml.trim_start();
-    let mut reader = Reader::from_str(xml);
-    reader.config_mut().check_end_names = false;
-    let mut depth = 0usize;
-    let mut body_depth = None;
-    let mut envelope_ns: Vec<(String, String)> = Vec::new();
-    let mut action = None;
-    let mut message_id = None;
-    let mut in_action = false;
-    let mut in_message_id = false;
-    loop {
-        let start_pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
-        match reader.read_event() {
-            Err(_) => {
-                return Err(SoapError::NotXml(reader.error_position()));
-            }
-            Ok(Event::DocType(_)) => return Err(SoapError::Doctype),
-            Ok(Event::Eof) => return Err(SoapError::NoBody),
-            Ok(Event::Start(e)) => {
-                depth += 1;
-                let name = e.local_name();
-                let local = name.into_inner().to_owned();
-                if depth <= 2 {
-                    for a in e.attributes().flatten() {
-                        let key = a.key.into_inner().to_owned();
-                        if key.starts_with("xmlns") {
-                            envelope_ns.push((key, a.value.into_owned()));
-                        }
-                    }
-                }
-                in_action = local == "Action";
-                in_message_id = local == "MessageID" && body_depth.is_none();
-                if local == "Body" && depth == 2 {
-                    body_depth = Some(depth);
-                } else if body_depth == Some(depth - 1) {
-                    // The payload element: copy it out whole.
-                    let mut inner = reader.clone();
-                    let end = match inner.read_to_end(e.name()) {
-                        Ok(span) => usize::try_from(span.end).unwrap_or(xml.len()),
-                        Err(_) => return Err(SoapError::NotXml(reader.error_position())),
-                    };
-                    let tail = xml[end..].find('>').map_or(xml.len(), |i| end + i + 1);
-                    let fragment = &xml[start_pos..tail];
-                    return Ok(Answer {
-                        payload_name: local,
-                        payload: with_namespaces(fragment, &envelope_ns),
-                        action,
-                        message_id,
-                    });
-                }
-            }
-            Ok(Event::Empty(e)) => {
-                if body_depth == Some(depth) {
-                    let name = e.local_name();
-                    let end = usize::try_from(reader.buffer_position()).unwrap_or(xml.len());
-                    return Ok(Answer {
-                        payload_name: name.into_inner().to_owned(),
-                        payload: with_namespaces(&xml[start_pos..end], &envelope_ns),
-                        action,
-                        message_id,
-                    });
-                }
-            }
-            Ok(Event::Text(t)) if in_action => {
-                action = Some(t.xml10_content().trim().to_owned());
-            }
-            Ok(Event::Text(t)) if in_message_id => {
-                message_id = Some(t.xml10_content().trim().to_owned());
-            }
-            Ok(Event::End(_)) => {
-                in_action = false;
-                in_message_id = false;
-                depth = depth.saturating_sub(1);
-                if body_depth.is_some_and(|d| depth < d) {
-                    return Err(SoapError::NoBody);
-                }
-            }
-            Ok(_) => {}
+/// Parses a DMP message (answer, request, or a fragment of one) with the toolkit's reader;
+/// every refusal is a [`DmpError::Malformed`] naming what was expected, never the content.
+pub fn parse<'s>(text: &'s str, limits: &Limits) -> Result<Document<'s>, DmpError> {
+    xml::parse(text, limits).map_err(malformed)
+}
+
+/// The toolkit's refusals in the DMP's words.
+pub fn malformed(e: XmlError) -> DmpError {
+    DmpError::malformed(match e {
+        XmlError::TooLarge { max, .. } if max <= Limits::HL7V3.max_bytes => {
+            "a response of at most 32 MiB"
         }
-    }
+        XmlError::TooLarge { .. } => "a response of at most 64 MiB",
+        XmlError::TooDeep { .. } | XmlError::TooManyElements { .. } => {
+            "XML of reasonable depth and size"
+        }
+        XmlError::Doctype => "XML without DOCTYPE",
+        XmlError::UnknownEntity { .. } => "only the predefined XML entities",
+        XmlError::BadCharRef { .. } => "valid character references",
+        XmlError::UnboundPrefix { .. } => "declared namespace prefixes",
+        XmlError::Truncated { .. } => "a complete response (it is truncated)",
+        XmlError::SeveralRoots { .. } => "a single root element",
+        XmlError::NoRoot => "an XML element",
+        XmlError::UnsupportedEncoding => "a supported character encoding",
+        XmlError::Malformed { .. } => "well-formed XML",
+    })
 }
 
-/// Repeats the envelope's namespace declarations on the fragment's first tag so that it parses
-/// alone (declarations the fragment already has win).
-fn with_namespaces(fragment: &str, ns: &[(String, String)]) -> String {
-    let Some(tag_end) = start_tag_end(fragment) else {
-        return fragment.to_owned();
-    };
-    let (head, rest) = fragment.split_at(tag_end);
-    let mut extra = String::new();
-    for (key, value) in ns {
-        if !head.contains(&format!("{key}=")) {
-            extra.push_str(&format!(" {key}=\"{}\"", escape_attr(value)));
-        }
-    }
-    format!("{head}{extra}{rest}")
+/// True for `local` in the SOAP 1.2 or 1.1 envelope namespace.
+pub fn is_soap(e: &Element<'_>, local: &str) -> bool {
+    e.local() == local && (e.ns() == SOAP12 || e.ns() == SOAP11)
 }
 
-/// Where the first start tag's attributes end: its `>` or `/>`, quotes skipped (attribute
-/// values hold `/` and `>`).
-fn start_tag_end(fragment: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in fragment.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => {
-                return Some(if fragment[..i].ends_with('/') {
-                    i - 1
-                } else {
-                    i
-                });
-            }
-            (None, _) => {}
-        }
+/// Finds the payload of a SOAP 1.2 or 1.1 envelope: the first element of the `Body` child of
+/// the root, with the `Action` and `MessageID` of its `Header`.
+pub fn read_answer<'a>(doc: &'a Document<'_>) -> Result<Answer<'a>, DmpError> {
+    let root = doc.root();
+    let body = root
+        .child("Body")
+        .ok_or(DmpError::malformed("a SOAP Body"))?;
+    let payload = body
+        .first_child()
+        .ok_or(DmpError::malformed("a response in the SOAP Body"))?;
+    let header = root.child("Header");
+    Ok(Answer {
+        payload,
+        action: header.and_then(|h| h.child_text_trim("Action")),
+        message_id: header.and_then(|h| h.child_text_trim("MessageID")),
+    })
+}
+
+/// The payload `ns:local` of a message: `root` itself, or the first element of its SOAP Body
+/// (when `root` is an Envelope or a Body), or a child of that element (a wrapper such as
+/// `PRPA_IN201314UV02_Response`); elements in no namespace are accepted (lenient servers). A
+/// SOAP Fault in its place becomes the Fault's error.
+pub fn payload<'a>(
+    root: Element<'a>,
+    ns: &str,
+    local: &str,
+    expected: &'static str,
+) -> Result<Element<'a>, DmpError> {
+    let mut node = root;
+    if is_soap(&node, "Envelope") {
+        node = node
+            .children()
+            .find(|c| is_soap(c, "Body"))
+            .ok_or(DmpError::malformed("a SOAP Body"))?;
     }
-    None
+    if is_soap(&node, "Body") {
+        node = node
+            .first_child()
+            .ok_or(DmpError::malformed("a response in the SOAP Body"))?;
+    }
+    if is_soap(&node, "Fault") {
+        return Err(super::hl7v3::fault_error(&node));
+    }
+    if node.is_in_or_unqualified(ns, local) {
+        return Ok(node);
+    }
+    node.children()
+        .find(|c| c.is_in_or_unqualified(ns, local))
+        .ok_or(DmpError::malformed(expected))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn namespaces_go_after_attributes_holding_slashes() {
-        let ns = [("xmlns:soap".to_owned(), "urn:s".to_owned())];
-        let out = with_namespaces(
-            r#"<soap:Fault xmlns:x="http://a/b>c"><y/></soap:Fault>"#,
-            &ns,
-        );
-        assert_eq!(
-            out,
-            r#"<soap:Fault xmlns:x="http://a/b>c" xmlns:soap="urn:s"><y/></soap:Fault>"#
-        );
-        let out = with_namespaces(
-            r#"<a:e k="1/2"/>"#,
-            &[("xmlns:a".to_owned(), "u".to_owned())],
-        );
-        assert_eq!(out, r#"<a:e k="1/2" xmlns:a="u"/>"#);
-    }
 
     fn fixture(name: &str) -> String {
         let bytes = std::fs::read(format!(
@@ -265,7 +190,13 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         ))
         .expect("fixture");
-        decode_text(&bytes)
+        decode_text(&bytes).into_owned()
+    }
+
+    fn read(xml: &str) -> Result<(String, Option<String>), DmpError> {
+        let doc = parse(xml, &Limits::XDS)?;
+        let a = read_answer(&doc)?;
+        Ok((a.payload_name().to_owned(), a.action.map(str::to_owned)))
     }
 
     #[test]
@@ -277,12 +208,9 @@ mod tests {
             vihf: Some("<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\"/>"),
         };
         let xml = envelope(&h, "<x:Ping xmlns:x=\"urn:x\">1 &lt; 2</x:Ping>");
-        let a = read_answer(&xml).expect("read back");
-        assert_eq!(a.payload_name, "Ping");
-        assert_eq!(
-            a.action.as_deref(),
-            Some("urn:hl7-org:v3:PRPA_IN201307UV02")
-        );
+        let (name, action) = read(&xml).expect("read back");
+        assert_eq!(name, "Ping");
+        assert_eq!(action.as_deref(), Some("urn:hl7-org:v3:PRPA_IN201307UV02"));
         assert!(xml.contains("<wsse:Security") && xml.contains("saml2:Assertion"));
         assert!(h.message_id.starts_with("urn:uuid:") && h.message_id.len() == 45);
     }
@@ -301,17 +229,11 @@ mod tests {
                 "setAuthorizationResponse",
             ),
         ] {
-            let a = read_answer(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-            assert_eq!(a.payload_name, name, "{file}");
-            // The payload parses alone.
-            let mut r = quick_xml::NsReader::from_str(&a.payload);
-            loop {
-                match r.read_resolved_event() {
-                    Ok((_, Event::Eof)) => break,
-                    Ok(_) => {}
-                    Err(e) => panic!("{file}: payload does not parse alone: {e}"),
-                }
-            }
+            let text = fixture(file);
+            let doc = parse(&text, &Limits::XDS).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let a = read_answer(&doc).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(a.payload_name(), name, "{file}");
+            assert!(a.message_id.is_some(), "{file}");
         }
     }
 
@@ -323,14 +245,21 @@ mod tests {
 <env:Reason><env:Text xml:lang=\"fr\">VIHF invalide</env:Text></env:Reason></env:Fault>\
 </env:Body></env:Envelope>"
         );
-        let a = read_answer(&fault).expect("fault");
+        let doc = parse(&fault, &Limits::XDS).expect("fault");
+        let a = read_answer(&doc).expect("fault");
         assert!(a.is_fault());
-        assert!(a.payload.contains("VIHF invalide"));
-        assert!(read_answer("not xml <").is_err());
-        assert_eq!(read_answer("<!DOCTYPE x><x/>"), Err(SoapError::Doctype));
         assert_eq!(
-            read_answer(&format!("<e:Envelope xmlns:e=\"{SOAP12}\"/>")),
-            Err(SoapError::NoBody)
+            a.payload.path(&["Reason", "Text"]).map(|t| t.text()),
+            Some("VIHF invalide")
+        );
+        assert!(read("not xml <").is_err());
+        assert_eq!(
+            read("<!DOCTYPE x><x/>"),
+            Err(DmpError::malformed("XML without DOCTYPE"))
+        );
+        assert_eq!(
+            read(&format!("<e:Envelope xmlns:e=\"{SOAP12}\"/>")),
+            Err(DmpError::malformed("a SOAP Body"))
         );
     }
 }

@@ -1,7 +1,9 @@
 //! The XML event stream of a narrative fragment: quick-xml without namespace resolution (the
 //! fragment has no declarations), the HL7 prefix stripped, elements told apart by name,
 //! entity and character references resolved, depth counted, and every quick-xml error turned
-//! into a [`NarrativeError`] that carries a byte position only.
+//! into a [`NarrativeError`] that carries a byte position only. Lenient where the document
+//! reader is strict (an unknown entity is shown as written): the fragment was already read
+//! whole, with the toolkit's rules, by `cda::reader`.
 
 use std::borrow::Cow;
 
@@ -11,8 +13,8 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::{MAX_DEPTH, NarrativeError};
-use crate::cda::error::from_xml;
 use crate::cda::{CdaError, XmlProblem};
+use crate::xml::XmlError;
 
 /// The narrative elements this parser knows (CDA R2 `StrucDoc.Text`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +199,7 @@ impl<'a> Events<'a> {
 
     fn error(&self, err: &quick_xml::Error) -> NarrativeError {
         let position = self.reader.error_position();
-        match from_xml(err, position) {
+        match CdaError::from(XmlError::from_quick(err, position)) {
             CdaError::Doctype => NarrativeError::Doctype,
             CdaError::Truncated { position } => NarrativeError::Truncated { position },
             CdaError::Malformed { position, reason } => {

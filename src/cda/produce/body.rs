@@ -33,7 +33,7 @@ pub(super) fn n1(x: &mut Xml, pdf: &[u8]) {
             ("representation", "B64"),
         ],
     );
-    x.raw("\n").raw(&base64_lines(pdf)).raw("\n");
+    x.raw_text("\n").raw_text(&base64_lines(pdf)).raw_text("\n");
     x.close();
     x.close().close();
 }
@@ -55,7 +55,7 @@ fn table(x: &mut Xml, t: &Table) {
     if !t.header.is_empty() {
         x.open("thead", &[]).open("tr", &[]);
         for h in &t.header {
-            x.text_elem("th", &[], h);
+            x.leaf("th", &[], h);
         }
         x.close().close();
     }
@@ -63,7 +63,7 @@ fn table(x: &mut Xml, t: &Table) {
     for row in &t.rows {
         x.open("tr", &[]);
         for cell in row {
-            x.text_elem("td", &[], cell);
+            x.leaf("td", &[], cell);
         }
         x.close();
     }
@@ -78,7 +78,7 @@ fn narrative(x: &mut Xml, blocks: &[Block]) {
             Block::List(items) => {
                 x.open("list", &[("listType", "unordered")]);
                 for item in items {
-                    x.text_elem("item", &[], item);
+                    x.leaf("item", &[], item);
                 }
                 x.close();
             }
@@ -116,7 +116,7 @@ fn section(x: &mut Xml, doc: &ProducedDocument, s: &Section, index: usize) {
             ],
         );
     }
-    x.text_elem("title", &[], &s.title);
+    x.leaf("title", &[], &s.title);
     x.open("text", &[]);
     narrative(x, &s.blocks);
     x.close();
@@ -141,7 +141,7 @@ fn pdf_copy(x: &mut Xml, doc: &ProducedDocument, pdf: &[u8]) {
             ("codeSystemName", "LOINC"),
         ],
     );
-    x.text_elem("title", &[], copy);
+    x.leaf("title", &[], copy);
     x.open("text", &[]);
     x.open("table", &[("border", "0")])
         .open("tbody", &[])
@@ -223,7 +223,7 @@ fn pdf_copy(x: &mut Xml, doc: &ProducedDocument, pdf: &[u8]) {
             ("representation", "B64"),
         ],
     );
-    x.raw("\n").raw(&base64_lines(pdf)).raw("\n");
+    x.raw_text("\n").raw_text(&base64_lines(pdf)).raw_text("\n");
     x.close();
     x.close().close();
 

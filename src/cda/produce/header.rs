@@ -30,9 +30,9 @@ fn coded(x: &mut Xml, name: &'static str, c: &catalog::Coded) {
 
 fn addr(x: &mut Xml, a: &Address) {
     x.open("addr", &[]);
-    x.text_elem("streetAddressLine", &[], &a.street);
-    x.text_elem("postalCode", &[], &a.postal_code);
-    x.text_elem("city", &[], &a.city);
+    x.leaf("streetAddressLine", &[], &a.street);
+    x.leaf("postalCode", &[], &a.postal_code);
+    x.leaf("city", &[], &a.city);
     x.close();
 }
 
@@ -42,7 +42,7 @@ fn organisation_content(x: &mut Xml, o: &Organisation, with_setting: bool) {
         "id",
         &[("root", OID_STRUCTURE_ID), ("extension", &o.structure_id())],
     );
-    x.text_elem("name", &[], &o.name);
+    x.leaf("name", &[], &o.name);
     if let Some(t) = &o.telecom {
         x.empty("telecom", &[("value", t), ("use", "WP")]);
     }
@@ -64,10 +64,10 @@ fn organisation_content(x: &mut Xml, o: &Organisation, with_setting: bool) {
 
 fn person_name(x: &mut Xml, p: &Professional) {
     x.open("name", &[]);
-    x.text_elem("given", &[], &p.given);
-    x.text_elem("family", &[], &p.family);
+    x.leaf("given", &[], &p.given);
+    x.leaf("family", &[], &p.family);
     if let Some(title) = &p.title {
-        x.text_elem("suffix", &[], title);
+        x.leaf("suffix", &[], title);
     }
     x.close();
 }
@@ -108,16 +108,16 @@ fn record_target(x: &mut Xml, doc: &ProducedDocument) {
     x.empty("id", &[("root", &doc.ipp_root), ("extension", &p.ipp)]);
     x.open("patient", &[("classCode", "PSN")]);
     x.open("name", &[]);
-    x.text_elem("family", &[("qualifier", "BR")], &t.birth_name);
-    x.text_elem("given", &[], &t.birth_first_names);
-    x.text_elem("given", &[("qualifier", "BR")], t.first_first_name());
+    x.leaf("family", &[("qualifier", "BR")], &t.birth_name);
+    x.leaf("given", &[], &t.birth_first_names);
+    x.leaf("given", &[("qualifier", "BR")], t.first_first_name());
     let used_family = p.used_name.as_deref().unwrap_or(&t.birth_name);
     let used_given = p
         .used_first_name
         .as_deref()
         .unwrap_or_else(|| t.first_first_name());
-    x.text_elem("family", &[("qualifier", "CL")], used_family);
-    x.text_elem("given", &[("qualifier", "CL")], used_given);
+    x.leaf("family", &[("qualifier", "CL")], used_family);
+    x.leaf("given", &[("qualifier", "CL")], used_given);
     x.close();
     let gender = match t.sex {
         Sex::Male => "Masculin",
@@ -140,7 +140,7 @@ fn record_target(x: &mut Xml, doc: &ProducedDocument) {
         x.open("birthplace", &[])
             .open("place", &[])
             .open("addr", &[]);
-        x.text_elem("county", &[], insee);
+        x.leaf("county", &[], insee);
         x.close().close().close();
     }
     x.close().close().close();
@@ -213,7 +213,7 @@ pub(super) fn write(x: &mut Xml, doc: &ProducedDocument, level: Level) {
             ("codeSystemName", "LOINC"),
         ],
     );
-    x.text_elem("title", &[], &doc.title);
+    x.leaf("title", &[], &doc.title);
     let created = ts(&doc.created);
     x.empty("effectiveTime", &[("value", &created)]);
     x.empty(
@@ -286,7 +286,7 @@ pub(super) fn write(x: &mut Xml, doc: &ProducedDocument, level: Level) {
     x.open("location", &[]).open("healthCareFacility", &[]);
     coded(x, "code", &enc.facility_type);
     x.open("location", &[]);
-    x.text_elem("name", &[], &enc.unit_name);
+    x.leaf("name", &[], &enc.unit_name);
     x.close();
     x.open("serviceProviderOrganization", &[]);
     x.empty(
@@ -296,7 +296,7 @@ pub(super) fn write(x: &mut Xml, doc: &ProducedDocument, level: Level) {
             ("extension", &doc.organisation.structure_id()),
         ],
     );
-    x.text_elem("name", &[], &doc.organisation.name);
+    x.leaf("name", &[], &doc.organisation.name);
     x.close();
     x.close().close().close().close();
 }

@@ -69,7 +69,7 @@ fn check_pdf(pdf: &[u8]) -> Result<(), ProduceError> {
 fn to_cda(doc: &ProducedDocument, pdf: &[u8], level: Level) -> Result<Vec<u8>, ProduceError> {
     doc.validate()?;
     check_pdf(pdf)?;
-    let mut x = xml::Xml::new();
+    let mut x = xml::document();
     header::write(&mut x, doc, level);
     match level {
         Level::N1 => body::n1(&mut x, pdf),

@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use super::xml::Element;
 use crate::dmp::error::{DmpError, ServerText, WireCode};
+use crate::xml::Element;
 
 /// `acknowledgement/@typeCode`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,25 +121,27 @@ impl QueryResponse {
 }
 
 /// Reads the (first) `acknowledgement` of an HL7v3 message; one is required.
-pub(crate) fn parse_acknowledgement(message: &Element) -> Result<Acknowledgement, DmpError> {
+pub(crate) fn parse_acknowledgement(message: Element<'_>) -> Result<Acknowledgement, DmpError> {
     let ack = message
         .child("acknowledgement")
         .ok_or(DmpError::malformed("acknowledgement"))?;
     let code = ack
-        .attr("typeCode")
+        .attr_trim("typeCode")
         .ok_or(DmpError::malformed("acknowledgement/@typeCode"))?;
     let details = ack
         .children_named("acknowledgementDetail")
         .map(|d| {
             let code = d.child("code");
             let text = d
-                .child_text("text")
-                .or_else(|| code.and_then(|c| c.attr("displayName")))
+                .child_text_trim("text")
+                .or_else(|| code.and_then(|c| c.attr_trim("displayName")))
                 .unwrap_or_default();
             AckDetail {
-                type_code: d.attr("typeCode").map(WireCode::new),
-                code: code.and_then(|c| c.attr("code")).map(WireCode::new),
-                code_system: code.and_then(|c| c.attr("codeSystem")).map(WireCode::new),
+                type_code: d.attr_trim("typeCode").map(WireCode::new),
+                code: code.and_then(|c| c.attr_trim("code")).map(WireCode::new),
+                code_system: code
+                    .and_then(|c| c.attr_trim("codeSystem"))
+                    .map(WireCode::new),
                 text: ServerText::new(text),
             }
         })
@@ -148,17 +150,17 @@ pub(crate) fn parse_acknowledgement(message: &Element) -> Result<Acknowledgement
         code: AckCode::parse(code),
         target_message_id: ack
             .path(&["targetMessage", "id"])
-            .and_then(|id| id.attr("extension"))
+            .and_then(|id| id.attr_trim("extension"))
             .map(str::to_owned),
         details,
     })
 }
 
 /// Reads `controlActProcess/queryAck/queryResponseCode/@code`, when present.
-pub(crate) fn parse_query_response(message: &Element) -> Option<QueryResponse> {
+pub(crate) fn parse_query_response(message: Element<'_>) -> Option<QueryResponse> {
     message
         .path(&["controlActProcess", "queryAck", "queryResponseCode"])
-        .and_then(|c| c.attr("code"))
+        .and_then(|c| c.attr_trim("code"))
         .map(QueryResponse::parse)
 }
 
@@ -166,7 +168,7 @@ pub(crate) fn parse_query_response(message: &Element) -> Option<QueryResponse> {
 mod tests {
     use super::*;
     use crate::dmp::error::Refusal;
-    use crate::dmp::hl7v3::xml::parse;
+    use crate::dmp::hl7v3::test_support::parse;
 
     const AE_CLOSED: &str = r#"<PRPA_IN201308UV02 xmlns="urn:hl7-org:v3">
         <acknowledgement typeCode="AE">
@@ -182,8 +184,9 @@ mod tests {
 
     #[test]
     fn error_acknowledgement_is_read_with_its_details() {
-        let tree = parse(AE_CLOSED).expect("xml");
-        let ack = parse_acknowledgement(&tree).expect("ack");
+        let doc = parse(AE_CLOSED);
+        let tree = doc.root();
+        let ack = parse_acknowledgement(tree).expect("ack");
         assert_eq!(ack.code, AckCode::AE);
         assert!(!ack.code.is_accept());
         assert!(ack.acknowledges("abc"));
@@ -194,7 +197,7 @@ mod tests {
         assert!(first.text.as_str().starts_with("Le DMP"));
         assert_eq!(ack.details[1].text.as_str(), "");
         assert_eq!(
-            parse_query_response(&tree),
+            parse_query_response(tree),
             Some(QueryResponse::ApplicationError)
         );
 
@@ -209,7 +212,7 @@ mod tests {
         let xml = r#"<m xmlns="urn:hl7-org:v3"><acknowledgement typeCode="AR">
             <acknowledgementDetail><code code="SYNTAXE"/><text>schema</text></acknowledgementDetail>
             </acknowledgement></m>"#;
-        let ack = parse_acknowledgement(&parse(xml).expect("xml")).expect("ack");
+        let ack = parse_acknowledgement(parse(xml).root()).expect("ack");
         match DmpError::from_hl7_ack(&ack) {
             Some(DmpError::Hl7Ack {
                 ack_code, details, ..
@@ -230,9 +233,9 @@ mod tests {
     #[test]
     fn missing_acknowledgement_or_type_is_malformed() {
         for xml in ["<m/>", "<m><acknowledgement/></m>"] {
-            let tree = parse(xml).expect("xml");
+            let doc = parse(xml);
             assert!(matches!(
-                parse_acknowledgement(&tree),
+                parse_acknowledgement(doc.root()),
                 Err(DmpError::Malformed { .. })
             ));
         }

@@ -7,9 +7,11 @@ use super::ack::{Acknowledgement, QueryResponse};
 use super::existence::AccessMode;
 use super::message::{MessageIds, QueryReason, Sender, write_patient_query};
 use super::person::{LegalRepresentative, NationalId, PatientTraits};
-use super::registration::{AdministrativeFlag, DmpState, parse_with};
+use super::registration::{AdministrativeFlag, DmpState, read_with};
 use crate::dmp::error::{DmpError, Refusal};
+use crate::dmp::soap;
 use crate::domain::Ins;
+use crate::xml::{Element, Limits};
 
 const CNSLT_DATA: QueryReason = QueryReason {
     code: "CNSLT_DATA",
@@ -42,7 +44,12 @@ pub fn build_consultation(ins: &Ins, sender: &Sender, ids: &MessageIds) -> Strin
 
 /// Reads a TD1.3a answer (SOAP body or envelope).
 pub fn parse_consultation(body: &str) -> Result<DmpAdminData, DmpError> {
-    parse_with(body, |message, reg| {
+    read_consultation(soap::parse(body, &Limits::HL7V3)?.root())
+}
+
+/// [`parse_consultation`] of an answer already parsed (its envelope, its Body or the payload).
+pub fn read_consultation(root: Element<'_>) -> Result<DmpAdminData, DmpError> {
+    read_with(root, |message, reg| {
         if let Some(err) = reg.answer_error() {
             return Err(err);
         }
@@ -107,9 +114,8 @@ mod tests {
     use crate::dmp::hl7v3::person::NationalIdKind;
     use crate::dmp::hl7v3::test_support::{
         Ignore, VOLATILE, body_payload, canonical, example_ids, example_ins, example_sender,
-        fixture,
+        fixture, parse,
     };
-    use crate::dmp::hl7v3::xml;
     use crate::domain::Sex;
 
     const RESPONSE: &str = "TD1.3a_consultation_response.xml";
@@ -123,10 +129,10 @@ mod tests {
             nil_elements: true,
         };
         let expected = canonical(
-            &body_payload(&fixture("TD1.3a_consultation_request.xml")),
+            body_payload(&parse(&fixture("TD1.3a_consultation_request.xml"))),
             &ignore,
         );
-        let ours = canonical(&xml::parse(&built).expect("parses"), &ignore);
+        let ours = canonical(parse(&built).root(), &ignore);
         assert_eq!(ours, expected);
     }
 

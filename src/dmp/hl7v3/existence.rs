@@ -10,10 +10,11 @@
 use super::ack::{Acknowledgement, QueryResponse};
 use super::message::{MessageIds, QueryReason, Sender, write_patient_query};
 use super::person::{NationalId, PatientTraits};
-use super::registration::{DmpState, parse_with};
-use super::xml::Element;
+use super::registration::{DmpState, read_with};
 use crate::dmp::error::{DmpError, Refusal, WireCode};
+use crate::dmp::soap;
 use crate::domain::Ins;
+use crate::xml::{Element, Limits};
 
 const TEST_EXST: QueryReason = QueryReason {
     code: "TEST_EXST",
@@ -97,13 +98,18 @@ pub fn build_existence_test(ins: &Ins, sender: &Sender, ids: &MessageIds) -> Str
 /// Reads a TD0.2 answer (SOAP body or envelope). Acknowledgement errors are kept in the status
 /// (see [`DmpStatus::check_access`]); a SOAP Fault or a malformed answer is an error.
 pub fn parse_existence_test(body: &str) -> Result<DmpStatus, DmpError> {
-    parse_with(body, |message, reg| {
+    read_existence_test(soap::parse(body, &Limits::HL7V3)?.root())
+}
+
+/// [`parse_existence_test`] of an answer already parsed (its envelope, its Body or the payload).
+pub fn read_existence_test(root: Element<'_>) -> Result<DmpStatus, DmpError> {
+    read_with(root, |message, reg| {
         Ok(DmpStatus {
             authorization: attention_line(message, "AUTORISATION")
-                .and_then(|v| v.attr("code"))
+                .and_then(|v| v.attr_trim("code"))
                 .map(AuthorizationStatus::parse),
             treating_physician: attention_line(message, "STATUT_MT")
-                .and_then(|v| v.attr("value"))
+                .and_then(|v| v.attr_trim("value"))
                 .and_then(super::person::parse_bool),
             web_account_open: reg.flag("COMPTE_INTERNET_OUVERT"),
             linked_to_mon_espace_sante: reg.flag("RATTACHEMENT_ENS"),
@@ -117,10 +123,10 @@ pub fn parse_existence_test(body: &str) -> Result<DmpStatus, DmpError> {
 }
 
 /// The `value` of the `attentionLine` whose `keyWordText/@code` is `keyword`.
-fn attention_line<'a>(message: &'a Element, keyword: &str) -> Option<&'a Element> {
+fn attention_line<'a>(message: Element<'a>, keyword: &str) -> Option<Element<'a>> {
     message
         .children_named("attentionLine")
-        .find(|a| a.child("keyWordText").and_then(|k| k.attr("code")) == Some(keyword))
+        .find(|a| a.child("keyWordText").and_then(|k| k.attr_trim("code")) == Some(keyword))
         .and_then(|a| a.child("value"))
 }
 

@@ -7,9 +7,10 @@ use chrono::NaiveDateTime;
 
 use super::NS_HABILITATIONS;
 use super::message::parse_ts;
-use super::services::{ServiceStatus, parse_output, write_request};
-use super::xml::Element;
+use super::services::{ServiceStatus, read_output, write_request};
 use crate::dmp::error::{DmpError, WireCode};
+use crate::dmp::soap;
+use crate::xml::{Element, Limits};
 
 /// `setAuthorization/action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +46,13 @@ pub fn build_set_authorization(action: AuthorizationAction, treating_physician: 
 /// Reads the TD0.3 answer. `DMPOk` may come with a context such as "Autorisation déjà présente
 /// aucune action effectuée"; use [`ServiceStatus::check`] for the error of other codes.
 pub fn parse_set_authorization(body: &str) -> Result<ServiceStatus, DmpError> {
-    parse_output(
-        body,
+    read_set_authorization(soap::parse(body, &Limits::HL7V3)?.root())
+}
+
+/// [`parse_set_authorization`] of an answer already parsed (its envelope, its Body or the payload).
+pub fn read_set_authorization(root: Element<'_>) -> Result<ServiceStatus, DmpError> {
+    read_output(
+        root,
         NS_HABILITATIONS,
         "setAuthorizationResponse",
         |_, s| Ok(s),
@@ -121,8 +127,13 @@ pub fn build_list_authorizations(mode: &AuthorizationMode) -> String {
 
 /// Reads a TD1.6 answer. Entries are read even when the status is not `DMPOk`.
 pub fn parse_list_authorizations(body: &str) -> Result<ProfessionalAuthorizations, DmpError> {
-    parse_output(
-        body,
+    read_list_authorizations(soap::parse(body, &Limits::HL7V3)?.root())
+}
+
+/// [`parse_list_authorizations`] of an answer already parsed (its envelope, its Body or the payload).
+pub fn read_list_authorizations(root: Element<'_>) -> Result<ProfessionalAuthorizations, DmpError> {
+    read_output(
+        root,
         NS_HABILITATIONS,
         "listAuthorizationByPatientResponse",
         |output, status| {
@@ -137,14 +148,14 @@ pub fn parse_list_authorizations(body: &str) -> Result<ProfessionalAuthorization
     )
 }
 
-fn read_entry(e: &Element) -> ProfessionalAuthorization {
-    let text = |local| e.child_text(local).map(str::to_owned);
+fn read_entry(e: Element<'_>) -> ProfessionalAuthorization {
+    let text = |local| e.child_text_trim(local).map(str::to_owned);
     let codes = e
         .children_named("codeSpeciality")
-        .map(|c| c.text().unwrap_or_default());
+        .map(|c| c.text_trim().unwrap_or_default());
     let labels: Vec<&str> = e
         .children_named("libSpeciality")
-        .map(|c| c.text().unwrap_or_default())
+        .map(|c| c.text_trim().unwrap_or_default())
         .collect();
     ProfessionalAuthorization {
         national_id: text("nationalId").unwrap_or_default(),
@@ -158,12 +169,12 @@ fn read_entry(e: &Element) -> ProfessionalAuthorization {
                 (code.to_owned(), label.to_owned())
             })
             .collect(),
-        start: e.child_text("startOfAuthorization").and_then(parse_ts),
-        last_action: e.child_text("lastActionDate").and_then(parse_ts),
-        mode: e.child_text("mode").map(AuthorizationMode::parse),
+        start: e.child_text_trim("startOfAuthorization").and_then(parse_ts),
+        last_action: e.child_text_trim("lastActionDate").and_then(parse_ts),
+        mode: e.child_text_trim("mode").map(AuthorizationMode::parse),
         specific_rights: e
             .children_named("specificRight")
-            .filter_map(Element::text)
+            .filter_map(|e| e.text_trim())
             .map(WireCode::new)
             .collect(),
     }
@@ -172,8 +183,7 @@ fn read_entry(e: &Element) -> ProfessionalAuthorization {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dmp::hl7v3::test_support::{Ignore, body_payload, canonical, fixture};
-    use crate::dmp::hl7v3::xml;
+    use crate::dmp::hl7v3::test_support::{Ignore, body_payload, canonical, fixture, parse};
 
     const NONE: Ignore<'static> = Ignore {
         volatile: &[],
@@ -181,8 +191,8 @@ mod tests {
     };
 
     fn same_as_fixture(built: &str, name: &str) {
-        let expected = canonical(&body_payload(&fixture(name)), &NONE);
-        let ours = canonical(&xml::parse(built).expect("parses"), &NONE);
+        let expected = canonical(body_payload(&parse(&fixture(name))), &NONE);
+        let ours = canonical(parse(built).root(), &NONE);
         assert_eq!(ours, expected);
     }
 
@@ -193,10 +203,11 @@ mod tests {
             "TD0.3_set_authorization_request.xml",
         );
         let removal = build_set_authorization(AuthorizationAction::Remove, true);
-        let tree = xml::parse(&removal).expect("parses");
-        assert_eq!(tree.child_text("action"), Some("SUPPRESSION"));
-        assert_eq!(tree.child_text("role"), Some("MEDECIN_TRAITANT"));
-        assert_eq!(tree.ns, NS_HABILITATIONS);
+        let doc = parse(&removal);
+        let tree = doc.root();
+        assert_eq!(tree.child_text_trim("action"), Some("SUPPRESSION"));
+        assert_eq!(tree.child_text_trim("role"), Some("MEDECIN_TRAITANT"));
+        assert_eq!(tree.ns(), NS_HABILITATIONS);
     }
 
     #[test]

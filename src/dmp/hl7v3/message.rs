@@ -7,9 +7,9 @@
 
 use chrono::{Local, NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::xml::{NS_XSI, XmlWriter};
 use super::{DMP_DEVICE_OID, HL7_NS, REASON_CODE_SYSTEM};
 use crate::domain::Ins;
+use crate::xml::{NS_XSI, XmlWriter};
 
 /// HL7 `processingCode` of our requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -214,25 +214,25 @@ pub(crate) fn write_patient_query(
             ("extension", ins.matricule.as_str()),
         ],
     );
-    w.text("semanticsText", &[], "Patient.id");
-    w.close("patientIdentifier");
-    w.close("parameterList");
-    w.close("queryByParameter");
-    w.close("controlActProcess");
-    w.close("PRPA_IN201307UV02");
+    w.leaf("semanticsText", &[], "Patient.id");
+    w.close();
+    w.close();
+    w.close();
+    w.close();
+    w.close();
     w.finish()
 }
 
-fn write_device(w: &mut XmlWriter, role: &str, type_code: &str, oid: &str, name: &str) {
+fn write_device<'n>(w: &mut XmlWriter<'n>, role: &'n str, type_code: &str, oid: &str, name: &str) {
     w.open(role, &[("typeCode", type_code)]);
     w.open(
         "device",
         &[("classCode", "DEV"), ("determinerCode", "INSTANCE")],
     );
     w.empty("id", &[("root", oid)]);
-    w.text("softwareName", &[], name);
-    w.close("device");
-    w.close(role);
+    w.leaf("softwareName", &[], name);
+    w.close();
+    w.close();
 }
 
 #[cfg(test)]

@@ -28,7 +28,6 @@ mod patient_list;
 mod person;
 mod registration;
 mod services;
-pub(crate) mod xml;
 
 #[cfg(test)]
 mod hostile_tests;
@@ -36,19 +35,22 @@ mod hostile_tests;
 pub(crate) mod test_support;
 
 pub use ack::{AckCode, AckDetail, Acknowledgement, QueryResponse};
-pub use consultation::{DmpAdminData, build_consultation, parse_consultation};
+pub use consultation::{DmpAdminData, build_consultation, parse_consultation, read_consultation};
 pub use existence::{
     AccessMode, AuthorizationStatus, DmpStatus, build_existence_test, parse_existence_test,
+    read_existence_test,
 };
+pub use fault::fault_error;
 pub(crate) use fault::find_fault;
 pub use habilitations::{
     AuthorizationAction, AuthorizationMode, ProfessionalAuthorization, ProfessionalAuthorizations,
     build_list_authorizations, build_set_authorization, parse_list_authorizations,
-    parse_set_authorization,
+    parse_set_authorization, read_list_authorizations, read_set_authorization,
 };
 pub use message::{MessageIds, ProcessingCode, Sender, format_ts, new_uuid, parse_date, parse_ts};
 pub use patient_list::{
     PatientList, PatientListDate, PatientListEntry, build_patient_list, parse_patient_list,
+    read_patient_list,
 };
 pub use person::{
     Address, FamilyName, LegalRepresentative, NationalId, NationalIdKind, OID_INS_C, PatientTraits,

@@ -11,9 +11,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::NS_PATIENTS;
 use super::message::{format_ts, parse_date, parse_ts};
 use super::person::NationalId;
-use super::services::{ServiceStatus, parse_output, parse_xs_bool, write_request};
-use super::xml::Element;
+use super::services::{ServiceStatus, parse_xs_bool, read_output, write_request};
 use crate::dmp::error::DmpError;
+use crate::dmp::soap;
+use crate::xml::{Element, Limits};
 
 /// Which date `startDate` applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,8 +86,13 @@ pub fn build_patient_list(start: &NaiveDateTime, date_type: PatientListDate) -> 
 /// Reads a TD0.4 answer. `MT` and `message` are required booleans (schema); an entry without
 /// them is malformed.
 pub fn parse_patient_list(body: &str) -> Result<PatientList, DmpError> {
-    parse_output(
-        body,
+    read_patient_list(soap::parse(body, &Limits::HL7V3)?.root())
+}
+
+/// [`parse_patient_list`] of an answer already parsed (its envelope, its Body or the payload).
+pub fn read_patient_list(root: Element<'_>) -> Result<PatientList, DmpError> {
+    read_output(
+        root,
         NS_PATIENTS,
         "patientListResponse",
         |output, status| {
@@ -99,10 +105,10 @@ pub fn parse_patient_list(body: &str) -> Result<PatientList, DmpError> {
     )
 }
 
-fn read_entry(e: &Element) -> Result<PatientListEntry, DmpError> {
-    let text = |local| e.child_text(local).map(str::to_owned);
+fn read_entry(e: Element<'_>) -> Result<PatientListEntry, DmpError> {
+    let text = |local| e.child_text_trim(local).map(str::to_owned);
     let flag = |local, expected| {
-        e.child_text(local)
+        e.child_text_trim(local)
             .and_then(parse_xs_bool)
             .ok_or(DmpError::malformed(expected))
     };
@@ -111,8 +117,8 @@ fn read_entry(e: &Element) -> Result<PatientListEntry, DmpError> {
             .children_named("patientIdentifier")
             .filter_map(|id| {
                 Some(NationalId::new(
-                    id.child_text("nationalIdType")?,
-                    id.child_text("nationalId")?,
+                    id.child_text_trim("nationalIdType")?,
+                    id.child_text_trim("nationalId")?,
                 ))
             })
             .collect(),
@@ -120,12 +126,12 @@ fn read_entry(e: &Element) -> Result<PatientListEntry, DmpError> {
         patronymical_name: text("patronymicalName"),
         first_name: text("firstName"),
         civility: text("civility"),
-        birth_date: e.child_text("dateOfBirth").and_then(parse_date),
+        birth_date: e.child_text_trim("dateOfBirth").and_then(parse_date),
         treating_physician: flag("MT", "patientlistData/MT true or false")?,
         message: flag("message", "patientlistData/message true or false")?,
-        last_access: e.child_text("lastAccessDate").and_then(parse_ts),
-        last_update: e.child_text("lastUpdateDate").and_then(parse_ts),
-        last_add: e.child_text("lastAddDate").and_then(parse_ts),
+        last_access: e.child_text_trim("lastAccessDate").and_then(parse_ts),
+        last_update: e.child_text_trim("lastUpdateDate").and_then(parse_ts),
+        last_add: e.child_text_trim("lastAddDate").and_then(parse_ts),
     })
 }
 
@@ -133,8 +139,9 @@ fn read_entry(e: &Element) -> Result<PatientListEntry, DmpError> {
 mod tests {
     use super::*;
     use crate::dmp::hl7v3::person::NationalIdKind;
-    use crate::dmp::hl7v3::test_support::{Ignore, body_payload, body_text, canonical, fixture};
-    use crate::dmp::hl7v3::xml;
+    use crate::dmp::hl7v3::test_support::{
+        Ignore, body_payload, body_text, canonical, fixture, parse,
+    };
     use crate::domain::InsOid;
 
     const RESPONSE: &str = "TD0.4_authorized_dmp_list_response.xml";
@@ -150,13 +157,10 @@ mod tests {
             nil_elements: false,
         };
         let expected = canonical(
-            &body_payload(&fixture("TD0.4_authorized_dmp_list_request.xml")),
+            body_payload(&parse(&fixture("TD0.4_authorized_dmp_list_request.xml"))),
             &none,
         );
-        assert_eq!(
-            canonical(&xml::parse(&built).expect("parses"), &none),
-            expected
-        );
+        assert_eq!(canonical(parse(&built).root(), &none), expected);
         let other = build_patient_list(&start, PatientListDate::LastAuthorization);
         assert!(other.contains("<dateType>LASTAUTORIZATION</dateType>"));
     }

@@ -10,10 +10,10 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::message::parse_date;
-use super::xml::Element;
 use crate::dmp::error::WireCode;
 use crate::domain::Sex;
 use crate::domain::ins::{Ins, InsOid};
+use crate::xml::Element;
 
 /// OID of the legacy INS-C (computed INS), still returned by the DMP.
 pub const OID_INS_C: &str = "1.2.250.1.213.1.4.2";
@@ -104,10 +104,10 @@ impl PersonName {
             .map(|f| f.value.as_str())
     }
 
-    pub(crate) fn read(name: &Element) -> Self {
+    pub(crate) fn read(name: Element<'_>) -> Self {
         let texts = |local: &str| -> Vec<String> {
             name.children_named(local)
-                .filter_map(Element::text)
+                .filter_map(|e| e.text_trim())
                 .map(str::to_owned)
                 .collect()
         };
@@ -118,8 +118,8 @@ impl PersonName {
                 .children_named("family")
                 .filter_map(|f| {
                     Some(FamilyName {
-                        qualifier: f.attr("qualifier").map(str::to_owned),
-                        value: f.text()?.to_owned(),
+                        qualifier: f.attr_trim("qualifier").map(str::to_owned),
+                        value: f.text_trim()?.to_owned(),
                     })
                 })
                 .collect(),
@@ -145,18 +145,17 @@ pub struct Address {
 }
 
 impl Address {
-    pub(crate) fn read(addr: &Element) -> Self {
+    pub(crate) fn read(addr: Element<'_>) -> Self {
         Self {
             lines: addr
-                .children
-                .iter()
-                .filter(|c| matches!(c.local.as_str(), "streetAddressLine" | "additionalLocator"))
-                .filter_map(Element::text)
+                .children()
+                .filter(|c| matches!(c.local(), "streetAddressLine" | "additionalLocator"))
+                .filter_map(|e| e.text_trim())
                 .map(str::to_owned)
                 .collect(),
-            postal_code: addr.child_text("postalCode").map(str::to_owned),
-            city: addr.child_text("city").map(str::to_owned),
-            country: addr.child_text("country").map(str::to_owned),
+            postal_code: addr.child_text_trim("postalCode").map(str::to_owned),
+            city: addr.child_text_trim("city").map(str::to_owned),
+            country: addr.child_text_trim("country").map(str::to_owned),
         }
     }
 
@@ -183,7 +182,7 @@ pub struct PatientTraits {
 }
 
 impl PatientTraits {
-    pub(crate) fn read(person: &Element) -> Self {
+    pub(crate) fn read(person: Element<'_>) -> Self {
         Self {
             names: person
                 .children_named("name")
@@ -191,15 +190,15 @@ impl PatientTraits {
                 .collect(),
             sex: person
                 .child("administrativeGenderCode")
-                .and_then(|g| g.attr("code"))
+                .and_then(|g| g.attr_trim("code"))
                 .and_then(Sex::from_code),
             birth_date: person
                 .child("birthTime")
-                .and_then(|b| b.attr("value"))
+                .and_then(|b| b.attr_trim("value"))
                 .and_then(parse_date),
             deceased: person
                 .child("deceasedInd")
-                .and_then(|d| d.attr("value"))
+                .and_then(|d| d.attr_trim("value"))
                 .and_then(parse_bool),
             telecoms: read_telecoms(person),
             addresses: person
@@ -226,11 +225,11 @@ pub struct LegalRepresentative {
 }
 
 impl LegalRepresentative {
-    pub(crate) fn read(rel: &Element) -> Self {
+    pub(crate) fn read(rel: Element<'_>) -> Self {
         Self {
             relationship: rel
                 .child("code")
-                .and_then(|c| c.attr("code"))
+                .and_then(|c| c.attr_trim("code"))
                 .map(WireCode::new),
             name: rel
                 .path(&["relationshipHolder1", "name"])
@@ -244,13 +243,13 @@ impl LegalRepresentative {
     }
 }
 
-fn read_telecoms(parent: &Element) -> Vec<Telecom> {
+fn read_telecoms(parent: Element<'_>) -> Vec<Telecom> {
     parent
         .children_named("telecom")
         .filter_map(|t| {
             Some(Telecom {
-                use_code: t.attr("use").map(str::to_owned),
-                value: t.attr("value")?.to_owned(),
+                use_code: t.attr_trim("use").map(str::to_owned),
+                value: t.attr_trim("value")?.to_owned(),
             })
         })
         .collect()

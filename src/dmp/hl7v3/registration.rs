@@ -12,8 +12,9 @@ use super::HL7_NS;
 use super::ack::{Acknowledgement, QueryResponse, parse_acknowledgement, parse_query_response};
 use super::message::parse_ts;
 use super::person::{NationalId, PatientTraits, parse_bool};
-use super::xml::{self, Element};
 use crate::dmp::error::{DmpError, ServerText, WireCode};
+use crate::dmp::soap;
+use crate::xml::Element;
 
 /// Why and when a DMP was closed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,19 +54,18 @@ pub(crate) struct Registration {
     pub flags: Vec<AdministrativeFlag>,
 }
 
-/// Parses a SOAP body (or envelope) holding a `PRPA_IN201308UV02`, and hands the message
-/// element to `more` for the parts specific to one transaction.
-pub(crate) fn parse_with<T>(
-    body: &str,
-    more: impl FnOnce(&Element, Registration) -> Result<T, DmpError>,
+/// Finds the `PRPA_IN201308UV02` in an answer (its root: an envelope, a Body or the message),
+/// and hands the message element to `more` for the parts specific to one transaction.
+pub(crate) fn read_with<T>(
+    root: Element<'_>,
+    more: impl FnOnce(Element<'_>, Registration) -> Result<T, DmpError>,
 ) -> Result<T, DmpError> {
-    let tree = xml::parse(body)?;
-    let message = xml::payload(&tree, HL7_NS, "PRPA_IN201308UV02", "PRPA_IN201308UV02")?;
+    let message = soap::payload(root, HL7_NS, "PRPA_IN201308UV02", "PRPA_IN201308UV02")?;
     let registration = read(message)?;
     more(message, registration)
 }
 
-fn read(message: &Element) -> Result<Registration, DmpError> {
+fn read(message: Element<'_>) -> Result<Registration, DmpError> {
     let acknowledgement = parse_acknowledgement(message)?;
     let control = message.child("controlActProcess");
     let event = control.and_then(|c| c.path(&["subject", "registrationEvent"]));
@@ -73,13 +73,18 @@ fn read(message: &Element) -> Result<Registration, DmpError> {
     let patient_ids = patient
         .map(|p| {
             p.children_named("id")
-                .filter_map(|id| Some(NationalId::new(id.attr("root")?, id.attr("extension")?)))
+                .filter_map(|id| {
+                    Some(NationalId::new(
+                        id.attr_trim("root")?,
+                        id.attr_trim("extension")?,
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
     let state = patient
         .and_then(|p| p.child("statusCode"))
-        .and_then(|s| s.attr("code"))
+        .and_then(|s| s.attr_trim("code"))
         .map(|code| match code {
             "active" => DmpState::Active,
             "terminated" => DmpState::Closed(closure(control, event)),
@@ -91,10 +96,10 @@ fn read(message: &Element) -> Result<Registration, DmpError> {
                 .filter_map(|s| s.child("administrativeObservation"))
                 .filter_map(|o| {
                     Some(AdministrativeFlag {
-                        code: WireCode::new(o.child("code")?.attr("code")?),
+                        code: WireCode::new(o.child("code")?.attr_trim("code")?),
                         value: o
                             .child("value")
-                            .and_then(|v| v.attr("value"))
+                            .and_then(|v| v.attr_trim("value"))
                             .and_then(parse_bool),
                     })
                 })
@@ -113,18 +118,25 @@ fn read(message: &Element) -> Result<Registration, DmpError> {
     })
 }
 
-fn closure(control: Option<&Element>, event: Option<&Element>) -> Closure {
+fn closure(control: Option<Element<'_>>, event: Option<Element<'_>>) -> Closure {
     let issue = control.and_then(|c| c.path(&["reasonOf", "detectedIssueEvent"]));
     Closure {
         date: event
             .and_then(|e| e.child("effectiveTime"))
-            .and_then(|t| t.attr("value").or_else(|| t.child("low")?.attr("value")))
+            .and_then(|t| {
+                t.attr_trim("value")
+                    .or_else(|| t.child("low")?.attr_trim("value"))
+            })
             .and_then(parse_ts),
         reason_code: issue
             .and_then(|i| i.child("code"))
-            .and_then(|c| c.attr("code"))
+            .and_then(|c| c.attr_trim("code"))
             .map(WireCode::new),
-        reason_text: ServerText::new(issue.and_then(|i| i.child_text("text")).unwrap_or_default()),
+        reason_text: ServerText::new(
+            issue
+                .and_then(|i| i.child_text_trim("text"))
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -158,6 +170,7 @@ impl Registration {
 mod tests {
     use super::*;
     use crate::dmp::error::Refusal;
+    use crate::dmp::hl7v3::test_support::parse;
 
     const CLOSED: &str = r#"<PRPA_IN201308UV02 xmlns="urn:hl7-org:v3">
       <acknowledgement typeCode="AA"/>
@@ -181,7 +194,7 @@ mod tests {
 
     #[test]
     fn closed_dmp_gives_date_reason_and_text() {
-        let reg = parse_with(CLOSED, |_, r| Ok(r)).expect("parses");
+        let reg = read_with(parse(CLOSED).root(), |_, r| Ok(r)).expect("parses");
         let Some(DmpState::Closed(closure)) = &reg.state else {
             panic!("closed expected");
         };
@@ -202,7 +215,7 @@ mod tests {
     #[test]
     fn query_error_is_an_error_even_with_aa() {
         let xml = CLOSED.replace(r#"code="OK""#, r#"code="QE""#);
-        let reg = parse_with(&xml, |_, r| Ok(r)).expect("parses");
+        let reg = read_with(parse(&xml).root(), |_, r| Ok(r)).expect("parses");
         match reg.answer_error() {
             Some(DmpError::Hl7Ack { query_code, .. }) => {
                 assert_eq!(query_code.as_ref().map(WireCode::as_str), Some("QE"));
@@ -217,7 +230,7 @@ mod tests {
             r#"<acknowledgement typeCode="AA"/>"#,
             r#"<acknowledgement typeCode="AE"><acknowledgementDetail typeCode="E"><code code="DMPClosed"/></acknowledgementDetail></acknowledgement>"#,
         );
-        let reg = parse_with(&xml, |_, r| Ok(r)).expect("parses");
+        let reg = read_with(parse(&xml).root(), |_, r| Ok(r)).expect("parses");
         assert_eq!(
             reg.answer_error().and_then(|e| e.refusal()),
             Some(Refusal::DmpClosed)

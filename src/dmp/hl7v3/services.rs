@@ -5,8 +5,9 @@
 //! These requests carry no patient identifier: for TD0.3 and TD1.6 the patient is the one named
 //! by the VIHF `resource-id` attribute of the SOAP header.
 
-use super::xml::{self, Element, XmlWriter};
 use crate::dmp::error::{DmpError, ServerText, WireCode};
+use crate::dmp::soap;
+use crate::xml::{Element, XmlWriter};
 
 /// `output/status` and `output/context` of a DMP service answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,32 +39,32 @@ pub(crate) fn write_request(ns: &str, local: &str, fields: &[(&str, Option<&str>
     w.open(local, &[("xmlns", ns)]);
     for (name, value) in fields {
         if let Some(value) = value {
-            w.text(name, &[], value);
+            w.leaf(name, &[], value);
         }
     }
-    w.close(local);
+    w.close();
     w.finish()
 }
 
-/// Parses a service answer (SOAP body or envelope), finds `ns:response/output` and hands it to
-/// `read` with its status. A missing `output` or `status` is malformed.
-pub(crate) fn parse_output<T>(
-    body: &str,
+/// Finds `ns:response/output` in a service answer (its root: an envelope, a Body or the
+/// payload) and hands it to `read` with its status. A missing `output` or `status` is
+/// malformed.
+pub(crate) fn read_output<T>(
+    root: Element<'_>,
     ns: &str,
     response: &'static str,
-    read: impl FnOnce(&Element, ServiceStatus) -> Result<T, DmpError>,
+    read: impl FnOnce(Element<'_>, ServiceStatus) -> Result<T, DmpError>,
 ) -> Result<T, DmpError> {
-    let tree = xml::parse(body)?;
-    let answer = xml::payload(&tree, ns, response, response)?;
+    let answer = soap::payload(root, ns, response, response)?;
     let output = answer
         .child("output")
         .ok_or(DmpError::malformed("output"))?;
     let status = output
-        .child_text("status")
+        .child_text_trim("status")
         .ok_or(DmpError::malformed("output/status"))?;
     let status = ServiceStatus {
         status: WireCode::new(status),
-        context: ServerText::new(output.child_text("context").unwrap_or_default()),
+        context: ServerText::new(output.child_text_trim("context").unwrap_or_default()),
     };
     read(output, status)
 }
@@ -112,14 +113,15 @@ mod tests {
     #[test]
     fn output_and_status_are_required() {
         let ns = "urn:si-dmp-habilitations";
-        let read = |_: &Element, s: ServiceStatus| Ok(s);
+        let read = |_: Element<'_>, s: ServiceStatus| Ok(s);
         for (xml, expected) in [
             (format!("<r xmlns=\"{ns}\"/>"), "output"),
             (format!("<r xmlns=\"{ns}\"><output/></r>"), "output/status"),
             (format!("<q xmlns=\"{ns}\"/>"), "r"),
         ] {
+            let doc = crate::dmp::hl7v3::test_support::parse(&xml);
             assert_eq!(
-                parse_output(&xml, ns, "r", read),
+                read_output(doc.root(), ns, "r", read),
                 Err(DmpError::malformed(expected))
             );
         }

@@ -7,8 +7,9 @@
 use chrono::NaiveDate;
 
 use super::message::{MessageIds, Sender};
-use super::xml::{self, Element, NS_XSI};
+use crate::dmp::soap;
 use crate::domain::Ins;
+use crate::xml::{Document, Element, Limits, NS_XSI};
 
 /// Directory of the DMP fixtures, with a trailing slash.
 pub const DMP_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/dmp/");
@@ -20,16 +21,20 @@ pub fn fixture(name: &str) -> String {
     })
 }
 
+/// Parses a message (test input: it must be well-formed).
+pub fn parse(text: &str) -> Document<'_> {
+    soap::parse(text, &Limits::HL7V3).expect("well-formed XML")
+}
+
 /// The first element of the SOAP Body of an envelope.
-pub fn body_payload(envelope: &str) -> Element {
-    let tree = xml::parse(envelope).expect("fixture parses");
-    assert!(xml::is_soap(&tree, "Envelope"), "not an envelope");
+pub fn body_payload<'a>(envelope: &'a Document<'_>) -> Element<'a> {
+    let tree = envelope.root();
+    assert!(soap::is_soap(&tree, "Envelope"), "not an envelope");
     let body = tree
-        .children
-        .iter()
-        .find(|c| xml::is_soap(c, "Body"))
+        .children()
+        .find(|c| soap::is_soap(c, "Body"))
         .expect("Body");
-    body.children.first().expect("payload").clone()
+    body.first_child().expect("payload")
 }
 
 /// The SOAP Body of an envelope, as text (what the transport layer hands to the parsers).
@@ -49,32 +54,32 @@ pub struct Ignore<'a> {
 }
 
 /// Canonical text of `e`: one line per element, attributes sorted, texts trimmed.
-pub fn canonical(e: &Element, ignore: &Ignore<'_>) -> String {
+pub fn canonical(e: Element<'_>, ignore: &Ignore<'_>) -> String {
     let mut out = String::new();
     write(e, ignore, 0, &mut out);
     out
 }
 
-fn write(e: &Element, ignore: &Ignore<'_>, depth: usize, out: &mut String) {
+fn write(e: Element<'_>, ignore: &Ignore<'_>, depth: usize, out: &mut String) {
     out.push_str(&"  ".repeat(depth));
-    out.push_str(&format!("{{{}}}{}", e.ns, e.local));
-    let mut attrs: Vec<_> = e.attrs.iter().collect();
-    attrs.sort_by(|a, b| (&a.ns, &a.local).cmp(&(&b.ns, &b.local)));
+    out.push_str(&format!("{{{}}}{}", e.ns(), e.local()));
+    let mut attrs: Vec<_> = e.attrs().collect();
+    attrs.sort_by(|a, b| (a.ns(), a.local()).cmp(&(b.ns(), b.local())));
     for a in attrs {
         let volatile = ignore
             .volatile
             .iter()
-            .any(|(el, at)| *el == e.local && *at == a.local && a.ns.is_empty());
-        let value = if volatile { "*" } else { a.value.as_str() };
-        let ns = if a.ns == NS_XSI { "xsi:" } else { "" };
-        out.push_str(&format!(" {ns}{}={value:?}", a.local));
+            .any(|(el, at)| *el == e.local() && *at == a.local() && a.ns().is_empty());
+        let value = if volatile { "*" } else { a.value() };
+        let ns = if a.ns() == NS_XSI { "xsi:" } else { "" };
+        out.push_str(&format!(" {ns}{}={value:?}", a.local()));
     }
-    if let Some(text) = e.text() {
+    if let Some(text) = e.text_trim() {
         out.push_str(&format!(" text={text:?}"));
     }
     out.push('\n');
-    for child in &e.children {
-        if ignore.nil_elements && child.is_nil() {
+    for child in e.children() {
+        if ignore.nil_elements && child.attr_ns_trim(NS_XSI, "nil") == Some("true") {
             continue;
         }
         write(child, ignore, depth + 1, out);

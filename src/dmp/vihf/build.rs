@@ -118,23 +118,14 @@ pub(crate) fn instant(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-/// Text content: characters XML 1.0 forbids dropped, then canonical escaping.
+/// Text content, escaped by the toolkit's one rule set (forbidden characters dropped).
 fn escape_text(value: &str) -> String {
-    xmldsig::escape_text(&allowed(value)).into_owned()
+    crate::xml::escape_text(value)
 }
 
 /// Attribute content, likewise.
 fn escape_attribute(value: &str) -> String {
-    xmldsig::escape_attribute(&allowed(value)).into_owned()
-}
-
-fn allowed(value: &str) -> String {
-    value
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-        })
-        .collect()
+    crate::xml::escape_attr(value)
 }
 
 fn string_attribute(out: &mut String, name: &str, value: &str) {

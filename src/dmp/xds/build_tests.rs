@@ -21,7 +21,7 @@ fn find_documents_matches_the_td31_request() {
     let ins = Cx::from_hl7("207058575627097^^^&1.2.250.1.213.1.4.10&ISO^NH^^20100907");
     let ours = parse(FindDocumentsQuery::new(ins).to_xml().as_bytes());
     let theirs = parse(&dmp_fixture("TD3.1_find_documents_request.xml"));
-    assert_same_shape(&ours, find(&theirs, ns::QUERY, "AdhocQueryRequest"));
+    assert_same_shape(ours, find(theirs, ns::QUERY, "AdhocQueryRequest"));
 }
 
 #[test]
@@ -34,8 +34,8 @@ fn retrieve_matches_the_td32_request() {
     .expect("request");
     let theirs = parse(&dmp_fixture("TD3.2_retrieve_document_request.xml"));
     assert_same_shape(
-        &parse(ours.as_bytes()),
-        find(&theirs, ns::XDSB, "RetrieveDocumentSetRequest"),
+        parse(ours.as_bytes()),
+        find(theirs, ns::XDSB, "RetrieveDocumentSetRequest"),
     );
 }
 
@@ -63,8 +63,8 @@ fn delete_matches_td33c() {
     .expect("delete");
     let theirs = parse(&dmp_fixture("TD3.3c_delete_document_request.xml"));
     assert_same_shape(
-        &parse(ours.as_bytes()),
-        find(&theirs, ns::LCM, "SubmitObjectsRequest"),
+        parse(ours.as_bytes()),
+        find(theirs, ns::LCM, "SubmitObjectsRequest"),
     );
 }
 
@@ -81,8 +81,8 @@ fn archive_matches_td33d() {
     .expect("archive");
     let theirs = parse(&dmp_fixture("TD3.3d_archive_document_request.xml"));
     assert_same_shape(
-        &parse(ours.as_bytes()),
-        find(&theirs, ns::LCM, "SubmitObjectsRequest"),
+        parse(ours.as_bytes()),
+        find(theirs, ns::LCM, "SubmitObjectsRequest"),
     );
 }
 
@@ -100,8 +100,8 @@ fn the_comparison_sees_differences() {
     let delete = parse(&dmp_fixture("TD3.3c_delete_document_request.xml"));
     let result = std::panic::catch_unwind(|| {
         assert_same_shape(
-            &parse(archive.as_bytes()),
-            find(&delete, ns::LCM, "SubmitObjectsRequest"),
+            parse(archive.as_bytes()),
+            find(delete, ns::LCM, "SubmitObjectsRequest"),
         );
     });
     assert!(result.is_err(), "an archive must not look like a delete");
@@ -114,8 +114,8 @@ fn the_comparison_sees_differences() {
     )
     .expect("archive");
     assert_ne!(
-        shape(&parse(archive.as_bytes())),
-        shape(&parse(later.as_bytes()))
+        shape(parse(archive.as_bytes())),
+        shape(parse(later.as_bytes()))
     );
 }
 
@@ -149,7 +149,7 @@ fn availability_transitions() {
     symbolic.entry_uuid = "Document01".into();
     assert_eq!(
         availability_update_xml(&symbolic, Deleted, &ctx, &mut ids),
-        Err(XdsMessageError::InvalidValue("entryUUID"))
+        Err(DmpError::request("entryUUID"))
     );
 }
 
@@ -196,8 +196,8 @@ fn visibility_update_matches_the_td33ab_template() {
     let ours =
         visibility_update_xml(&current, masked, &ctx, &mut IdGen::seeded(3)).expect("update");
     assert_same_shape(
-        find(&parse(ours.as_bytes()), ns::RIM, "RegistryObjectList"),
-        find(&theirs, ns::RIM, "RegistryObjectList"),
+        find(parse(ours.as_bytes()), ns::RIM, "RegistryObjectList"),
+        find(theirs, ns::RIM, "RegistryObjectList"),
     );
 }
 
@@ -244,19 +244,19 @@ fn visibility_update_keeps_the_lid_sets_previous_version_and_changes_only_flags(
     no_lid.logical_id = None;
     assert_eq!(
         visibility_update_xml(&no_lid, shown, &ctx, &mut IdGen::seeded(4)),
-        Err(XdsMessageError::MissingField("lid"))
+        Err(DmpError::request("lid"))
     );
     let mut no_version = current.clone();
     no_version.version_name = None;
     assert_eq!(
         visibility_update_xml(&no_version, shown, &ctx, &mut IdGen::seeded(4)),
-        Err(XdsMessageError::MissingField("versionName"))
+        Err(DmpError::request("versionName"))
     );
     let mut archived = current;
     archived.status = AvailabilityStatus::Archived;
     assert!(matches!(
         visibility_update_xml(&archived, shown, &ctx, &mut IdGen::seeded(4)),
-        Err(XdsMessageError::InvalidTransition { .. })
+        Err(DmpError::Request { .. })
     ));
 }
 
@@ -264,7 +264,7 @@ fn visibility_update_keeps_the_lid_sets_previous_version_and_changes_only_flags(
 type AssociationRole = (String, String, String, Vec<(String, Vec<String>)>);
 
 /// The ProvideAndRegisterDocumentSetRequest of the TD2.1 multipart.
-fn agency_pnr() -> Element {
+fn agency_pnr() -> Element<'static> {
     let bytes = dmp_fixture("TD2.1_provide_and_register_request.xml");
     let text = String::from_utf8_lossy(&bytes);
     let start = text.find("<soap:Envelope").expect("envelope");
@@ -280,19 +280,19 @@ fn agency_pnr() -> Element {
             "classifiedObject=\"SubmissionSet01\" id=\"cla1\" nodeRepresentation=\"\">",
         );
     find(
-        &parse(envelope.as_bytes()),
+        parse(envelope.as_bytes()),
         ns::XDSB,
         "ProvideAndRegisterDocumentSetRequest",
     )
-    .clone()
 }
 
-use super::xml::Element;
+use crate::dmp::error::DmpError;
+use crate::xml::Element;
 
 #[test]
 fn feed_matches_the_td21_body() {
     let theirs = agency_pnr();
-    let their_objects = entry_read::read_objects(&theirs);
+    let their_objects = entry_read::read_objects(theirs);
     let their_doc = their_objects
         .entries
         .iter()
@@ -322,12 +322,12 @@ fn feed_matches_the_td21_body() {
     let signer = FakeSigner(agency_certificate());
     let built = provide_and_register(&req, &signer, &mut IdGen::seeded(5)).expect("PnR");
     let ours = parse(built.body.as_bytes());
-    let our_objects = entry_read::read_objects(&ours);
+    let our_objects = entry_read::read_objects(ours);
 
     // SubmissionSet: identical but for its (random) uniqueId.
     assert_same_shape(
-        find(&ours, ns::RIM, "RegistryPackage"),
-        find(&theirs, ns::RIM, "RegistryPackage"),
+        find(ours, ns::RIM, "RegistryPackage"),
+        find(theirs, ns::RIM, "RegistryPackage"),
     );
     // Document entry: identical.
     let mut our_doc = our_objects.entries[0].clone();
@@ -376,14 +376,12 @@ fn feed_matches_the_td21_body() {
     assert_eq!(roles(&our_objects), roles(&their_objects));
 
     // Document parts: the same MTOM references for the same objects.
-    let parts = |e: &Element| -> Vec<(String, String)> {
-        e.children
-            .iter()
+    let parts = |e: Element<'_>| -> Vec<(String, String)> {
+        e.children()
             .filter(|c| c.is(ns::XDSB, "Document"))
             .map(|d| {
                 let include = d
-                    .children
-                    .iter()
+                    .children()
                     .find(|c| c.is(ns::XOP, "Include"))
                     .expect("xop");
                 (
@@ -395,7 +393,7 @@ fn feed_matches_the_td21_body() {
             })
             .collect()
     };
-    assert_eq!(parts(&ours), parts(&theirs));
+    assert_eq!(parts(ours), parts(theirs));
 }
 
 #[test]
@@ -549,6 +547,6 @@ fn entry_from_the_agency_n1_cda() {
     let doc = crate::cda::parse(no_ins.as_bytes()).expect("cda");
     assert_eq!(
         DmpDocumentEntry::from_cda(&doc, no_ins.as_bytes(), &params),
-        Err(XdsMessageError::MissingField("INS of the patient"))
+        Err(DmpError::request("INS of the patient"))
     );
 }

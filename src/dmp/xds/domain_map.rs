@@ -8,9 +8,9 @@ use chrono::{DateTime, Local, NaiveDateTime, Utc};
 use super::cda_times::{header_times, local_to_utc, ts_to_dtm};
 use super::consts::*;
 use super::entry::{Author, AvailabilityStatus, DmpDocumentEntry};
-use super::error::XdsMessageError;
 use super::hl7::{Code, Cx, Xcn, Xon, escape, format_dtm};
 use crate::cda::{CdaDocument, InstanceId, Professional};
+use crate::dmp::error::DmpError;
 use crate::domain::{BodyKind, DocumentMeta, Visibility};
 
 /// What the CDA header cannot say about a document to feed.
@@ -164,16 +164,16 @@ impl DmpDocumentEntry {
         doc: &CdaDocument,
         bytes: &[u8],
         params: &FeedParams,
-    ) -> Result<Self, XdsMessageError> {
+    ) -> Result<Self, DmpError> {
         let h = doc.header();
         let patient = h
             .patient
             .as_ref()
-            .ok_or(XdsMessageError::MissingField("recordTarget"))?;
+            .ok_or(DmpError::request("recordTarget"))?;
         let ins = patient
             .ins()
             .and_then(|id| Some(Cx::new(id.extension.as_deref()?, &id.root, "NH")))
-            .ok_or(XdsMessageError::MissingField("INS of the patient"))?;
+            .ok_or(DmpError::request("INS of the patient"))?;
         let source_patient_id = patient
             .other_ids()
             .find_map(|id| Some(Cx::ipp(id.extension.as_deref()?, &id.root)))
@@ -182,7 +182,7 @@ impl DmpDocumentEntry {
             .format_code
             .clone()
             .or_else(|| format_code_for(doc))
-            .ok_or(XdsMessageError::MissingField("formatCode"))?;
+            .ok_or(DmpError::request("formatCode"))?;
         let facility = h
             .encounter
             .as_ref()
@@ -190,13 +190,13 @@ impl DmpDocumentEntry {
             .filter(|c| !c.code.is_empty())
             .map(|c| Code::new(&c.code, &c.system, &c.display_name))
             .or_else(|| params.healthcare_facility_type.clone())
-            .ok_or(XdsMessageError::MissingField("healthcareFacilityTypeCode"))?;
+            .ok_or(DmpError::request("healthcareFacilityTypeCode"))?;
         let type_code = h
             .code
             .as_ref()
             .filter(|c| !c.code.is_empty())
             .map(|c| Code::new(&c.code, &c.system, &c.display_name))
-            .ok_or(XdsMessageError::MissingField("ClinicalDocument/code"))?;
+            .ok_or(DmpError::request("ClinicalDocument/code"))?;
 
         let times = header_times(bytes);
         let dtm = |raw: Option<String>, parsed: Option<NaiveDateTime>| {

@@ -5,9 +5,10 @@
 
 use super::consts::*;
 use super::entry::{Author, AvailabilityStatus, DmpDocumentEntry};
-use super::error::XdsMessageError;
 use super::hl7::{Code, Cx, Xcn, Xon};
-use super::xml::Element;
+use crate::dmp::error::DmpError;
+use crate::dmp::soap;
+use crate::xml::{Element, Limits};
 
 /// An association read from a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,17 +31,16 @@ impl Association {
 }
 
 /// Values of the slot `name` of a registry object.
-pub(crate) fn slot_values<'a>(e: &'a Element, name: &str) -> Vec<&'a str> {
-    e.children
-        .iter()
+pub(crate) fn slot_values<'a>(e: Element<'a>, name: &str) -> Vec<&'a str> {
+    e.children()
         .filter(|c| c.is(ns::RIM, "Slot") && c.attr("name") == Some(name))
         .flat_map(|slot| slot.children_named("ValueList"))
         .flat_map(|list| list.children_named("Value"))
-        .map(|v| v.trimmed_text())
+        .map(|v| v.text().trim())
         .collect()
 }
 
-fn first_slot(e: &Element, name: &str) -> Option<String> {
+fn first_slot(e: Element<'_>, name: &str) -> Option<String> {
     slot_values(e, name)
         .into_iter()
         .find(|v| !v.is_empty())
@@ -48,16 +48,15 @@ fn first_slot(e: &Element, name: &str) -> Option<String> {
 }
 
 /// All slots of a registry object, in order.
-pub(crate) fn all_slots(e: &Element) -> Vec<(String, Vec<String>)> {
-    e.children
-        .iter()
+pub(crate) fn all_slots(e: Element<'_>) -> Vec<(String, Vec<String>)> {
+    e.children()
         .filter(|c| c.is(ns::RIM, "Slot"))
         .map(|slot| {
             let name = slot.attr("name").unwrap_or_default().to_owned();
             let values = slot
                 .children_named("ValueList")
                 .flat_map(|l| l.children_named("Value"))
-                .map(|v| v.trimmed_text().to_owned())
+                .map(|v| v.text().trim().to_owned())
                 .collect();
             (name, values)
         })
@@ -65,16 +64,15 @@ pub(crate) fn all_slots(e: &Element) -> Vec<(String, Vec<String>)> {
 }
 
 /// The `value` of the first `LocalizedString` of a `Name` or `Description` child.
-pub(crate) fn localized(e: &Element, child: &str) -> Option<String> {
-    e.children
-        .iter()
+pub(crate) fn localized(e: Element<'_>, child: &str) -> Option<String> {
+    e.children()
         .filter(|c| c.is(ns::RIM, child))
         .flat_map(|c| c.children_named("LocalizedString"))
         .find_map(|s| s.attr("value"))
         .map(str::to_owned)
 }
 
-fn code_of(classification: &Element) -> Code {
+fn code_of(classification: Element<'_>) -> Code {
     Code {
         code: classification
             .attr("nodeRepresentation")
@@ -85,7 +83,7 @@ fn code_of(classification: &Element) -> Code {
     }
 }
 
-fn author_of(classification: &Element) -> Author {
+fn author_of(classification: Element<'_>) -> Author {
     let values = |name| slot_values(classification, name).into_iter();
     Author {
         person: values("authorPerson")
@@ -101,14 +99,11 @@ fn author_of(classification: &Element) -> Author {
 }
 
 /// Reads one `ExtrinsicObject`.
-pub(crate) fn read_entry(e: &Element) -> Result<DmpDocumentEntry, XdsMessageError> {
+pub(crate) fn read_entry(e: Element<'_>) -> Result<DmpDocumentEntry, DmpError> {
     let entry_uuid = e
         .attr("id")
         .filter(|v| !v.is_empty())
-        .ok_or(XdsMessageError::MissingAttribute {
-            element: "ExtrinsicObject",
-            attribute: "id",
-        })?
+        .ok_or(DmpError::malformed("ExtrinsicObject/@id"))?
         .to_owned();
     let mut entry = DmpDocumentEntry {
         entry_uuid,
@@ -133,24 +128,16 @@ pub(crate) fn read_entry(e: &Element) -> Result<DmpDocumentEntry, XdsMessageErro
         title: localized(e, "Name"),
         comments: localized(e, "Description"),
         version_name: e
-            .children
-            .iter()
+            .children()
             .find(|c| c.is(ns::RIM, "VersionInfo"))
             .and_then(|v| v.attr("versionName"))
             .map(str::to_owned),
         ..DmpDocumentEntry::default()
     };
     if let Some(size) = first_slot(e, "size") {
-        entry.size = Some(
-            size.parse()
-                .map_err(|_| XdsMessageError::InvalidValue("size"))?,
-        );
+        entry.size = Some(size.parse().map_err(|_| DmpError::malformed("size"))?);
     }
-    for c in e
-        .children
-        .iter()
-        .filter(|c| c.is(ns::RIM, "Classification"))
-    {
+    for c in e.children().filter(|c| c.is(ns::RIM, "Classification")) {
         match c.attr("classificationScheme").unwrap_or_default() {
             DE_AUTHOR => entry.authors.push(author_of(c)),
             DE_CLASS_CODE => entry.class_code = Some(code_of(c)),
@@ -163,11 +150,7 @@ pub(crate) fn read_entry(e: &Element) -> Result<DmpDocumentEntry, XdsMessageErro
             _ => {}
         }
     }
-    for x in e
-        .children
-        .iter()
-        .filter(|c| c.is(ns::RIM, "ExternalIdentifier"))
-    {
+    for x in e.children().filter(|c| c.is(ns::RIM, "ExternalIdentifier")) {
         let value = x.attr("value").unwrap_or_default().trim();
         match x.attr("identificationScheme").unwrap_or_default() {
             DE_UNIQUE_ID => entry.unique_id = value.to_owned(),
@@ -176,13 +159,13 @@ pub(crate) fn read_entry(e: &Element) -> Result<DmpDocumentEntry, XdsMessageErro
         }
     }
     if entry.unique_id.is_empty() {
-        return Err(XdsMessageError::MissingElement("XDSDocumentEntry.uniqueId"));
+        return Err(DmpError::malformed("XDSDocumentEntry.uniqueId"));
     }
     Ok(entry)
 }
 
 /// Reads one `Association`.
-pub(crate) fn read_association(e: &Element) -> Association {
+pub(crate) fn read_association(e: Element<'_>) -> Association {
     let attr = |name| e.attr(name).unwrap_or_default().to_owned();
     Association {
         id: attr("id"),
@@ -207,29 +190,27 @@ pub struct RegistryObjects {
 }
 
 /// Collects the registry objects found anywhere under `root`.
-pub(crate) fn read_objects(root: &Element) -> RegistryObjects {
+pub(crate) fn read_objects(root: Element<'_>) -> RegistryObjects {
     let mut out = RegistryObjects::default();
-    let mut found = Vec::new();
-    root.find_all(ns::RIM, "ExtrinsicObject", &mut found);
-    for e in found {
+    for e in root.find_all(ns::RIM, "ExtrinsicObject") {
         match read_entry(e) {
             Ok(entry) => out.entries.push(entry),
             Err(_) => out.skipped_entries += 1,
         }
     }
-    let mut found = Vec::new();
-    root.find_all(ns::RIM, "RegistryPackage", &mut found);
-    out.packages = found
+    out.packages = root
+        .find_all(ns::RIM, "RegistryPackage")
         .iter()
         .filter_map(|p| p.attr("id"))
         .map(str::to_owned)
         .collect();
-    let mut found = Vec::new();
-    root.find_all(ns::RIM, "Association", &mut found);
-    out.associations = found.into_iter().map(read_association).collect();
-    let mut found = Vec::new();
-    root.find_all(ns::RIM, "ObjectRef", &mut found);
-    out.object_refs = found
+    out.associations = root
+        .find_all(ns::RIM, "Association")
+        .into_iter()
+        .map(read_association)
+        .collect();
+    out.object_refs = root
+        .find_all(ns::RIM, "ObjectRef")
         .iter()
         .filter_map(|r| r.attr("id"))
         .map(str::to_owned)
@@ -239,6 +220,7 @@ pub(crate) fn read_objects(root: &Element) -> RegistryObjects {
 
 /// Reads the registry objects of any ebRIM message (a SubmitObjectsRequest, a
 /// ProvideAndRegisterDocumentSetRequest, an AdhocQueryResponse, a SOAP envelope holding one).
-pub fn parse_registry_objects(xml: &[u8]) -> Result<RegistryObjects, XdsMessageError> {
-    Ok(read_objects(&super::xml::parse(xml)?))
+pub fn parse_registry_objects(xml: &[u8]) -> Result<RegistryObjects, DmpError> {
+    let text = soap::decode_text(xml);
+    Ok(read_objects(soap::parse(&text, &Limits::XDS)?.root()))
 }

@@ -9,7 +9,6 @@ use std::fmt;
 
 use super::consts::{signature as sig, *};
 use super::entry::DmpDocumentEntry;
-use super::error::XdsMessageError;
 use super::hl7::{Code, format_dtm};
 use super::ids::IdGen;
 use super::retrieve::cid_href;
@@ -18,8 +17,9 @@ use super::submission::{
     SUBMISSION_SET_ID, SubmissionContext, open_submit_objects, write_submission_set,
 };
 use super::xades::{SignatureInput, UnsignedSignature, prepare_signature};
-use super::xml::Writer;
+use crate::dmp::error::DmpError;
 use crate::dmp::signer::Signer;
+use crate::xml::XmlWriter;
 
 const SIGNATURE_ID: &str = "Signature01";
 
@@ -159,29 +159,26 @@ pub fn prepare_feed(
     req: &FeedRequest<'_>,
     certificate_der: &[u8],
     ids: &mut IdGen,
-) -> Result<PreparedFeed, XdsMessageError> {
-    let first = req
-        .documents
-        .first()
-        .ok_or(XdsMessageError::MissingField("document"))?;
+) -> Result<PreparedFeed, DmpError> {
+    let first = req.documents.first().ok_or(DmpError::request("document"))?;
     let patient = first
         .entry
         .patient_id
         .as_ref()
-        .ok_or(XdsMessageError::MissingField("patientId"))?;
+        .ok_or(DmpError::request("patientId"))?;
     for d in &req.documents {
         if d.entry.patient_id.as_ref() != Some(patient) {
-            return Err(XdsMessageError::InvalidValue("patientId"));
+            return Err(DmpError::request("patientId"));
         }
         if d.entry.unique_id.is_empty() {
-            return Err(XdsMessageError::MissingField("uniqueId"));
+            return Err(DmpError::request("uniqueId"));
         }
         if d.content_id.is_empty() {
-            return Err(XdsMessageError::MissingField("content id"));
+            return Err(DmpError::request("content id"));
         }
     }
     if req.signature_content_id.is_empty() {
-        return Err(XdsMessageError::MissingField("signature content id"));
+        return Err(DmpError::request("signature content id"));
     }
     let ctx = &req.submission;
     let submission_set_unique_id = ids.oid();
@@ -190,9 +187,9 @@ pub fn prepare_feed(
         .map(|n| format!("Document{n:02}"))
         .collect();
 
-    let mut w = Writer::new();
+    let mut w = XmlWriter::new();
     let mut sym = Symbols::default();
-    w.start(
+    w.open(
         "xdsb:ProvideAndRegisterDocumentSetRequest",
         &[
             ("xmlns:xdsb", ns::XDSB),
@@ -240,8 +237,8 @@ pub fn prepare_feed(
             association(&mut w, &as_id, ASSOC_RPLC, id, old, &[]);
         }
     }
-    w.end();
-    w.end();
+    w.close();
+    w.close();
     let parts = req
         .documents
         .iter()
@@ -249,12 +246,12 @@ pub fn prepare_feed(
         .map(|(d, id)| (id.as_str(), d.content_id.as_str()))
         .chain([(SIGNATURE_ID, req.signature_content_id.as_str())]);
     for (id, content_id) in parts {
-        w.start("xdsb:Document", &[("id", id)]);
+        w.open("xdsb:Document", &[("id", id)]);
         w.empty(
             "xop:Include",
             &[("xmlns:xop", ns::XOP), ("href", &cid_href(content_id))],
         );
-        w.end();
+        w.close();
     }
     let body = w.finish();
 
@@ -282,7 +279,7 @@ pub fn provide_and_register(
     req: &FeedRequest<'_>,
     signer: &dyn Signer,
     ids: &mut IdGen,
-) -> Result<ProvideAndRegister, XdsMessageError> {
+) -> Result<ProvideAndRegister, DmpError> {
     let prepared = prepare_feed(req, signer.certificate_der(), ids)?;
     let value = signer.sign_rsa_sha256(prepared.signature.bytes_to_sign())?;
     Ok(prepared.finish(&value))

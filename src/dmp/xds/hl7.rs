@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use super::consts::{OID_PS_NATIONAL_ID, OID_STRUCTURE_ID};
 use crate::domain::{Ins, ProfessionalInfo};
 
-/// Escapes a value for a component or sub-component (`\E\ \F\ \S\ \T\ \R\`).
+/// Escapes a value for a component or sub-component (`\E\ \F\ \S\ \T\ \R\`): HL7 v2
+/// escaping inside the value, before the XML writer escapes it for the message.
 pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::consts::*;
 use super::entry::AvailabilityStatus;
-use super::error::XdsMessageError;
 use super::hl7::{Code, Cx, format_dtm};
-use super::xml::Writer;
+use crate::dmp::error::DmpError;
+use crate::xml::XmlWriter;
 
 /// What the registry returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -161,13 +161,13 @@ pub struct GetDocumentsQuery {
 
 impl GetDocumentsQuery {
     /// The `AdhocQueryRequest` element; at least one id is required.
-    pub fn to_xml(&self) -> Result<String, XdsMessageError> {
+    pub fn to_xml(&self) -> Result<String, DmpError> {
         let (name, ids) = match &self.by {
             GetDocumentsBy::UniqueIds(ids) => ("$XDSDocumentEntryUniqueId", ids),
             GetDocumentsBy::EntryUuids(ids) => ("$XDSDocumentEntryEntryUUID", ids),
         };
         if ids.is_empty() {
-            return Err(XdsMessageError::MissingField("document id"));
+            return Err(DmpError::request("document id"));
         }
         let mut w = open_query(self.return_type, QUERY_GET_DOCUMENTS);
         multi_slot(&mut w, name, ids.iter().map(String::as_str));
@@ -175,9 +175,9 @@ impl GetDocumentsQuery {
     }
 }
 
-fn open_query(return_type: ReturnType, query_id: &str) -> Writer {
-    let mut w = Writer::new();
-    w.start(
+fn open_query(return_type: ReturnType, query_id: &str) -> XmlWriter<'static> {
+    let mut w = XmlWriter::new();
+    w.open(
         "query:AdhocQueryRequest",
         &[("xmlns:query", ns::QUERY), ("xmlns:rim", ns::RIM)],
     );
@@ -188,11 +188,11 @@ fn open_query(return_type: ReturnType, query_id: &str) -> Writer {
             ("returnType", return_type.as_str()),
         ],
     );
-    w.start("rim:AdhocQuery", &[("id", query_id)]);
+    w.open("rim:AdhocQuery", &[("id", query_id)]);
     w
 }
 
-fn slot(w: &mut Writer, name: &str, value: &str) {
+fn slot(w: &mut XmlWriter<'_>, name: &str, value: &str) {
     super::rim_write::slot(w, name, &[value]);
 }
 
@@ -207,7 +207,7 @@ const MAX_VALUE: usize = 256;
 
 /// A list parameter, split over as many `Value`s as needed to keep each within 256
 /// characters (the Values of a list parameter are ORed).
-fn multi_slot<'a>(w: &mut Writer, name: &str, values: impl IntoIterator<Item = &'a str>) {
+fn multi_slot<'a>(w: &mut XmlWriter<'_>, name: &str, values: impl IntoIterator<Item = &'a str>) {
     let mut chunks: Vec<Vec<String>> = vec![Vec::new()];
     let mut len = 2;
     for v in values {
@@ -247,11 +247,11 @@ fn list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
 mod tests {
     use super::*;
     use crate::dmp::xds::entry::VisibilityFlag;
-    use crate::dmp::xds::xml;
+    use crate::dmp::xds::test_support::parse;
     use chrono::TimeZone;
 
     fn slots(xml_text: &str) -> Vec<(String, String)> {
-        let root = xml::parse(xml_text.as_bytes()).expect("well-formed");
+        let root = parse(xml_text.as_bytes());
         let query = root.find(ns::RIM, "AdhocQuery").expect("AdhocQuery");
         query
             .children_named("Slot")
@@ -259,7 +259,7 @@ mod tests {
                 let value = s.child("ValueList").and_then(|l| l.child("Value"));
                 (
                     s.attr("name").unwrap_or_default().to_owned(),
-                    value.map(|v| v.text.clone()).unwrap_or_default(),
+                    value.map(|v| v.text().to_owned()).unwrap_or_default(),
                 )
             })
             .collect()
@@ -363,16 +363,15 @@ mod tests {
             .map(|i| Code::new(&format!("1234{i}-5"), OID_LOINC, ""))
             .collect();
         q.event_codes = q.type_codes.clone();
-        let root = xml::parse(q.to_xml().as_bytes()).expect("well-formed");
-        let mut values = Vec::new();
-        root.find_all(ns::RIM, "Slot", &mut values);
+        let root = parse(q.to_xml().as_bytes());
+        let values = root.find_all(ns::RIM, "Slot");
         let of = |name: &str| -> Vec<String> {
             values
                 .iter()
                 .filter(|s| s.attr("name") == Some(name))
                 .flat_map(|s| s.children_named("ValueList"))
                 .flat_map(|l| l.children_named("Value"))
-                .map(|v| v.text.clone())
+                .map(|v| v.text().to_owned())
                 .collect()
         };
         let types = of("$XDSDocumentEntryTypeCode");

@@ -5,9 +5,10 @@
 use super::consts::ns;
 use super::entry::DmpDocumentEntry;
 use super::entry_read::{Association, read_objects};
-use super::error::XdsMessageError;
-use super::registry_response::{ResponseStatus, XdsError, read_errors};
-use super::xml;
+use super::registry_response::{ResponseStatus, XdsError, read_errors, registry_failure};
+use crate::dmp::error::DmpError;
+use crate::dmp::soap;
+use crate::xml::{Element, Limits};
 
 /// An answer to a stored query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,33 +27,35 @@ pub struct QueryResponse {
 
 impl QueryResponse {
     /// `Ok` unless the registry answered Failure (or an unknown status).
-    pub fn into_result(self) -> Result<Self, XdsMessageError> {
+    pub fn into_result(self) -> Result<Self, DmpError> {
         match self.status {
             ResponseStatus::Success | ResponseStatus::PartialSuccess => Ok(self),
             ResponseStatus::Failure | ResponseStatus::Other(_) => {
-                Err(XdsMessageError::Registry(self.errors))
+                Err(registry_failure(&self.errors))
             }
         }
     }
 }
 
-/// Reads an `AdhocQueryResponse`.
-pub fn parse_query_response(xml_bytes: &[u8]) -> Result<QueryResponse, XdsMessageError> {
-    let root = xml::parse(xml_bytes)?;
+/// Reads an `AdhocQueryResponse` (bare or inside its SOAP envelope).
+pub fn parse_query_response(xml_bytes: &[u8]) -> Result<QueryResponse, DmpError> {
+    let text = soap::decode_text(xml_bytes);
+    read_query_response(soap::parse(&text, &Limits::XDS)?.root())
+}
+
+/// [`parse_query_response`] of a message already parsed (its envelope or the payload).
+pub fn read_query_response(root: Element<'_>) -> Result<QueryResponse, DmpError> {
     let response = root
         .find(ns::QUERY, "AdhocQueryResponse")
-        .ok_or(XdsMessageError::MissingElement("AdhocQueryResponse"))?;
+        .ok_or(DmpError::malformed("AdhocQueryResponse"))?;
     let status = response
         .attr("status")
-        .ok_or(XdsMessageError::MissingAttribute {
-            element: "AdhocQueryResponse",
-            attribute: "status",
-        })?;
+        .ok_or(DmpError::malformed("AdhocQueryResponse/@status"))?;
     let total_result_count = match response.attr("totalResultCount") {
         Some(n) => Some(
             n.trim()
                 .parse()
-                .map_err(|_| XdsMessageError::InvalidValue("totalResultCount"))?,
+                .map_err(|_| DmpError::malformed("totalResultCount"))?,
         ),
         None => None,
     };
@@ -87,7 +90,9 @@ mod tests {
         assert!(!err.is_retryable());
         assert!(matches!(
             parse_query_response(b"<x/>"),
-            Err(XdsMessageError::MissingElement("AdhocQueryResponse"))
+            Err(DmpError::Malformed {
+                what: "AdhocQueryResponse"
+            })
         ));
     }
 }

@@ -3,8 +3,9 @@
 //! [`XdsError`]s that say whether trying again may help.
 
 use super::consts::*;
-use super::error::XdsMessageError;
-use super::xml::{self, Element};
+use crate::dmp::error::{DmpError, RegistryErrorInfo, TRANSIENT_XDS_CODES};
+use crate::dmp::soap;
+use crate::xml::{Element, Limits};
 
 /// Status of an answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -178,21 +179,31 @@ impl XdsError {
     }
 
     /// Transient conditions of the registry or repository (busy, out of resources, not
-    /// reachable, internal error): the same request may succeed later. Metadata, identity and
-    /// query errors will fail again.
+    /// available): the same request may succeed later. The rule of
+    /// [`DmpError::is_retryable`], which these errors become.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.code,
-            ErrorCode::RegistryNotAvailable
-                | ErrorCode::RegistryError
-                | ErrorCode::RepositoryError
-                | ErrorCode::RegistryBusy
-                | ErrorCode::RepositoryBusy
-                | ErrorCode::RegistryOutOfResources
-                | ErrorCode::RepositoryOutOfResources
-                | ErrorCode::UnavailableCommunity
+        TRANSIENT_XDS_CODES.contains(&self.code.as_str())
+    }
+
+    /// The error as the DMP error layer keeps it.
+    pub fn info(&self) -> RegistryErrorInfo {
+        RegistryErrorInfo::new(
+            self.code.as_str(),
+            &self.code_context,
+            match self.severity {
+                Severity::Error => "Error",
+                Severity::Warning => "Warning",
+            },
+            self.location.as_deref().unwrap_or_default(),
         )
     }
+}
+
+/// The error of a registry or repository that answered Failure: a refusal the user can act
+/// on when a code says one, else the registry's error list.
+pub(crate) fn registry_failure(errors: &[XdsError]) -> DmpError {
+    DmpError::from_registry_errors(errors.iter().map(XdsError::info).collect())
+        .unwrap_or(DmpError::malformed("registry errors"))
 }
 
 /// A `RegistryResponse`.
@@ -205,21 +216,19 @@ pub struct RegistryResponse {
 impl RegistryResponse {
     /// `Ok` for Success and PartialSuccess (warnings and partial errors stay readable in the
     /// value), `Err(Registry)` for Failure or an unknown status.
-    pub fn into_result(self) -> Result<Self, XdsMessageError> {
+    pub fn into_result(self) -> Result<Self, DmpError> {
         match self.status {
             ResponseStatus::Success | ResponseStatus::PartialSuccess => Ok(self),
             ResponseStatus::Failure | ResponseStatus::Other(_) => {
-                Err(XdsMessageError::Registry(self.errors))
+                Err(registry_failure(&self.errors))
             }
         }
     }
 }
 
 /// The `RegistryError`s under `e` (its `RegistryErrorList`).
-pub(crate) fn read_errors(e: &Element) -> Vec<XdsError> {
-    let mut found = Vec::new();
-    e.find_all(ns::RS, "RegistryError", &mut found);
-    found
+pub(crate) fn read_errors(e: Element<'_>) -> Vec<XdsError> {
+    e.find_all(ns::RS, "RegistryError")
         .into_iter()
         .map(|err| XdsError {
             code: ErrorCode::parse(err.attr("errorCode").unwrap_or_default()),
@@ -227,7 +236,7 @@ pub(crate) fn read_errors(e: &Element) -> Vec<XdsError> {
                 .attr("codeContext")
                 .map(str::to_owned)
                 .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| err.trimmed_text().to_owned()),
+                .unwrap_or_else(|| err.text().trim().to_owned()),
             location: err
                 .attr("location")
                 .map(str::trim)
@@ -241,11 +250,10 @@ pub(crate) fn read_errors(e: &Element) -> Vec<XdsError> {
         .collect()
 }
 
-pub(crate) fn read_registry_response(e: &Element) -> Result<RegistryResponse, XdsMessageError> {
-    let status = e.attr("status").ok_or(XdsMessageError::MissingAttribute {
-        element: "RegistryResponse",
-        attribute: "status",
-    })?;
+pub(crate) fn read_registry_response(e: Element<'_>) -> Result<RegistryResponse, DmpError> {
+    let status = e
+        .attr("status")
+        .ok_or(DmpError::malformed("RegistryResponse/@status"))?;
     Ok(RegistryResponse {
         status: ResponseStatus::from_urn(status),
         errors: read_errors(e),
@@ -253,11 +261,16 @@ pub(crate) fn read_registry_response(e: &Element) -> Result<RegistryResponse, Xd
 }
 
 /// Reads the first `rs:RegistryResponse` of a message (bare or in a SOAP envelope).
-pub fn parse_registry_response(xml: &[u8]) -> Result<RegistryResponse, XdsMessageError> {
-    let root = xml::parse(xml)?;
+pub fn parse_registry_response(xml: &[u8]) -> Result<RegistryResponse, DmpError> {
+    let text = soap::decode_text(xml);
+    read_first_registry_response(soap::parse(&text, &Limits::XDS)?.root())
+}
+
+/// [`parse_registry_response`] of a message already parsed.
+pub fn read_first_registry_response(root: Element<'_>) -> Result<RegistryResponse, DmpError> {
     let e = root
         .find(ns::RS, "RegistryResponse")
-        .ok_or(XdsMessageError::MissingElement("RegistryResponse"))?;
+        .ok_or(DmpError::malformed("RegistryResponse"))?;
     read_registry_response(e)
 }
 

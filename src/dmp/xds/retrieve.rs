@@ -6,9 +6,12 @@
 use base64::Engine as _;
 
 use super::consts::ns;
-use super::error::XdsMessageError;
-use super::registry_response::{RegistryResponse, ResponseStatus, read_registry_response};
-use super::xml::{self, Element, Writer};
+use super::registry_response::{
+    RegistryResponse, ResponseStatus, read_registry_response, registry_failure,
+};
+use crate::dmp::error::DmpError;
+use crate::dmp::soap;
+use crate::xml::{Element, Limits, XmlWriter};
 
 /// One document to retrieve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,23 +25,23 @@ pub struct DocumentRequest {
 }
 
 /// The `RetrieveDocumentSetRequest` element; at least one document is required.
-pub fn retrieve_request_xml(requests: &[DocumentRequest]) -> Result<String, XdsMessageError> {
+pub fn retrieve_request_xml(requests: &[DocumentRequest]) -> Result<String, DmpError> {
     if requests.is_empty() {
-        return Err(XdsMessageError::MissingField("document request"));
+        return Err(DmpError::request("document request"));
     }
-    let mut w = Writer::new();
-    w.start(
+    let mut w = XmlWriter::new();
+    w.open(
         "xdsb:RetrieveDocumentSetRequest",
         &[("xmlns:xdsb", ns::XDSB)],
     );
     for r in requests {
-        w.start("xdsb:DocumentRequest", &[]);
+        w.open("xdsb:DocumentRequest", &[]);
         if let Some(home) = &r.home_community_id {
             w.leaf("xdsb:HomeCommunityId", &[], home);
         }
         w.leaf("xdsb:RepositoryUniqueId", &[], &r.repository_unique_id);
         w.leaf("xdsb:DocumentUniqueId", &[], &r.document_unique_id);
-        w.end();
+        w.close();
     }
     Ok(w.finish())
 }
@@ -87,31 +90,34 @@ pub struct RetrieveResponse {
 
 impl RetrieveResponse {
     /// `Ok` unless the repository answered Failure.
-    pub fn into_result(self) -> Result<Self, XdsMessageError> {
+    pub fn into_result(self) -> Result<Self, DmpError> {
         match self.registry_response.status {
             ResponseStatus::Success | ResponseStatus::PartialSuccess => Ok(self),
             ResponseStatus::Failure | ResponseStatus::Other(_) => {
-                Err(XdsMessageError::Registry(self.registry_response.errors))
+                Err(registry_failure(&self.registry_response.errors))
             }
         }
     }
 }
 
 /// Reads a `RetrieveDocumentSetResponse` (bare or inside its SOAP envelope).
-pub fn parse_retrieve_response(xml_bytes: &[u8]) -> Result<RetrieveResponse, XdsMessageError> {
-    let root = xml::parse(xml_bytes)?;
-    let response = root.find(ns::XDSB, "RetrieveDocumentSetResponse").ok_or(
-        XdsMessageError::MissingElement("RetrieveDocumentSetResponse"),
-    )?;
+pub fn parse_retrieve_response(xml_bytes: &[u8]) -> Result<RetrieveResponse, DmpError> {
+    let text = soap::decode_text(xml_bytes);
+    read_retrieve_response(soap::parse(&text, &Limits::XDS)?.root())
+}
+
+/// [`parse_retrieve_response`] of a message already parsed (its envelope or the payload).
+pub fn read_retrieve_response(root: Element<'_>) -> Result<RetrieveResponse, DmpError> {
+    let response = root
+        .find(ns::XDSB, "RetrieveDocumentSetResponse")
+        .ok_or(DmpError::malformed("RetrieveDocumentSetResponse"))?;
     let registry_response = response
-        .children
-        .iter()
+        .children()
         .find(|c| c.is(ns::RS, "RegistryResponse"))
-        .ok_or(XdsMessageError::MissingElement("RegistryResponse"))
+        .ok_or(DmpError::malformed("RegistryResponse"))
         .and_then(read_registry_response)?;
     let documents = response
-        .children
-        .iter()
+        .children()
         .filter(|c| c.is(ns::XDSB, "DocumentResponse"))
         .map(document_response)
         .collect::<Result<_, _>>()?;
@@ -121,27 +127,22 @@ pub fn parse_retrieve_response(xml_bytes: &[u8]) -> Result<RetrieveResponse, Xds
     })
 }
 
-fn text_of(e: &Element, name: &'static str) -> Option<String> {
-    e.children
-        .iter()
+fn text_of(e: Element<'_>, name: &'static str) -> Option<String> {
+    e.children()
         .find(|c| c.is(ns::XDSB, name))
-        .map(|c| c.trimmed_text().to_owned())
+        .map(|c| c.text().trim().to_owned())
 }
 
-fn document_response(e: &Element) -> Result<RetrievedDocument, XdsMessageError> {
+fn document_response(e: Element<'_>) -> Result<RetrievedDocument, DmpError> {
     let document = e
-        .children
-        .iter()
+        .children()
         .find(|c| c.is(ns::XDSB, "Document"))
-        .ok_or(XdsMessageError::MissingElement("Document"))?;
-    let content = match document.children.iter().find(|c| c.is(ns::XOP, "Include")) {
+        .ok_or(DmpError::malformed("Document"))?;
+    let content = match document.children().find(|c| c.is(ns::XOP, "Include")) {
         Some(include) => {
             let href = include
                 .attr("href")
-                .ok_or(XdsMessageError::MissingAttribute {
-                    element: "xop:Include",
-                    attribute: "href",
-                })?;
+                .ok_or(DmpError::malformed("xop:Include/@href"))?;
             DocumentContent::Xop {
                 content_id: content_id(href)?,
                 href: href.to_owned(),
@@ -149,21 +150,21 @@ fn document_response(e: &Element) -> Result<RetrievedDocument, XdsMessageError> 
         }
         None => {
             let b64: String = document
-                .text
+                .text()
                 .chars()
                 .filter(|c| !c.is_ascii_whitespace())
                 .collect();
             DocumentContent::Inline(
                 base64::engine::general_purpose::STANDARD
                     .decode(b64)
-                    .map_err(|_| XdsMessageError::InvalidValue("Document"))?,
+                    .map_err(|_| DmpError::malformed("Document"))?,
             )
         }
     };
     Ok(RetrievedDocument {
         repository_unique_id: text_of(e, "RepositoryUniqueId").unwrap_or_default(),
         document_unique_id: text_of(e, "DocumentUniqueId")
-            .ok_or(XdsMessageError::MissingElement("DocumentUniqueId"))?,
+            .ok_or(DmpError::malformed("DocumentUniqueId"))?,
         home_community_id: text_of(e, "HomeCommunityId"),
         mime_type: text_of(e, "mimeType").unwrap_or_default(),
         content,
@@ -171,8 +172,8 @@ fn document_response(e: &Element) -> Result<RetrievedDocument, XdsMessageError> 
 }
 
 /// The Content-ID a `cid:` URL names (RFC 2392: percent-decoded, no brackets).
-pub fn content_id(href: &str) -> Result<String, XdsMessageError> {
-    let invalid = XdsMessageError::InvalidValue("xop:Include/@href");
+pub fn content_id(href: &str) -> Result<String, DmpError> {
+    let invalid = DmpError::malformed("xop:Include/@href");
     let rest = href.trim();
     let rest = rest
         .get(..4)

@@ -8,7 +8,7 @@ use super::consts::*;
 use super::entry::{Author, AvailabilityStatus, DmpDocumentEntry};
 use super::hl7::Code;
 use super::ids::IdGen;
-use super::xml::Writer;
+use crate::xml::XmlWriter;
 
 /// Numbering of the symbolic ids of one message (`cl1`, `ei1`, `as1`…), or fresh
 /// `urn:uuid:`s when a registry writes its answer.
@@ -37,42 +37,42 @@ impl Symbols {
     }
 }
 
-pub(crate) fn slot(w: &mut Writer, name: &str, values: &[&str]) {
-    w.start("rim:Slot", &[("name", name)]);
-    w.start("rim:ValueList", &[]);
+pub(crate) fn slot(w: &mut XmlWriter<'_>, name: &str, values: &[&str]) {
+    w.open("rim:Slot", &[("name", name)]);
+    w.open("rim:ValueList", &[]);
     for v in values {
         w.leaf("rim:Value", &[], v);
     }
-    w.end();
-    w.end();
+    w.close();
+    w.close();
 }
 
-fn opt_slot(w: &mut Writer, name: &str, value: Option<&str>) {
+fn opt_slot(w: &mut XmlWriter<'_>, name: &str, value: Option<&str>) {
     if let Some(v) = value.filter(|v| !v.is_empty()) {
         slot(w, name, &[v]);
     }
 }
 
 /// `<rim:Name>` or `<rim:Description>` with one LocalizedString (as the DMP writes them).
-pub(crate) fn localized(w: &mut Writer, element: &'static str, value: &str) {
-    w.start(element, &[]);
+pub(crate) fn localized(w: &mut XmlWriter<'_>, element: &'static str, value: &str) {
+    w.open(element, &[]);
     w.empty(
         "rim:LocalizedString",
         &[("charset", "UTF8"), ("value", value), ("xml:lang", "FR")],
     );
-    w.end();
+    w.close();
 }
 
 /// A coded classification: `nodeRepresentation`, `codingScheme` slot, display name.
 pub(crate) fn code_classification(
-    w: &mut Writer,
+    w: &mut XmlWriter<'_>,
     sym: &mut Symbols,
     scheme: &str,
     object: &str,
     code: &Code,
 ) {
     let id = sym.next("cl");
-    w.start(
+    w.open(
         "rim:Classification",
         &[
             ("classificationScheme", scheme),
@@ -88,20 +88,20 @@ pub(crate) fn code_classification(
         &code.display
     };
     localized(w, "rim:Name", display);
-    w.end();
+    w.close();
 }
 
 /// An author classification (document or submission set scheme); slots in the agency's
 /// order (person, specialty, institution), then role and telecom.
 pub(crate) fn author_classification(
-    w: &mut Writer,
+    w: &mut XmlWriter<'_>,
     sym: &mut Symbols,
     scheme: &str,
     object: &str,
     author: &Author,
 ) {
     let id = sym.next("cl");
-    w.start(
+    w.open(
         "rim:Classification",
         &[
             ("classificationScheme", scheme),
@@ -134,11 +134,11 @@ pub(crate) fn author_classification(
     if !telecom.is_empty() {
         slot(w, "authorTelecommunication", &telecom);
     }
-    w.end();
+    w.close();
 }
 
 pub(crate) fn external_identifier(
-    w: &mut Writer,
+    w: &mut XmlWriter<'_>,
     sym: &mut Symbols,
     scheme: &str,
     object: &str,
@@ -146,7 +146,7 @@ pub(crate) fn external_identifier(
     label: &str,
 ) {
     let id = sym.next("ei");
-    w.start(
+    w.open(
         "rim:ExternalIdentifier",
         &[
             ("id", &id),
@@ -156,18 +156,18 @@ pub(crate) fn external_identifier(
         ],
     );
     localized(w, "rim:Name", label);
-    w.end();
+    w.close();
 }
 
 pub(crate) fn association(
-    w: &mut Writer,
+    w: &mut XmlWriter<'_>,
     id: &str,
     association_type: &str,
     source: &str,
     target: &str,
     slots: &[(&str, &[&str])],
 ) {
-    w.start(
+    w.open(
         "rim:Association",
         &[
             ("associationType", association_type),
@@ -180,7 +180,7 @@ pub(crate) fn association(
     for (name, values) in slots {
         slot(w, name, values);
     }
-    w.end();
+    w.close();
 }
 
 /// Which ExtrinsicObject is written.
@@ -200,7 +200,7 @@ pub(crate) enum EntryForm {
 
 /// Writes `entry` as an ExtrinsicObject whose id is `id`.
 pub(crate) fn extrinsic_object(
-    w: &mut Writer,
+    w: &mut XmlWriter<'_>,
     sym: &mut Symbols,
     entry: &DmpDocumentEntry,
     id: &str,
@@ -222,7 +222,7 @@ pub(crate) fn extrinsic_object(
         EntryForm::MetadataUpdate => attrs.push(("status", AvailabilityStatus::APPROVED)),
         EntryForm::Registered => attrs.push(("status", entry.status.urn())),
     }
-    w.start("rim:ExtrinsicObject", &attrs);
+    w.open("rim:ExtrinsicObject", &attrs);
 
     let size = entry.size.map(|s| s.to_string());
     opt_slot(w, "creationTime", entry.creation_time.as_deref());
@@ -316,5 +316,5 @@ pub(crate) fn extrinsic_object(
         &entry.unique_id,
         "XDSDocumentEntry.uniqueId",
     );
-    w.end();
+    w.close();
 }

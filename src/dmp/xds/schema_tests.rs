@@ -190,7 +190,7 @@ fn provide_and_register_validates() {
 #[test]
 fn agency_bodies_against_the_same_schemas() {
     let body = |file: &str, namespace: &str, element: &str| {
-        to_xml(find(&parse(&dmp_fixture(file)), namespace, element))
+        to_xml(find(parse(&dmp_fixture(file)), namespace, element))
     };
     let valid_cases = [
         (

@@ -11,7 +11,7 @@ use super::hl7::{Code, Cx, format_dtm};
 use super::rim_write::{
     Symbols, author_classification, code_classification, external_identifier, localized, slot,
 };
-use super::xml::Writer;
+use crate::xml::XmlWriter;
 
 /// Symbolic id of the SubmissionSet in the messages built here.
 pub(crate) const SUBMISSION_SET_ID: &str = "SubmissionSet01";
@@ -41,14 +41,14 @@ pub fn content_type(code: &str, label: &str) -> Code {
 
 /// Writes the SubmissionSet `RegistryPackage`.
 pub(crate) fn write_submission_set(
-    w: &mut Writer,
+    w: &mut XmlWriter<'_>,
     sym: &mut Symbols,
     ctx: &SubmissionContext,
     patient: &Cx,
     unique_id: &str,
 ) {
     let id = SUBMISSION_SET_ID;
-    w.start("rim:RegistryPackage", &[("id", id)]);
+    w.open("rim:RegistryPackage", &[("id", id)]);
     slot(w, "submissionTime", &[&format_dtm(&ctx.time)]);
     if let Some(title) = &ctx.title {
         localized(w, "rim:Name", title);
@@ -91,19 +91,19 @@ pub(crate) fn write_submission_set(
         unique_id,
         "XDSSubmissionSet.uniqueId",
     );
-    w.end();
+    w.close();
 }
 
 /// Opens `<lcm:SubmitObjectsRequest><rim:RegistryObjectList>`; `declare` adds the namespace
 /// declarations (false when an enclosing element already has them).
-pub(crate) fn open_submit_objects(w: &mut Writer, declare: bool) {
+pub(crate) fn open_submit_objects(w: &mut XmlWriter<'_>, declare: bool) {
     if declare {
-        w.start(
+        w.open(
             "lcm:SubmitObjectsRequest",
             &[("xmlns:lcm", ns::LCM), ("xmlns:rim", ns::RIM)],
         );
     } else {
-        w.start("lcm:SubmitObjectsRequest", &[]);
+        w.open("lcm:SubmitObjectsRequest", &[]);
     }
-    w.start("rim:RegistryObjectList", &[]);
+    w.open("rim:RegistryObjectList", &[]);
 }

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use super::consts::{SS_UNIQUE_ID, ns};
-use super::xml::{self, Element, escape_attr_into, escape_text_into};
+use crate::dmp::soap;
+use crate::xml::{self, Element, Limits, escape_attr_into, escape_text_into};
 
 /// Directory of the shared fixtures, with a trailing slash.
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/");
@@ -23,31 +24,32 @@ pub fn dmp_fixture(name: &str) -> Vec<u8> {
     fixture(&format!("dmp/{name}"))
 }
 
-pub fn parse(bytes: &[u8]) -> Element {
-    xml::parse(bytes).expect("well-formed XML")
+/// The root of a message (kept for the rest of the test process).
+pub fn parse(bytes: &[u8]) -> Element<'static> {
+    xml::parse_leaked(&soap::decode_text(bytes), &Limits::XDS).expect("well-formed XML")
 }
 
 /// The first element `ns`:`name` under `root`.
-pub fn find<'a>(root: &'a Element, ns: &str, name: &str) -> &'a Element {
+pub fn find<'a>(root: Element<'a>, ns: &str, name: &str) -> Element<'a> {
     root.find(ns, name)
         .unwrap_or_else(|| panic!("no {name} element"))
 }
 
-fn is_object(e: &Element) -> bool {
-    e.ns == ns::RIM
+fn is_object(e: Element<'_>) -> bool {
+    e.ns() == ns::RIM
         && matches!(
-            e.name.as_str(),
+            e.local(),
             "RegistryPackage" | "ExtrinsicObject" | "Association"
         )
 }
 
-fn collect_ids(e: &Element, ids: &mut HashMap<String, String>) {
+fn collect_ids(e: Element<'_>, ids: &mut HashMap<String, String>) {
     if is_object(e)
         && let Some(id) = e.attr("id")
     {
-        ids.insert(id.to_owned(), e.name.clone());
+        ids.insert(id.to_owned(), e.local().to_owned());
     }
-    for c in &e.children {
+    for c in e.children() {
         collect_ids(c, ids);
     }
 }
@@ -57,14 +59,14 @@ fn collect_ids(e: &Element, ids: &mut HashMap<String, String>) {
 /// element's name, references to the enclosing object dropped (implied by nesting), the
 /// SubmissionSet uniqueId (random) masked, text trimmed, children sorted (ebRIM order carries
 /// no meaning; the schemas check the order).
-pub fn shape(root: &Element) -> String {
+pub fn shape(root: Element<'_>) -> String {
     let mut ids = HashMap::new();
     collect_ids(root, &mut ids);
     render(root, None, &ids, 0)
 }
 
 fn render(
-    e: &Element,
+    e: Element<'_>,
     enclosing: Option<&str>,
     ids: &HashMap<String, String>,
     depth: usize,
@@ -76,36 +78,36 @@ fn render(
             .map_or_else(|| v.to_owned(), |n| format!("->{n}"))
     };
     let mut attrs: Vec<String> = Vec::new();
-    for (k, v) in &e.attrs {
+    for a in e.attrs() {
+        let (k, v) = (qualified(a), a.value());
         let rendered = match k.as_str() {
-            "id" if e.ns == ns::XDSB && e.name == "Document" => reference(v),
+            "id" if e.ns() == ns::XDSB && e.local() == "Document" => reference(v),
             "id" => "#".to_owned(),
-            "classifiedObject" | "registryObject" if Some(v.as_str()) == enclosing => continue,
+            "classifiedObject" | "registryObject" if Some(v) == enclosing => continue,
             "classifiedObject" | "registryObject" | "sourceObject" | "targetObject" => reference(v),
             "value"
-                if e.name == "ExternalIdentifier"
+                if e.local() == "ExternalIdentifier"
                     && e.attr("identificationScheme") == Some(SS_UNIQUE_ID) =>
             {
                 "#uid".to_owned()
             }
-            _ => v.clone(),
+            _ => v.to_owned(),
         };
         attrs.push(format!("{k}={rendered:?}"));
     }
     attrs.sort();
     let mut children: Vec<String> = e
-        .children
-        .iter()
+        .children()
         .map(|c| render(c, enclosing_now, ids, depth + 1))
         .collect();
     children.sort();
     let indent = "  ".repeat(depth);
     let mut out = format!(
         "{indent}{{{}}}{} {} {:?}\n",
-        e.ns,
-        e.name,
+        e.ns(),
+        e.local(),
         attrs.join(" "),
-        e.trimmed_text()
+        e.text().trim()
     );
     for c in children {
         out.push_str(&c);
@@ -114,7 +116,7 @@ fn render(
 }
 
 /// Panics with the first differing line when two shapes differ.
-pub fn assert_same_shape(ours: &Element, theirs: &Element) {
+pub fn assert_same_shape(ours: Element<'_>, theirs: Element<'_>) {
     let (a, b) = (shape(ours), shape(theirs));
     if a == b {
         return;
@@ -134,33 +136,53 @@ pub fn assert_same_shape(ours: &Element, theirs: &Element) {
 }
 
 /// Serialises an element tree, each element declaring its own default namespace.
-pub fn to_xml(e: &Element) -> String {
+pub fn to_xml(e: Element<'_>) -> String {
     let mut out = String::new();
     write(e, &mut out);
     out
 }
 
-fn write(e: &Element, out: &mut String) {
+fn write(e: Element<'_>, out: &mut String) {
     out.push('<');
-    out.push_str(&e.name);
+    out.push_str(e.local());
     out.push_str(" xmlns=\"");
-    escape_attr_into(out, &e.ns);
+    escape_attr_into(out, e.ns());
     out.push('"');
-    for (k, v) in &e.attrs {
+    for a in e.attrs() {
         out.push(' ');
-        out.push_str(k);
+        out.push_str(&qualified(a));
+        if a.ns() == xml::NS_XML {
+            // `xml:` needs no declaration.
+        } else if !a.ns().is_empty() {
+            out.push_str("=\"");
+            escape_attr_into(out, a.value());
+            out.push_str("\" xmlns:a=\"");
+            escape_attr_into(out, a.ns());
+            out.push('"');
+            continue;
+        }
         out.push_str("=\"");
-        escape_attr_into(out, v);
+        escape_attr_into(out, a.value());
         out.push('"');
     }
     out.push('>');
-    escape_text_into(out, e.trimmed_text());
-    for c in &e.children {
+    escape_text_into(out, e.text().trim());
+    for c in e.children() {
         write(c, out);
     }
     out.push_str("</");
-    out.push_str(&e.name);
+    out.push_str(e.local());
     out.push('>');
+}
+
+/// An attribute's name as the tests write it: `local`, `xml:local`, or `a:local` for another
+/// namespace (declared as `xmlns:a` by [`to_xml`]).
+fn qualified(a: xml::Attr<'_>) -> String {
+    match a.ns() {
+        "" => a.local().to_owned(),
+        xml::NS_XML => format!("xml:{}", a.local()),
+        _ => format!("a:{}", a.local()),
+    }
 }
 
 /// A fresh scratch file path for this test process.
@@ -240,8 +262,8 @@ pub fn agency_context(time: &str, title: &str, comments: Option<&str>) -> super:
 pub fn agency_certificate() -> Vec<u8> {
     use base64::Engine as _;
     let sig = parse(&dmp_fixture("TD2.1_xades_signature.xml"));
-    let cert = find(&sig, ns::DS, "X509Certificate");
-    let b64: String = cert.text.split_whitespace().collect();
+    let cert = find(sig, ns::DS, "X509Certificate");
+    let b64: String = cert.text().split_whitespace().collect();
     base64::engine::general_purpose::STANDARD
         .decode(b64)
         .expect("certificate base64")

@@ -9,14 +9,14 @@
 
 use super::consts::*;
 use super::entry::{AvailabilityStatus, DmpDocumentEntry};
-use super::error::XdsMessageError;
 use super::ids::IdGen;
 use super::rim_write::{EntryForm, Symbols, association, extrinsic_object};
 use super::submission::{
     SUBMISSION_SET_ID, SubmissionContext, open_submit_objects, write_submission_set,
 };
-use super::xml::Writer;
+use crate::dmp::error::DmpError;
 use crate::domain::Visibility;
+use crate::xml::XmlWriter;
 
 /// Symbolic id of the new version of the entry in an update.
 const NEW_ENTRY_ID: &str = "Document01";
@@ -28,32 +28,31 @@ pub fn visibility_update_xml(
     visibility: Visibility,
     ctx: &SubmissionContext,
     ids: &mut IdGen,
-) -> Result<String, XdsMessageError> {
+) -> Result<String, DmpError> {
     if current.status != AvailabilityStatus::Approved {
-        return Err(XdsMessageError::InvalidTransition {
-            from: current.status.urn().to_owned(),
-            to: "metadata update".to_owned(),
-        });
+        return Err(DmpError::request(
+            "an Approved entry (only its metadata can be updated)",
+        ));
     }
     let lid = current
         .logical_id
         .as_deref()
         .filter(|l| !l.is_empty())
-        .ok_or(XdsMessageError::MissingField("lid"))?;
+        .ok_or(DmpError::request("lid"))?;
     let previous = current
         .version_name
         .as_deref()
         .filter(|v| !v.is_empty())
-        .ok_or(XdsMessageError::MissingField("versionName"))?;
+        .ok_or(DmpError::request("versionName"))?;
     let patient = current
         .patient_id
         .as_ref()
-        .ok_or(XdsMessageError::MissingField("patientId"))?;
+        .ok_or(DmpError::request("patientId"))?;
     let mut copy = current.clone();
     copy.logical_id = Some(lid.to_owned());
     copy.set_visibility(visibility);
 
-    let mut w = Writer::new();
+    let mut w = XmlWriter::new();
     let mut sym = Symbols::default();
     open_submit_objects(&mut w, true);
     write_submission_set(&mut w, &mut sym, ctx, patient, &ids.oid());
@@ -86,26 +85,25 @@ pub fn availability_update_xml(
     new_status: AvailabilityStatus,
     ctx: &SubmissionContext,
     ids: &mut IdGen,
-) -> Result<String, XdsMessageError> {
+) -> Result<String, DmpError> {
     use AvailabilityStatus::{Approved, Archived, Deleted};
     let allowed = matches!(
         (&entry.status, &new_status),
         (Approved | Archived, Deleted) | (Approved, Archived) | (Archived, Approved)
     );
     if !allowed {
-        return Err(XdsMessageError::InvalidTransition {
-            from: entry.status.urn().to_owned(),
-            to: new_status.urn().to_owned(),
-        });
+        return Err(DmpError::request(
+            "an availability change the registry allows",
+        ));
     }
     if !entry.entry_uuid.starts_with("urn:uuid:") {
-        return Err(XdsMessageError::InvalidValue("entryUUID"));
+        return Err(DmpError::request("entryUUID"));
     }
     let patient = entry
         .patient_id
         .as_ref()
-        .ok_or(XdsMessageError::MissingField("patientId"))?;
-    let mut w = Writer::new();
+        .ok_or(DmpError::request("patientId"))?;
+    let mut w = XmlWriter::new();
     let mut sym = Symbols::default();
     open_submit_objects(&mut w, true);
     write_submission_set(&mut w, &mut sym, ctx, patient, &ids.oid());

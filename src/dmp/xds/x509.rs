@@ -2,9 +2,11 @@
 //! as an RFC 2253 string and the serial number in decimal. No validation of the certificate
 //! (the signing module owns that).
 
-use super::error::XdsMessageError;
+use crate::dmp::error::DmpError;
 
-const BAD: XdsMessageError = XdsMessageError::Certificate("malformed DER");
+const BAD: DmpError = DmpError::Request {
+    what: "a signing certificate in valid DER",
+};
 
 /// A DER element: tag and content.
 struct Tlv<'a> {
@@ -13,7 +15,7 @@ struct Tlv<'a> {
 }
 
 /// Reads one TLV at the start of `input`; returns it and the rest.
-fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), XdsMessageError> {
+fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DmpError> {
     let (&tag, rest) = input.split_first().ok_or(BAD)?;
     let (&first, mut rest) = rest.split_first().ok_or(BAD)?;
     let len = if first < 0x80 {
@@ -36,7 +38,7 @@ fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), XdsMessageError> {
     Ok((Tlv { tag, content }, rest))
 }
 
-fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8]), XdsMessageError> {
+fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8]), DmpError> {
     let (t, rest) = tlv(input)?;
     if t.tag != tag {
         return Err(BAD);
@@ -53,7 +55,7 @@ pub(crate) struct CertIds {
     pub serial: String,
 }
 
-pub(crate) fn cert_ids(der: &[u8]) -> Result<CertIds, XdsMessageError> {
+pub(crate) fn cert_ids(der: &[u8]) -> Result<CertIds, DmpError> {
     const SEQUENCE: u8 = 0x30;
     let (cert, _) = expect(der, SEQUENCE)?;
     let (tbs, _) = expect(cert, SEQUENCE)?;
@@ -145,6 +147,8 @@ fn string_value(tag: u8, content: &[u8]) -> Option<String> {
     }
 }
 
+/// RFC 4514 escaping of a distinguished-name attribute value (XAdES `X509IssuerName`): not XML
+/// escaping, which the writer applies afterwards to the whole name.
 fn escape_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let last = value.chars().count().saturating_sub(1);
@@ -162,7 +166,7 @@ fn escape_value(value: &str) -> String {
 }
 
 /// An X.501 Name (content of its SEQUENCE) as RFC 2253.
-fn rfc2253(mut name: &[u8]) -> Result<String, XdsMessageError> {
+fn rfc2253(mut name: &[u8]) -> Result<String, DmpError> {
     let mut rdns = Vec::new();
     while !name.is_empty() {
         let (set, rest) = expect(name, 0x31)?;

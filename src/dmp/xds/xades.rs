@@ -13,11 +13,11 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::consts::{ns, signature::PURPOSE_CODE};
-use super::error::XdsMessageError;
 use super::x509::cert_ids;
-use super::xml::Writer;
+use crate::dmp::error::DmpError;
 use crate::dmp::signer::Signer;
 use crate::dmp::xmldsig::exc_c14n;
+use crate::xml::XmlWriter;
 
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
@@ -38,8 +38,8 @@ fn sha256_b64(bytes: &[u8]) -> String {
     b64(&Sha256::digest(bytes))
 }
 
-fn canonical(xml: &str) -> Result<String, XdsMessageError> {
-    exc_c14n(xml).map_err(|e| XdsMessageError::Canonicalization(e.to_string()))
+fn canonical(xml: &str) -> Result<String, DmpError> {
+    exc_c14n(xml).map_err(|_| DmpError::request("XML that canonicalises"))
 }
 
 /// What is signed.
@@ -94,32 +94,32 @@ impl UnsignedSignature {
 
     fn document(&self, signature_value: &str) -> String {
         let target = format!("#{}", self.signature_id);
-        let mut w = Writer::compact();
-        w.start(
+        let mut w = XmlWriter::compact();
+        w.open(
             "Signature",
             &[("xmlns", ns::DS), ("Id", &self.signature_id)],
         );
         w.raw(&self.signed_info);
         w.leaf("SignatureValue", &[], signature_value);
-        w.start("KeyInfo", &[]);
-        w.start("X509Data", &[]);
+        w.open("KeyInfo", &[]);
+        w.open("X509Data", &[]);
         w.leaf("X509Certificate", &[], &self.certificate_b64);
-        w.end();
-        w.end();
-        w.start("Object", &[]);
+        w.close();
+        w.close();
+        w.open("Object", &[]);
         w.raw(&self.manifest);
-        w.end();
-        w.start("Object", &[]);
-        w.start("SignatureProperties", &[]);
+        w.close();
+        w.open("Object", &[]);
+        w.open("SignatureProperties", &[]);
         w.leaf(
             "SignatureProperty",
             &[("Id", "purposeOfSignature"), ("Target", &target)],
             PURPOSE_CODE,
         );
-        w.end();
-        w.end();
-        w.start("Object", &[]);
-        w.start(
+        w.close();
+        w.close();
+        w.open("Object", &[]);
+        w.open(
             "QualifyingProperties",
             &[("xmlns", ns::XADES), ("Target", &target)],
         );
@@ -128,32 +128,32 @@ impl UnsignedSignature {
     }
 }
 
-fn digest_method(w: &mut Writer, name: &'static str) {
+fn digest_method(w: &mut XmlWriter<'_>, name: &'static str) {
     w.empty(name, &[("Algorithm", SHA256)]);
 }
 
 fn manifest(input: &SignatureInput<'_>) -> String {
-    let mut w = Writer::compact();
-    w.start("Manifest", &[("xmlns", ns::DS), ("Id", MANIFEST_ID)]);
+    let mut w = XmlWriter::compact();
+    w.open("Manifest", &[("xmlns", ns::DS), ("Id", MANIFEST_ID)]);
     let submission_uri = format!("urn:oid:{}", input.submission_set_unique_id);
-    w.start("Reference", &[("URI", &submission_uri)]);
+    w.open("Reference", &[("URI", &submission_uri)]);
     digest_method(&mut w, "DigestMethod");
     w.leaf("DigestValue", &[], SUBMISSION_SET_DIGEST);
-    w.end();
+    w.close();
     for (unique_id, bytes) in &input.documents {
         let uri = format!("urn:oid:{unique_id}");
-        w.start("Reference", &[("URI", &uri)]);
+        w.open("Reference", &[("URI", &uri)]);
         digest_method(&mut w, "DigestMethod");
         w.leaf("DigestValue", &[], &sha256_b64(bytes));
-        w.end();
+        w.close();
     }
     w.finish()
 }
 
-fn signed_properties(time: &DateTime<Utc>, certificate: &[u8]) -> Result<String, XdsMessageError> {
+fn signed_properties(time: &DateTime<Utc>, certificate: &[u8]) -> Result<String, DmpError> {
     let ids = cert_ids(certificate)?;
-    let mut w = Writer::compact();
-    w.start(
+    let mut w = XmlWriter::compact();
+    w.open(
         "SignedProperties",
         &[
             ("xmlns", ns::XADES),
@@ -161,51 +161,51 @@ fn signed_properties(time: &DateTime<Utc>, certificate: &[u8]) -> Result<String,
             ("Id", SIGNED_PROPERTIES_ID),
         ],
     );
-    w.start("SignedSignatureProperties", &[]);
+    w.open("SignedSignatureProperties", &[]);
     w.leaf(
         "SigningTime",
         &[],
         &time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     );
-    w.start("SigningCertificate", &[]);
-    w.start("Cert", &[]);
-    w.start("CertDigest", &[]);
+    w.open("SigningCertificate", &[]);
+    w.open("Cert", &[]);
+    w.open("CertDigest", &[]);
     digest_method(&mut w, "ds:DigestMethod");
     w.leaf("ds:DigestValue", &[], &sha256_b64(certificate));
-    w.end();
-    w.start("IssuerSerial", &[]);
+    w.close();
+    w.open("IssuerSerial", &[]);
     w.leaf("ds:X509IssuerName", &[], &ids.issuer);
     w.leaf("ds:X509SerialNumber", &[], &ids.serial);
-    w.end();
-    w.end();
-    w.end();
-    w.start("SignaturePolicyIdentifier", &[]);
+    w.close();
+    w.close();
+    w.close();
+    w.open("SignaturePolicyIdentifier", &[]);
     w.empty("SignaturePolicyImplied", &[]);
-    w.end();
-    w.end();
+    w.close();
+    w.close();
     w.empty("SignedDataObjectProperties", &[]);
     Ok(w.finish())
 }
 
-fn reference(w: &mut Writer, reference_type: &str, uri: &str, digest: &str) {
-    w.start("Reference", &[("Type", reference_type), ("URI", uri)]);
-    w.start("Transforms", &[]);
+fn reference(w: &mut XmlWriter<'_>, reference_type: &str, uri: &str, digest: &str) {
+    w.open("Reference", &[("Type", reference_type), ("URI", uri)]);
+    w.open("Transforms", &[]);
     w.empty("Transform", &[("Algorithm", EXC_C14N)]);
-    w.end();
+    w.close();
     digest_method(w, "DigestMethod");
     w.leaf("DigestValue", &[], digest);
-    w.end();
+    w.close();
 }
 
 /// Builds everything but the signature value. `certificate_der` is the signer's certificate.
 pub fn prepare_signature(
     input: &SignatureInput<'_>,
     certificate_der: &[u8],
-) -> Result<UnsignedSignature, XdsMessageError> {
+) -> Result<UnsignedSignature, DmpError> {
     let manifest = manifest(input);
     let signed_properties = signed_properties(&input.signing_time, certificate_der)?;
-    let mut w = Writer::compact();
-    w.start("SignedInfo", &[("xmlns", ns::DS)]);
+    let mut w = XmlWriter::compact();
+    w.open("SignedInfo", &[("xmlns", ns::DS)]);
     w.empty("CanonicalizationMethod", &[("Algorithm", EXC_C14N)]);
     w.empty("SignatureMethod", &[("Algorithm", RSA_SHA256)]);
     reference(
@@ -231,10 +231,7 @@ pub fn prepare_signature(
 }
 
 /// Builds and signs the signature document.
-pub fn sign_signature(
-    input: &SignatureInput<'_>,
-    signer: &dyn Signer,
-) -> Result<String, XdsMessageError> {
+pub fn sign_signature(input: &SignatureInput<'_>, signer: &dyn Signer) -> Result<String, DmpError> {
     let unsigned = prepare_signature(input, signer.certificate_der())?;
     let value = signer.sign_rsa_sha256(unsigned.bytes_to_sign())?;
     Ok(unsigned.finish(&value))

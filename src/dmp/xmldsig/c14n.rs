@@ -163,7 +163,9 @@ impl Context<'_> {
     }
 }
 
-/// Canonical escaping of a text node: `&`, `<`, `>` and carriage return.
+/// Canonical escaping of a text node: `&`, `<`, `>` and carriage return. Not the XML writer's
+/// escaping (`crate::xml::writer`): Exclusive XML Canonicalization 1.0 fixes these bytes (and
+/// only these) normatively, and digests depend on them byte for byte.
 pub(crate) fn escape_text(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '\r']) {
         return Cow::Borrowed(text);
@@ -181,7 +183,8 @@ pub(crate) fn escape_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Canonical escaping of an attribute value: `&`, `<`, `"`, tab, line feed, carriage return.
+/// Canonical escaping of an attribute value: `&`, `<`, `"`, tab, line feed, carriage return
+/// (hexadecimal references, as canonicalisation writes them; see [`escape_text`]).
 pub(crate) fn escape_attribute(value: &str) -> Cow<'_, str> {
     if !value.contains(['&', '<', '"', '\t', '\n', '\r']) {
         return Cow::Borrowed(value);

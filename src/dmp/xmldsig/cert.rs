@@ -194,7 +194,8 @@ fn der_of(value: &Any<'_>) -> Vec<u8> {
     out
 }
 
-/// RFC 2253 §2.4 escaping of an attribute value.
+/// RFC 2253 §2.4 escaping of an attribute value of a distinguished name (not XML escaping:
+/// the XML writer escapes the whole name when it is written into a message).
 fn escape_dn_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let last = value.chars().count().saturating_sub(1);

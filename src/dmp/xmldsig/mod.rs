@@ -44,8 +44,6 @@ pub use sign::{Placement, sign_enveloped};
 pub use software_signer::SoftwareSigner;
 pub use verify::{DigestAlgorithm, SignatureAlgorithm, Trust, VerifiedSignature, verify_enveloped};
 
-pub(crate) use c14n::{escape_attribute, escape_text};
-
 use crate::dmp::signer::SignError;
 
 /// The XML Signature namespace.

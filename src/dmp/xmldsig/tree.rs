@@ -9,6 +9,14 @@
 //! root element. Line ends and attribute values are normalised as an XML processor must
 //! (`\r\n` → `\n`; tabs and line ends inside attribute values → spaces; character references
 //! kept as the character they name). Depth and element count are bounded.
+//!
+//! Why this is not the XML toolkit's tree (`crate::xml`): canonicalisation and enveloped
+//! signing need what a message reader drops — the namespace declarations of each element as
+//! written (exclusive c14n renders the visibly utilised ones, with their prefixes), the order
+//! of attributes and declarations, and the byte span of every element in the source, so that
+//! a signature is inserted into the original text without re-serialising it (a re-serialised
+//! assertion would no longer match what was signed elsewhere). The refusals are the same:
+//! no DTD, no entity but the predefined ones, bounded depth and size.
 
 use std::collections::BTreeMap;
 

@@ -7,8 +7,9 @@
 use chrono::{NaiveDateTime, Utc};
 
 use super::state::{Access, Denial, DmpLife, DmpState, PatientRecord};
-use crate::dmp::hl7v3::xml::{self, Element, XmlWriter};
 use crate::dmp::hl7v3::{self, DMP_DEVICE_OID, HL7_NS, NS_HABILITATIONS, NS_PATIENTS};
+use crate::dmp::soap;
+use crate::xml::{Element, Limits, XmlWriter};
 
 /// The caller as the VIHF names them.
 pub struct Caller<'a> {
@@ -21,20 +22,20 @@ const AUTORISATION_VALUES: &str = "1.2.250.1.213.4.1.2.6.2";
 const STATUT_MT_SYSTEM: &str = "1.2.250.1.213.4.1.2.6.3";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
-fn body_payload<'a>(tree: &'a Element, ns: &str, local: &str) -> Option<&'a Element> {
-    xml::payload(tree, ns, local, "request").ok()
+fn body_payload<'a>(tree: Element<'a>, ns: &str, local: &str) -> Option<Element<'a>> {
+    soap::payload(tree, ns, local, "request").ok()
 }
 
 /// TD0.2. `request` is the whole SOAP envelope.
 pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String {
-    let tree = xml::parse(request).ok();
+    let tree = soap::parse(request, &Limits::HL7V3).ok();
     let query = tree
         .as_ref()
-        .and_then(|t| body_payload(t, HL7_NS, "PRPA_IN201307UV02"));
+        .and_then(|t| body_payload(t.root(), HL7_NS, "PRPA_IN201307UV02"));
     let target = query.and_then(|q| q.child("id")).and_then(|id| {
         Some((
-            id.attr("root").unwrap_or_default().to_owned(),
-            id.attr("extension")?.to_owned(),
+            id.attr_trim("root").unwrap_or_default().to_owned(),
+            id.attr_trim("extension")?.to_owned(),
         ))
     });
     let patient_id = query
@@ -47,7 +48,7 @@ pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String
                 "value",
             ])
         })
-        .and_then(|v| v.attr("extension"));
+        .and_then(|v| v.attr_trim("extension"));
     let patient = patient_id
         .and_then(|m| state.patient(m))
         .filter(|p| p.life != DmpLife::None);
@@ -78,9 +79,9 @@ pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String
         &[("classCode", "DEV"), ("determinerCode", "INSTANCE")],
     );
     w.empty("id", &[("root", DMP_DEVICE_OID)]);
-    w.text("softwareName", &[], "DMP");
-    w.close("device");
-    w.close("sender");
+    w.leaf("softwareName", &[], "DMP");
+    w.close();
+    w.close();
     if let Some(p) = patient {
         let authorization = match p.access.get(caller.national_id) {
             Some(Access::Valid) => "VALIDE",
@@ -104,7 +105,7 @@ pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String
                 ("xsi:type", "CV"),
             ],
         );
-        w.close("attentionLine");
+        w.close();
         let mt = p.treating_physician.as_deref() == Some(caller.national_id);
         w.open("attentionLine", &[]);
         w.empty(
@@ -112,15 +113,15 @@ pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String
             &[("code", "STATUT_MT"), ("codeSystem", STATUT_MT_SYSTEM)],
         );
         w.empty("value", &[("value", bool_text(mt)), ("xsi:type", "BL")]);
-        w.close("attentionLine");
+        w.close();
     }
     w.open("acknowledgement", &[("typeCode", "AA")]);
     w.open("targetMessage", &[]);
     if let Some((root, extension)) = &target {
         w.empty("id", &[("extension", extension), ("root", root)]);
     }
-    w.close("targetMessage");
-    w.close("acknowledgement");
+    w.close();
+    w.close();
     w.open(
         "controlActProcess",
         &[("classCode", "CACT"), ("moodCode", "EVN")],
@@ -148,15 +149,20 @@ pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String
                     ("codeSystem", "1.2.250.1.213.4.1.2.4"),
                 ],
             );
-            w.text("text", &[], "Fermeture à la demande du patient");
-            w.close("detectedIssueEvent");
-            w.close("reasonOf");
+            w.leaf("text", &[], "Fermeture à la demande du patient");
+            w.close();
+            w.close();
         }
     }
     w.open("queryAck", &[]);
     let query_id = query
         .and_then(|q| q.path(&["controlActProcess", "queryByParameter", "queryId"]))
-        .and_then(|id| Some((id.attr("root")?, id.attr("extension").unwrap_or_default())));
+        .and_then(|id| {
+            Some((
+                id.attr_trim("root")?,
+                id.attr_trim("extension").unwrap_or_default(),
+            ))
+        });
     if let Some((root, extension)) = query_id {
         w.empty("queryId", &[("extension", extension), ("root", root)]);
     }
@@ -164,13 +170,13 @@ pub fn existence(state: &DmpState, caller: &Caller<'_>, request: &str) -> String
         "queryResponseCode",
         &[("code", if patient.is_some() { "OK" } else { "NF" })],
     );
-    w.close("queryAck");
-    w.close("controlActProcess");
-    w.close("PRPA_IN201308UV02");
+    w.close();
+    w.close();
+    w.close();
     w.finish()
 }
 
-fn registration_event(w: &mut XmlWriter, p: &PatientRecord) {
+fn registration_event(w: &mut XmlWriter<'_>, p: &PatientRecord) {
     w.open(
         "subject",
         &[("contextConductionInd", "false"), ("typeCode", "SUBJ")],
@@ -203,12 +209,12 @@ fn registration_event(w: &mut XmlWriter, p: &PatientRecord) {
         &[("classCode", "PSN"), ("determinerCode", "INSTANCE")],
     );
     w.open("name", &[]);
-    w.text("given", &[], &p.given_name);
-    w.text("family", &[("qualifier", "BR")], &p.family_name);
-    w.close("name");
+    w.leaf("given", &[], &p.given_name);
+    w.leaf("family", &[("qualifier", "BR")], &p.family_name);
+    w.close();
     w.empty("administrativeGenderCode", &[("code", &p.sex.to_string())]);
     w.empty("birthTime", &[("value", &p.birth_date)]);
-    w.close("patientPerson");
+    w.close();
     for (code, system, value) in [
         ("COMPTE_INTERNET_OUVERT", "1.2.250.1.213.4.1.2.9", true),
         ("RATTACHEMENT_ENS", "1.2.250.1.213.4.1.2.3", true),
@@ -220,18 +226,18 @@ fn registration_event(w: &mut XmlWriter, p: &PatientRecord) {
         );
         w.empty("code", &[("code", code), ("codeSystem", system)]);
         w.empty("value", &[("value", bool_text(value)), ("xsi:type", "BL")]);
-        w.close("administrativeObservation");
-        w.close("subjectOf");
+        w.close();
+        w.close();
     }
-    w.close("patient");
-    w.close("subject1");
+    w.close();
+    w.close();
     w.open("custodian", &[("typeCode", "CST")]);
     w.open("assignedEntity", &[("classCode", "ASSIGNED")]);
     w.empty("id", &[("root", DMP_DEVICE_OID)]);
-    w.close("assignedEntity");
-    w.close("custodian");
-    w.close("registrationEvent");
-    w.close("subject");
+    w.close();
+    w.close();
+    w.close();
+    w.close();
 }
 
 /// TD0.3 on the patient named by the VIHF (`matricule`).
@@ -241,9 +247,9 @@ pub fn set_authorization(
     matricule: Option<&str>,
     request: &str,
 ) -> String {
-    let action = xml::parse(request).ok().and_then(|t| {
-        body_payload(&t, NS_HABILITATIONS, "setAuthorization")
-            .and_then(|p| p.child_text("action"))
+    let action = soap::parse(request, &Limits::HL7V3).ok().and_then(|t| {
+        body_payload(t.root(), NS_HABILITATIONS, "setAuthorization")
+            .and_then(|p| p.child_text_trim("action"))
             .map(str::to_owned)
     });
     let outcome = match (action.as_deref(), matricule) {
@@ -312,9 +318,9 @@ fn authorize(
 
 /// TD0.4.
 pub fn patient_list(state: &DmpState, caller: &Caller<'_>, request: &str) -> String {
-    let since = xml::parse(request).ok().and_then(|t| {
-        body_payload(&t, NS_PATIENTS, "patientList")
-            .and_then(|p| p.child_text("startDate"))
+    let since = soap::parse(request, &Limits::HL7V3).ok().and_then(|t| {
+        body_payload(t.root(), NS_PATIENTS, "patientList")
+            .and_then(|p| p.child_text_trim("startDate"))
             .and_then(hl7v3::parse_ts)
     });
     let Some(since) = since else {
@@ -349,21 +355,21 @@ pub fn patient_list(state: &DmpState, caller: &Caller<'_>, request: &str) -> Str
         for p in listed {
             w.open("ns1:patientlistData", &[]);
             w.open("ns1:patientIdentifier", &[]);
-            w.text("ns1:nationalId", &[], p.ins.matricule.as_str());
-            w.text("ns1:nationalIdType", &[], p.ins.oid.as_str());
-            w.close("ns1:patientIdentifier");
-            w.text("ns1:lastName", &[], &p.family_name);
-            w.text("ns1:firstName", &[], &p.given_name);
-            w.text("ns1:dateOfBirth", &[], &p.birth_date);
+            w.leaf("ns1:nationalId", &[], p.ins.matricule.as_str());
+            w.leaf("ns1:nationalIdType", &[], p.ins.oid.as_str());
+            w.close();
+            w.leaf("ns1:lastName", &[], &p.family_name);
+            w.leaf("ns1:firstName", &[], &p.given_name);
+            w.leaf("ns1:dateOfBirth", &[], &p.birth_date);
             let mt = p.treating_physician.as_deref() == Some(caller.national_id);
-            w.text("ns1:MT", &[], bool_text(mt));
-            w.text("ns1:message", &[], "false");
+            w.leaf("ns1:MT", &[], bool_text(mt));
+            w.leaf("ns1:message", &[], "false");
             if let Some(t) = last_doc(p) {
                 let t = hl7v3::format_ts(&t);
-                w.text("ns1:lastUpdateDate", &[], &t);
-                w.text("ns1:lastAddDate", &[], &t);
+                w.leaf("ns1:lastUpdateDate", &[], &t);
+                w.leaf("ns1:lastAddDate", &[], &t);
             }
-            w.close("ns1:patientlistData");
+            w.close();
         }
     })
 }
@@ -374,19 +380,19 @@ fn service_output(
     ns: &str,
     status: &str,
     context: &str,
-    items: impl FnOnce(&mut XmlWriter),
+    items: impl FnOnce(&mut XmlWriter<'_>),
 ) -> String {
     let element = format!("ns1:{name}");
     let mut w = XmlWriter::new();
     w.open(&element, &[("xmlns:ns1", ns)]);
     w.open("ns1:output", &[]);
     items(&mut w);
-    w.text("ns1:status", &[], status);
+    w.leaf("ns1:status", &[], status);
     if !context.is_empty() {
-        w.text("ns1:context", &[], context);
+        w.leaf("ns1:context", &[], context);
     }
-    w.close("ns1:output");
-    w.close(&element);
+    w.close();
+    w.close();
     w.finish()
 }
 

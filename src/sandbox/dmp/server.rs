@@ -28,6 +28,7 @@ use crate::dmp::vihf::{self, VerifiedVihf};
 use crate::dmp::xds::IdGen;
 use crate::dmp::{mtom, soap};
 use crate::sandbox::registry::{ServeFuture, SimulatedService};
+use crate::xml::{Limits, XmlWriter};
 
 /// Path of the services under the server's root, as on the real DMP.
 pub const BASE_PATH: &str = "/si-dmp-server/v2/services";
@@ -191,13 +192,17 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Answer, I
         (body.to_vec(), Vec::new())
     };
     let envelope = soap::decode_text(&envelope_bytes);
-    let Ok(parsed) = soap::read_answer(&envelope) else {
+    let read = soap::parse(&envelope, &Limits::XDS).and_then(|doc| {
+        let answer = soap::read_answer(&doc)?;
+        Ok((
+            answer.action.map(str::to_owned),
+            answer.message_id.map(str::to_owned),
+        ))
+    });
+    let Ok((action, message_id)) = read else {
         return Ok(fault("soap:Sender", None, "Enveloppe SOAP illisible."));
     };
-    let action = parsed
-        .action
-        .clone()
-        .unwrap_or_else(|| soap_action.trim_matches('"').to_owned());
+    let action = action.unwrap_or_else(|| soap_action.trim_matches('"').to_owned());
     let Some(transaction) = route(&service, &action) else {
         return Ok(fault(
             "soap:Sender",
@@ -247,7 +252,7 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Answer, I
         };
         dispatch(&mut state, &caller, transaction, &envelope, &attachments)
     };
-    Ok(respond(transaction, parsed.message_id.as_deref(), reply))
+    Ok(respond(transaction, message_id.as_deref(), reply))
 }
 
 fn header(request: &Request<Incoming>, name: &str) -> String {
@@ -408,51 +413,50 @@ fn respond(transaction: Transaction, relates_to: Option<&str>, reply: XdsReply) 
 const WSA: &str = "http://www.w3.org/2005/08/addressing";
 
 fn response_envelope(action: &str, relates_to: Option<&str>, payload: &str) -> String {
-    let mut out = String::with_capacity(payload.len() + 768);
-    out.push_str(
-        "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\">\n<soap:Header>\n",
-    );
+    let message_id = soap::new_message_id();
+    let mut w = XmlWriter::new();
+    w.open("soap:Envelope", &[("xmlns:soap", soap::SOAP12)])
+        .open("soap:Header", &[]);
     for (name, value) in [
-        ("Action", Some(action.to_owned())),
-        ("MessageID", Some(soap::new_message_id())),
-        (
-            "To",
-            Some("http://www.w3.org/2005/08/addressing/anonymous".to_owned()),
-        ),
-        ("RelatesTo", relates_to.map(str::to_owned)),
+        ("Action", Some(action)),
+        ("MessageID", Some(message_id.as_str())),
+        ("To", Some("http://www.w3.org/2005/08/addressing/anonymous")),
+        ("RelatesTo", relates_to),
     ] {
         if let Some(value) = value {
-            out.push_str(&format!("<{name} xmlns=\"{WSA}\">"));
-            crate::xml_escape::escape_into(&mut out, &value);
-            out.push_str(&format!("</{name}>\n"));
+            w.leaf(name, &[("xmlns", WSA)], value);
         }
     }
-    out.push_str("</soap:Header>\n<soap:Body>\n");
-    out.push_str(payload);
-    out.push_str("\n</soap:Body>\n</soap:Envelope>\n");
-    out
+    w.close().open("soap:Body", &[]).raw(payload);
+    w.finish()
 }
 
 /// A SOAP 1.2 Fault with HTTP 500.
 fn fault(code: &str, subcode: Option<&str>, reason: &str) -> Answer {
-    let mut xml = String::from(
-        "<soap:Fault xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\" \
-         xmlns:wsa=\"http://www.w3.org/2005/08/addressing\" xmlns:dmp=\"urn:dmp:sandbox\">\n<soap:Code><soap:Value>",
-    );
-    xml.push_str(code);
-    xml.push_str("</soap:Value>");
+    let mut w = XmlWriter::new();
+    w.open(
+        "soap:Fault",
+        &[
+            ("xmlns:soap", soap::SOAP12),
+            ("xmlns:wsse", soap::WSSE),
+            ("xmlns:wsa", WSA),
+            ("xmlns:dmp", "urn:dmp:sandbox"),
+        ],
+    )
+    .open("soap:Code", &[])
+    .leaf("soap:Value", &[], code);
     if let Some(sub) = subcode {
-        xml.push_str("<soap:Subcode><soap:Value>");
-        xml.push_str(sub);
-        xml.push_str("</soap:Value></soap:Subcode>");
+        w.open("soap:Subcode", &[])
+            .leaf("soap:Value", &[], sub)
+            .close();
     }
-    xml.push_str("</soap:Code>\n<soap:Reason><soap:Text xml:lang=\"fr\">");
-    crate::xml_escape::escape_into(&mut xml, reason);
-    xml.push_str("</soap:Text></soap:Reason>\n</soap:Fault>");
+    w.close()
+        .open("soap:Reason", &[])
+        .leaf("soap:Text", &[("xml:lang", "fr")], reason);
     let envelope = response_envelope(
         "http://www.w3.org/2005/08/addressing/soap/fault",
         None,
-        &xml,
+        &w.finish(),
     );
     bytes_answer(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -509,9 +513,10 @@ mod tests {
         );
         assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let text = body_text(answer);
-        let parsed = soap::read_answer(&text).expect("envelope");
+        let doc = soap::parse(&text, &Limits::XDS).expect("envelope");
+        let parsed = soap::read_answer(&doc).expect("envelope");
         assert!(parsed.is_fault());
-        let error = crate::dmp::error::DmpError::from_soap_fault(&parsed.payload).expect("fault");
+        let error = crate::dmp::hl7v3::fault_error(&parsed.payload);
         assert_eq!(error.refusal(), Some(Refusal::VihfRejected));
     }
 

@@ -5,20 +5,20 @@
 //! declares its namespaces on its root element.
 
 use crate::dmp::xds::rim_write::{EntryForm, Symbols, extrinsic_object};
-use crate::dmp::xds::xml::Writer;
 use crate::dmp::xds::{
     DmpDocumentEntry, IdGen, SEVERITY_ERROR, STATUS_FAILURE, STATUS_PARTIAL_SUCCESS,
     STATUS_SUCCESS, ns,
 };
+use crate::xml::XmlWriter;
 
 use super::xds_side::Fault;
 
 /// The `RegistryErrorList` of `errors` (nothing when there is none).
-fn error_list(w: &mut Writer, errors: &[Fault]) {
+fn error_list(w: &mut XmlWriter<'_>, errors: &[Fault]) {
     if errors.is_empty() {
         return;
     }
-    w.start(
+    w.open(
         "rs:RegistryErrorList",
         &[("highestSeverity", SEVERITY_ERROR)],
     );
@@ -32,11 +32,11 @@ fn error_list(w: &mut Writer, errors: &[Fault]) {
             ],
         );
     }
-    w.end();
+    w.close();
 }
 
 /// A `RegistryResponse` declaring its namespace (`declare`) or inside a parent that does.
-fn registry_response(w: &mut Writer, status: &str, errors: &[Fault], declare: bool) {
+fn registry_response(w: &mut XmlWriter<'_>, status: &str, errors: &[Fault], declare: bool) {
     let mut attrs = vec![("status", status)];
     if declare {
         attrs.push(("xmlns:rs", ns::RS));
@@ -44,27 +44,27 @@ fn registry_response(w: &mut Writer, status: &str, errors: &[Fault], declare: bo
     if errors.is_empty() {
         w.empty("rs:RegistryResponse", &attrs);
     } else {
-        w.start("rs:RegistryResponse", &attrs);
+        w.open("rs:RegistryResponse", &attrs);
         error_list(w, errors);
-        w.end();
+        w.close();
     }
 }
 
 /// `RegistryResponse` Success (ITI-41, ITI-57).
 pub(crate) fn registry_success() -> String {
-    let mut w = Writer::new();
+    let mut w = XmlWriter::new();
     registry_response(&mut w, STATUS_SUCCESS, &[], true);
     w.finish()
 }
 
 /// `RegistryResponse` Failure with these errors.
 pub(crate) fn registry_failure(errors: &[Fault]) -> String {
-    let mut w = Writer::new();
+    let mut w = XmlWriter::new();
     registry_response(&mut w, STATUS_FAILURE, errors, true);
     w.finish()
 }
 
-fn open_query_response(status: &str, total: Option<usize>) -> Writer {
+fn open_query_response(status: &str, total: Option<usize>) -> XmlWriter<'static> {
     let total = total.map(|n| n.to_string());
     let mut attrs = vec![
         ("xmlns:query", ns::QUERY),
@@ -78,8 +78,8 @@ fn open_query_response(status: &str, total: Option<usize>) -> Writer {
     if let Some(total) = &total {
         attrs.push(("totalResultCount", total));
     }
-    let mut w = Writer::new();
-    w.start("query:AdhocQueryResponse", &attrs);
+    let mut w = XmlWriter::new();
+    w.open("query:AdhocQueryResponse", &attrs);
     w
 }
 
@@ -91,11 +91,11 @@ pub(crate) fn query_entries(entries: &[&DmpDocumentEntry], ids: &mut IdGen) -> S
     if entries.is_empty() {
         w.empty("rim:RegistryObjectList", &[]);
     } else {
-        w.start("rim:RegistryObjectList", &[]);
+        w.open("rim:RegistryObjectList", &[]);
         for e in entries {
             extrinsic_object(&mut w, &mut sym, e, &e.entry_uuid, EntryForm::Registered);
         }
-        w.end();
+        w.close();
     }
     w.finish()
 }
@@ -106,11 +106,11 @@ pub(crate) fn query_refs(entry_uuids: &[&str]) -> String {
     if entry_uuids.is_empty() {
         w.empty("rim:RegistryObjectList", &[]);
     } else {
-        w.start("rim:RegistryObjectList", &[]);
+        w.open("rim:RegistryObjectList", &[]);
         for id in entry_uuids {
             w.empty("rim:ObjectRef", &[("id", id)]);
         }
-        w.end();
+        w.close();
     }
     w.finish()
 }
@@ -143,21 +143,21 @@ pub(crate) fn retrieve_response(
         (false, false) => STATUS_PARTIAL_SUCCESS,
         (true, false) => STATUS_FAILURE,
     };
-    let mut w = Writer::new();
-    w.start(
+    let mut w = XmlWriter::new();
+    w.open(
         "xdsb:RetrieveDocumentSetResponse",
         &[("xmlns:rs", ns::RS), ("xmlns:xdsb", ns::XDSB)],
     );
     registry_response(&mut w, status, errors, false);
     for d in documents {
-        w.start("xdsb:DocumentResponse", &[]);
+        w.open("xdsb:DocumentResponse", &[]);
         w.leaf("xdsb:RepositoryUniqueId", &[], repository_unique_id);
         w.leaf("xdsb:DocumentUniqueId", &[], d.unique_id);
         w.leaf("xdsb:mimeType", &[], d.mime_type);
-        w.start("xdsb:Document", &[]);
+        w.open("xdsb:Document", &[]);
         w.empty("xop:Include", &[("href", &d.href), ("xmlns:xop", ns::XOP)]);
-        w.end();
-        w.end();
+        w.close();
+        w.close();
     }
     w.finish()
 }

@@ -13,15 +13,16 @@ use chrono::Utc;
 use crate::dmp::mtom::{Part, normalise_cid};
 use crate::dmp::xds::entry_read::read_objects;
 use crate::dmp::xds::sha1::hex_digest;
-use crate::dmp::xds::xml::{self, Element};
 use crate::dmp::xds::{
     ASSOC_HAS_MEMBER, ASSOC_RPLC, ASSOC_SIGNS, AvailabilityStatus, Cx, DmpDocumentEntry, IdGen,
     SS_PATIENT_ID, content_id, ns, signature,
 };
+use crate::xml::{self, Element, Limits};
 
 use super::state::{DmpState, REPOSITORY_UNIQUE_ID, StoredEntry};
 use super::xds_answers;
-use super::xds_side::{CallerContext, Fault, XdsReply, fresh_uuid, request_element};
+use super::xds_side::{CallerContext, Fault, XdsReply, fresh_uuid, parse_request, request_element};
+use crate::dmp::soap;
 
 const fn registry(context: &'static str) -> Fault {
     Fault::new("XDSRegistryMetadataError", context)
@@ -142,18 +143,20 @@ fn plan(
     envelope: &[u8],
     attachments: &[Part],
 ) -> Result<Feed, Fault> {
+    let text = soap::decode_text(envelope);
+    let doc = parse_request(&text, Fault::REPOSITORY_UNREADABLE)?;
     let request = request_element(
-        envelope,
+        &doc,
         ns::XDSB,
         "ProvideAndRegisterDocumentSetRequest",
         Fault::REPOSITORY_UNREADABLE,
     )?;
-    let objects = read_objects(&request);
+    let objects = read_objects(request);
     if objects.skipped_entries > 0 {
         return Err(UNREADABLE_ENTRY);
     }
     let set_id = objects.packages.first().ok_or(NO_SUBMISSION_SET)?;
-    let set_patient = submission_set_patient(&request, set_id).ok_or(NO_SET_PATIENT)?;
+    let set_patient = submission_set_patient(request, set_id).ok_or(NO_SET_PATIENT)?;
     let matricule = caller.patient_named_by(&set_patient)?.to_owned();
     state.check_feed(&matricule, &caller.national_id)?;
 
@@ -187,9 +190,10 @@ fn plan(
         }
     }
     for s in &signatures {
-        let bytes = content(&request, &s.entry_uuid, attachments)?;
-        let root = xml::parse(&bytes).map_err(|_| BAD_SIGNATURE)?;
-        if !root.is(ns::DS, "Signature") {
+        let bytes = content(request, &s.entry_uuid, attachments)?;
+        let text = soap::decode_text(&bytes);
+        let doc = xml::parse(&text, &Limits::XDS).map_err(|_| BAD_SIGNATURE)?;
+        if !doc.root().is(ns::DS, "Signature") {
             return Err(BAD_SIGNATURE);
         }
         let signs = objects.associations.iter().any(|a| {
@@ -203,7 +207,7 @@ fn plan(
     for e in documents {
         e.patient_id.as_ref().ok_or(NO_PATIENT)?;
         check_metadata(e)?;
-        let bytes = content(&request, &e.entry_uuid, attachments)?;
+        let bytes = content(request, &e.entry_uuid, attachments)?;
         if e.size.is_some_and(|size| size != bytes.len() as u64) {
             return Err(BAD_SIZE);
         }
@@ -245,13 +249,12 @@ fn plan(
 }
 
 /// The patientId external identifier of the SubmissionSet `set_id`.
-fn submission_set_patient(request: &Element, set_id: &str) -> Option<Cx> {
-    let mut packages = Vec::new();
-    request.find_all(ns::RIM, "RegistryPackage", &mut packages);
+fn submission_set_patient(request: Element<'_>, set_id: &str) -> Option<Cx> {
+    let packages = request.find_all(ns::RIM, "RegistryPackage");
     packages
         .into_iter()
         .filter(|p| p.attr("id") == Some(set_id))
-        .flat_map(|p| p.children.iter())
+        .flat_map(|p| p.children())
         .filter(|c| c.is(ns::RIM, "ExternalIdentifier"))
         .find(|c| c.attr("identificationScheme") == Some(SS_PATIENT_ID))
         .and_then(|c| c.attr("value"))
@@ -295,9 +298,8 @@ fn replaced(state: &DmpState, matricule: &str, target: &str) -> Result<usize, Fa
 
 /// The bytes of the `Document` whose id is `id` (exact, else ASCII case-insensitive, as the
 /// agency's TD2.1 sample writes `documentME2` for `DocumentME2`).
-fn content(request: &Element, id: &str, attachments: &[Part]) -> Result<Vec<u8>, Fault> {
-    let mut found = Vec::new();
-    request.find_all(ns::XDSB, "Document", &mut found);
+fn content(request: Element<'_>, id: &str, attachments: &[Part]) -> Result<Vec<u8>, Fault> {
+    let found = request.find_all(ns::XDSB, "Document");
     let document = found
         .iter()
         .find(|d| d.attr("id") == Some(id))
@@ -307,7 +309,7 @@ fn content(request: &Element, id: &str, attachments: &[Part]) -> Result<Vec<u8>,
                 .find(|d| d.attr("id").is_some_and(|d| d.eq_ignore_ascii_case(id)))
         })
         .ok_or(NO_CONTENT)?;
-    let bytes = match document.children.iter().find(|c| c.is(ns::XOP, "Include")) {
+    let bytes = match document.children().find(|c| c.is(ns::XOP, "Include")) {
         Some(include) => {
             let cid = include
                 .attr("href")
@@ -321,7 +323,7 @@ fn content(request: &Element, id: &str, attachments: &[Part]) -> Result<Vec<u8>,
         }
         None => {
             let b64: String = document
-                .text
+                .text()
                 .chars()
                 .filter(|c| !c.is_ascii_whitespace())
                 .collect();

@@ -8,13 +8,14 @@ use super::state::{DmpLife, DmpState, REPOSITORY_UNIQUE_ID};
 use super::xds_side::{CallerContext, XdsReply, handle};
 use super::xds_test_support::*;
 use crate::dmp::client::actions;
+use crate::dmp::error::DmpError;
 use crate::dmp::error::Refusal;
 use crate::dmp::mtom::{self, Part};
 use crate::dmp::vihf::PurposeOfUse;
 use crate::dmp::xds::test_support::agency_context;
 use crate::dmp::xds::{
     AvailabilityStatus, DmpDocumentEntry, FeedDocument, FeedRequest, FindDocumentsQuery, IdGen,
-    XdsMessageError, parse_registry_response, provide_and_register,
+    parse_registry_response, provide_and_register,
 };
 use crate::domain::Ins;
 use crate::domain::ins::OID_INS_NIR_TEST;
@@ -59,7 +60,7 @@ fn send_feed(
     who: &CallerContext,
     body: &str,
     parts: &[Part],
-) -> Result<(), XdsMessageError> {
+) -> Result<(), DmpError> {
     let boundary = mtom::new_boundary();
     let wire = mtom::write(
         &boundary,
@@ -84,7 +85,7 @@ fn send_feed(
         .map(|_| ())
 }
 
-fn feed(state: &mut DmpState, who: &str, f: &Feeding) -> Result<(), XdsMessageError> {
+fn feed(state: &mut DmpState, who: &str, f: &Feeding) -> Result<(), DmpError> {
     send_feed(
         state,
         &caller(who),
@@ -93,9 +94,12 @@ fn feed(state: &mut DmpState, who: &str, f: &Feeding) -> Result<(), XdsMessageEr
     )
 }
 
-fn code_of(result: Result<(), XdsMessageError>) -> String {
+fn code_of(result: Result<(), DmpError>) -> String {
     match result {
-        Err(XdsMessageError::Registry(errors)) => errors[0].code.as_str().to_owned(),
+        Err(DmpError::Registry { errors }) => errors[0].error_code.as_str().to_owned(),
+        Err(DmpError::Refused {
+            code: Some(code), ..
+        }) => code.as_str().to_owned(),
         other => panic!("a registry refusal, got {other:?}"),
     }
 }
@@ -279,7 +283,7 @@ fn integrity_and_identity_checks() {
         code_of(send_feed(&mut r.state, &elsewhere, &g.body, &g_parts)),
         "XDSPatientIdDoesNotMatch"
     );
-    let refusal = |result: Result<(), XdsMessageError>| refusal_of(result.expect_err("refused"));
+    let refusal = |result: Result<(), DmpError>| refusal_of(result.expect_err("refused"));
     assert_eq!(
         refusal(feed(&mut r.state, BLOCKED, &g)),
         Some(Refusal::BlockedByPatient)

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::dmp::xds::entry_read::all_slots;
-use crate::dmp::xds::xml::Element;
 use crate::dmp::xds::{Code, parse_dtm};
+use crate::xml::Element;
 
 use super::xds_side::Fault;
 
@@ -25,7 +25,7 @@ const TOO_MANY: Fault = Fault::new(
 pub(crate) struct Params(Vec<(String, Vec<String>)>);
 
 impl Params {
-    pub fn of(query: &Element) -> Self {
+    pub fn of(query: Element<'_>) -> Self {
         Self(all_slots(query))
     }
 

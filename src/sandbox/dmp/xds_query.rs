@@ -7,15 +7,16 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::dmp::xds::xml::Element;
 use crate::dmp::xds::{
     AvailabilityStatus, Cx, DmpDocumentEntry, IdGen, QUERY_FIND_DOCUMENTS, QUERY_GET_DOCUMENTS, ns,
 };
+use crate::xml::Element;
 
 use super::state::DmpState;
 use super::xds_answers;
 use super::xds_params::{CodeFilter, Params, all_lists_match, any_matches};
-use super::xds_side::{CallerContext, Fault, XdsReply, request_element};
+use super::xds_side::{CallerContext, Fault, XdsReply, parse_request, request_element};
+use crate::dmp::soap;
 
 const UNKNOWN_QUERY: Fault = Fault::new(
     "XDSUnknownStoredQuery",
@@ -71,15 +72,16 @@ fn run<'s>(
     caller: &CallerContext,
     envelope: &[u8],
 ) -> Result<(Vec<&'s DmpDocumentEntry>, ReturnType), Fault> {
+    let text = soap::decode_text(envelope);
+    let doc = parse_request(&text, Fault::REGISTRY_UNREADABLE)?;
     let request = request_element(
-        envelope,
+        &doc,
         ns::QUERY,
         "AdhocQueryRequest",
         Fault::REGISTRY_UNREADABLE,
     )?;
     let return_type = match request
-        .children
-        .iter()
+        .children()
         .find(|c| c.is(ns::QUERY, "ResponseOption"))
         .and_then(|o| o.attr("returnType"))
         .map(str::trim)
@@ -89,8 +91,7 @@ fn run<'s>(
         Some(_) => return Err(BAD_RETURN_TYPE),
     };
     let query = request
-        .children
-        .iter()
+        .children()
         .find(|c| c.is(ns::RIM, "AdhocQuery"))
         .ok_or(Fault::REGISTRY_UNREADABLE)?;
     let entries = match query.attr("id").map(str::trim) {
@@ -186,7 +187,7 @@ impl FindFilter {
 fn find_documents<'s>(
     state: &'s DmpState,
     caller: &CallerContext,
-    query: &Element,
+    query: Element<'_>,
 ) -> Result<Vec<&'s DmpDocumentEntry>, Fault> {
     let params = Params::of(query);
     let patient = params
@@ -209,7 +210,7 @@ fn find_documents<'s>(
 fn get_documents<'s>(
     state: &'s DmpState,
     caller: &CallerContext,
-    query: &Element,
+    query: Element<'_>,
 ) -> Result<Vec<&'s DmpDocumentEntry>, Fault> {
     let params = Params::of(query);
     let by_unique = params.has("$XDSDocumentEntryUniqueId");

@@ -5,12 +5,13 @@
 //! `XDSUnknownRepositoryId`. Access rules come from the state.
 
 use crate::dmp::mtom::Part;
-use crate::dmp::xds::xml::Element;
+use crate::dmp::soap;
 use crate::dmp::xds::{AvailabilityStatus, IdGen, cid_href, ns};
+use crate::xml::Element;
 
 use super::state::{DmpState, REPOSITORY_UNIQUE_ID};
 use super::xds_answers::{self, RetrievedRef};
-use super::xds_side::{CallerContext, Fault, XdsReply, request_element};
+use super::xds_side::{CallerContext, Fault, XdsReply, parse_request, request_element};
 
 const NO_REQUEST: Fault = Fault::new(
     "XDSRepositoryMetadataError",
@@ -35,8 +36,13 @@ pub(crate) fn retrieve(
     envelope: &[u8],
     ids: &mut IdGen,
 ) -> XdsReply {
+    let text = soap::decode_text(envelope);
+    let doc = match parse_request(&text, Fault::REPOSITORY_UNREADABLE) {
+        Ok(doc) => doc,
+        Err(fault) => return failure(fault),
+    };
     let request = match request_element(
-        envelope,
+        &doc,
         ns::XDSB,
         "RetrieveDocumentSetRequest",
         Fault::REPOSITORY_UNREADABLE,
@@ -44,9 +50,8 @@ pub(crate) fn retrieve(
         Ok(r) => r,
         Err(fault) => return failure(fault),
     };
-    let wanted: Vec<&Element> = request
-        .children
-        .iter()
+    let wanted: Vec<Element<'_>> = request
+        .children()
         .filter(|c| c.is(ns::XDSB, "DocumentRequest"))
         .collect();
     if wanted.is_empty() {
@@ -91,16 +96,15 @@ fn failure(fault: Fault) -> XdsReply {
     }
 }
 
-fn text<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
-    e.children
-        .iter()
+fn text<'e>(e: Element<'e>, name: &str) -> Option<&'e str> {
+    e.children()
         .find(|c| c.is(ns::XDSB, name))
-        .map(Element::trimmed_text)
+        .map(|c| c.text().trim())
         .filter(|t| !t.is_empty())
 }
 
 /// The index of the stored version whose bytes answer one `DocumentRequest`.
-fn lookup(state: &DmpState, caller: &CallerContext, request: &Element) -> Result<usize, Fault> {
+fn lookup(state: &DmpState, caller: &CallerContext, request: Element<'_>) -> Result<usize, Fault> {
     let repository = text(request, "RepositoryUniqueId").ok_or(INCOMPLETE_REQUEST)?;
     let unique_id = text(request, "DocumentUniqueId").ok_or(INCOMPLETE_REQUEST)?;
     if repository != REPOSITORY_UNIQUE_ID {

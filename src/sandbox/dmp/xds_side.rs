@@ -9,9 +9,9 @@
 use crate::dmp::client::actions;
 use crate::dmp::mtom::Part;
 use crate::dmp::vihf::PurposeOfUse;
-use crate::dmp::xds::xml::{self, Element};
 use crate::dmp::xds::{Cx, IdGen};
 use crate::domain::Ins;
+use crate::xml::{Document, Element, Limits};
 
 use super::state::{Denial, DmpState};
 use super::{xds_answers, xds_feed, xds_query, xds_retrieve, xds_update};
@@ -121,25 +121,28 @@ impl From<Denial> for Fault {
     }
 }
 
-/// The request element `ns`:`name` of `envelope`, searched in the SOAP Body when `envelope` is
-/// an envelope (SOAP 1.1 or 1.2), else in the whole document. `unreadable` is the refusal when
-/// the bytes are not well-formed XML or the element is missing.
-pub(crate) fn request_element(
-    envelope: &[u8],
+/// Parses a request's SOAP envelope (its text from [`soap::decode_text`]); `unreadable` is the
+/// refusal when it is not well-formed XML.
+pub(crate) fn parse_request<'s>(text: &'s str, unreadable: Fault) -> Result<Document<'s>, Fault> {
+    crate::xml::parse(text, &Limits::XDS).map_err(|_| unreadable)
+}
+
+/// The request element `ns`:`name` of a request, searched in the SOAP Body when the document
+/// is an envelope (SOAP 1.1 or 1.2), else in the whole document. `unreadable` is the refusal
+/// when the element is missing.
+pub(crate) fn request_element<'a>(
+    doc: &'a Document<'_>,
     ns: &str,
     name: &str,
     unreadable: Fault,
-) -> Result<Element, Fault> {
-    let root = xml::parse(envelope).map_err(|_| unreadable)?;
-    let scope = if root.name == "Envelope" {
-        root.children
-            .into_iter()
-            .find(|c| c.name == "Body")
-            .ok_or(unreadable)?
+) -> Result<Element<'a>, Fault> {
+    let root = doc.root();
+    let scope = if root.local() == "Envelope" {
+        root.child("Body").ok_or(unreadable)?
     } else {
         root
     };
-    take(scope, ns, name).ok_or(unreadable)
+    scope.find(ns, name).ok_or(unreadable)
 }
 
 /// A `urn:uuid:` no stored entry uses.
@@ -150,12 +153,4 @@ pub(crate) fn fresh_uuid(state: &DmpState, ids: &mut IdGen) -> String {
             return uuid;
         }
     }
-}
-
-/// `e` or its first descendant `ns`:`name`, moved out of the tree.
-fn take(e: Element, ns: &str, name: &str) -> Option<Element> {
-    if e.is(ns, name) {
-        return Some(e);
-    }
-    e.children.into_iter().find_map(|c| take(c, ns, name))
 }

@@ -18,8 +18,8 @@ use crate::dmp::vihf::PurposeOfUse;
 use crate::dmp::xds::{
     AvailabilityStatus, Code, Cx, DmpDocumentEntry, FeedParams, FindDocumentsQuery, GetDocumentsBy,
     GetDocumentsQuery, IdGen, OID_CLASS_CODE, OID_FACILITY_TYPE, OID_FORMAT_CODE,
-    OID_PRACTICE_SETTING, QueryResponse, ReturnType, VisibilityFlag, XdsMessageError,
-    normal_confidentiality, parse_query_response, parse_registry_response,
+    OID_PRACTICE_SETTING, QueryResponse, ReturnType, VisibilityFlag, normal_confidentiality,
+    parse_query_response, parse_registry_response,
 };
 use crate::domain::ins::OID_INS_NIR_TEST;
 use crate::domain::{Ins, Visibility};
@@ -323,8 +323,8 @@ pub fn count(state: &mut DmpState, who: &CallerContext, q: &FindDocumentsQuery) 
 }
 
 /// The client's error for a refused answer.
-pub fn refusal_of(err: XdsMessageError) -> Option<Refusal> {
-    DmpError::from(err).refusal()
+pub fn refusal_of(err: DmpError) -> Option<Refusal> {
+    err.refusal()
 }
 
 /// The errorCode of a failed registry answer.

@@ -12,7 +12,8 @@ use crate::dmp::xds::{
 
 use super::state::DmpState;
 use super::xds_answers;
-use super::xds_side::{CallerContext, Fault, XdsReply, fresh_uuid, request_element};
+use super::xds_side::{CallerContext, Fault, XdsReply, fresh_uuid, parse_request, request_element};
+use crate::dmp::soap;
 
 const NOTHING_TO_DO: Fault = Fault::new(
     "XDSRegistryMetadataError",
@@ -118,13 +119,15 @@ fn apply(state: &mut DmpState, changes: Vec<Change>, ids: &mut IdGen) {
 }
 
 fn plan(state: &DmpState, caller: &CallerContext, envelope: &[u8]) -> Result<Vec<Change>, Fault> {
+    let text = soap::decode_text(envelope);
+    let doc = parse_request(&text, Fault::REGISTRY_UNREADABLE)?;
     let request = request_element(
-        envelope,
+        &doc,
         ns::LCM,
         "SubmitObjectsRequest",
         Fault::REGISTRY_UNREADABLE,
     )?;
-    let objects = read_objects(&request);
+    let objects = read_objects(request);
     if objects.skipped_entries > 0 {
         return Err(UNREADABLE_ENTRY);
     }

@@ -1,14 +1,26 @@
-//! Turns the raw bytes of a document into UTF-8 text before parsing: BOM detection (UTF-8,
-//! UTF-16), the `encoding` of the XML declaration (ISO-8859-1/15, Windows-1252), UTF-8 by default
-//! with a Latin-1 fallback when the bytes are not valid UTF-8. Leading blanks are dropped so that
-//! the XML declaration comes first.
+//! Turns the raw bytes of a document or message into UTF-8 text before parsing, for every
+//! reader of the toolkit and the CDA parser: BOM detection (UTF-8, UTF-16), the `encoding` of
+//! the XML declaration (ISO-8859-1/15, Windows-1252), UTF-8 by default with a Windows-1252
+//! fallback (ISO-8859-1 read as browsers do) when the bytes are not valid UTF-8. Leading blanks
+//! are dropped so that the XML declaration comes first. Valid UTF-8 is borrowed, not copied.
 
-use super::error::CdaError;
+use std::borrow::Cow;
+
+use super::error::{XmlError, XmlProblem};
 
 /// The decoded text and how many input bytes were dropped before it (BOM, leading blanks).
-pub(crate) struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub skipped: usize,
+}
+
+/// What to do with an `encoding` the toolkit does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownEncoding {
+    /// Refuse the document ([`XmlError::UnsupportedEncoding`]): documents kept and shown.
+    Refuse,
+    /// Read it as UTF-8 (Windows-1252 when not valid UTF-8): network answers, read as before.
+    Guess,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +34,7 @@ enum Charset {
 }
 
 /// Decodes `bytes` to UTF-8 text.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, CdaError> {
+pub fn decode(bytes: &[u8], unknown: UnknownEncoding) -> Result<Decoded<'_>, XmlError> {
     let (charset, bom) = match bytes {
         [0xEF, 0xBB, 0xBF, ..] => (Some(Charset::Utf8), 3),
         [0xFF, 0xFE, ..] => (Some(Charset::Utf16Le), 2),
@@ -34,22 +46,30 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, CdaError> {
     let body = &bytes[bom..];
     let charset = match charset {
         Some(c) => c,
-        None => declared_charset(body)?,
+        None => match declared_charset(body) {
+            Some(c) => c,
+            None if unknown == UnknownEncoding::Guess => Charset::Utf8,
+            None => return Err(XmlError::UnsupportedEncoding),
+        },
     };
     let text = match charset {
         Charset::Utf8 => match std::str::from_utf8(body) {
-            Ok(s) => s.to_owned(),
-            Err(_) => single_byte(body, Charset::Windows1252),
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => Cow::Owned(single_byte(body, Charset::Windows1252)),
         },
-        Charset::Utf16Le | Charset::Utf16Be => utf16(body, charset == Charset::Utf16Le)?,
-        other => single_byte(body, other),
+        Charset::Utf16Le | Charset::Utf16Be => {
+            Cow::Owned(utf16(body, charset == Charset::Utf16Le)?)
+        }
+        other => Cow::Owned(single_byte(body, other)),
     };
-    let trimmed = text.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n']);
-    let dropped = text.len() - trimmed.len();
-    let text = if dropped == 0 {
-        text
-    } else {
-        trimmed.to_owned()
+    let dropped = text.len()
+        - text
+            .trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n'])
+            .len();
+    let text = match text {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[dropped..]),
+        Cow::Owned(s) if dropped == 0 => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s[dropped..].to_owned()),
     };
     Ok(Decoded {
         text,
@@ -57,45 +77,58 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, CdaError> {
     })
 }
 
-/// Reads the `encoding` pseudo-attribute of an ASCII-compatible XML declaration.
-fn declared_charset(bytes: &[u8]) -> Result<Charset, CdaError> {
+/// [`decode`] for network answers: an unknown declared encoding is read as UTF-8 (or
+/// Windows-1252), never refused.
+pub fn decode_lenient(bytes: &[u8]) -> Cow<'_, str> {
+    match decode(bytes, UnknownEncoding::Guess) {
+        Ok(decoded) => decoded.text,
+        // Only broken UTF-16 gets here: its bytes as Windows-1252 then fail to parse as XML.
+        Err(_) => Cow::Owned(single_byte(bytes, Charset::Windows1252)),
+    }
+}
+
+/// Reads the `encoding` pseudo-attribute of an ASCII-compatible XML declaration; `None` for
+/// an encoding not supported.
+fn declared_charset(bytes: &[u8]) -> Option<Charset> {
     let start = bytes
         .iter()
         .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
         .unwrap_or(bytes.len());
     let head = &bytes[start..bytes.len().min(start + 1024)];
     if !head.starts_with(b"<?xml") {
-        return Ok(Charset::Utf8);
+        return Some(Charset::Utf8);
     }
     let Some(end) = head.windows(2).position(|w| w == b"?>") else {
-        return Ok(Charset::Utf8);
+        return Some(Charset::Utf8);
     };
     let decl = &head[..end];
     let Some(at) = decl.windows(8).position(|w| w == b"encoding") else {
-        return Ok(Charset::Utf8);
+        return Some(Charset::Utf8);
     };
     let rest = &decl[at + 8..];
     let rest = trim_ascii_start(rest);
     let Some(rest) = rest.strip_prefix(b"=") else {
-        return Ok(Charset::Utf8);
+        return Some(Charset::Utf8);
     };
     let rest = trim_ascii_start(rest);
     let Some((&quote, rest)) = rest.split_first() else {
-        return Ok(Charset::Utf8);
+        return Some(Charset::Utf8);
     };
     if quote != b'"' && quote != b'\'' {
-        return Ok(Charset::Utf8);
+        return Some(Charset::Utf8);
     }
     let name_len = rest.iter().position(|&b| b == quote).unwrap_or(rest.len());
     let name = String::from_utf8_lossy(&rest[..name_len]).to_ascii_lowercase();
     match name.trim() {
-        "utf-8" | "utf8" | "us-ascii" | "ascii" => Ok(Charset::Utf8),
+        "utf-8" | "utf8" | "us-ascii" | "ascii" => Some(Charset::Utf8),
         "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
-            Ok(Charset::Latin1)
+            Some(Charset::Latin1)
         }
-        "iso-8859-15" | "iso8859-15" | "iso_8859-15" | "latin9" | "latin-9" => Ok(Charset::Latin9),
-        "windows-1252" | "cp1252" | "x-cp1252" => Ok(Charset::Windows1252),
-        _ => Err(CdaError::UnsupportedEncoding),
+        "iso-8859-15" | "iso8859-15" | "iso_8859-15" | "latin9" | "latin-9" => {
+            Some(Charset::Latin9)
+        }
+        "windows-1252" | "cp1252" | "x-cp1252" => Some(Charset::Windows1252),
+        _ => None,
     }
 }
 
@@ -107,9 +140,9 @@ fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
     &bytes[n..]
 }
 
-fn utf16(bytes: &[u8], little_endian: bool) -> Result<String, CdaError> {
+fn utf16(bytes: &[u8], little_endian: bool) -> Result<String, XmlError> {
     if !bytes.len().is_multiple_of(2) {
-        return Err(CdaError::Truncated {
+        return Err(XmlError::Truncated {
             position: bytes.len() as u64,
         });
     }
@@ -123,9 +156,9 @@ fn utf16(bytes: &[u8], little_endian: bool) -> Result<String, CdaError> {
     char::decode_utf16(units)
         .enumerate()
         .map(|(i, c)| {
-            c.map_err(|_| CdaError::Malformed {
+            c.map_err(|_| XmlError::Malformed {
                 position: (i * 2) as u64,
-                reason: super::error::XmlProblem::Characters,
+                problem: XmlProblem::Characters,
             })
         })
         .collect()
@@ -163,12 +196,19 @@ mod tests {
     use super::*;
 
     fn text(bytes: &[u8]) -> String {
-        decode(bytes).expect("decodes").text
+        decode(bytes, UnknownEncoding::Refuse)
+            .expect("decodes")
+            .text
+            .into_owned()
     }
 
     #[test]
     fn utf8_with_bom_and_leading_blanks() {
-        let d = decode(b"\xEF\xBB\xBF \r\n\t<?xml version=\"1.0\"?><a>\xC3\xA9</a>").expect("ok");
+        let d = decode(
+            b"\xEF\xBB\xBF \r\n\t<?xml version=\"1.0\"?><a>\xC3\xA9</a>",
+            UnknownEncoding::Refuse,
+        )
+        .expect("ok");
         assert_eq!(d.text, "<?xml version=\"1.0\"?><a>é</a>");
         assert_eq!(d.skipped, 7);
     }
@@ -202,8 +242,13 @@ mod tests {
     }
 
     #[test]
-    fn unknown_encoding_is_refused() {
+    fn unknown_encoding_is_refused_or_guessed() {
         let doc = b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><t/>";
-        assert!(matches!(decode(doc), Err(CdaError::UnsupportedEncoding)));
+        assert!(matches!(
+            decode(doc, UnknownEncoding::Refuse),
+            Err(XmlError::UnsupportedEncoding)
+        ));
+        assert!(decode_lenient(doc).ends_with("<t/>"));
+        assert!(matches!(decode_lenient(b"<t/>"), Cow::Borrowed("<t/>")));
     }
 }
