@@ -12,7 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod dmp;
 pub mod domain;
-pub mod http_reply;
+pub mod http;
 pub mod i18n;
 pub mod pdf;
 #[cfg(feature = "sandbox")]

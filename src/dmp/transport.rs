@@ -1,8 +1,8 @@
 //! HTTPS with mutual TLS to the DMP: the establishment's authentication certificate (PEM or
 //! PKCS#12) as client identity, configurable trust anchors (the national health PKI roots in
 //! production, the sandbox's CA otherwise, never the system's web roots), timeouts, and
-//! retries only where the transaction is idempotent. Posts SOAP (plain or MTOM) and hands back
-//! the answer's bytes and content type.
+//! retries only where the transaction is idempotent. Posts SOAP (plain or MTOM) through the
+//! shared HTTP wrapper (`crate::http`) and hands back the answer's bytes and content type.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::error::DmpError;
+use crate::http;
 
 /// The client side of mutual TLS.
 #[derive(Clone)]
@@ -128,7 +129,11 @@ pub enum Body {
 }
 
 /// What came back.
-pub use crate::http_reply::HttpReply as Reply;
+pub use crate::http::HttpReply as Reply;
+
+/// Largest answer read: an XDS answer of at most 64 MiB of XML, or an MTOM answer carrying a
+/// document of the same order.
+pub const MAX_ANSWER_BYTES: usize = 160 * 1024 * 1024;
 
 /// An HTTPS client bound to one client identity and one set of trust anchors.
 #[derive(Clone)]
@@ -156,13 +161,13 @@ impl Transport {
             .with_root_certificates(store)
             .with_client_auth_cert(identity.certificate_chain.clone(), identity.key.clone_key())
             .map_err(|e| CredentialError::Tls(e.to_string()))?;
-        let client = reqwest::Client::builder()
-            .use_preconfigured_tls(config)
-            .https_only(true)
-            .connect_timeout(Duration::from_secs(timeouts.connect_secs))
-            .timeout(Duration::from_secs(timeouts.total_secs))
-            .user_agent(concat!("Chevet/", env!("CARGO_PKG_VERSION")))
-            .build()
+        let settings = http::Settings {
+            connect_timeout: Duration::from_secs(timeouts.connect_secs),
+            total_timeout: Duration::from_secs(timeouts.total_secs),
+            https_only: true,
+            follow_redirects: true,
+        };
+        let client = http::client(&settings, http::Tls::Rustls(Box::new(config)))
             .map_err(|e| CredentialError::Tls(e.to_string()))?;
         Ok(Self { client, timeouts })
     }
@@ -179,32 +184,15 @@ impl Transport {
                 bytes,
             } => (content_type.clone(), bytes.clone()),
         };
-        let response = self
+        let request = self
             .client
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .header("SOAPAction", format!("\"{action}\""))
-            .body(bytes)
-            .send()
+            .body(bytes);
+        http::send(request, MAX_ANSWER_BYTES)
             .await
-            .map_err(|e| transport_error(&e, self.timeouts))?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&e, self.timeouts))?
-            .to_vec();
-        Ok(Reply {
-            status,
-            content_type,
-            body,
-        })
+            .map_err(|e| transport_error(e, self.timeouts))
     }
 
     /// Posts, retrying up to `attempts` times on retryable failures when the transaction is
@@ -239,20 +227,14 @@ impl Transport {
     }
 }
 
-fn transport_error(e: &reqwest::Error, timeouts: Timeouts) -> DmpError {
-    if e.is_timeout() {
-        DmpError::Timeout {
+fn transport_error(e: http::Failure, timeouts: Timeouts) -> DmpError {
+    match e {
+        http::Failure::Timeout => DmpError::Timeout {
             secs: timeouts.total_secs,
-        }
-    } else if e.is_connect() {
-        // The TLS handshake happens during connect: a refused certificate shows here too.
-        let text = format!("{e:#}").to_ascii_lowercase();
-        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-            DmpError::TlsRefused
-        } else {
-            DmpError::Connect
-        }
-    } else {
-        DmpError::ConnectionReset
+        },
+        http::Failure::Connect { tls: true } => DmpError::TlsRefused,
+        http::Failure::Connect { tls: false } => DmpError::Connect,
+        http::Failure::TooLarge { .. } => DmpError::malformed("an answer of reasonable size"),
+        http::Failure::Transfer | http::Failure::Request => DmpError::ConnectionReset,
     }
 }

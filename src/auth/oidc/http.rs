@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every call to a provider: the URL rule (https, or http on a loopback
-//! host only), the reqwest client (timeouts, no redirects, extra trust anchor, TLS client
-//! identity), size-capped answers, form bodies, and the mapping of transport failures.
+//! host only), the provider's client through the shared wrapper (`crate::http`: timeouts, no
+//! redirects, the platform's roots plus an extra trust anchor, TLS client identity),
+//! size-capped answers, form bodies, and the mapping of transport failures.
 //!
 //! reqwest's error texts include the URL, which may carry a token: they are never kept.
 
@@ -11,6 +12,7 @@ use zeroize::Zeroizing;
 
 use super::config::{ClientAuth, ProviderConfig};
 use super::error::OidcError;
+use crate::http;
 
 /// Largest answer read from a provider.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -50,35 +52,44 @@ pub fn check_url(text: &str) -> Result<Url, OidcError> {
 
 /// The HTTP client for one provider.
 pub fn build_client(config: &ProviderConfig) -> Result<reqwest::Client, OidcError> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(TOTAL_TIMEOUT)
-        .user_agent(concat!("Chevet/", env!("CARGO_PKG_VERSION")));
+    let mut extra_roots = Vec::new();
     if let Some(pem) = &config.extra_ca_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+        extra_roots = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
             .map_err(|_| OidcError::Config("extra CA is not PEM"))?;
-        if certs.is_empty() {
+        if extra_roots.is_empty() {
             return Err(OidcError::Config("extra CA is not PEM"));
         }
-        builder = builder.tls_certs_merge(certs);
     }
+    let mut identity = None;
     if let ClientAuth::TlsClient { cert_pem, key_pem } = &config.client_auth {
         let mut both = Zeroizing::new(Vec::with_capacity(cert_pem.len() + key_pem.len() + 1));
         both.extend_from_slice(cert_pem.as_bytes());
         both.push(b'\n');
         both.extend_from_slice(key_pem.as_bytes());
-        let identity = reqwest::Identity::from_pem(&both)
-            .map_err(|_| OidcError::Config("client certificate or key is not usable PEM"))?;
-        builder = builder.identity(identity);
+        identity = Some(
+            reqwest::Identity::from_pem(&both)
+                .map_err(|_| OidcError::Config("client certificate or key is not usable PEM"))?,
+        );
     }
-    builder
-        .build()
-        .map_err(|_| OidcError::Config("HTTP client could not be built"))
+    let settings = http::Settings {
+        connect_timeout: CONNECT_TIMEOUT,
+        total_timeout: TOTAL_TIMEOUT,
+        // Loopback providers (tests, the sandbox) speak plain http; `check_url` decides.
+        https_only: false,
+        follow_redirects: false,
+    };
+    http::client(
+        &settings,
+        http::Tls::Platform {
+            extra_roots,
+            identity,
+        },
+    )
+    .map_err(|_| OidcError::Config("HTTP client could not be built"))
 }
 
 /// An answer read whole (within the cap).
-pub use crate::http_reply::HttpReply as Reply;
+pub use crate::http::HttpReply as Reply;
 
 /// The body as JSON.
 pub fn json<T: serde::de::DeserializeOwned>(reply: &Reply) -> Result<T, OidcError> {
@@ -87,46 +98,22 @@ pub fn json<T: serde::de::DeserializeOwned>(reply: &Reply) -> Result<T, OidcErro
 
 /// Sends and reads the answer; 502–504 become [`OidcError::Unavailable`].
 pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, OidcError> {
-    let mut response = request.send().await.map_err(|e| transport(&e))?;
-    let status = response.status().as_u16();
-    if (502..=504).contains(&status) {
-        return Err(OidcError::Unavailable(status));
+    let reply = http::send(request, MAX_RESPONSE_BYTES)
+        .await
+        .map_err(transport)?;
+    if (502..=504).contains(&reply.status) {
+        return Err(OidcError::Unavailable(reply.status));
     }
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
-    {
-        return Err(OidcError::Malformed("answer too large"));
-    }
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e))? {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(OidcError::Malformed("answer too large"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Reply {
-        status,
-        content_type,
-        body,
-    })
+    Ok(reply)
 }
 
-fn transport(e: &reqwest::Error) -> OidcError {
-    if e.is_timeout() {
-        OidcError::Unreachable("timeout")
-    } else if e.is_connect() {
-        OidcError::Unreachable("connection failed")
-    } else if e.is_builder() {
-        OidcError::Config("request could not be built")
-    } else {
-        OidcError::Unreachable("transfer failed")
+fn transport(e: http::Failure) -> OidcError {
+    match e {
+        http::Failure::Timeout => OidcError::Unreachable("timeout"),
+        http::Failure::Connect { .. } => OidcError::Unreachable("connection failed"),
+        http::Failure::Request => OidcError::Config("request could not be built"),
+        http::Failure::Transfer => OidcError::Unreachable("transfer failed"),
+        http::Failure::TooLarge { .. } => OidcError::Malformed("answer too large"),
     }
 }
 

@@ -1,5 +1,6 @@
-//! One HTTP answer read whole, as the network clients (DMP, OpenID providers) hand it to their
-//! parsers: status, content type and body. Its Debug form shows sizes, never content.
+//! One HTTP answer read whole (by [`send`](super::send)), as the network clients (DMP, OpenID
+//! providers) hand it to their parsers: status, content type and body. Its Debug form shows
+//! sizes, never content.
 
 /// What came back.
 #[derive(Clone)]
