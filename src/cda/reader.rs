@@ -1,21 +1,19 @@
-//! Low-level streaming reading of a CDA over quick-xml's borrowing tokenizer: a [`Cursor`] that
-//! walks child elements, reads text content, captures raw byte ranges of the source, tracks
-//! depth and namespaces (is an element HL7?) and turns every XML problem (DOCTYPE, unknown
-//! entity, truncation, bad markup) into a [`CdaError`] with a byte position.
+//! Low-level streaming reading of a CDA over the XML toolkit's lexer (`crate::xml`): a
+//! [`Cursor`] that walks child elements, reads text content, captures raw byte ranges of the
+//! source, tracks depth and namespaces (is an element HL7?) and turns every XML problem
+//! (DOCTYPE, unknown entity, truncation, bad markup) into a [`CdaError`] with a byte position.
 //!
 //! A CDA is large and mostly base64 or narrative, so no tree is built: element names and texts
-//! borrow the source, attributes are validated once (with the toolkit's
-//! [`for_each_attribute`], the same entity rules as every other reader) and read again only
-//! when asked for.
+//! borrow the source, attributes are checked once (the toolkit's entity rules, as every other
+//! reader) and read again only when asked for.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
-
 use super::error::CdaError;
-use crate::xml::{XmlError, XmlProblem, for_each_attribute, resolve_reference};
+use crate::xml::{
+    Lexer, Token, attribute_value, check_attribute_value, find_attribute, text_content,
+};
 
 /// Namespace of CDA R2 elements.
 pub(crate) const HL7_NS: &str = "urn:hl7-org:v3";
@@ -31,9 +29,8 @@ pub(crate) struct Elem<'a> {
     pub hl7: bool,
     pub prefix: Option<&'a str>,
     pub empty: bool,
-    /// The start tag between `<` and `>` (or `/>`), and the length of its name.
+    /// The start tag between `<` and `>` (or `/>`).
     tag: &'a str,
-    name_len: usize,
 }
 
 impl<'a> Elem<'a> {
@@ -45,15 +42,9 @@ impl<'a> Elem<'a> {
     /// Value of an unprefixed attribute (normalised, entities resolved), trimmed; `None` when
     /// absent or blank.
     pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
-        let mut found = None;
         // Attributes were checked when the element was read: this cannot fail.
-        let _ = for_each_attribute(self.tag, self.name_len, 0, |key, value| {
-            if found.is_none() && key == name {
-                found = Some(value);
-            }
-            Ok(())
-        });
-        match found? {
+        let value = attribute_value(find_attribute(self.tag, name)?, 0).ok()?;
+        match value {
             Cow::Borrowed(v) => Some(Cow::Borrowed(v.trim())),
             Cow::Owned(v) => Some(Cow::Owned(v.trim().to_owned())),
         }
@@ -76,7 +67,6 @@ pub(crate) enum Step<'a> {
         text: Cow<'a, str>,
         range: Option<Range<usize>>,
     },
-    Other,
     Eof,
 }
 
@@ -96,7 +86,7 @@ struct Binding<'a> {
 }
 
 pub(crate) struct Cursor<'a> {
-    reader: Reader<&'a [u8]>,
+    lexer: Lexer<'a>,
     src: &'a str,
     depth: usize,
     /// Deepest nesting accepted.
@@ -121,7 +111,7 @@ impl<'a> Cursor<'a> {
 
     pub fn with_max_depth(src: &'a str, offset: usize, max_depth: usize) -> Self {
         Self {
-            reader: Reader::from_str(src),
+            lexer: Lexer::new(src, offset as u64),
             src,
             depth: 0,
             max_depth,
@@ -134,21 +124,11 @@ impl<'a> Cursor<'a> {
     }
 
     fn position(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(self.src.len())
+        self.lexer.position()
     }
 
     fn report_pos(&self, at: usize) -> u64 {
         self.offset + at as u64
-    }
-
-    /// Where `part` (a slice quick-xml handed out) sits in the source.
-    fn range_of(&self, part: &str) -> Option<Range<usize>> {
-        let start = (part.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
-        let range = start..start.wrapping_add(part.len());
-        self.src
-            .get(range.clone())
-            .filter(|s| std::ptr::eq(s.as_ptr(), part.as_ptr()))
-            .map(|_| range)
     }
 
     /// Declares that the element just returned by [`Cursor::next`] is the current one, so that
@@ -160,92 +140,65 @@ impl<'a> Cursor<'a> {
     /// Reads the next event.
     pub fn next(&mut self) -> Result<Step<'a>, CdaError> {
         self.last_start = self.position();
-        let event = match self.reader.read_event() {
-            Ok(event) => event,
-            Err(e) => {
-                let at = self.report_pos(
-                    usize::try_from(self.reader.error_position()).unwrap_or(self.src.len()),
-                );
-                return Err(XmlError::from_quick(&e, at).into());
-            }
-        };
-        Ok(match event {
-            Event::Start(start) => {
-                if self.depth >= self.max_depth {
-                    return Err(CdaError::TooDeep {
-                        max: self.max_depth,
-                    });
+        Ok(match self.lexer.next_token()? {
+            Token::Start { name, tag, empty } => {
+                if !empty {
+                    if self.depth >= self.max_depth {
+                        return Err(CdaError::TooDeep {
+                            max: self.max_depth,
+                        });
+                    }
+                    self.depth += 1;
+                    self.marks.push(self.bindings.len());
                 }
-                self.depth += 1;
-                self.marks.push(self.bindings.len());
-                Step::Open(self.elem(&start, false)?)
-            }
-            Event::Empty(start) => {
                 let mark = self.bindings.len();
-                let elem = self.elem(&start, true)?;
-                self.bindings.truncate(mark);
+                let elem = self.elem(name, tag, empty)?;
+                if empty {
+                    self.bindings.truncate(mark);
+                }
                 Step::Open(elem)
             }
-            Event::End(_) => {
+            Token::End => {
                 self.depth = self.depth.saturating_sub(1);
                 if let Some(mark) = self.marks.pop() {
                     self.bindings.truncate(mark);
                 }
                 Step::Close
             }
-            Event::Text(text) => {
-                let text = text.into_inner();
-                let range = self.range_of(&text);
-                Step::Text { text, range }
-            }
-            Event::CData(data) => Step::Text {
-                text: data.into_inner(),
+            Token::Text(raw) if raw.contains('&') => Step::Text {
+                text: text_content(raw, self.report_pos(self.last_start))?,
                 range: None,
             },
-            Event::GeneralRef(reference) => Step::Text {
-                text: resolve_reference(&reference, self.report_pos(self.last_start))?,
+            Token::Text(raw) => Step::Text {
+                text: Cow::Borrowed(raw),
+                range: Some(self.last_start..self.last_start + raw.len()),
+            },
+            Token::CData(raw) => Step::Text {
+                text: Cow::Borrowed(raw),
                 range: None,
             },
-            Event::DocType(_) => return Err(CdaError::Doctype),
-            Event::Eof if self.depth > 0 => {
-                return Err(CdaError::Truncated {
-                    position: self.report_pos(self.src.len()),
-                });
-            }
-            Event::Eof => Step::Eof,
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => Step::Other,
+            Token::Eof => Step::Eof,
         })
     }
 
-    /// The element of a start tag: attributes checked (syntax, duplicates, entities),
-    /// namespace declarations put in scope, the name resolved to "HL7 or not".
-    fn elem(&mut self, start: &BytesStart<'a>, empty: bool) -> Result<Elem<'a>, CdaError> {
+    /// The element of a start tag: attribute values checked (entities), namespace
+    /// declarations put in scope, the name resolved to "HL7 or not".
+    fn elem(&mut self, qname: &'a str, tag: &'a str, empty: bool) -> Result<Elem<'a>, CdaError> {
         let position = self.report_pos(self.last_start);
-        let name_len = start.name().into_inner().len();
-        let tag_text: &str = start;
-        let tag = self
-            .range_of(tag_text)
-            .and_then(|r| self.src.get(r))
-            .ok_or(CdaError::Malformed {
-                position,
-                reason: XmlProblem::Other,
-            })?;
-        let bindings = &mut self.bindings;
-        for_each_attribute(tag, name_len, position, |key, value| {
-            if key == "xmlns" {
-                bindings.push(Binding {
+        for attr in &self.lexer.attrs {
+            check_attribute_value(attr.value, position)?;
+            if attr.name == "xmlns" {
+                self.bindings.push(Binding {
                     prefix: "",
-                    hl7: value.is_empty() || value == HL7_NS,
+                    hl7: attr.value.is_empty() || attr.value == HL7_NS,
                 });
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                bindings.push(Binding {
+            } else if let Some(prefix) = attr.name.strip_prefix("xmlns:") {
+                self.bindings.push(Binding {
                     prefix,
-                    hl7: value == HL7_NS,
+                    hl7: attr.value == HL7_NS,
                 });
             }
-            Ok(())
-        })?;
-        let qname = &tag[..name_len];
+        }
         let (prefix, local) = match qname.split_once(':') {
             Some((p, l)) => (Some(p), l),
             None => (None, qname),
@@ -263,7 +216,6 @@ impl<'a> Cursor<'a> {
             prefix,
             empty,
             tag,
-            name_len,
         })
     }
 
@@ -287,7 +239,7 @@ impl<'a> Cursor<'a> {
                 }
                 Step::Close => return Ok(()),
                 Step::Eof => return Err(self.truncated()),
-                Step::Text { .. } | Step::Other => {}
+                Step::Text { .. } => {}
             }
         }
     }

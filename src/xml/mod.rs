@@ -2,18 +2,20 @@
 //!
 //! - [`decode`]: bytes to text (BOM, declared ISO-8859-1/15 or Windows-1252, UTF-16, a
 //!   Windows-1252 fallback for undeclared non-UTF-8 answers).
-//! - [`parse`] (`reader`): one bounded ([`Limits`]), namespace-aware reader that refuses DOCTYPE
-//!   and every entity but the five predefined ones, into a compact [`Document`] (`tree`: an
-//!   arena whose names and texts borrow the source). HL7v3, XDS, the SOAP envelope and the
-//!   sandbox DMP read their messages with it.
+//! - `lexer`: one strict, borrowing tokenizer and the entity rules ([`text_content`],
+//!   [`attribute_value`]: the five predefined entities and character references, nothing
+//!   else; no DOCTYPE).
+//! - [`parse`] (`reader`): one bounded ([`Limits`]), namespace-aware reader over the lexer into
+//!   a compact [`Document`] (`tree`: an arena whose names and texts borrow the source). HL7v3,
+//!   XDS, the SOAP envelope and the sandbox DMP read their messages with it.
 //! - `writer`: one set of escaping rules ([`escape_text_into`], [`escape_attr_into`]) and
 //!   [`XmlWriter`], used by the HL7v3 and XDS builders, the SOAP envelope, the VIHF and CDA
 //!   production (and `crate::xml_escape`, kept as its re-export for pages and PDF metadata).
 //! - [`XmlError`]: the toolkit's one error; each service maps it to its own.
 //!
 //! Readers that stay apart, on purpose: the CDA parser (`crate::cda`) streams (a CDA is large
-//! and mostly base64; no tree is built) but shares [`decode`], [`resolve_reference`] (entity
-//! rules), [`XmlError`] and its limits' spirit; the XML-DSig tree (`dmp::xmldsig::tree`) keeps
+//! and mostly base64; no tree is built) but reads through the same lexer, with the same
+//! decoding, entity rules and errors; the XML-DSig tree (`dmp::xmldsig::tree`) keeps
 //! byte spans and namespace declarations as written, which canonicalisation needs.
 //!
 //! This module depends on nothing else in the crate (the fuzz build compiles it beside
@@ -21,6 +23,7 @@
 
 pub mod decode;
 mod error;
+mod lexer;
 mod reader;
 mod tree;
 mod writer;
@@ -30,7 +33,9 @@ mod tests;
 
 pub use decode::{Decoded, UnknownEncoding, decode_lenient};
 pub use error::{XmlError, XmlProblem};
-pub use reader::{Limits, for_each_attribute, parse, resolve_reference};
+pub(crate) use lexer::{Lexer, Token, check_attribute_value, find_attribute};
+pub use lexer::{attribute_value, text_content};
+pub use reader::{Limits, parse};
 pub use tree::{Attr, Children, Descendants, Document, Element};
 pub use writer::{XmlWriter, escape_attr, escape_attr_into, escape_text, escape_text_into};
 

@@ -1,6 +1,6 @@
-//! The one XML reader of the messages Chevet receives: quick-xml's borrowing tokenizer
-//! underneath, namespaces resolved here with a small prefix stack, the result a [`Document`]
-//! arena whose names and texts borrow the source.
+//! The one XML reader of the messages Chevet receives: the toolkit's lexer underneath,
+//! namespaces resolved here with a small prefix stack, the result a [`Document`] arena whose
+//! names and texts borrow the source.
 //!
 //! What it refuses, always as an [`XmlError`] with a byte position and never with content:
 //! a DOCTYPE (so no entity can be declared: no expansion bomb, no external entity), any
@@ -11,14 +11,9 @@
 //! outside the root element, as the readers it replaced did (peers' MTOM framing leaves some).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-
-use quick_xml::XmlVersion;
-use quick_xml::events::attributes::Attributes;
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::reader::Reader;
 
 use super::error::{XmlError, XmlProblem};
+use super::lexer::{Lexer, RawAttr, Token, attribute_value, text_content};
 use super::tree::{AttrNode, Document, NONE, NS_NONE, Node};
 use super::{NS_XML, NS_XMLNS};
 
@@ -67,8 +62,6 @@ struct Open {
 }
 
 struct Builder<'s> {
-    /// The text parsed (after BOM and leading blanks).
-    source: &'s str,
     doc: Document<'s>,
     bindings: Vec<Binding<'s>>,
     open: Vec<Open>,
@@ -87,10 +80,8 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> Result<Document<'s>, XmlErro
     }
     let unmarked = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let body = unmarked.trim_start_matches([' ', '\t', '\r', '\n']);
-    let offset = (text.len() - body.len()) as u64;
-    let mut reader = Reader::from_str(body);
+    let mut lexer = Lexer::new(body, (text.len() - body.len()) as u64);
     let mut b = Builder {
-        source: body,
         doc: Document {
             nodes: Vec::with_capacity(body.len() / 100),
             attrs: Vec::with_capacity(body.len() / 100),
@@ -102,48 +93,36 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> Result<Document<'s>, XmlErro
         limits: *limits,
     };
     loop {
-        let at = reader.buffer_position() + offset;
-        let event = reader
-            .read_event()
-            .map_err(|e| XmlError::from_quick(&e, reader.error_position() + offset))?;
-        match event {
-            Event::Start(start) => {
-                if b.open.len() >= b.limits.max_depth {
+        let token = lexer.next_token()?;
+        let at = lexer.report(lexer.token_start());
+        match token {
+            Token::Start { name, empty, .. } => {
+                if !empty && b.open.len() >= b.limits.max_depth {
                     return Err(XmlError::TooDeep {
                         max: b.limits.max_depth,
                     });
                 }
                 let before = b.bindings.len();
-                let id = b.element(&start, at)?;
-                b.open.push(Open {
-                    id,
-                    bindings: before,
-                });
+                let id = b.element(name, &lexer.attrs, at)?;
+                if empty {
+                    b.bindings.truncate(before);
+                } else {
+                    b.open.push(Open {
+                        id,
+                        bindings: before,
+                    });
+                }
             }
-            Event::Empty(start) => {
-                let before = b.bindings.len();
-                b.element(&start, at)?;
-                b.bindings.truncate(before);
+            Token::End => {
+                // The lexer matched the end tag with its start: one is open.
+                if let Some(open) = b.open.pop() {
+                    b.bindings.truncate(open.bindings);
+                }
             }
-            Event::End(_) => {
-                let open = b.open.pop().ok_or(XmlError::Malformed {
-                    position: at,
-                    problem: XmlProblem::UnmatchedEndTag,
-                })?;
-                b.bindings.truncate(open.bindings);
-            }
-            Event::Text(text) => b.text(text.xml10_content()),
-            Event::CData(data) => b.text(data.xml10_content()),
-            Event::GeneralRef(reference) => b.text(resolve_reference(&reference, at)?),
-            Event::DocType(_) => return Err(XmlError::Doctype),
-            Event::Eof if !b.open.is_empty() => {
-                return Err(XmlError::Truncated {
-                    position: offset + body.len() as u64,
-                });
-            }
-            Event::Eof if b.doc.nodes.is_empty() => return Err(XmlError::NoRoot),
-            Event::Eof => return Ok(b.doc),
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Token::Text(raw) => b.text(raw, at)?,
+            Token::CData(raw) => b.cdata(raw),
+            Token::Eof if b.doc.nodes.is_empty() => return Err(XmlError::NoRoot),
+            Token::Eof => return Ok(b.doc),
         }
     }
 }
@@ -155,23 +134,14 @@ pub(crate) fn is_blank(text: &str) -> bool {
 }
 
 impl<'s> Builder<'s> {
-    /// The part of the source `part` is (quick-xml hands start tags out as borrowed slices of
-    /// it; the tree keeps the source's lifetime).
-    fn in_source(&self, part: &str, position: u64) -> Result<&'s str, XmlError> {
-        let source = self.source;
-        let start = (part.as_ptr() as usize).wrapping_sub(source.as_ptr() as usize);
-        source
-            .get(start..start.wrapping_add(part.len()))
-            .filter(|s| std::ptr::eq(s.as_ptr(), part.as_ptr()))
-            .ok_or(XmlError::Malformed {
-                position,
-                problem: XmlProblem::Other,
-            })
-    }
-
     /// Adds the element of a start tag (its namespace declarations go on the binding stack)
     /// and links it under the open element.
-    fn element(&mut self, start: &BytesStart<'s>, position: u64) -> Result<u32, XmlError> {
+    fn element(
+        &mut self,
+        qname: &'s str,
+        attrs: &[RawAttr<'s>],
+        position: u64,
+    ) -> Result<u32, XmlError> {
         if self.doc.nodes.len() >= self.limits.max_elements {
             return Err(XmlError::TooManyElements {
                 max: self.limits.max_elements,
@@ -181,19 +151,17 @@ impl<'s> Builder<'s> {
         if parent == NONE && !self.doc.nodes.is_empty() {
             return Err(XmlError::SeveralRoots { position });
         }
-        let qname_len = start.name().into_inner().len();
-        let tag = self.in_source(start, position)?;
-        let qname = &tag[..qname_len];
         let attrs_start = self.doc.attrs.len();
         self.prefixes.clear();
-        for_each_attribute(tag, qname_len, position, |key, value| {
-            if key == "xmlns" {
+        for attr in attrs {
+            let value = attribute_value(attr.value, position)?;
+            if attr.name == "xmlns" {
                 let ns = self.intern(value);
                 self.bindings.push(Binding { prefix: "", ns });
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            } else if let Some(prefix) = attr.name.strip_prefix("xmlns:") {
                 self.declare(prefix, value, position)?;
             } else {
-                let (prefix, local) = split(key);
+                let (prefix, local) = split(attr.name);
                 self.prefixes.push(prefix);
                 self.doc.attrs.push(AttrNode {
                     ns: NS_NONE,
@@ -201,8 +169,7 @@ impl<'s> Builder<'s> {
                     value,
                 });
             }
-            Ok(())
-        })?;
+        }
         for (i, prefix) in self.prefixes.iter().enumerate() {
             if !prefix.is_empty() {
                 let ns =
@@ -277,69 +244,40 @@ impl<'s> Builder<'s> {
         (table.len() - 1) as u32
     }
 
-    /// Character data: joined onto the open element's text; ignored outside the root.
-    fn text(&mut self, piece: Cow<'s, str>) {
+    /// Character data as written: joined onto the open element's text (whitespace between
+    /// child elements is not copied, see [`Element::text`](super::Element::text)); outside
+    /// the root only checked.
+    fn text(&mut self, raw: &'s str, position: u64) -> Result<(), XmlError> {
+        let Some(open) = self.open.last() else {
+            text_content(raw, position)?;
+            return Ok(());
+        };
+        let text = &mut self.doc.nodes[open.id as usize].text;
+        if text.is_empty() {
+            *text = text_content(raw, position)?;
+        } else if !(is_blank(raw) && is_blank(text)) {
+            text.to_mut().push_str(&text_content(raw, position)?);
+        }
+        Ok(())
+    }
+
+    /// A CDATA section: its text, line ends normalised, joined like any text.
+    fn cdata(&mut self, raw: &'s str) {
         let Some(open) = self.open.last() else {
             return;
         };
-        if piece.is_empty() {
-            return;
-        }
+        let piece = if raw.contains('\r') {
+            Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            Cow::Borrowed(raw)
+        };
         let text = &mut self.doc.nodes[open.id as usize].text;
         if text.is_empty() {
             *text = piece;
-        } else if !(is_blank(text) && is_blank(&piece)) {
+        } else {
             text.to_mut().push_str(&piece);
         }
     }
-}
-
-/// Calls `f(name, value)` for each attribute of a start tag (`tag`: its text between `<` and
-/// `>`; `name_len`: the length of the element's name), in order, values normalised as XML
-/// says (entities resolved: the five predefined ones and character references only; tabs and
-/// line ends read as spaces). A malformed or repeated attribute is refused. Shared by the
-/// tree reader and the CDA cursor, so both apply the same entity rules.
-pub fn for_each_attribute<'s>(
-    tag: &'s str,
-    name_len: usize,
-    position: u64,
-    mut f: impl FnMut(&'s str, Cow<'s, str>) -> Result<(), XmlError>,
-) -> Result<(), XmlError> {
-    const FEW: usize = 16;
-    let mut attrs = Attributes::new(tag, name_len);
-    attrs.with_checks(false);
-    let (mut few, mut count) = ([""; FEW], 0usize);
-    let mut many: HashSet<&'s str> = HashSet::new();
-    for attr in attrs {
-        let attr = attr.map_err(|_| XmlError::Malformed {
-            position,
-            problem: XmlProblem::Attribute,
-        })?;
-        let key = attr.key.into_inner();
-        let repeated = if count < FEW {
-            few[..count].contains(&key)
-        } else {
-            if many.is_empty() {
-                many.extend(few);
-            }
-            !many.insert(key)
-        };
-        if repeated {
-            return Err(XmlError::Malformed {
-                position,
-                problem: XmlProblem::Attribute,
-            });
-        }
-        if count < FEW {
-            few[count] = key;
-        }
-        count += 1;
-        let value = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| XmlError::from_quick(&e, position))?;
-        f(key, value)?;
-    }
-    Ok(())
 }
 
 /// The namespace a prefix is bound to (`""`: the default namespace; `None`: undeclared).
@@ -357,20 +295,4 @@ fn lookup(bindings: &[Binding<'_>], prefix: &str) -> Option<u32> {
 /// `prefix:local` → (`prefix`, `local`); no colon → (`""`, name).
 fn split(qname: &str) -> (&str, &str) {
     qname.split_once(':').unwrap_or(("", qname))
-}
-
-/// Resolves `&name;` or `&#…;`: the five predefined entities and character references only.
-pub fn resolve_reference<'s>(
-    reference: &BytesRef<'s>,
-    position: u64,
-) -> Result<Cow<'s, str>, XmlError> {
-    if reference.is_char_ref() {
-        return match reference.resolve_char_ref() {
-            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
-            Ok(None) | Err(_) => Err(XmlError::BadCharRef { position }),
-        };
-    }
-    quick_xml::escape::resolve_predefined_entity(reference)
-        .map(Cow::Borrowed)
-        .ok_or(XmlError::UnknownEntity { position })
 }
