@@ -98,7 +98,7 @@ fn author_of(classification: Element<'_>) -> Author {
     }
 }
 
-/// Reads one `ExtrinsicObject`.
+/// Reads one `ExtrinsicObject`, its children in one pass.
 pub(crate) fn read_entry(e: Element<'_>) -> Result<DmpDocumentEntry, DmpError> {
     let entry_uuid = e
         .attr("id")
@@ -113,55 +113,93 @@ pub(crate) fn read_entry(e: Element<'_>) -> Result<DmpDocumentEntry, DmpError> {
             .map(AvailabilityStatus::from_urn)
             .unwrap_or_default(),
         mime_type: e.attr("mimeType").unwrap_or_default().to_owned(),
-        creation_time: first_slot(e, "creationTime"),
-        service_start_time: first_slot(e, "serviceStartTime"),
-        service_stop_time: first_slot(e, "serviceStopTime"),
-        hash: first_slot(e, "hash"),
-        language_code: first_slot(e, "languageCode"),
-        repository_unique_id: first_slot(e, "repositoryUniqueId"),
-        legal_authenticator: first_slot(e, "legalAuthenticator").map(Xcn::from_hl7),
-        source_patient_id: first_slot(e, "sourcePatientId").map(Cx::from_hl7),
-        source_patient_info: slot_values(e, "sourcePatientInfo")
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
-        title: localized(e, "Name"),
-        comments: localized(e, "Description"),
-        version_name: e
-            .children()
-            .find(|c| c.is(ns::RIM, "VersionInfo"))
-            .and_then(|v| v.attr("versionName"))
-            .map(str::to_owned),
         ..DmpDocumentEntry::default()
     };
-    if let Some(size) = first_slot(e, "size") {
+    // First non-empty value of the slots read as one value.
+    let (mut legal_authenticator, mut source_patient_id, mut size): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = (None, None, None);
+    let mut version_info_seen = false;
+    for c in e.children() {
+        if c.ns() != ns::RIM {
+            continue;
+        }
+        match c.local() {
+            "Slot" => {
+                let name = c.attr("name").unwrap_or_default();
+                let values = c
+                    .children_named("ValueList")
+                    .flat_map(|list| list.children_named("Value"))
+                    .map(|v| v.text().trim());
+                if name == "sourcePatientInfo" {
+                    entry.source_patient_info.extend(values.map(str::to_owned));
+                    continue;
+                }
+                let slot = match name {
+                    "creationTime" => &mut entry.creation_time,
+                    "serviceStartTime" => &mut entry.service_start_time,
+                    "serviceStopTime" => &mut entry.service_stop_time,
+                    "hash" => &mut entry.hash,
+                    "languageCode" => &mut entry.language_code,
+                    "repositoryUniqueId" => &mut entry.repository_unique_id,
+                    "legalAuthenticator" => &mut legal_authenticator,
+                    "sourcePatientId" => &mut source_patient_id,
+                    "size" => &mut size,
+                    _ => continue,
+                };
+                if slot.is_none() {
+                    *slot = values
+                        .into_iter()
+                        .find(|v| !v.is_empty())
+                        .map(str::to_owned);
+                }
+            }
+            "Name" if entry.title.is_none() => entry.title = localized_value(c),
+            "Description" if entry.comments.is_none() => entry.comments = localized_value(c),
+            "VersionInfo" if !version_info_seen => {
+                version_info_seen = true;
+                entry.version_name = c.attr("versionName").map(str::to_owned);
+            }
+            "Classification" => match c.attr("classificationScheme").unwrap_or_default() {
+                DE_AUTHOR => entry.authors.push(author_of(c)),
+                DE_CLASS_CODE => entry.class_code = Some(code_of(c)),
+                DE_TYPE_CODE => entry.type_code = Some(code_of(c)),
+                DE_FORMAT_CODE => entry.format_code = Some(code_of(c)),
+                DE_PRACTICE_SETTING_CODE => entry.practice_setting_code = Some(code_of(c)),
+                DE_FACILITY_TYPE_CODE => entry.healthcare_facility_type_code = Some(code_of(c)),
+                DE_EVENT_CODE => entry.event_codes.push(code_of(c)),
+                DE_CONFIDENTIALITY_CODE => entry.confidentiality_codes.push(code_of(c)),
+                _ => {}
+            },
+            "ExternalIdentifier" => {
+                let value = c.attr("value").unwrap_or_default().trim();
+                match c.attr("identificationScheme").unwrap_or_default() {
+                    DE_UNIQUE_ID => entry.unique_id = value.to_owned(),
+                    DE_PATIENT_ID => entry.patient_id = Some(Cx::from_hl7(value)),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    entry.legal_authenticator = legal_authenticator.as_deref().map(Xcn::from_hl7);
+    entry.source_patient_id = source_patient_id.as_deref().map(Cx::from_hl7);
+    if let Some(size) = size {
         entry.size = Some(size.parse().map_err(|_| DmpError::malformed("size"))?);
-    }
-    for c in e.children().filter(|c| c.is(ns::RIM, "Classification")) {
-        match c.attr("classificationScheme").unwrap_or_default() {
-            DE_AUTHOR => entry.authors.push(author_of(c)),
-            DE_CLASS_CODE => entry.class_code = Some(code_of(c)),
-            DE_TYPE_CODE => entry.type_code = Some(code_of(c)),
-            DE_FORMAT_CODE => entry.format_code = Some(code_of(c)),
-            DE_PRACTICE_SETTING_CODE => entry.practice_setting_code = Some(code_of(c)),
-            DE_FACILITY_TYPE_CODE => entry.healthcare_facility_type_code = Some(code_of(c)),
-            DE_EVENT_CODE => entry.event_codes.push(code_of(c)),
-            DE_CONFIDENTIALITY_CODE => entry.confidentiality_codes.push(code_of(c)),
-            _ => {}
-        }
-    }
-    for x in e.children().filter(|c| c.is(ns::RIM, "ExternalIdentifier")) {
-        let value = x.attr("value").unwrap_or_default().trim();
-        match x.attr("identificationScheme").unwrap_or_default() {
-            DE_UNIQUE_ID => entry.unique_id = value.to_owned(),
-            DE_PATIENT_ID => entry.patient_id = Some(Cx::from_hl7(value)),
-            _ => {}
-        }
     }
     if entry.unique_id.is_empty() {
         return Err(DmpError::malformed("XDSDocumentEntry.uniqueId"));
     }
     Ok(entry)
+}
+
+/// The `value` of the first `LocalizedString` of a `Name` or `Description` element.
+fn localized_value(e: Element<'_>) -> Option<String> {
+    e.children_named("LocalizedString")
+        .find_map(|s| s.attr("value"))
+        .map(str::to_owned)
 }
 
 /// Reads one `Association`.
@@ -189,32 +227,54 @@ pub struct RegistryObjects {
     pub object_refs: Vec<String>,
 }
 
-/// Collects the registry objects found anywhere under `root`.
+/// Collects the registry objects found anywhere under `root` (in one walk; an object is not
+/// looked for inside an object of its own kind).
 pub(crate) fn read_objects(root: Element<'_>) -> RegistryObjects {
+    const KINDS: [&str; 4] = [
+        "ExtrinsicObject",
+        "RegistryPackage",
+        "Association",
+        "ObjectRef",
+    ];
+    let mut found: [Vec<Element<'_>>; 4] = Default::default();
+    // Per kind, the depth of the match being walked through (none: usize::MAX).
+    let mut inside = [usize::MAX; 4];
+    let mut stack = vec![(root, 0usize)];
+    while let Some((e, depth)) = stack.pop() {
+        for k in &mut inside {
+            if *k != usize::MAX && *k >= depth {
+                *k = usize::MAX;
+            }
+        }
+        if depth > 0
+            && let Some(k) = KINDS.iter().position(|kind| *kind == e.local())
+            && inside[k] == usize::MAX
+            && e.ns() == ns::RIM
+        {
+            found[k].push(e);
+            inside[k] = depth;
+        }
+        let first = stack.len();
+        stack.extend(e.children().map(|c| (c, depth + 1)));
+        stack[first..].reverse();
+    }
+    let [entries, packages, associations, object_refs] = found;
     let mut out = RegistryObjects::default();
-    for e in root.find_all(ns::RIM, "ExtrinsicObject") {
+    for e in entries {
         match read_entry(e) {
             Ok(entry) => out.entries.push(entry),
             Err(_) => out.skipped_entries += 1,
         }
     }
-    out.packages = root
-        .find_all(ns::RIM, "RegistryPackage")
-        .iter()
-        .filter_map(|p| p.attr("id"))
-        .map(str::to_owned)
-        .collect();
-    out.associations = root
-        .find_all(ns::RIM, "Association")
-        .into_iter()
-        .map(read_association)
-        .collect();
-    out.object_refs = root
-        .find_all(ns::RIM, "ObjectRef")
-        .iter()
-        .filter_map(|r| r.attr("id"))
-        .map(str::to_owned)
-        .collect();
+    let ids = |list: Vec<Element<'_>>| -> Vec<String> {
+        list.iter()
+            .filter_map(|p| p.attr("id"))
+            .map(str::to_owned)
+            .collect()
+    };
+    out.packages = ids(packages);
+    out.associations = associations.into_iter().map(read_association).collect();
+    out.object_refs = ids(object_refs);
     out
 }
 
