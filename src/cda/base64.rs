@@ -19,6 +19,16 @@ fn is_blank(b: u8) -> bool {
 
 /// Decodes base64 text, ignoring blanks and accepting missing padding.
 pub(crate) fn decode(text: &str) -> Result<Vec<u8>, CdaError> {
+    // Usual layout: lines of base64 with blanks only around them. Lines are copied whole
+    // (memchr finds their ends); blanks inside a line make the decoder fail, and the exact
+    // filter below then decides, with the positions it reports.
+    let mut lines = Vec::with_capacity(text.len());
+    for line in text.split('\n') {
+        lines.extend_from_slice(line.trim_matches([' ', '\t', '\r']).as_bytes());
+    }
+    if let Ok(bytes) = ENGINE.decode(&lines) {
+        return Ok(bytes);
+    }
     let compact: Vec<u8> = text.bytes().filter(|&b| !is_blank(b)).collect();
     ENGINE.decode(&compact).map_err(|e| {
         let problem = match e {
