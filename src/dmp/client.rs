@@ -233,10 +233,7 @@ impl DmpClient {
             .to_ascii_lowercase()
             .contains("multipart")
         {
-            Some(
-                mtom::read(&reply.content_type, &reply.body)
-                    .map_err(|_| DmpError::malformed("an MTOM answer"))?,
-            )
+            Some(mtom::read(&reply.content_type, &reply.body)?)
         } else {
             None
         };

@@ -6,6 +6,12 @@
 
 use std::collections::HashMap;
 
+use super::error::DmpError;
+
+const NO_BOUNDARY: &str = "a multipart boundary in the content type";
+const NO_PART: &str = "a part in the multipart body";
+const BAD_PART: &str = "a header/body separator in each multipart part";
+
 /// One part of a multipart message.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Part {
@@ -44,21 +50,9 @@ impl Multipart {
     }
 }
 
-/// Why a multipart body could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MtomError {
-    #[error("no boundary in the content type")]
-    NoBoundary,
-    #[error("the multipart body has no part")]
-    NoPart,
-    #[error("a part has no header/body separator")]
-    BadPart,
-}
-
-impl MtomError {
-    pub fn is_retryable(&self) -> bool {
-        false
-    }
+/// A multipart body that cannot be read, as the DMP's one error: `what` names what was missing.
+fn unreadable(what: &'static str) -> DmpError {
+    DmpError::malformed(what)
 }
 
 /// `cid:abc@x`, `<abc@x>` and `abc@x` all name the same part (URL-decoded, as RFC 2392 says).
@@ -176,8 +170,8 @@ fn parse_headers(text: &str) -> HashMap<String, String> {
 }
 
 /// Reads a multipart/related body. The first part, or the one named by `start`, is the root.
-pub fn read(content_type: &str, body: &[u8]) -> Result<Multipart, MtomError> {
-    let boundary = boundary_of(content_type).ok_or(MtomError::NoBoundary)?;
+pub fn read(content_type: &str, body: &[u8]) -> Result<Multipart, DmpError> {
+    let boundary = boundary_of(content_type).ok_or_else(|| unreadable(NO_BOUNDARY))?;
     let start = content_type.split(';').find_map(|p| {
         let (k, v) = p.split_once('=')?;
         k.trim()
@@ -187,7 +181,7 @@ pub fn read(content_type: &str, body: &[u8]) -> Result<Multipart, MtomError> {
     let delimiter = format!("--{boundary}");
     let delimiter = delimiter.as_bytes();
     let mut parts = Vec::new();
-    let mut pos = find(body, delimiter, 0).ok_or(MtomError::NoPart)?;
+    let mut pos = find(body, delimiter, 0).ok_or_else(|| unreadable(NO_PART))?;
     loop {
         let after = pos + delimiter.len();
         if body[after..].starts_with(b"--") {
@@ -209,7 +203,7 @@ pub fn read(content_type: &str, body: &[u8]) -> Result<Multipart, MtomError> {
         let (head_end, body_start) = find(chunk, b"\r\n\r\n", 0)
             .map(|i| (i, i + 4))
             .or_else(|| find(chunk, b"\n\n", 0).map(|i| (i, i + 2)))
-            .ok_or(MtomError::BadPart)?;
+            .ok_or_else(|| unreadable(BAD_PART))?;
         let headers = parse_headers(&String::from_utf8_lossy(&chunk[..head_end]));
         parts.push(Part {
             content_id: headers
@@ -222,7 +216,7 @@ pub fn read(content_type: &str, body: &[u8]) -> Result<Multipart, MtomError> {
         pos = next;
     }
     if parts.is_empty() {
-        return Err(MtomError::NoPart);
+        return Err(unreadable(NO_PART));
     }
     let root_index = start
         .and_then(|s| parts.iter().position(|p| p.content_id == s))
@@ -318,17 +312,20 @@ mod tests {
 
     #[test]
     fn broken_bodies_are_errors_not_panics() {
-        assert_eq!(read("multipart/related", b"x"), Err(MtomError::NoBoundary));
+        assert_eq!(
+            read("multipart/related", b"x"),
+            Err(unreadable(NO_BOUNDARY))
+        );
         assert_eq!(
             read("multipart/related; boundary=b", b"nothing"),
-            Err(MtomError::NoPart)
+            Err(unreadable(NO_PART))
         );
         assert_eq!(
             read(
                 "multipart/related; boundary=b",
                 b"--b\r\nno separator\r\n--b--"
             ),
-            Err(MtomError::BadPart)
+            Err(unreadable(BAD_PART))
         );
         let _ = read("multipart/related; boundary=b", b"--b");
         let _ = read("multipart/related; boundary=b", b"--b--b--b");

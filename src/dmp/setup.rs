@@ -77,12 +77,6 @@ pub enum SetupError {
     Incomplete,
 }
 
-impl SetupError {
-    pub fn is_retryable(&self) -> bool {
-        false
-    }
-}
-
 /// Everything a [`DmpClient`] needs.
 #[derive(Clone)]
 pub struct DmpEndpoint {
