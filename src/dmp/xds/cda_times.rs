@@ -1,10 +1,11 @@
 //! The header times of a CDA as written — `effectiveTime` and the first
 //! `documentationOf/serviceEvent/effectiveTime` — with their UTC offsets, which the CDA parser
-//! drops, and their conversion to XDS times (UTC). A streaming pass that stops at the body.
+//! drops, and their conversion to XDS times (UTC). A streaming pass over the XML toolkit's
+//! lexer that stops at the body.
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, TimeZone, Utc};
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
+
+use crate::xml::{Lexer, Token, attribute_value, decode_lenient, find_attribute};
 
 /// Raw HL7 TS values of the header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,48 +15,45 @@ pub(crate) struct HeaderTimes {
     pub service_high: Option<String>,
 }
 
-fn value_of(e: &BytesStart<'_>) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == "value")
-        .map(|a| a.value.trim().to_owned())
-        .filter(|v| !v.is_empty())
+/// The trimmed `value` attribute of a start tag, when not blank.
+fn value_of(tag: &str) -> Option<String> {
+    let value = attribute_value(find_attribute(tag, "value")?, 0).ok()?;
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Reads the header times; anything unreadable leaves them `None` (callers fall back to the
 /// parsed header).
 pub(crate) fn header_times(bytes: &[u8]) -> HeaderTimes {
     let mut out = HeaderTimes::default();
-    let mut reader = Reader::from_reader(bytes);
-    let mut path: Vec<String> = Vec::new();
+    let text = decode_lenient(bytes);
+    let mut lexer = Lexer::new(&text, 0);
+    let mut path: Vec<&str> = Vec::new();
     let mut service_events = 0usize;
     loop {
-        let (start, empty) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, false),
-            Ok(Event::Empty(e)) => (e, true),
-            Ok(Event::End(_)) => {
+        let (name, tag, empty) = match lexer.next_token() {
+            Ok(Token::Start { name, tag, empty }) => (name, tag, empty),
+            Ok(Token::End) => {
                 path.pop();
                 continue;
             }
-            Ok(Event::Eof) | Err(_) => break,
+            Ok(Token::Eof) | Err(_) => break,
             Ok(_) => continue,
         };
-        let name = start.local_name().as_ref().to_owned();
-        let parents: Vec<&str> = path.iter().map(String::as_str).collect();
-        match (name.as_str(), parents.as_slice()) {
+        let name = name.rsplit(':').next().unwrap_or(name);
+        match (name, path.as_slice()) {
             ("component", [.., "ClinicalDocument"]) => break,
             ("serviceEvent", [.., "documentationOf"]) => service_events += 1,
-            ("effectiveTime", [.., "ClinicalDocument"]) => out.effective = value_of(&start),
+            ("effectiveTime", [.., "ClinicalDocument"]) => out.effective = value_of(tag),
             ("effectiveTime", [.., "serviceEvent"]) if service_events == 1 => {
-                if let Some(v) = value_of(&start) {
+                if let Some(v) = value_of(tag) {
                     out.service_low.get_or_insert(v);
                 }
             }
             ("low", [.., "serviceEvent", "effectiveTime"]) if service_events == 1 => {
-                out.service_low = value_of(&start);
+                out.service_low = value_of(tag);
             }
             ("high", [.., "serviceEvent", "effectiveTime"]) if service_events == 1 => {
-                out.service_high = value_of(&start);
+                out.service_high = value_of(tag);
             }
             _ => {}
         }
