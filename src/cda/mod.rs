@@ -1,8 +1,9 @@
 //! CDA R2 parser: reads a French CI-SIS clinical document (N1 with an embedded PDF/text/image
 //! body, or N3 structured) into its header, body sections and embedded contents, and fills the
-//! [`DocumentMeta`] the patient folder lists. Streaming quick-xml reading, no DTD, no entity
-//! expansion beyond XML's predefined ones, size and depth limits (the rules and the text
-//! decoding of the XML toolkit, `crate::xml`); embedded contents are decoded only when asked for.
+//! [`DocumentMeta`] the patient folder lists. Streaming reading over the XML toolkit's lexer
+//! (`crate::xml`: its text decoding, entity rules and errors), no DTD, no entity expansion
+//! beyond XML's predefined ones, size and depth limits; embedded contents are decoded only
+//! when asked for.
 
 mod attachment;
 mod base64;
