@@ -2,9 +2,9 @@
 //!
 //! - [`decode`]: bytes to text (BOM, declared ISO-8859-1/15 or Windows-1252, UTF-16, a
 //!   Windows-1252 fallback for undeclared non-UTF-8 answers).
-//! - `lexer`: one strict, borrowing tokenizer and the entity rules ([`text_content`],
-//!   [`attribute_value`]: the five predefined entities and character references, nothing
-//!   else; no DOCTYPE).
+//! - `lexer`: one strict, borrowing tokenizer (no DOCTYPE); `entities`: the entity rules
+//!   ([`text_content`], [`attribute_value`]: the five predefined entities and character
+//!   references, nothing else).
 //! - [`parse`] (`reader`): one bounded ([`Limits`]), namespace-aware reader over the lexer into
 //!   a compact [`Document`] (`tree`: an arena whose names and texts borrow the source). HL7v3,
 //!   XDS, the SOAP envelope and the sandbox DMP read their messages with it.
@@ -22,6 +22,7 @@
 //! `src/cda`).
 
 pub mod decode;
+mod entities;
 mod error;
 mod lexer;
 mod reader;
@@ -32,9 +33,10 @@ mod writer;
 mod tests;
 
 pub use decode::{Decoded, UnknownEncoding, decode_lenient};
+pub(crate) use entities::check_attribute_value;
+pub use entities::{attribute_value, text_content};
 pub use error::{XmlError, XmlProblem};
-pub(crate) use lexer::{Lexer, Token, check_attribute_value, find_attribute};
-pub use lexer::{attribute_value, text_content};
+pub(crate) use lexer::{Lexer, Token, find_attribute};
 pub use reader::{Limits, parse};
 pub use tree::{Attr, Children, Descendants, Document, Element};
 pub use writer::{XmlWriter, escape_attr, escape_attr_into, escape_text, escape_text_into};

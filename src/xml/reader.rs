@@ -12,8 +12,9 @@
 
 use std::borrow::Cow;
 
+use super::entities::{attribute_value, text_content};
 use super::error::{XmlError, XmlProblem};
-use super::lexer::{Lexer, RawAttr, Token, attribute_value, text_content};
+use super::lexer::{Lexer, RawAttr, Token};
 use super::tree::{AttrNode, Document, NONE, NS_NONE, Node};
 use super::{NS_XML, NS_XMLNS};
 
