@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the CDA parser with libFuzzer (cargo-fuzz, nightly toolchain) for N seconds (default
-# 60), starting from the real CI-SIS examples and the hostile corpus. Crashes land in
-# fuzz/artifacts/cda_parse/.
+# Fuzzes with libFuzzer (cargo-fuzz, nightly toolchain) for N seconds each (default 60): the
+# CDA parser, from the real CI-SIS examples and the hostile corpus, then the XML toolkit's tree
+# reader (every DMP answer goes through it), from the DMP example messages and the same hostile
+# corpus. Crashes land in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -11,5 +12,10 @@ corpus=fuzz/corpus/cda_parse
 mkdir -p "$corpus"
 cp -n ../shared/fixtures/cda/*.xml "$corpus"/ 2>/dev/null || true
 cp -n tests/fixtures/hostile/*.xml "$corpus"/ 2>/dev/null || true
+xml_corpus=fuzz/corpus/xml_parse
+mkdir -p "$xml_corpus"
+cp -n ../shared/fixtures/dmp/*.xml "$xml_corpus"/ 2>/dev/null || true
+cp -n tests/fixtures/hostile/*.xml "$xml_corpus"/ 2>/dev/null || true
 cd fuzz
 cargo +nightly fuzz run cda_parse "../$corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
+cargo +nightly fuzz run xml_parse "../$xml_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
