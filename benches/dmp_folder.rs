@@ -259,6 +259,19 @@ fn main() {
         // A 60 Hz display: the next frame comes 16 ms later.
         std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
     }
+    // Idle frames, every answer applied: what one frame of the big folder costs.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let mut output = ctx.run_ui(input(Vec::new()), |ui| app.frame_ui(ui));
+        output.textures_delta.clear();
+        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+        idle.push(t.elapsed());
+        std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
+    }
+    idle.sort();
+    println!("  idle frame: p50 {:.3} ms, p90 {:.3} ms", ms(percentile(&idle, 50)), ms(percentile(&idle, 90)));
     times.sort();
     println!(
         "PAT-TROIS with {added} more documents, {IN_FLIGHT} DMP refreshes in flight \
