@@ -9,7 +9,6 @@ pub mod chrome;
 pub mod context;
 pub mod document;
 pub mod document_list;
-pub mod document_list_dmp;
 pub mod folder;
 pub mod folder_dmp;
 pub mod lock;

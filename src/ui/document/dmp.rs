@@ -111,10 +111,10 @@ pub fn dmp_banner_ui(
             }
         }
         let v = doc.loaded.summary.visibility;
-        for (short, long) in crate::ui::document_list_dmp::visibility_markers(v, row.archived) {
+        for (short, long) in crate::ui::document_list::dmp::visibility_markers(v, row.archived) {
             ui.label(
                 RichText::new(i18n.tr(short))
-                    .color(crate::ui::document_list_dmp::MARKER_COLOUR)
+                    .color(crate::ui::document_list::dmp::MARKER_COLOUR)
                     .strong(),
             )
             .on_hover_text(i18n.tr(long));

@@ -11,10 +11,10 @@ use chrono::{Local, NaiveDate};
 use egui::{Color32, RichText};
 use fluent_bundle::FluentValue;
 
-use super::Command;
 use crate::domain::dmp::{DmpDocument, DmpEntry, DmpFilter};
 use crate::domain::{DocumentId, PatientId, Visibility};
 use crate::i18n::I18n;
+use crate::ui::Command;
 use crate::worker::{Request, TaskId, UserMessage};
 
 /// Days after which the DMP makes a document sent invisible visible to the patient.

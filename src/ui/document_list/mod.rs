@@ -1,27 +1,22 @@
 //! The one document list of a patient folder: one row per version chain (newest version),
 //! older versions one click away under it, sortable by type and act date, with columns for
 //! provenance and sharing state. Arrow keys, Home and End move, Enter opens, H shows the
-//! history of a chain, a click opens.
+//! history of a chain, a click opens. `toolbar` draws what is above the table, `table` the
+//! table, `dmp` the DMP's side (its documents, selection, search form, visibility, worklist).
+
+pub mod dmp;
+mod table;
+mod toolbar;
 
 use std::collections::{HashMap, HashSet};
 
-use egui::RichText;
-use egui_extras::{Column, TableBuilder};
-use fluent_bundle::FluentValue;
-
-use super::document_list_dmp::{
-    DMP_COLOUR, DmpList, DmpListStatus, MARKER_COLOUR, ask_visible, confirm_visible_ui,
-    search_form_ui, visibility_markers, worklist_ui,
-};
-use super::widgets::datetime_text;
 use super::{Command, Rights};
 use crate::domain::dmp::{DmpDocument, DmpEntry};
 use crate::domain::versions::{VersionChain, chains, sort_chains};
-use crate::domain::{
-    DocumentId, DocumentRef, DocumentSort, DocumentSummary, PatientId, Provenance, ShareState,
-};
+use crate::domain::{DocumentId, DocumentRef, DocumentSort, DocumentSummary, PatientId};
 use crate::i18n::I18n;
 use crate::worker::{Request, UserMessage};
+use dmp::{DmpList, DmpListStatus, ask_visible};
 
 /// A visible row: a document and whether it is an older version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,157 +358,7 @@ impl DocumentListState {
     }
 }
 
-/// Short provenance tag and its explanation.
-fn provenance_text(i18n: &I18n, p: Provenance) -> (String, String) {
-    let short = match p {
-        Provenance::Local => "provenance-short-local",
-        Provenance::Dmp => "provenance-short-dmp",
-        Provenance::Mssante => "provenance-short-mss",
-        Provenance::Xdm => "provenance-short-xdm",
-    };
-    (i18n.tr(short), i18n.tr(p.label_key()))
-}
-
-/// Sharing state of a document towards the DMP and MSSanté, e.g. "DMP ✔ MSS …".
-fn share_text(i18n: &I18n, dmp: ShareState, mss: ShareState) -> String {
-    let mark = |s: ShareState| match s {
-        ShareState::NotShared => None,
-        ShareState::Pending => Some("…"),
-        ShareState::Sent => Some("✔"),
-        ShareState::Failed => Some("✖"),
-        ShareState::Withdrawn => Some("⊘"),
-    };
-    let parts: Vec<String> = [("share-dmp", mark(dmp)), ("share-mss", mark(mss))]
-        .into_iter()
-        .filter_map(|(id, m)| m.map(|m| format!("{} {m}", i18n.tr(id))))
-        .collect();
-    if parts.is_empty() {
-        "—".to_owned()
-    } else {
-        parts.join(" ")
-    }
-}
-
-fn header_text(i18n: &I18n, state: &DocumentListState, id: &str, sort: DocumentSort) -> String {
-    let arrow = if state.sort != sort {
-        ""
-    } else if state.ascending {
-        " ▲"
-    } else {
-        " ▼"
-    };
-    format!("{}{arrow}", i18n.tr(id))
-}
-
-/// What a click in the table asked for.
-enum Action {
-    Sort(DocumentSort),
-    History(usize),
-    Open(usize),
-    Select { row: usize, shift: bool },
-    Visible(usize),
-}
-
-/// Filter, DMP state and actions above the table.
-fn toolbar_ui(
-    ui: &mut egui::Ui,
-    i18n: &I18n,
-    state: &mut DocumentListState,
-    rights: Rights,
-    commands: &mut Vec<Command>,
-) {
-    let patient = state.patient;
-    let (search_key, dmp_key) = ui.input_mut(|i| {
-        (
-            i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
-            i.consume_key(egui::Modifiers::COMMAND, egui::Key::D),
-        )
-    });
-    let mut filter = state.filter;
-    ui.horizontal_wrapped(|ui| {
-        ui.heading(i18n.tr("folder-documents"));
-        ui.label(i18n.tr_args(
-            "folder-documents-count",
-            &[("count", FluentValue::from(state.entries()))],
-        ));
-        ui.separator();
-        for (f, key) in [
-            (ListFilter::All, "list-filter-all"),
-            (ListFilter::Local, "list-filter-local"),
-        ] {
-            if ui.selectable_label(filter == f, i18n.tr(key)).clicked() {
-                filter = f;
-            }
-        }
-        if !rights.consult_dmp {
-            return;
-        }
-        let dmp_label = i18n.tr_args(
-            "list-filter-dmp",
-            &[("count", FluentValue::from(state.dmp.rows.len()))],
-        );
-        let dmp_clicked = ui
-            .selectable_label(filter == ListFilter::Dmp, dmp_label)
-            .on_hover_text(i18n.tr("list-filter-dmp-key"))
-            .clicked();
-        if dmp_clicked || dmp_key {
-            filter = if filter == ListFilter::Dmp && dmp_key {
-                ListFilter::All
-            } else {
-                ListFilter::Dmp
-            };
-        }
-        let mut wants_rows =
-            (dmp_clicked || dmp_key) && state.dmp.status == DmpListStatus::NotAsked;
-        match &state.dmp.status {
-            DmpListStatus::Loading => {
-                ui.spinner();
-                ui.label(i18n.tr("list-dmp-loading"));
-            }
-            DmpListStatus::Failed(message) => {
-                ui.colored_label(ui.visuals().error_fg_color, i18n.tr(message.id));
-                wants_rows |= message.retryable && ui.small_button(i18n.tr("dmp-retry")).clicked();
-            }
-            _ => {}
-        }
-        if wants_rows && let Some(request) = state.dmp.search_request(state.patient) {
-            commands.push(Command::Send(request));
-        }
-        if ui
-            .selectable_label(state.dmp.search_open, i18n.tr("list-dmp-search"))
-            .on_hover_text(i18n.tr("list-dmp-search-key"))
-            .clicked()
-            || search_key
-        {
-            state.dmp.search_open = !state.dmp.search_open;
-        }
-        let selected = state.dmp.selected.len();
-        let integrate = ui
-            .add_enabled(
-                selected > 0,
-                egui::Button::new(
-                    i18n.tr_args("list-integrate", &[("count", FluentValue::from(selected))]),
-                ),
-            )
-            .on_hover_text(i18n.tr("list-integrate-key"));
-        if integrate.clicked()
-            && let Some(request) = state.integrate_request()
-        {
-            commands.push(Command::Send(request));
-        }
-    });
-    if filter != state.filter {
-        state.set_filter(filter);
-    }
-    if rights.consult_dmp && state.dmp.search_open {
-        search_form_ui(ui, i18n, &mut state.dmp, patient, commands);
-    }
-    if rights.consult_dmp {
-        worklist_ui(ui, i18n, &mut state.dmp, rights.change_dmp_visibility);
-        confirm_visible_ui(ui.ctx(), i18n, &mut state.dmp, patient, commands);
-    }
-}
-
+/// The list: its toolbar, then the table.
 pub fn document_list_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
@@ -521,235 +366,13 @@ pub fn document_list_ui(
     rights: Rights,
     commands: &mut Vec<Command>,
 ) {
-    toolbar_ui(ui, i18n, state, rights, commands);
+    toolbar::toolbar_ui(ui, i18n, state, rights, commands);
     if state.is_empty() {
         ui.label(i18n.tr("folder-no-documents"));
         return;
     }
     state.keyboard(ui, commands);
-    let type_header = header_text(i18n, state, "folder-col-type", DocumentSort::Type);
-    let date_header = header_text(i18n, state, "folder-col-date", DocumentSort::ActDate);
-    let mut action = None;
-    let shift = ui.input(|i| i.modifiers.shift);
-    // Rows are clicked as a whole: labels must not take the click for text selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
-        .id_salt("documents_table")
-        .striped(true)
-        .sense(egui::Sense::click())
-        .column(Column::exact(22.0))
-        .column(Column::exact(56.0))
-        .column(Column::exact(72.0))
-        .column(
-            Column::initial(120.0)
-                .at_least(80.0)
-                .clip(true)
-                .resizable(true),
-        )
-        .column(Column::remainder().at_least(120.0).clip(true))
-        .column(Column::exact(118.0))
-        .column(Column::initial(92.0).clip(true).resizable(true))
-        .column(Column::initial(96.0).clip(true).resizable(true))
-        .column(Column::initial(156.0).clip(true).resizable(true))
-        .column(Column::exact(56.0))
-        .header(26.0, |mut header| {
-            header.col(|_| {});
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-provenance"));
-            });
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-sharing"));
-            });
-            header.col(|ui| {
-                if ui.button(&type_header).clicked() {
-                    action = Some(Action::Sort(DocumentSort::Type));
-                }
-            });
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-title"));
-            });
-            header.col(|ui| {
-                if ui.button(&date_header).clicked() {
-                    action = Some(Action::Sort(DocumentSort::ActDate));
-                }
-            });
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-author"));
-            });
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-organisation"));
-            });
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-visibility"));
-            });
-            header.col(|ui| {
-                ui.strong(i18n.tr("folder-col-version"));
-            });
-        })
-        .body(|body| {
-            body.rows(24.0, state.rows.len(), |mut row| {
-                let index = row.index();
-                let r = state.rows[index];
-                let d = &state.documents[r.doc];
-                let origin = state.origins[r.doc];
-                row.set_selected(index == state.selected);
-                let mut clicked_inside = false;
-                row.col(|ui| {
-                    if let Origin::Dmp(i) = origin
-                        && !state.integrated.contains_key(&d.meta.cda_id)
-                    {
-                        let mut on = state.dmp.selected.contains(&i);
-                        let tip = i18n.tr("list-select-help");
-                        let name = i18n.tr_args(
-                            "list-select",
-                            &[("title", FluentValue::from(d.meta.title.as_str()))],
-                        );
-                        // No visible text (the row says it all), but a name for screen readers.
-                        let response = ui.checkbox(&mut on, "");
-                        response.widget_info(|| {
-                            egui::WidgetInfo::selected(
-                                egui::Role::CheckBox,
-                                true,
-                                on,
-                                name.as_str(),
-                            )
-                        });
-                        if response.on_hover_text(tip).clicked() {
-                            clicked_inside = true;
-                            action = Some(Action::Select { row: index, shift });
-                        }
-                    }
-                });
-                row.col(|ui| {
-                    provenance_ui(ui, i18n, d.provenance, origin);
-                });
-                row.col(|ui| {
-                    match origin {
-                        Origin::Dmp(_) if state.integrated.contains_key(&d.meta.cda_id) => {
-                            ui.label(i18n.tr("list-integrated"))
-                                .on_hover_text(i18n.tr("list-integrated-help"));
-                        }
-                        Origin::Dmp(_) => {
-                            ui.label("—");
-                        }
-                        Origin::Local => {
-                            ui.label(share_text(i18n, d.dmp_share, d.mss_share));
-                        }
-                    };
-                });
-                row.col(|ui| {
-                    ui.label(&d.meta.type_label);
-                });
-                row.col(|ui| {
-                    if state.opening.as_ref() == Some(&d.reference) {
-                        ui.spinner();
-                    }
-                    if r.older {
-                        ui.label(RichText::new(format!("↳ {}", d.meta.title)).weak());
-                    } else {
-                        ui.label(RichText::new(&d.meta.title).strong());
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(d.meta.act_date.map(datetime_text).unwrap_or_default());
-                });
-                row.col(|ui| {
-                    ui.label(&d.meta.author);
-                });
-                row.col(|ui| {
-                    ui.label(&d.meta.organisation);
-                });
-                row.col(|ui| {
-                    let archived = match origin {
-                        Origin::Dmp(i) => state.dmp.rows.get(i).is_some_and(|r| r.archived),
-                        Origin::Local => false,
-                    };
-                    // For who may change it, an invisibility marker is also the button that
-                    // makes the document visible (with a confirmation).
-                    let actionable = match origin {
-                        Origin::Dmp(i) if rights.change_dmp_visibility => Some(i),
-                        _ => None,
-                    };
-                    for (short, long) in visibility_markers(d.visibility, archived) {
-                        let text = RichText::new(i18n.tr(short)).color(MARKER_COLOUR).strong();
-                        let invisibility = short != "list-masked" && short != "list-archived";
-                        match actionable.filter(|_| invisibility) {
-                            Some(i) => {
-                                let tip = format!(
-                                    "{}\n{}",
-                                    i18n.tr(long),
-                                    i18n.tr("dmp-make-visible-key")
-                                );
-                                if ui.small_button(text).on_hover_text(tip).clicked() {
-                                    clicked_inside = true;
-                                    action = Some(Action::Visible(i));
-                                }
-                            }
-                            None => {
-                                ui.label(text).on_hover_text(i18n.tr(long));
-                            }
-                        }
-                    }
-                });
-                let mut history_clicked = false;
-                row.col(|ui| {
-                    if let Origin::Dmp(_) = origin {
-                        ui.label("—");
-                        return;
-                    }
-                    let version = i18n.tr_args(
-                        "doc-version",
-                        &[("version", FluentValue::from(d.meta.version_number))],
-                    );
-                    if r.versions > 1 {
-                        let tip = i18n.tr_args(
-                            "folder-history",
-                            &[("count", FluentValue::from(r.versions))],
-                        );
-                        history_clicked = ui
-                            .small_button(format!("{version} ▾"))
-                            .on_hover_text(tip)
-                            .clicked();
-                    } else {
-                        ui.label(version);
-                    }
-                });
-                if history_clicked {
-                    action = Some(Action::History(index));
-                } else if !clicked_inside && row.response().clicked() {
-                    action = Some(Action::Open(index));
-                }
-            });
-        });
-    match action {
-        Some(Action::Sort(sort)) => state.sort_by(sort),
-        Some(Action::History(row)) => state.toggle_history(row),
-        Some(Action::Open(row)) => {
-            state.selected = row;
-            commands.extend(state.open(row));
-        }
-        Some(Action::Select { row, shift }) => state.select_row(row, shift),
-        Some(Action::Visible(dmp)) => ask_visible(&mut state.dmp, dmp),
-        None => {}
-    }
-}
-
-/// The provenance sign: DMP rows not in the folder get a coloured one.
-fn provenance_ui(ui: &mut egui::Ui, i18n: &I18n, provenance: Provenance, origin: Origin) {
-    let (short, long) = provenance_text(i18n, provenance);
-    match origin {
-        Origin::Dmp(_) => {
-            let text = RichText::new(format!("◆ {short}"))
-                .monospace()
-                .strong()
-                .color(DMP_COLOUR);
-            ui.label(text).on_hover_text(i18n.tr("list-dmp-row-help"));
-        }
-        Origin::Local => {
-            ui.label(RichText::new(short).monospace())
-                .on_hover_text(long);
-        }
-    }
+    table::table_ui(ui, i18n, state, rights, commands);
 }
 
 #[cfg(test)]
@@ -851,18 +474,5 @@ mod tests {
         s.set_local(local);
         assert_eq!(s.entries(), 3, "dmp-2 is now listed as the folder's copy");
         assert!(s.integrate_request().is_none(), "nothing left to integrate");
-    }
-
-    #[test]
-    fn share_column_says_nothing_for_unshared_documents() {
-        let i18n = I18n::default();
-        assert_eq!(
-            share_text(&i18n, ShareState::NotShared, ShareState::NotShared),
-            "—"
-        );
-        assert_eq!(
-            share_text(&i18n, ShareState::Sent, ShareState::Pending),
-            "DMP ✔ MSS …"
-        );
     }
 }
