@@ -11,7 +11,8 @@ command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.
 # Test peers: keyutils (OS keyring), xmllint (CDA and XDS schemas), xsltproc (agency
 # stylesheet), xmlsec1 and openssl (XML signatures of the VIHF and XAdES).
 # pcscd + vsmartcard-vpcd (PC/SC with a virtual reader the card tests plug a virtual CPS
-# into), Node.js (the npm oidc-provider OpenID/CIBA peer).
+# into), Node.js (the npm oidc-provider OpenID/CIBA peer), postgresql (a throwaway cluster for
+# the store tests on the PostgreSQL backend; installed by scripts/pg-test-cluster.sh if missing).
 ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" keyutils libxml2-utils xsltproc xmlsec1 openssl \
   pcscd pcsc-tools vsmartcard-vpcd
 command -v node >/dev/null || ensure_apt_packages nodejs npm
@@ -31,6 +32,10 @@ echo "==> production build: no sandbox inside, starts against a configuration fi
 PEER_PIDS=()
 PEER_LOGS="$(mktemp -d)"
 stop_peers() {
+  # The PostgreSQL cluster is no child of this shell (pg_ctl detaches it; as root it runs as
+  # the postgres user): kill + wait cannot stop it. Its own function stops it, waiting for it,
+  # takes its PID out of PEER_PIDS and deletes its folder.
+  if declare -F pg_test_cluster_stop >/dev/null; then pg_test_cluster_stop; fi
   for pid in "${PEER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PEER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$PEER_LOGS"
@@ -64,6 +69,11 @@ done
 CHEVET_OIDC_PEER_URL="$(awk '/^READY /{print $2; exit}' "$PEER_LOGS/oidc.log")"
 [ -n "$CHEVET_OIDC_PEER_URL" ] || { cat "$PEER_LOGS/oidc.log" >&2; echo "OpenID peer did not start" >&2; exit 1; }
 export CHEVET_OIDC_PEER_URL CHEVET_REQUIRE_OIDC_PEER=1
+
+echo "==> PostgreSQL throwaway cluster (store tests on both backends)"
+# Exports CHEVET_TEST_PG_URL, CHEVET_TEST_PG_CA, CHEVET_REQUIRE_PG=1; the server's PID joins PEER_PIDS.
+# shellcheck source=scripts/pg-test-cluster.sh
+source scripts/pg-test-cluster.sh
 
 echo "==> cargo test (OS keyring tests in a fresh keyutils session)"
 # Software rendering for the headless UI tests; one UI test at a time keeps lavapipe's memory low.

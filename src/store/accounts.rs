@@ -1,8 +1,7 @@
 //! Local accounts: login, role, argon2id password hash (computed by `auth::local`), failed
 //! attempts and temporary lock.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::{Constraint, ToParam, params};
 use super::{Store, StoreError, now_text};
 use crate::domain::{ProfessionalInfo, Role};
 
@@ -36,7 +35,7 @@ pub fn insert(
     password_hash: &str,
     national_id: Option<&str>,
 ) -> Result<AccountId, StoreError> {
-    let result = store.conn().execute(
+    let result = store.insert_id(
         "INSERT INTO account (login, display_name, role, password_hash, national_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -49,13 +48,9 @@ pub fn insert(
         ],
     );
     match result {
-        Ok(_) => Ok(AccountId(store.conn().last_insert_rowid())),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(StoreError::Duplicate)
-        }
-        Err(e) => Err(e.into()),
+        Ok(id) => Ok(AccountId(id)),
+        Err(e) if e.constraint() == Some(Constraint::Unique) => Err(StoreError::Duplicate),
+        Err(e) => Err(e),
     }
 }
 
@@ -65,7 +60,7 @@ pub fn set_professional(
     id: AccountId,
     p: &ProfessionalInfo,
 ) -> Result<(), StoreError> {
-    store.conn().execute(
+    store.execute(
         "UPDATE account SET national_id = ?2, given_name = ?3, family_name = ?4, title = ?5,
             specialty_code = ?6, specialty_label = ?7 WHERE id = ?1",
         params![
@@ -83,7 +78,7 @@ pub fn set_professional(
 
 /// Finds an account by login (case-insensitive).
 pub fn by_login(store: &Store, login: &str) -> Result<Option<Account>, StoreError> {
-    select_one(store, "login = ?1", &login)
+    select_one(store, "lower(login) = lower(?1)", &login)
 }
 
 /// Finds an account by row id.
@@ -99,88 +94,56 @@ pub fn by_national_id(store: &Store, national_id: &str) -> Result<Option<Account
 fn select_one(
     store: &Store,
     condition: &str,
-    value: &dyn rusqlite::ToSql,
+    value: &dyn ToParam,
 ) -> Result<Option<Account>, StoreError> {
-    let row = store
-        .conn()
-        .query_row(
-            &format!(
-                "SELECT id, login, display_name, role, password_hash, national_id, active,
-                    failed_attempts, locked_until, given_name, family_name, title,
-                    specialty_code, specialty_label
-                 FROM account WHERE {condition} LIMIT 1"
-            ),
-            [value],
-            |r| {
-                let professional = match (
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<String>>(12)?,
-                ) {
-                    (Some(national_id), Some(given_name), Some(family_name), Some(code)) => {
-                        Some(ProfessionalInfo {
-                            national_id,
-                            given_name,
-                            family_name,
-                            title: r.get(11)?,
-                            specialty_code: code,
-                            specialty_label: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
-                        })
-                    }
-                    _ => None,
-                };
-                Ok((
-                    AccountId(r.get(0)?),
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, bool>(6)?,
-                    r.get::<_, u32>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    professional,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(
-        |(
-            id,
-            login,
-            display_name,
-            role,
-            password_hash,
-            national_id,
-            active,
-            failed,
-            locked,
-            professional,
-        )| {
-            Ok(Account {
-                id,
-                login,
-                display_name,
-                role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt("role".into()))?,
-                password_hash,
+    let Some(r) = store.query_opt(
+        &format!(
+            "SELECT id, login, display_name, role, password_hash, national_id, active,
+                failed_attempts, locked_until, given_name, family_name, title,
+                specialty_code, specialty_label
+             FROM account WHERE {condition} LIMIT 1"
+        ),
+        &[value.to_param()],
+    )?
+    else {
+        return Ok(None);
+    };
+    let professional = match (
+        r.get::<Option<String>>(5)?,
+        r.get::<Option<String>>(9)?,
+        r.get::<Option<String>>(10)?,
+        r.get::<Option<String>>(12)?,
+    ) {
+        (Some(national_id), Some(given_name), Some(family_name), Some(code)) => {
+            Some(ProfessionalInfo {
                 national_id,
-                active,
-                failed_attempts: failed,
-                locked_until: locked,
-                professional,
+                given_name,
+                family_name,
+                title: r.get(11)?,
+                specialty_code: code,
+                specialty_label: r.get::<Option<String>>(13)?.unwrap_or_default(),
             })
-        },
-    )
-    .transpose()
+        }
+        _ => None,
+    };
+    let role: String = r.get(3)?;
+    Ok(Some(Account {
+        id: AccountId(r.get(0)?),
+        login: r.get(1)?,
+        display_name: r.get(2)?,
+        role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt("role".into()))?,
+        password_hash: r.get(4)?,
+        national_id: r.get(5)?,
+        active: r.get(6)?,
+        failed_attempts: r.get(7)?,
+        locked_until: r.get(8)?,
+        professional,
+    }))
 }
 
 /// Number of accounts (zero on a fresh production install).
 pub fn count(store: &Store) -> Result<usize, StoreError> {
-    let n: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM account", [], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+    store.query_value("SELECT count(*) FROM account", &[])
 }
 
 /// Records a failed attempt; sets `locked_until` when given.
@@ -189,23 +152,54 @@ pub fn record_failure(
     id: AccountId,
     locked_until: Option<&str>,
 ) -> Result<u32, StoreError> {
-    store.conn().execute(
+    store.execute(
         "UPDATE account SET failed_attempts = failed_attempts + 1,
             locked_until = coalesce(?2, locked_until) WHERE id = ?1",
         params![id.0, locked_until],
     )?;
-    Ok(store.conn().query_row(
+    store.query_value(
         "SELECT failed_attempts FROM account WHERE id = ?1",
-        [id.0],
-        |r| r.get(0),
-    )?)
+        params![id.0],
+    )
 }
 
 /// Clears failures after a successful login.
 pub fn record_success(store: &Store, id: AccountId) -> Result<(), StoreError> {
-    store.conn().execute(
+    store.execute(
         "UPDATE account SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
-        [id.0],
+        params![id.0],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::each_backend;
+
+    #[test]
+    fn logins_are_unique_and_found_whatever_their_case_failures_counted() {
+        each_backend(|store| {
+            let id = insert(&store, "Dr.House", "Dr House", Role::Medecin, "h", None)
+                .expect("account");
+            assert!(matches!(
+                insert(&store, "DR.HOUSE", "Other", Role::Medecin, "h", None),
+                Err(StoreError::Duplicate)
+            ));
+            let found = by_login(&store, "dr.house").expect("read").expect("found");
+            assert_eq!((found.id, found.login.as_str()), (id, "Dr.House"));
+            assert!(found.active && found.professional.is_none());
+            assert_eq!(record_failure(&store, id, None).expect("1"), 1);
+            assert_eq!(
+                record_failure(&store, id, Some("2026-12-05T12:00:00Z")).expect("2"),
+                2
+            );
+            let locked = by_id(&store, id).expect("read").expect("found");
+            assert_eq!(locked.locked_until.as_deref(), Some("2026-12-05T12:00:00Z"));
+            record_success(&store, id).expect("success");
+            let cleared = by_id(&store, id).expect("read").expect("found");
+            assert_eq!((cleared.failed_attempts, cleared.locked_until), (0, None));
+            assert_eq!(count(&store).expect("count"), 1);
+        });
+    }
 }

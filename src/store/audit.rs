@@ -2,9 +2,9 @@
 //! row's hash covering the previous row's hash and its own fields, so that editing, removing or
 //! reordering a row is detected by [`verify`]. Rows name local ids, never identities.
 
-use rusqlite::params;
 use sha2::{Digest, Sha256};
 
+use super::db::{Backend, Row, params};
 use super::{Store, StoreError, now_text};
 
 /// What happened. The code is what the trail stores.
@@ -189,48 +189,51 @@ pub fn record(
     )
 }
 
-/// Appends an entry, chained to the last one.
+/// Key of the PostgreSQL advisory lock that orders the writers of the chain.
+const AUDIT_LOCK: i64 = 0x4348_4556_4554_0002;
+
+/// Appends an entry, chained to the last one. Works inside a caller's transaction too. On the
+/// shared database, writers from every workstation take their turn on an advisory lock held
+/// to the end of the transaction, so that each row chains to the one committed before it.
 pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
-    // A savepoint, so that an entry can be appended inside a caller's transaction too.
-    let tx = store.conn_mut().savepoint()?;
-    let (last_seq, prev): (i64, Vec<u8>) = tx
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok((0, GENESIS.to_vec())),
-            other => Err(other),
-        })?;
-    let (object_kind, object_id) = entry.object.columns();
-    let row = AuditRow {
-        seq: last_seq + 1,
-        at: now_text(),
-        actor: entry.actor.to_owned(),
-        action: entry.action.code().to_owned(),
-        object_kind: object_kind.to_owned(),
-        object_id,
-        detail: entry.detail.clone(),
-    };
-    let hash = row_hash(&prev, &row);
-    tx.execute(
-        "INSERT INTO audit (seq, at, actor, action, object_kind, object_id, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            row.seq,
-            row.at,
-            row.actor,
-            row.action,
-            row.object_kind,
-            row.object_id,
-            row.detail,
-            prev,
-            hash.as_slice()
-        ],
-    )?;
-    tx.commit()?;
-    Ok(row.seq)
+    store.in_transaction(|store| {
+        if store.backend() == Backend::Postgres {
+            store.execute("SELECT pg_advisory_xact_lock(?1)", params![AUDIT_LOCK])?;
+        }
+        let (last_seq, prev): (i64, Vec<u8>) =
+            match store.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])? {
+                Some(r) => (r.get(0)?, r.get(1)?),
+                None => (0, GENESIS.to_vec()),
+            };
+        let (object_kind, object_id) = entry.object.columns();
+        let row = AuditRow {
+            seq: last_seq + 1,
+            at: now_text(),
+            actor: entry.actor.to_owned(),
+            action: entry.action.code().to_owned(),
+            object_kind: object_kind.to_owned(),
+            object_id,
+            detail: entry.detail.clone(),
+        };
+        let hash = row_hash(&prev, &row);
+        store.execute(
+            "INSERT INTO audit (seq, at, actor, action, object_kind, object_id, detail,
+                prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                row.seq,
+                row.at,
+                row.actor,
+                row.action,
+                row.object_kind,
+                row.object_id,
+                row.detail,
+                prev,
+                hash.as_slice()
+            ],
+        )?;
+        Ok(row.seq)
+    })
 }
 
 /// Result of walking the chain.
@@ -248,7 +251,7 @@ impl Verification {
 }
 
 /// Reads the seven row fields, in the order every query here selects them.
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+fn row_from(r: &Row) -> Result<AuditRow, StoreError> {
     Ok(AuditRow {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -260,29 +263,40 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
     })
 }
 
+/// Rows read at a time while verifying, so that a long trail is walked in bounded memory.
+const VERIFY_PAGE: i64 = 5_000;
+
 /// Recomputes every hash from the first row.
 pub fn verify(store: &Store) -> Result<Verification, StoreError> {
-    let mut stmt = store.conn().prepare(
-        "SELECT seq, at, actor, action, object_kind, object_id, detail, prev_hash, hash
-         FROM audit ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_vec();
     let mut expected_seq = 1;
     let mut count = 0;
-    while let Some(r) = rows.next()? {
-        let row = row_from(r)?;
-        let stored_prev: Vec<u8> = r.get(7)?;
-        let stored_hash: Vec<u8> = r.get(8)?;
-        count += 1;
-        if row.seq != expected_seq || stored_prev != prev || stored_hash != row_hash(&prev, &row) {
-            return Ok(Verification {
-                rows: count,
-                first_broken: Some(row.seq),
-            });
+    let mut after = 0_i64;
+    loop {
+        let page = store.query(
+            "SELECT seq, at, actor, action, object_kind, object_id, detail, prev_hash, hash
+             FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            params![after, VERIFY_PAGE],
+        )?;
+        let Some(last) = page.last() else { break };
+        after = last.get(0)?;
+        for r in &page {
+            let row = row_from(r)?;
+            let stored_prev: Vec<u8> = r.get(7)?;
+            let stored_hash: Vec<u8> = r.get(8)?;
+            count += 1;
+            if row.seq != expected_seq
+                || stored_prev != prev
+                || stored_hash != row_hash(&prev, &row)
+            {
+                return Ok(Verification {
+                    rows: count,
+                    first_broken: Some(row.seq),
+                });
+            }
+            prev = stored_hash;
+            expected_seq += 1;
         }
-        prev = stored_hash;
-        expected_seq += 1;
     }
     Ok(Verification {
         rows: count,
@@ -292,28 +306,34 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
 
 /// The most recent rows, newest first.
 pub fn recent(store: &Store, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
-    let mut stmt = store.conn().prepare(&format!(
-        "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
-         ORDER BY seq DESC LIMIT {limit}"
-    ))?;
-    let rows = stmt.query_map([], row_from)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    store
+        .query(
+            "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
+             ORDER BY seq DESC LIMIT ?1",
+            params![limit],
+        )?
+        .iter()
+        .map(row_from)
+        .collect()
 }
 
 /// Every row of one action, oldest first (e.g. the DMP transactions for the DPO's extraction).
 pub fn with_action(store: &Store, action: AuditAction) -> Result<Vec<AuditRow>, StoreError> {
-    let mut stmt = store.conn().prepare(
-        "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
-         WHERE action = ?1 ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([action.code()], row_from)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    store
+        .query(
+            "SELECT seq, at, actor, action, object_kind, object_id, detail FROM audit
+             WHERE action = ?1 ORDER BY seq",
+            params![action.code()],
+        )?
+        .iter()
+        .map(row_from)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::DbKey;
+    use crate::store::testing::each_backend;
 
     fn entry(n: u32) -> AuditEntry<'static> {
         AuditEntry::new(
@@ -325,27 +345,31 @@ mod tests {
 
     #[test]
     fn empty_and_appended_chains_verify() {
-        let mut store = Store::open_in_memory(&DbKey::generate()).expect("store");
-        assert!(verify(&store).expect("verify").is_intact());
-        for n in 0..5 {
-            append(&mut store, &entry(n)).expect("append");
-        }
-        let v = verify(&store).expect("verify");
-        assert_eq!(v.rows, 5);
-        assert!(v.is_intact());
+        each_backend(|mut store| {
+            assert!(verify(&store).expect("verify").is_intact());
+            for n in 0..5 {
+                append(&mut store, &entry(n)).expect("append");
+            }
+            let v = verify(&store).expect("verify");
+            assert_eq!(v.rows, 5);
+            assert!(v.is_intact());
+            assert_eq!(recent(&store, 2).expect("recent")[0].seq, 5);
+        });
     }
 
     #[test]
     fn updates_and_deletes_are_refused_by_the_database() {
-        let mut store = Store::open_in_memory(&DbKey::generate()).expect("store");
-        append(&mut store, &entry(1)).expect("append");
-        assert!(
-            store
-                .conn()
-                .execute("UPDATE audit SET detail = 'x'", [])
-                .is_err()
-        );
-        assert!(store.conn().execute("DELETE FROM audit", []).is_err());
+        each_backend(|mut store| {
+            append(&mut store, &entry(1)).expect("append");
+            for sql in ["UPDATE audit SET detail = 'x'", "DELETE FROM audit"] {
+                let refused = store.execute(sql, &[]).expect_err(sql);
+                assert_eq!(
+                    refused.constraint(),
+                    Some(crate::store::db::Constraint::Refused)
+                );
+            }
+            assert!(verify(&store).expect("verify").is_intact());
+        });
     }
 
     #[test]

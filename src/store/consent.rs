@@ -2,15 +2,14 @@
 //! every change is a new row of `dmp_consent` (never updated nor deleted) and one entry of the
 //! audit trail, written together or not at all. The rules live in [`crate::domain::consent`].
 
-use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
-
 use super::audit::{self, AuditAction, AuditObject};
+use super::db::{Constraint, Row, params};
 use super::{Store, StoreError, episodes, now_text};
 use crate::domain::consent::{
     BreakGlass, ConsentChange, EpisodeConsent, Information, episode_in_progress, state_code,
 };
 use crate::domain::{Episode, EpisodeId, PatientId};
+use chrono::NaiveDate;
 
 const COLUMNS: &str = "episode_id, information, opposes_feeding, opposes_consultation, \
                        break_glass_reason, actor, recorded_at";
@@ -27,10 +26,10 @@ pub fn record(
     change: &ConsentChange,
     actor: &str,
 ) -> Result<EpisodeConsent, StoreError> {
-    in_savepoint(store, |store| {
+    store.in_transaction(|store| {
         let previous = current(store, episode)?;
         let consent = change.to_record(episode, actor, &now_text());
-        let inserted = store.conn().execute(
+        let inserted = store.execute(
             &format!("INSERT INTO dmp_consent ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
             params![
                 episode.0,
@@ -44,12 +43,10 @@ pub fn record(
         );
         match inserted {
             Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
-            {
+            Err(e) if e.constraint() == Some(Constraint::ForeignKey) => {
                 return Err(StoreError::NotFound);
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
         let action = if change.is_break_glass() {
             AuditAction::BreakGlass
@@ -73,23 +70,26 @@ pub fn record(
 
 /// The current state of an episode: its latest row, None when nothing was recorded.
 pub fn current(store: &Store, episode: EpisodeId) -> Result<Option<EpisodeConsent>, StoreError> {
-    let raw = store
-        .conn()
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM dmp_consent WHERE episode_id = ?1 ORDER BY id DESC LIMIT 1"
-        ))?
-        .query_row([episode.0], raw_row)
-        .optional()?;
-    raw.map(RawRow::into_consent).transpose()
+    store
+        .query_opt(
+            &format!(
+                "SELECT {COLUMNS} FROM dmp_consent WHERE episode_id = ?1 ORDER BY id DESC LIMIT 1"
+            ),
+            params![episode.0],
+        )?
+        .map(|r| into_consent(&r))
+        .transpose()
 }
 
 /// Every state recorded for an episode, oldest first.
 pub fn history(store: &Store, episode: EpisodeId) -> Result<Vec<EpisodeConsent>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM dmp_consent WHERE episode_id = ?1 ORDER BY id"
-    ))?;
-    let rows = stmt.query_map([episode.0], raw_row)?;
-    rows.map(|r| r.map_err(StoreError::from).and_then(RawRow::into_consent))
+    store
+        .query(
+            &format!("SELECT {COLUMNS} FROM dmp_consent WHERE episode_id = ?1 ORDER BY id"),
+            params![episode.0],
+        )?
+        .iter()
+        .map(into_consent)
         .collect()
 }
 
@@ -98,20 +98,22 @@ pub fn current_for_patient(
     store: &Store,
     patient: PatientId,
 ) -> Result<Vec<(EpisodeId, EpisodeConsent)>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT c.episode_id, c.information, c.opposes_feeding, c.opposes_consultation,
-                c.break_glass_reason, c.actor, c.recorded_at
-         FROM dmp_consent c JOIN episode e ON e.id = c.episode_id
-         WHERE e.patient_id = ?1
-           AND c.id = (SELECT max(id) FROM dmp_consent WHERE episode_id = c.episode_id)
-         ORDER BY e.start_at DESC, e.id DESC",
-    )?;
-    let rows = stmt.query_map([patient.0], raw_row)?;
-    rows.map(|r| {
-        let consent = r.map_err(StoreError::from)?.into_consent()?;
-        Ok((consent.episode, consent))
-    })
-    .collect()
+    store
+        .query(
+            "SELECT c.episode_id, c.information, c.opposes_feeding, c.opposes_consultation,
+                    c.break_glass_reason, c.actor, c.recorded_at
+             FROM dmp_consent c JOIN episode e ON e.id = c.episode_id
+             WHERE e.patient_id = ?1
+               AND c.id = (SELECT max(id) FROM dmp_consent WHERE episode_id = c.episode_id)
+             ORDER BY e.start_at DESC, e.id DESC",
+            params![patient.0],
+        )?
+        .iter()
+        .map(|r| {
+            let consent = into_consent(r)?;
+            Ok((consent.episode, consent))
+        })
+        .collect()
 }
 
 /// The episode in progress on `today` (see [`episode_in_progress`]) and its current state:
@@ -131,71 +133,27 @@ pub fn for_open_episode(
     Ok(Some((episode.clone(), consent)))
 }
 
-/// Runs `f` inside a savepoint: released when it returns `Ok`, rolled back otherwise. Nests
-/// in a caller's transaction, like [`audit::record`].
-fn in_savepoint<T>(
-    store: &mut Store,
-    f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    store.conn().execute_batch("SAVEPOINT dmp_consent_record")?;
-    match f(store) {
-        Ok(value) => {
-            store.conn().execute_batch("RELEASE dmp_consent_record")?;
-            Ok(value)
-        }
-        Err(e) => {
-            if let Err(rollback) = store
-                .conn()
-                .execute_batch("ROLLBACK TO dmp_consent_record; RELEASE dmp_consent_record")
-            {
-                tracing::error!("rollback of a consent record failed: {rollback:#}");
-            }
-            Err(e)
-        }
-    }
-}
-
-/// The columns of [`COLUMNS`], as read.
-struct RawRow {
-    episode: i64,
-    information: String,
-    opposes_feeding: bool,
-    opposes_consultation: bool,
-    break_glass_reason: Option<String>,
-    actor: String,
-    recorded_at: String,
-}
-
-fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok(RawRow {
-        episode: r.get(0)?,
-        information: r.get(1)?,
+/// A row of [`COLUMNS`] as a state.
+fn into_consent(r: &Row) -> Result<EpisodeConsent, StoreError> {
+    let information: String = r.get(1)?;
+    let information = Information::from_code(&information)
+        .ok_or_else(|| StoreError::Corrupt("consent information".into()))?;
+    let actor: String = r.get(5)?;
+    let recorded_at: String = r.get(6)?;
+    let break_glass_reason: Option<String> = r.get(4)?;
+    Ok(EpisodeConsent {
+        episode: EpisodeId(r.get(0)?),
+        information,
         opposes_feeding: r.get(2)?,
         opposes_consultation: r.get(3)?,
-        break_glass_reason: r.get(4)?,
-        actor: r.get(5)?,
-        recorded_at: r.get(6)?,
+        break_glass: break_glass_reason.map(|reason| BreakGlass {
+            reason,
+            by_login: actor.clone(),
+            at: recorded_at.clone(),
+        }),
+        recorded_by: actor,
+        recorded_at,
     })
-}
-
-impl RawRow {
-    fn into_consent(self) -> Result<EpisodeConsent, StoreError> {
-        let information = Information::from_code(&self.information)
-            .ok_or_else(|| StoreError::Corrupt("consent information".into()))?;
-        Ok(EpisodeConsent {
-            episode: EpisodeId(self.episode),
-            information,
-            opposes_feeding: self.opposes_feeding,
-            opposes_consultation: self.opposes_consultation,
-            break_glass: self.break_glass_reason.map(|reason| BreakGlass {
-                reason,
-                by_login: self.actor.clone(),
-                at: self.recorded_at.clone(),
-            }),
-            recorded_by: self.actor,
-            recorded_at: self.recorded_at,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -207,8 +165,8 @@ pub(crate) mod tests {
         AccessMode, ConsultationDecision, FeedingDecision, RefusalReason, consultation, feeding,
     };
     use crate::domain::{BirthTraits, EpisodeKind, IdentityStatus, PatientIdentity, Sex};
-    use crate::store::DbKey;
     use crate::store::episodes::NewEpisode;
+    use crate::store::testing::each_backend;
 
     const BIRTH_NAME: &str = "CONSENTEMENT";
     const FIRST_NAMES: &str = "Apolline Marie";
@@ -219,8 +177,15 @@ pub(crate) mod tests {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("date-time")
     }
 
-    pub(crate) fn store_with_patient() -> (Store, PatientId) {
-        let store = Store::open_in_memory(&DbKey::generate()).expect("store");
+    /// Runs `body` on each backend, with one patient in the store.
+    pub(crate) fn each_store_with_patient(mut body: impl FnMut(Store, PatientId)) {
+        each_backend(|store| {
+            let (store, patient) = with_patient(store);
+            body(store, patient);
+        });
+    }
+
+    fn with_patient(store: Store) -> (Store, PatientId) {
         let patient = super::super::patients::insert(
             &store,
             &PatientIdentity {
@@ -269,278 +234,286 @@ pub(crate) mod tests {
 
     #[test]
     fn nothing_recorded_means_the_defaults() {
-        let (store, patient) = store_with_patient();
-        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
-        let c = current(&store, episode).expect("current");
-        assert_eq!(c, None);
-        assert!(history(&store, episode).expect("history").is_empty());
-        assert_eq!(feeding(c.as_ref()), FeedingDecision::Allowed);
-        assert_eq!(
-            consultation(c.as_ref(), false),
-            ConsultationDecision::Refused(RefusalReason::NotInformed)
-        );
-        assert!(
-            current_for_patient(&store, patient)
-                .expect("all")
-                .is_empty()
-        );
+        each_store_with_patient(|store, patient| {
+            let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+            let c = current(&store, episode).expect("current");
+            assert_eq!(c, None);
+            assert!(history(&store, episode).expect("history").is_empty());
+            assert_eq!(feeding(c.as_ref()), FeedingDecision::Allowed);
+            assert_eq!(
+                consultation(c.as_ref(), false),
+                ConsultationDecision::Refused(RefusalReason::NotInformed)
+            );
+            assert!(
+                current_for_patient(&store, patient)
+                    .expect("all")
+                    .is_empty()
+            );
+        });
     }
 
     #[test]
     fn history_keeps_every_change_in_order_with_one_audit_entry_each() {
-        let (mut store, patient) = store_with_patient();
-        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
-        let changes = [
-            ConsentChange::break_glass(REASON).expect("reason"),
-            ConsentChange::informed_opposed(false, false),
-            ConsentChange::informed_opposed(true, false),
-            ConsentChange::informed_not_opposed(),
-        ];
-        let actors = ["medecin", "secretaire", "medecin", "infirmier"];
-        for (change, actor) in changes.iter().zip(actors) {
-            let stored = record(&mut store, episode, change, actor).expect("record");
-            assert_eq!(stored.recorded_by, actor);
-            assert_eq!(
-                current(&store, episode).expect("current").as_ref(),
-                Some(&stored)
-            );
-        }
-        let all = history(&store, episode).expect("history");
-        assert_eq!(all.len(), 4);
-        let states: Vec<_> = all.iter().map(EpisodeConsent::state_code).collect();
-        assert_eq!(
-            states,
-            [
-                "break-glass",
-                "opposed:feeding+consultation",
-                "opposed:feeding",
-                "not-opposed"
-            ]
-        );
-        let bg = all[0].break_glass.as_ref().expect("break glass kept");
-        assert_eq!(bg.reason, REASON);
-        assert_eq!(bg.by_login, "medecin");
-        assert!(all[1..].iter().all(|c| c.break_glass.is_none()));
-
-        let now = current(&store, episode).expect("current");
-        assert_eq!(feeding(now.as_ref()), FeedingDecision::Allowed);
-        assert_eq!(
-            consultation(now.as_ref(), false),
-            ConsultationDecision::Allowed {
-                mode: AccessMode::Normal
+        each_store_with_patient(|mut store, patient| {
+            let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+            let changes = [
+                ConsentChange::break_glass(REASON).expect("reason"),
+                ConsentChange::informed_opposed(false, false),
+                ConsentChange::informed_opposed(true, false),
+                ConsentChange::informed_not_opposed(),
+            ];
+            let actors = ["medecin", "secretaire", "medecin", "infirmier"];
+            for (change, actor) in changes.iter().zip(actors) {
+                let stored = record(&mut store, episode, change, actor).expect("record");
+                assert_eq!(stored.recorded_by, actor);
+                assert_eq!(
+                    current(&store, episode).expect("current").as_ref(),
+                    Some(&stored)
+                );
             }
-        );
+            let all = history(&store, episode).expect("history");
+            assert_eq!(all.len(), 4);
+            let states: Vec<_> = all.iter().map(EpisodeConsent::state_code).collect();
+            assert_eq!(
+                states,
+                [
+                    "break-glass",
+                    "opposed:feeding+consultation",
+                    "opposed:feeding",
+                    "not-opposed"
+                ]
+            );
+            let bg = all[0].break_glass.as_ref().expect("break glass kept");
+            assert_eq!(bg.reason, REASON);
+            assert_eq!(bg.by_login, "medecin");
+            assert!(all[1..].iter().all(|c| c.break_glass.is_none()));
 
-        let v = audit::verify(&store).expect("verify");
-        assert!(v.is_intact());
-        let trail = consent_audit(&store);
-        assert_eq!(trail.len(), 4);
-        let summary: Vec<_> = trail
-            .iter()
-            .map(|r| (r.action.as_str(), r.actor.as_str(), r.detail.as_str()))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("dmp.break-glass", "medecin", "from=none to=break-glass"),
-                (
-                    "dmp.consent",
-                    "secretaire",
-                    "from=break-glass to=opposed:feeding+consultation"
-                ),
-                (
-                    "dmp.consent",
-                    "medecin",
-                    "from=opposed:feeding+consultation to=opposed:feeding"
-                ),
-                (
-                    "dmp.consent",
-                    "infirmier",
-                    "from=opposed:feeding to=not-opposed"
-                ),
-            ]
-        );
-        for row in &trail {
-            assert_eq!(row.object_kind, "episode");
-            assert_eq!(row.object_id, episode.0.to_string());
-        }
+            let now = current(&store, episode).expect("current");
+            assert_eq!(feeding(now.as_ref()), FeedingDecision::Allowed);
+            assert_eq!(
+                consultation(now.as_ref(), false),
+                ConsultationDecision::Allowed {
+                    mode: AccessMode::Normal
+                }
+            );
+
+            let v = audit::verify(&store).expect("verify");
+            assert!(v.is_intact());
+            let trail = consent_audit(&store);
+            assert_eq!(trail.len(), 4);
+            let summary: Vec<_> = trail
+                .iter()
+                .map(|r| (r.action.as_str(), r.actor.as_str(), r.detail.as_str()))
+                .collect();
+            assert_eq!(
+                summary,
+                [
+                    ("dmp.break-glass", "medecin", "from=none to=break-glass"),
+                    (
+                        "dmp.consent",
+                        "secretaire",
+                        "from=break-glass to=opposed:feeding+consultation"
+                    ),
+                    (
+                        "dmp.consent",
+                        "medecin",
+                        "from=opposed:feeding+consultation to=opposed:feeding"
+                    ),
+                    (
+                        "dmp.consent",
+                        "infirmier",
+                        "from=opposed:feeding to=not-opposed"
+                    ),
+                ]
+            );
+            for row in &trail {
+                assert_eq!(row.object_kind, "episode");
+                assert_eq!(row.object_id, episode.0.to_string());
+            }
+        });
     }
 
     #[test]
     fn audit_names_no_patient_and_no_reason() {
-        let (mut store, patient) = store_with_patient();
-        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
-        let reason = format!("{BIRTH_NAME} {FIRST_NAMES} inconsciente, IPP {IPP}");
-        record(
-            &mut store,
-            episode,
-            &ConsentChange::break_glass(&reason).expect("reason"),
-            "medecin",
-        )
-        .expect("record");
-        record(
-            &mut store,
-            episode,
-            &ConsentChange::informed_opposed(false, true),
-            "medecin",
-        )
-        .expect("record");
-        let rows = audit::recent(&store, 1000).expect("audit");
-        assert!(!rows.is_empty());
-        for row in rows {
-            let text = format!(
-                "{} {} {} {} {}",
-                row.actor, row.action, row.object_kind, row.object_id, row.detail
+        each_store_with_patient(|mut store, patient| {
+            let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+            let reason = format!("{BIRTH_NAME} {FIRST_NAMES} inconsciente, IPP {IPP}");
+            record(
+                &mut store,
+                episode,
+                &ConsentChange::break_glass(&reason).expect("reason"),
+                "medecin",
             )
-            .to_uppercase();
-            for secret in [BIRTH_NAME, "APOLLINE", IPP, "INCONSCIENTE"] {
-                assert!(!text.contains(secret), "{secret} in {text}");
+            .expect("record");
+            record(
+                &mut store,
+                episode,
+                &ConsentChange::informed_opposed(false, true),
+                "medecin",
+            )
+            .expect("record");
+            let rows = audit::recent(&store, 1000).expect("audit");
+            assert!(!rows.is_empty());
+            for row in rows {
+                let text = format!(
+                    "{} {} {} {} {}",
+                    row.actor, row.action, row.object_kind, row.object_id, row.detail
+                )
+                .to_uppercase();
+                for secret in [BIRTH_NAME, "APOLLINE", IPP, "INCONSCIENTE"] {
+                    assert!(!text.contains(secret), "{secret} in {text}");
+                }
             }
-        }
-        assert!(audit::verify(&store).expect("verify").is_intact());
+            assert!(audit::verify(&store).expect("verify").is_intact());
+        });
     }
 
     #[test]
     fn rows_are_never_updated_nor_deleted_and_the_schema_checks_them() {
-        let (mut store, patient) = store_with_patient();
-        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
-        record(
-            &mut store,
-            episode,
-            &ConsentChange::informed_not_opposed(),
-            "medecin",
-        )
-        .expect("record");
-        let conn = store.conn();
-        assert!(
-            conn.execute("UPDATE dmp_consent SET opposes_feeding = 1", [])
-                .is_err()
-        );
-        assert!(conn.execute("DELETE FROM dmp_consent", []).is_err());
-        let insert = |info: &str, feed: i64, consult: i64, reason: Option<&str>| {
-            conn.execute(
-                &format!(
-                    "INSERT INTO dmp_consent ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, 'x', 't')"
-                ),
-                params![episode.0, info, feed, consult, reason],
+        each_store_with_patient(|mut store, patient| {
+            let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+            record(
+                &mut store,
+                episode,
+                &ConsentChange::informed_not_opposed(),
+                "medecin",
             )
-        };
-        assert!(insert("opposed", 0, 0, None).is_err());
-        assert!(insert("not-opposed", 1, 0, None).is_err());
-        assert!(insert("none", 0, 1, None).is_err());
-        assert!(insert("not-opposed", 0, 0, Some(REASON)).is_err());
-        assert!(insert("maybe", 0, 0, None).is_err());
-        // The same statement with consistent values is accepted (the refusals are the checks).
-        assert!(insert("opposed", 0, 1, None).is_ok());
-        assert!(insert("none", 0, 0, Some(REASON)).is_ok());
-        assert_eq!(history(&store, episode).expect("history").len(), 3);
+            .expect("record");
+            for sql in [
+                "UPDATE dmp_consent SET opposes_feeding = 1",
+                "DELETE FROM dmp_consent",
+            ] {
+                let refused = store.execute(sql, &[]).expect_err(sql);
+                assert_eq!(refused.constraint(), Some(Constraint::Refused));
+            }
+            let insert = |info: &str, feed: i64, consult: i64, reason: Option<&str>| {
+                store.execute(
+                    &format!(
+                        "INSERT INTO dmp_consent ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, 'x', 't')"
+                    ),
+                    params![episode.0, info, feed, consult, reason],
+                )
+            };
+            assert!(insert("opposed", 0, 0, None).is_err());
+            assert!(insert("not-opposed", 1, 0, None).is_err());
+            assert!(insert("none", 0, 1, None).is_err());
+            assert!(insert("not-opposed", 0, 0, Some(REASON)).is_err());
+            assert!(insert("maybe", 0, 0, None).is_err());
+            // The same statement with consistent values is accepted (the refusals are the checks).
+            assert!(insert("opposed", 0, 1, None).is_ok());
+            assert!(insert("none", 0, 0, Some(REASON)).is_ok());
+            assert_eq!(history(&store, episode).expect("history").len(), 3);
+        });
     }
 
     #[test]
     fn an_unknown_episode_is_refused_and_leaves_no_trace() {
-        let (mut store, _) = store_with_patient();
-        let result = record(
-            &mut store,
-            EpisodeId(4242),
-            &ConsentChange::informed_not_opposed(),
-            "medecin",
-        );
-        assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
-        assert!(consent_audit(&store).is_empty());
-        assert!(audit::verify(&store).expect("verify").is_intact());
+        each_store_with_patient(|mut store, _| {
+            let result = record(
+                &mut store,
+                EpisodeId(4242),
+                &ConsentChange::informed_not_opposed(),
+                "medecin",
+            );
+            assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+            assert!(consent_audit(&store).is_empty());
+            assert!(audit::verify(&store).expect("verify").is_intact());
+        });
     }
 
     #[test]
     fn record_nests_in_a_callers_transaction() {
-        let (mut store, patient) = store_with_patient();
-        let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
-        let outcome: Result<(), StoreError> = store.in_transaction(|store| {
-            record(
-                store,
-                episode,
-                &ConsentChange::informed_not_opposed(),
-                "medecin",
-            )?;
-            Err(StoreError::Duplicate)
-        });
-        assert!(outcome.is_err());
-        assert_eq!(current(&store, episode).expect("current"), None);
-        assert!(consent_audit(&store).is_empty());
-        store
-            .in_transaction(|store| {
+        each_store_with_patient(|mut store, patient| {
+            let episode = add_episode(&store, patient, "2025-03-10T08:00", None);
+            let outcome: Result<(), StoreError> = store.in_transaction(|store| {
                 record(
                     store,
                     episode,
                     &ConsentChange::informed_not_opposed(),
                     "medecin",
-                )
-            })
-            .expect("committed");
-        assert_eq!(history(&store, episode).expect("history").len(), 1);
-        assert_eq!(consent_audit(&store).len(), 1);
+                )?;
+                Err(StoreError::Duplicate)
+            });
+            assert!(outcome.is_err());
+            assert_eq!(current(&store, episode).expect("current"), None);
+            assert!(consent_audit(&store).is_empty());
+            store
+                .in_transaction(|store| {
+                    record(
+                        store,
+                        episode,
+                        &ConsentChange::informed_not_opposed(),
+                        "medecin",
+                    )
+                })
+                .expect("committed");
+            assert_eq!(history(&store, episode).expect("history").len(), 1);
+            assert_eq!(consent_audit(&store).len(), 1);
+        });
     }
 
     #[test]
     fn consent_is_per_episode_and_the_open_episode_counts() {
-        let (mut store, patient) = store_with_patient();
-        let old = add_episode(
-            &store,
-            patient,
-            "2025-01-02T09:00",
-            Some("2025-01-04T12:00"),
-        );
-        let open = add_episode(&store, patient, "2025-03-09T22:00", None);
-        let today = NaiveDate::from_ymd_opt(2025, 3, 10).expect("date");
+        each_store_with_patient(|mut store, patient| {
+            let old = add_episode(
+                &store,
+                patient,
+                "2025-01-02T09:00",
+                Some("2025-01-04T12:00"),
+            );
+            let open = add_episode(&store, patient, "2025-03-09T22:00", None);
+            let today = NaiveDate::from_ymd_opt(2025, 3, 10).expect("date");
 
-        // A bris de glace in a past episode does not carry over.
-        record(
-            &mut store,
-            old,
-            &ConsentChange::break_glass(REASON).expect("reason"),
-            "medecin",
-        )
-        .expect("record");
-        let (episode, consent) = for_open_episode(&store, patient, today)
-            .expect("open")
-            .expect("an episode in progress");
-        assert_eq!(episode.id, open);
-        assert_eq!(consent, None);
-        assert_eq!(
-            consultation(consent.as_ref(), false),
-            ConsultationDecision::Refused(RefusalReason::NotInformed)
-        );
+            // A bris de glace in a past episode does not carry over.
+            record(
+                &mut store,
+                old,
+                &ConsentChange::break_glass(REASON).expect("reason"),
+                "medecin",
+            )
+            .expect("record");
+            let (episode, consent) = for_open_episode(&store, patient, today)
+                .expect("open")
+                .expect("an episode in progress");
+            assert_eq!(episode.id, open);
+            assert_eq!(consent, None);
+            assert_eq!(
+                consultation(consent.as_ref(), false),
+                ConsultationDecision::Refused(RefusalReason::NotInformed)
+            );
 
-        record(
-            &mut store,
-            open,
-            &ConsentChange::informed_opposed(false, true),
-            "secretaire",
-        )
-        .expect("record");
-        let (_, consent) = for_open_episode(&store, patient, today)
-            .expect("open")
-            .expect("an episode in progress");
-        assert_eq!(
-            consent.as_ref().map(EpisodeConsent::state_code),
-            Some("opposed:consultation")
-        );
-        assert_eq!(
-            consultation(consent.as_ref(), false),
-            ConsultationDecision::Refused(RefusalReason::PatientOpposed)
-        );
+            record(
+                &mut store,
+                open,
+                &ConsentChange::informed_opposed(false, true),
+                "secretaire",
+            )
+            .expect("record");
+            let (_, consent) = for_open_episode(&store, patient, today)
+                .expect("open")
+                .expect("an episode in progress");
+            assert_eq!(
+                consent.as_ref().map(EpisodeConsent::state_code),
+                Some("opposed:consultation")
+            );
+            assert_eq!(
+                consultation(consent.as_ref(), false),
+                ConsultationDecision::Refused(RefusalReason::PatientOpposed)
+            );
 
-        let all = current_for_patient(&store, patient).expect("all");
-        let summary: Vec<_> = all.iter().map(|(id, c)| (*id, c.state_code())).collect();
-        assert_eq!(
-            summary,
-            [(open, "opposed:consultation"), (old, "break-glass")]
-        );
+            let all = current_for_patient(&store, patient).expect("all");
+            let summary: Vec<_> = all.iter().map(|(id, c)| (*id, c.state_code())).collect();
+            assert_eq!(
+                summary,
+                [(open, "opposed:consultation"), (old, "break-glass")]
+            );
 
-        let later = NaiveDate::from_ymd_opt(2024, 12, 1).expect("date");
-        assert!(
-            for_open_episode(&store, patient, later)
-                .expect("none")
-                .is_none()
-        );
+            let later = NaiveDate::from_ymd_opt(2024, 12, 1).expect("date");
+            assert!(
+                for_open_episode(&store, patient, later)
+                    .expect("none")
+                    .is_none()
+            );
+        });
     }
 }

@@ -1,8 +1,7 @@
 //! Documents in the store: stored once by CDA `id`, listed per patient without their bytes,
 //! read back whole for the viewer.
 
-use rusqlite::{OptionalExtension, Row, params};
-
+use super::db::{Row, params};
 use super::{Store, StoreError, datetime_text, parse_datetime};
 use crate::domain::{
     BodyKind, DocumentId, DocumentMeta, DocumentRef, DocumentSummary, EpisodeId, PatientId,
@@ -37,28 +36,21 @@ impl Inserted {
 
 /// Stores a document unless its CDA id is already known (integration is idempotent).
 pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError> {
-    insert_on(store.conn(), d, None)
+    insert_on(store, d, None)
 }
 
-/// The insert itself, on a connection or inside a caller's savepoint; `integrated`: who
-/// integrated a received document, and for which unit.
+/// The insert itself, alone or inside a caller's transaction; `integrated`: who integrated a
+/// received document, and for which unit.
 fn insert_on(
-    conn: &rusqlite::Connection,
+    store: &Store,
     d: &NewDocument<'_>,
     integrated: Option<(&str, &str)>,
 ) -> Result<Inserted, StoreError> {
-    let existing: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM document WHERE cda_id = ?1",
-            [&d.meta.cda_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(Inserted::AlreadyPresent(DocumentId(id)));
+    if let Some(id) = by_cda_id(store, &d.meta.cda_id)? {
+        return Ok(Inserted::AlreadyPresent(id));
     }
     let m = d.meta;
-    conn.execute(
+    let id = store.insert_id(
         "INSERT INTO document (patient_id, episode_id, cda_id, set_id, version_number,
             type_code, type_system, type_label, class_code, title, act_date, created_date,
             author, organisation, confidentiality, body_kind, has_pdf, replaces, provenance,
@@ -95,7 +87,7 @@ fn insert_on(
             integrated.map(|(_, unit)| unit),
         ],
     )?;
-    Ok(Inserted::New(DocumentId(conn.last_insert_rowid())))
+    Ok(Inserted::New(DocumentId(id)))
 }
 
 /// What integrating a received document did.
@@ -117,28 +109,24 @@ pub fn integrate(
     by_login: &str,
     unit: &str,
 ) -> Result<Integrated, StoreError> {
-    // One savepoint: the check and the insert are one transaction, and compose with a
-    // caller's transaction (the audit entry that goes with it).
-    let tx = store.conn_mut().savepoint()?;
-    let taken: Option<(i64, String)> = tx
-        .query_row(
+    // One transaction (a savepoint inside a caller's): the check and the insert together, and
+    // with the audit entry a caller writes beside them.
+    store.in_transaction(|store| {
+        let taken = store.query_opt(
             "SELECT id, cda_id FROM document
              WHERE patient_id = ?1 AND set_id = ?2 AND version_number = ?3",
             params![d.patient_id.0, d.meta.set_id, d.meta.version_number],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((id, cda_id)) = taken
-        && cda_id != d.meta.cda_id
-    {
-        return Ok(Integrated::VersionTaken(DocumentId(id)));
-    }
-    let done = match insert_on(&tx, d, Some((by_login, unit)))? {
-        Inserted::AlreadyPresent(id) => Integrated::AlreadyPresent(id),
-        Inserted::New(id) => Integrated::New(id),
-    };
-    tx.commit()?;
-    Ok(done)
+        )?;
+        if let Some(row) = taken
+            && row.get::<String>(1)? != d.meta.cda_id
+        {
+            return Ok(Integrated::VersionTaken(DocumentId(row.get(0)?)));
+        }
+        Ok(match insert_on(store, d, Some((by_login, unit)))? {
+            Inserted::AlreadyPresent(id) => Integrated::AlreadyPresent(id),
+            Inserted::New(id) => Integrated::New(id),
+        })
+    })
 }
 
 /// Who integrated a document and for which unit (`None` for documents made here).
@@ -146,32 +134,26 @@ pub fn integrated_by(
     store: &Store,
     id: DocumentId,
 ) -> Result<Option<(String, String)>, StoreError> {
-    let row: (Option<String>, Option<String>) = store
-        .conn()
-        .query_row(
-            "SELECT integrated_by, integrated_unit FROM document WHERE id = ?1",
-            [id.0],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or(StoreError::NotFound)?;
-    Ok(row.0.map(|by| (by, row.1.unwrap_or_default())))
+    let row = store.query_one(
+        "SELECT integrated_by, integrated_unit FROM document WHERE id = ?1",
+        params![id.0],
+    )?;
+    let by: Option<String> = row.get(0)?;
+    let unit: Option<String> = row.get(1)?;
+    Ok(by.map(|by| (by, unit.unwrap_or_default())))
 }
 
 /// The folder's copy of a document, by CDA id (`root` or `root^extension`).
 pub fn by_cda_id(store: &Store, cda_id: &str) -> Result<Option<DocumentId>, StoreError> {
-    Ok(store
-        .conn()
-        .query_row("SELECT id FROM document WHERE cda_id = ?1", [cda_id], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .map(DocumentId))
+    store
+        .query_opt("SELECT id FROM document WHERE cda_id = ?1", params![cda_id])?
+        .map(|r| r.get(0).map(DocumentId))
+        .transpose()
 }
 
 /// Records where a document stands towards the DMP.
 pub fn set_dmp_share(store: &Store, id: DocumentId, share: ShareState) -> Result<(), StoreError> {
-    store.conn().execute(
+    store.execute(
         "UPDATE document SET dmp_share = ?1 WHERE id = ?2",
         params![share.code(), id.0],
     )?;
@@ -180,7 +162,7 @@ pub fn set_dmp_share(store: &Store, id: DocumentId, share: ShareState) -> Result
 
 /// Follows a visibility change made in the DMP on the folder's copy, if any.
 pub fn set_visibility(store: &Store, cda_id: &str, v: Visibility) -> Result<(), StoreError> {
-    store.conn().execute(
+    store.execute(
         "UPDATE document SET invisible_patient = ?1, invisible_legal_reps = ?2, masked_ps = ?3
          WHERE cda_id = ?4",
         params![
@@ -202,7 +184,7 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_owned())
 }
 
-fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<Result<DocumentSummary, StoreError>> {
+fn summary_from_row(r: &Row) -> Result<DocumentSummary, StoreError> {
     let act: Option<String> = r.get(11)?;
     let created: Option<String> = r.get(12)?;
     let body: String = r.get(16)?;
@@ -219,91 +201,69 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<Result<DocumentSummary, Sto
         type_label: r.get(8)?,
         class_code: r.get(9)?,
         title: r.get(10)?,
-        act_date: None,
-        created: None,
+        act_date: act.as_deref().map(parse_datetime).transpose()?,
+        created: created.as_deref().map(parse_datetime).transpose()?,
         author: r.get(13)?,
         organisation: r.get(14)?,
         confidentiality: r.get(15)?,
-        body: BodyKind::Other,
+        body: BodyKind::from_code(&body).ok_or_else(|| corrupt("body kind"))?,
         has_pdf: r.get(17)?,
         replaces: r.get(18)?,
     };
-    let id = DocumentId(r.get(0)?);
-    let patient_id = PatientId(r.get(1)?);
-    let episode_id = r.get::<_, Option<i64>>(2)?.map(EpisodeId);
-    let visibility = Visibility {
-        invisible_patient: r.get(22)?,
-        invisible_legal_reps: r.get(23)?,
-        masked_ps: r.get(24)?,
-    };
-    Ok((|| {
-        Ok(DocumentSummary {
-            reference: DocumentRef::Stored(id),
-            patient_id,
-            episode_id,
-            meta: DocumentMeta {
-                act_date: act.as_deref().map(parse_datetime).transpose()?,
-                created: created.as_deref().map(parse_datetime).transpose()?,
-                body: BodyKind::from_code(&body).ok_or_else(|| corrupt("body kind"))?,
-                ..meta
-            },
-            provenance: Provenance::from_code(&provenance).ok_or_else(|| corrupt("provenance"))?,
-            dmp_share: ShareState::from_code(&dmp).ok_or_else(|| corrupt("dmp share"))?,
-            mss_share: ShareState::from_code(&mss).ok_or_else(|| corrupt("mss share"))?,
-            visibility,
-            integrated_at: parse_datetime(&integrated)?,
-        })
-    })())
+    Ok(DocumentSummary {
+        reference: DocumentRef::Stored(DocumentId(r.get(0)?)),
+        patient_id: PatientId(r.get(1)?),
+        episode_id: r.get::<Option<i64>>(2)?.map(EpisodeId),
+        meta,
+        provenance: Provenance::from_code(&provenance).ok_or_else(|| corrupt("provenance"))?,
+        dmp_share: ShareState::from_code(&dmp).ok_or_else(|| corrupt("dmp share"))?,
+        mss_share: ShareState::from_code(&mss).ok_or_else(|| corrupt("mss share"))?,
+        visibility: Visibility {
+            invisible_patient: r.get(22)?,
+            invisible_legal_reps: r.get(23)?,
+            masked_ps: r.get(24)?,
+        },
+        integrated_at: parse_datetime(&integrated)?,
+    })
 }
 
-/// Documents of a patient, newest act first, without their bytes.
+/// Documents of a patient, newest act first (undated last), without their bytes.
 pub fn for_patient(store: &Store, patient: PatientId) -> Result<Vec<DocumentSummary>, StoreError> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM document WHERE patient_id = ?1
-         ORDER BY act_date DESC, version_number DESC"
-    );
-    let mut stmt = store.conn().prepare_cached(&sql)?;
-    let rows = stmt.query_map([patient.0], summary_from_row)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(row??);
-    }
-    Ok(out)
+    store
+        .query(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM document WHERE patient_id = ?1
+                 ORDER BY act_date DESC NULLS LAST, version_number DESC, id DESC"
+            ),
+            params![patient.0],
+        )?
+        .iter()
+        .map(summary_from_row)
+        .collect()
 }
 
 /// One document's summary.
 pub fn summary(store: &Store, id: DocumentId) -> Result<DocumentSummary, StoreError> {
     let sql = format!("SELECT {SUMMARY_COLUMNS} FROM document WHERE id = ?1");
-    store
-        .conn()
-        .query_row(&sql, [id.0], summary_from_row)
-        .optional()?
-        .ok_or(StoreError::NotFound)?
+    summary_from_row(&store.query_one(&sql, params![id.0])?)
 }
 
 /// The stored CDA bytes of a document.
 pub fn raw(store: &Store, id: DocumentId) -> Result<Vec<u8>, StoreError> {
     store
-        .conn()
-        .query_row("SELECT raw FROM document WHERE id = ?1", [id.0], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or(StoreError::NotFound)
+        .query_one("SELECT raw FROM document WHERE id = ?1", params![id.0])?
+        .take(0)
 }
 
 /// Number of documents in the store.
 pub fn count(store: &Store) -> Result<usize, StoreError> {
-    let n: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM document", [], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+    store.query_value("SELECT count(*) FROM document", &[])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::consent::tests::store_with_patient;
+    use crate::store::consent::tests::each_store_with_patient;
 
     fn new_doc<'a>(patient: PatientId, meta: &'a DocumentMeta, raw: &'a [u8]) -> NewDocument<'a> {
         NewDocument {
@@ -318,49 +278,51 @@ mod tests {
 
     #[test]
     fn integration_refuses_duplicates_and_taken_versions_and_records_who() {
-        let (mut store, patient) = store_with_patient();
-        let mut meta = crate::domain::document::tests::doc(1, "CR", 1).meta;
-        meta.cda_id = "1.2.3^v1".into();
-        meta.set_id = "1.2.3.set".into();
-        meta.version_number = 1;
-        let first = integrate(
-            &mut store,
-            &new_doc(patient, &meta, b"<a/>"),
-            "medecin",
-            "Cardiologie",
-        )
-        .expect("integrate");
-        let Integrated::New(id) = first else {
-            panic!("first integration stores: {first:?}");
-        };
-        assert_eq!(
-            integrated_by(&store, id).expect("who"),
-            Some(("medecin".to_owned(), "Cardiologie".to_owned()))
-        );
-        assert_eq!(
-            integrate(&mut store, &new_doc(patient, &meta, b"<a/>"), "autre", "X").expect("again"),
-            Integrated::AlreadyPresent(id)
-        );
-        // Same setId + versionNumber under another id: refused.
-        let mut clash = meta.clone();
-        clash.cda_id = "1.2.3^other".into();
-        assert_eq!(
-            integrate(
+        each_store_with_patient(|mut store, patient| {
+            let mut meta = crate::domain::document::tests::doc(1, "CR", 1).meta;
+            meta.cda_id = "1.2.3^v1".into();
+            meta.set_id = "1.2.3.set".into();
+            meta.version_number = 1;
+            let first = integrate(
                 &mut store,
-                &new_doc(patient, &clash, b"<b/>"),
+                &new_doc(patient, &meta, b"<a/>"),
                 "medecin",
-                "C"
+                "Cardiologie",
             )
-            .expect("clash"),
-            Integrated::VersionTaken(id)
-        );
-        // The next version of the same set: accepted, listed in the chain.
-        let mut v2 = meta;
-        v2.cda_id = "1.2.3^v2".into();
-        v2.version_number = 2;
-        let second =
-            integrate(&mut store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C").expect("v2");
-        assert!(matches!(second, Integrated::New(_)));
-        assert_eq!(for_patient(&store, patient).expect("list").len(), 2);
+            .expect("integrate");
+            let Integrated::New(id) = first else {
+                panic!("first integration stores: {first:?}");
+            };
+            assert_eq!(
+                integrated_by(&store, id).expect("who"),
+                Some(("medecin".to_owned(), "Cardiologie".to_owned()))
+            );
+            assert_eq!(
+                integrate(&mut store, &new_doc(patient, &meta, b"<a/>"), "autre", "X")
+                    .expect("again"),
+                Integrated::AlreadyPresent(id)
+            );
+            // Same setId + versionNumber under another id: refused.
+            let mut clash = meta.clone();
+            clash.cda_id = "1.2.3^other".into();
+            assert_eq!(
+                integrate(
+                    &mut store,
+                    &new_doc(patient, &clash, b"<b/>"),
+                    "medecin",
+                    "C"
+                )
+                .expect("clash"),
+                Integrated::VersionTaken(id)
+            );
+            // The next version of the same set: accepted, listed in the chain.
+            let mut v2 = meta;
+            v2.cda_id = "1.2.3^v2".into();
+            v2.version_number = 2;
+            let second =
+                integrate(&mut store, &new_doc(patient, &v2, b"<c/>"), "medecin", "C").expect("v2");
+            assert!(matches!(second, Integrated::New(_)));
+            assert_eq!(for_patient(&store, patient).expect("list").len(), 2);
+        });
     }
 }

@@ -1,7 +1,6 @@
 //! Care episodes in the store.
 
-use rusqlite::params;
-
+use super::db::params;
 use super::{Store, StoreError, datetime_text, parse_datetime};
 use crate::domain::{Episode, EpisodeId, EpisodeKind, PatientId};
 
@@ -17,7 +16,7 @@ pub struct NewEpisode {
 }
 
 pub fn insert(store: &Store, e: &NewEpisode) -> Result<EpisodeId, StoreError> {
-    store.conn().execute(
+    let id = store.insert_id(
         "INSERT INTO episode (patient_id, kind, start_at, end_at, unit, finess_geo)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -29,38 +28,32 @@ pub fn insert(store: &Store, e: &NewEpisode) -> Result<EpisodeId, StoreError> {
             e.finess_geo,
         ],
     )?;
-    Ok(EpisodeId(store.conn().last_insert_rowid()))
+    Ok(EpisodeId(id))
 }
 
 /// Episodes of a patient, newest first.
 pub fn for_patient(store: &Store, patient: PatientId) -> Result<Vec<Episode>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT id, kind, start_at, end_at, unit, finess_geo FROM episode
-         WHERE patient_id = ?1 ORDER BY start_at DESC",
-    )?;
-    let rows = stmt.query_map([patient.0], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, kind, start, end, unit, finess_geo) = row?;
-        out.push(Episode {
-            id: EpisodeId(id),
-            patient_id: patient,
-            kind: EpisodeKind::from_code(&kind)
-                .ok_or_else(|| StoreError::Corrupt("episode kind".into()))?,
-            start: parse_datetime(&start)?,
-            end: end.as_deref().map(parse_datetime).transpose()?,
-            unit,
-            finess_geo,
-        });
-    }
-    Ok(out)
+    store
+        .query(
+            "SELECT id, kind, start_at, end_at, unit, finess_geo FROM episode
+             WHERE patient_id = ?1 ORDER BY start_at DESC",
+            params![patient.0],
+        )?
+        .iter()
+        .map(|r| {
+            let kind: String = r.get(1)?;
+            let start: String = r.get(2)?;
+            let end: Option<String> = r.get(3)?;
+            Ok(Episode {
+                id: EpisodeId(r.get(0)?),
+                patient_id: patient,
+                kind: EpisodeKind::from_code(&kind)
+                    .ok_or_else(|| StoreError::Corrupt("episode kind".into()))?,
+                start: parse_datetime(&start)?,
+                end: end.as_deref().map(parse_datetime).transpose()?,
+                unit: r.get(4)?,
+                finess_geo: r.get(5)?,
+            })
+        })
+        .collect()
 }

@@ -2,9 +2,8 @@
 //! made at once after the account's password was given, or requested and left pending until
 //! an administrator approves it.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::accounts::AccountId;
+use super::db::{Row, params};
 use super::{Store, StoreError, now_text};
 
 /// State of a link.
@@ -40,15 +39,15 @@ pub fn find(
     trust_domain: &str,
     national_id: &str,
 ) -> Result<Option<IdentityLink>, StoreError> {
-    Ok(store
-        .conn()
-        .query_row(
+    store
+        .query_opt(
             "SELECT id, trust_domain, national_id, account_id, status, created_at
              FROM identity_link WHERE trust_domain = ?1 AND national_id = ?2",
             params![trust_domain, national_id],
-            row,
-        )
-        .optional()?)
+        )?
+        .as_ref()
+        .map(row)
+        .transpose()
 }
 
 /// Links (or re-links) an identity to an account, replacing any pending request.
@@ -95,10 +94,10 @@ fn upsert(
     decided_by: Option<&str>,
 ) -> Result<(), StoreError> {
     let now = now_text();
-    store.conn().execute(
+    store.execute(
         "INSERT INTO identity_link
             (trust_domain, national_id, account_id, status, created_at, decided_by, decided_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?6 IS NULL THEN NULL ELSE ?5 END)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN CAST(?6 AS TEXT) IS NULL THEN NULL ELSE ?5 END)
          ON CONFLICT (trust_domain, national_id) DO UPDATE SET
             account_id = excluded.account_id, status = excluded.status,
             created_at = excluded.created_at, decided_by = excluded.decided_by,
@@ -117,17 +116,20 @@ fn upsert(
 
 /// Requests waiting for an administrator, oldest first.
 pub fn pending(store: &Store) -> Result<Vec<IdentityLink>, StoreError> {
-    let mut stmt = store.conn().prepare(
-        "SELECT id, trust_domain, national_id, account_id, status, created_at
-         FROM identity_link WHERE status = 'pending' ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map([], row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    store
+        .query(
+            "SELECT id, trust_domain, national_id, account_id, status, created_at
+             FROM identity_link WHERE status = 'pending' ORDER BY created_at, id",
+            &[],
+        )?
+        .iter()
+        .map(row)
+        .collect()
 }
 
 /// Approves a pending request; false when there was none with that id.
 pub fn approve(store: &Store, id: i64, admin: &str) -> Result<bool, StoreError> {
-    let changed = store.conn().execute(
+    let changed = store.execute(
         "UPDATE identity_link SET status = 'linked', decided_by = ?2, decided_at = ?3
          WHERE id = ?1 AND status = 'pending'",
         params![id, admin, now_text()],
@@ -137,14 +139,14 @@ pub fn approve(store: &Store, id: i64, admin: &str) -> Result<bool, StoreError> 
 
 /// Refuses a pending request (the row is removed).
 pub fn refuse(store: &Store, id: i64) -> Result<bool, StoreError> {
-    let changed = store.conn().execute(
+    let changed = store.execute(
         "DELETE FROM identity_link WHERE id = ?1 AND status = 'pending'",
-        [id],
+        params![id],
     )?;
     Ok(changed == 1)
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IdentityLink> {
+fn row(r: &Row) -> Result<IdentityLink, StoreError> {
     let status: String = r.get(4)?;
     Ok(IdentityLink {
         id: r.get(0)?,
@@ -164,46 +166,49 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IdentityLink> {
 mod tests {
     use super::*;
     use crate::domain::Role;
-    use crate::store::{DbKey, accounts};
+    use crate::store::accounts;
+    use crate::store::testing::each_backend;
 
     #[test]
     fn request_then_approve_then_relink() {
-        let store = Store::open_in_memory(&DbKey::generate()).expect("store");
-        let a = accounts::insert(&store, "a", "A", Role::Medecin, "x", None).expect("a");
-        let b = accounts::insert(&store, "b", "B", Role::Medecin, "x", None).expect("b");
-        assert_eq!(find(&store, "ans", "810101234567").expect("find"), None);
-        request(&store, "ans", "810101234567", a).expect("request");
-        let pending_rows = pending(&store).expect("pending");
-        assert_eq!(pending_rows.len(), 1);
-        assert_eq!(pending_rows[0].status, LinkStatus::Pending);
-        assert!(approve(&store, pending_rows[0].id, "admin").expect("approve"));
-        assert!(!approve(&store, pending_rows[0].id, "admin").expect("twice"));
-        let found = find(&store, "ans", "810101234567")
-            .expect("find")
-            .expect("row");
-        assert_eq!((found.account_id, found.status), (a, LinkStatus::Linked));
-        link(&store, "ans", "810101234567", b, "b").expect("relink");
-        let found = find(&store, "ans", "810101234567")
-            .expect("find")
-            .expect("row");
-        assert_eq!(found.account_id, b);
-        assert!(pending(&store).expect("pending").is_empty());
-        // Another trust domain is another identity.
-        assert_eq!(
-            find(&store, "idp-hopital", "810101234567").expect("f"),
-            None
-        );
+        each_backend(|store| {
+            let a = accounts::insert(&store, "a", "A", Role::Medecin, "x", None).expect("a");
+            let b = accounts::insert(&store, "b", "B", Role::Medecin, "x", None).expect("b");
+            assert_eq!(find(&store, "ans", "810101234567").expect("find"), None);
+            request(&store, "ans", "810101234567", a).expect("request");
+            let pending_rows = pending(&store).expect("pending");
+            assert_eq!(pending_rows.len(), 1);
+            assert_eq!(pending_rows[0].status, LinkStatus::Pending);
+            assert!(approve(&store, pending_rows[0].id, "admin").expect("approve"));
+            assert!(!approve(&store, pending_rows[0].id, "admin").expect("twice"));
+            let found = find(&store, "ans", "810101234567")
+                .expect("find")
+                .expect("row");
+            assert_eq!((found.account_id, found.status), (a, LinkStatus::Linked));
+            link(&store, "ans", "810101234567", b, "b").expect("relink");
+            let found = find(&store, "ans", "810101234567")
+                .expect("find")
+                .expect("row");
+            assert_eq!(found.account_id, b);
+            assert!(pending(&store).expect("pending").is_empty());
+            // Another trust domain is another identity.
+            assert_eq!(
+                find(&store, "idp-hopital", "810101234567").expect("f"),
+                None
+            );
+        });
     }
 
     #[test]
     fn refuse_removes_only_pending_rows() {
-        let store = Store::open_in_memory(&DbKey::generate()).expect("store");
-        let a = accounts::insert(&store, "a", "A", Role::Medecin, "x", None).expect("a");
-        request(&store, "ans", "1", a).expect("request");
-        let id = pending(&store).expect("pending")[0].id;
-        assert!(refuse(&store, id).expect("refuse"));
-        link(&store, "ans", "2", a, "a").expect("link");
-        let linked = find(&store, "ans", "2").expect("find").expect("row").id;
-        assert!(!refuse(&store, linked).expect("not pending"));
+        each_backend(|store| {
+            let a = accounts::insert(&store, "a", "A", Role::Medecin, "x", None).expect("a");
+            request(&store, "ans", "1", a).expect("request");
+            let id = pending(&store).expect("pending")[0].id;
+            assert!(refuse(&store, id).expect("refuse"));
+            link(&store, "ans", "2", a, "a").expect("link");
+            let linked = find(&store, "ans", "2").expect("find").expect("row").id;
+            assert!(!refuse(&store, linked).expect("not pending"));
+        });
     }
 }

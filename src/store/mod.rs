@@ -1,10 +1,12 @@
-//! The local store: one SQLCipher-encrypted SQLite database per data directory, opened with
-//! the key from [`key`], migrated on open, in WAL mode. Repositories are plain functions on a
-//! [`Store`]; they run on worker threads only (the UI never holds a `Store`).
+//! The store: either one SQLCipher-encrypted SQLite database per data directory (opened with
+//! the key from [`key`], in WAL mode) or the establishment's PostgreSQL database, migrated on
+//! open. Repositories are plain functions on a [`Store`] written once for both backends through
+//! [`db`]; they run on worker threads only (the UI never holds a `Store`).
 
 pub mod accounts;
 pub mod audit;
 pub mod consent;
+pub mod db;
 pub mod dmp_seen;
 pub mod documents;
 pub mod episodes;
@@ -12,13 +14,19 @@ pub mod identity_links;
 pub mod key;
 pub mod migrations;
 pub mod patients;
+pub mod postgres;
 pub mod settings;
+#[doc(hidden)]
+pub mod testing;
 
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+use db::{Backend, Conn, FromValue, Param, Row};
 pub use key::{DbKey, KeyOrigin, KeyStorage};
+pub use postgres::PgTarget;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "chevet.db";
@@ -28,15 +36,21 @@ pub const DB_FILE_NAME: &str = "chevet.db";
 pub enum StoreError {
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("shared database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    #[error("cannot reach the shared database: {0}")]
+    Connect(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("migration {version} failed: {source}")]
     Migration {
         version: u32,
-        source: rusqlite::Error,
+        source: Box<StoreError>,
     },
     #[error("database schema {found} is newer than this build supports ({supported})")]
     SchemaTooNew { found: u32, supported: u32 },
+    #[error("the shared database is at schema {found}; this build needs {expected}")]
+    SchemaTooOld { found: u32, expected: u32 },
     #[error("the database key does not open this database")]
     WrongKey,
     #[error("the database exists but its key was not found")]
@@ -58,6 +72,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when the database refused the statement to this role (least privilege).
+    pub fn is_permission_denied(&self) -> bool {
+        matches!(self, Self::Postgres(e)
+            if e.code() == Some(&::postgres::error::SqlState::INSUFFICIENT_PRIVILEGE))
+    }
+
     /// True when trying again later may succeed (the database was busy).
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -65,6 +85,8 @@ impl StoreError {
                 e.code,
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
             ),
+            Self::Postgres(e) => postgres::is_retryable(e),
+            Self::Connect(_) => true,
             _ => false,
         }
     }
@@ -77,6 +99,10 @@ impl StoreError {
             Self::KeyFilePermissions => "error-store-key-permissions",
             Self::NoKeyring | Self::KeyringUnusable(_) => "error-store-no-keyring",
             Self::SchemaTooNew { .. } => "error-store-too-new",
+            Self::SchemaTooOld { .. } => "error-store-too-old",
+            Self::Connect(_) => "error-store-unreachable",
+            Self::Postgres(e) if e.is_closed() || e.code().is_none() => "error-store-unreachable",
+            _ if self.is_permission_denied() => "error-store-denied",
             Self::NotFound => "error-not-found",
             Self::Duplicate => "error-duplicate",
             _ if self.is_retryable() => "error-store-busy",
@@ -87,8 +113,10 @@ impl StoreError {
 
 /// An open, migrated database.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
+    /// Open transactions: 0 outside, then one savepoint per nested [`Store::in_transaction`].
+    depth: Cell<u32>,
 }
 
 impl Store {
@@ -109,7 +137,47 @@ impl Store {
         Self::setup(conn, key, PathBuf::from(":memory:"))
     }
 
-    fn setup(mut conn: Connection, key: &DbKey, path: PathBuf) -> Result<Self, StoreError> {
+    /// Connects to the establishment's PostgreSQL database, then migrates it.
+    pub fn connect(target: &PgTarget) -> Result<Self, StoreError> {
+        let conn = postgres::PgConn::connect(target)?;
+        let mut store = Self {
+            conn: Conn::Postgres(Box::new(RefCell::new(conn))),
+            path: PathBuf::new(),
+            depth: Cell::new(0),
+        };
+        migrations::migrate(&mut store)?;
+        Ok(store)
+    }
+
+    /// Connects as a workstation: the schema must already be at this build's version (the
+    /// establishment's `chevet serve` migrates it; workstations may not).
+    pub fn connect_workstation(target: &PgTarget) -> Result<Self, StoreError> {
+        let store = Self::connect_unmigrated(target)?;
+        migrations::check(&store)?;
+        Ok(store)
+    }
+
+    /// Connects without migrating nor checking the schema.
+    pub fn connect_unmigrated(target: &PgTarget) -> Result<Self, StoreError> {
+        let conn = postgres::PgConn::connect(target)?;
+        Ok(Self {
+            conn: Conn::Postgres(Box::new(RefCell::new(conn))),
+            path: PathBuf::new(),
+            depth: Cell::new(0),
+        })
+    }
+
+    /// A store on an open SQLite connection, left as it is (migration tests).
+    #[doc(hidden)]
+    pub fn from_sqlite_unmigrated(conn: Connection) -> Self {
+        Self {
+            conn: Conn::Sqlite(conn),
+            path: PathBuf::from(":memory:"),
+            depth: Cell::new(0),
+        }
+    }
+
+    fn setup(conn: Connection, key: &DbKey, path: PathBuf) -> Result<Self, StoreError> {
         conn.pragma_update(None, "key", key.pragma_value().as_str())?;
         // The first read fails with "file is not a database" when the key is wrong.
         let check: Result<i64, _> =
@@ -129,23 +197,66 @@ impl Store {
             }
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
-        migrations::migrate(&mut conn)?;
-        Ok(Self { conn, path })
+        let mut store = Self {
+            conn: Conn::Sqlite(conn),
+            path,
+            depth: Cell::new(0),
+        };
+        migrations::migrate(&mut store)?;
+        Ok(store)
     }
 
+    /// The file of a workstation database (empty for the shared database).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
     }
 
-    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    /// Runs one statement; the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<usize, StoreError> {
+        self.conn.execute(sql, params)
+    }
+
+    /// Runs a query; every row.
+    pub fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>, StoreError> {
+        self.conn.query(sql, params)
+    }
+
+    /// Runs a query; its first row, if any.
+    pub fn query_opt(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<Row>, StoreError> {
+        Ok(self.conn.query(sql, params)?.into_iter().next())
+    }
+
+    /// Runs a query; its first row, or [`StoreError::NotFound`].
+    pub fn query_one(&self, sql: &str, params: &[Param<'_>]) -> Result<Row, StoreError> {
+        self.query_opt(sql, params)?.ok_or(StoreError::NotFound)
+    }
+
+    /// The first column of the first row (`SELECT count(*) …`).
+    pub fn query_value<T: FromValue>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<T, StoreError> {
+        self.query_one(sql, params)?.get(0)
+    }
+
+    /// Runs an INSERT into a table with an `id` key; the new row's id.
+    pub fn insert_id(&self, sql: &str, params: &[Param<'_>]) -> Result<i64, StoreError> {
+        self.query_value(&format!("{sql} RETURNING id"), params)
+    }
+
+    /// Runs several statements without parameters.
+    pub fn execute_batch(&self, sql: &str) -> Result<(), StoreError> {
+        self.conn.execute_batch(sql)
     }
 
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.
+    /// Inside a caller's transaction it is a savepoint, so that it composes.
     pub fn in_transaction<T, E>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, E>,
@@ -153,38 +264,59 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from)?;
-        match f(self) {
+        let depth = self.depth.get();
+        let begin = match (depth, self.backend()) {
+            (0, Backend::Sqlite) => "BEGIN IMMEDIATE".to_owned(),
+            (0, Backend::Postgres) => "BEGIN".to_owned(),
+            (n, _) => format!("SAVEPOINT chevet_{n}"),
+        };
+        self.conn.execute_batch(&begin)?;
+        self.depth.set(depth + 1);
+        let result = f(self);
+        self.depth.set(depth);
+        match result {
             Ok(value) => {
-                self.conn
-                    .execute_batch("COMMIT")
-                    .map_err(StoreError::from)?;
+                let end = if depth == 0 {
+                    "COMMIT".to_owned()
+                } else {
+                    format!("RELEASE chevet_{depth}")
+                };
+                if let Err(e) = self.conn.execute_batch(&end) {
+                    self.rollback(depth);
+                    return Err(e.into());
+                }
                 Ok(value)
             }
             Err(e) => {
-                if let Err(rollback) = self.conn.execute_batch("ROLLBACK") {
-                    tracing::error!("rollback failed: {rollback:#}");
-                }
+                self.rollback(depth);
                 Err(e)
             }
         }
     }
 
+    fn rollback(&self, depth: u32) {
+        let undo = if depth == 0 {
+            "ROLLBACK".to_owned()
+        } else {
+            format!("ROLLBACK TO chevet_{depth}; RELEASE chevet_{depth}")
+        };
+        if let Err(rollback) = self.conn.execute_batch(&undo) {
+            tracing::error!("rollback failed: {rollback:#}");
+        }
+    }
+
     /// The journal mode in force (`wal` for a file database).
     pub fn journal_mode(&self) -> Result<String, StoreError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+        self.query_value("PRAGMA journal_mode", &[])
     }
 
     /// True when the SQLCipher codec is active on this connection.
     pub fn is_encrypted(&self) -> Result<bool, StoreError> {
         let version: Option<String> = self
-            .conn
-            .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-            .ok();
+            .query_opt("PRAGMA cipher_version", &[])
+            .ok()
+            .flatten()
+            .and_then(|row| row.get(0).ok());
         Ok(version.is_some_and(|v| !v.is_empty()))
     }
 }

@@ -1,12 +1,11 @@
 //! Patients in the store: insert, read, and the search behind the patient list (by name, INS,
 //! IPP or birth date).
 
-use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
-
+use super::db::{Constraint, Param, Row, ToParam, params};
 use super::{Store, StoreError, now_text};
 use crate::domain::patient::search_key;
 use crate::domain::{BirthTraits, IdentityStatus, Ins, Patient, PatientId, PatientIdentity, Sex};
+use chrono::NaiveDate;
 
 /// One line of the patient list: enough to recognise the patient, nothing more.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,7 +49,7 @@ pub fn insert(store: &Store, p: &PatientIdentity) -> Result<PatientId, StoreErro
         return Err(StoreError::Corrupt(format!("identity: {first:?}")));
     }
     let now = now_text();
-    let result = store.conn().execute(
+    let result = store.insert_id(
         "INSERT INTO patient (ipp, ins_matricule, ins_oid, birth_name, birth_first_names,
             birth_date, sex, birthplace_insee, used_name, used_first_name, identity_status,
             search_key, created_at, updated_at)
@@ -72,77 +71,57 @@ pub fn insert(store: &Store, p: &PatientIdentity) -> Result<PatientId, StoreErro
         ],
     );
     match result {
-        Ok(_) => Ok(PatientId(store.conn().last_insert_rowid())),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(StoreError::Duplicate)
-        }
-        Err(e) => Err(e.into()),
+        Ok(id) => Ok(PatientId(id)),
+        Err(e) if e.constraint() == Some(Constraint::Unique) => Err(StoreError::Duplicate),
+        Err(e) => Err(e),
     }
 }
 
 const PATIENT_COLUMNS: &str = "id, ipp, ins_matricule, ins_oid, birth_name, birth_first_names,
     birth_date, sex, birthplace_insee, used_name, used_first_name, identity_status";
 
-fn patient_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Patient, StoreError>> {
+fn patient_from_row(row: &Row) -> Result<Patient, StoreError> {
     let matricule: Option<String> = row.get(2)?;
     let oid: Option<String> = row.get(3)?;
     let birth_date: String = row.get(6)?;
     let sex: String = row.get(7)?;
     let status: String = row.get(11)?;
-    let id = PatientId(row.get(0)?);
-    let ipp = row.get(1)?;
-    let birth_name = row.get(4)?;
-    let birth_first_names = row.get(5)?;
-    let birthplace_insee = row.get(8)?;
-    let used_name = row.get(9)?;
-    let used_first_name = row.get(10)?;
-    Ok((|| {
-        let ins = match (matricule, oid) {
-            (Some(m), Some(o)) => {
-                Some(Ins::parse(&m, &o).map_err(|_| StoreError::Corrupt("INS".into()))?)
-            }
-            _ => None,
-        };
-        Ok(Patient {
-            id,
-            identity: PatientIdentity {
-                ipp,
-                ins,
-                traits: BirthTraits {
-                    birth_name,
-                    birth_first_names,
-                    birth_date: NaiveDate::parse_from_str(&birth_date, "%Y-%m-%d")
-                        .map_err(|_| StoreError::Corrupt("birth date".into()))?,
-                    sex: Sex::from_code(&sex).ok_or_else(|| StoreError::Corrupt("sex".into()))?,
-                    birthplace_insee,
-                },
-                used_name,
-                used_first_name,
-                status: IdentityStatus::from_code(&status)
-                    .ok_or_else(|| StoreError::Corrupt("identity status".into()))?,
+    let ins = match (matricule, oid) {
+        (Some(m), Some(o)) => {
+            Some(Ins::parse(&m, &o).map_err(|_| StoreError::Corrupt("INS".into()))?)
+        }
+        _ => None,
+    };
+    Ok(Patient {
+        id: PatientId(row.get(0)?),
+        identity: PatientIdentity {
+            ipp: row.get(1)?,
+            ins,
+            traits: BirthTraits {
+                birth_name: row.get(4)?,
+                birth_first_names: row.get(5)?,
+                birth_date: NaiveDate::parse_from_str(&birth_date, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt("birth date".into()))?,
+                sex: Sex::from_code(&sex).ok_or_else(|| StoreError::Corrupt("sex".into()))?,
+                birthplace_insee: row.get(8)?,
             },
-        })
-    })())
+            used_name: row.get(9)?,
+            used_first_name: row.get(10)?,
+            status: IdentityStatus::from_code(&status)
+                .ok_or_else(|| StoreError::Corrupt("identity status".into()))?,
+        },
+    })
 }
 
 /// Reads one patient.
 pub fn get(store: &Store, id: PatientId) -> Result<Patient, StoreError> {
     let sql = format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE id = ?1");
-    store
-        .conn()
-        .query_row(&sql, [id.0], patient_from_row)
-        .optional()?
-        .ok_or(StoreError::NotFound)?
+    patient_from_row(&store.query_one(&sql, params![id.0])?)
 }
 
 /// Number of patients.
 pub fn count(store: &Store) -> Result<usize, StoreError> {
-    let n: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM patient", [], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+    store.query_value("SELECT count(*) FROM patient", &[])
 }
 
 /// What the search box was understood as.
@@ -224,22 +203,17 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let conn = store.conn();
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM patient {filter}"),
-        rusqlite::params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
+    let bound: Vec<Param<'_>> = args.iter().map(ToParam::to_param).collect();
+    let total: usize =
+        store.query_value(&format!("SELECT count(*) FROM patient {filter}"), &bound)?;
     let sql = format!(
         "SELECT {PATIENT_COLUMNS} FROM patient {filter}
-         ORDER BY coalesce(used_name, birth_name), birth_name, birth_first_names, birth_date
-         LIMIT {}",
-        limit
+         ORDER BY coalesce(used_name, birth_name), birth_name, birth_first_names, birth_date, id
+         LIMIT {limit}"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = Vec::new();
-    for patient in stmt.query_map(rusqlite::params_from_iter(args.iter()), patient_from_row)? {
-        let p = patient??;
+    for row in store.query(&sql, &bound)? {
+        let p = patient_from_row(&row)?;
         let display_name = p.display_name();
         let id = p.identity;
         rows.push(PatientRow {
@@ -252,10 +226,7 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
             status: id.status,
         });
     }
-    Ok(SearchResult {
-        rows,
-        total: usize::try_from(total).unwrap_or(0),
-    })
+    Ok(SearchResult { rows, total })
 }
 
 #[cfg(test)]

@@ -1,20 +1,17 @@
 //! Application settings kept in the store as key/value text (language, theme, …).
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::params;
 use super::{Store, StoreError};
 
 pub fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(store
-        .conn()
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    store
+        .query_opt("SELECT value FROM setting WHERE key = ?1", params![key])?
+        .map(|r| r.get(0))
+        .transpose()
 }
 
 pub fn set(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
-    store.conn().execute(
+    store.execute(
         "INSERT INTO setting (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],
@@ -24,9 +21,9 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
 
 /// Every setting, for loading at start.
 pub fn all(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT key, value FROM setting ORDER BY key")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    store
+        .query("SELECT key, value FROM setting ORDER BY key", &[])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect()
 }

@@ -13,6 +13,7 @@ mod keyring;
 mod oidc_peer;
 mod privacy;
 mod psc_login;
+mod shared_store;
 mod shutdown;
 mod store_roundtrip;
 mod structure;

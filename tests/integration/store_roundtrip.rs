@@ -1,6 +1,7 @@
-//! The store end to end on a real encrypted file: patients, episodes and documents go in and
-//! come back equal; search finds them by name, INS, IPP and birth date; a re-integrated
-//! document is a no-op; the database reopens with its key.
+//! The store end to end, on a real encrypted file and on the shared PostgreSQL record:
+//! patients, episodes and documents go in and come back equal; search finds them by name, INS,
+//! IPP and birth date; a re-integrated document is a no-op; the database reopens (with its key,
+//! or from another connection).
 
 use chevet::domain::{
     BirthTraits, EpisodeKind, IdentityStatus, Ins, PatientIdentity, Provenance, Sex, Visibility,
@@ -8,6 +9,7 @@ use chevet::domain::{
 use chevet::store::documents::{self, Inserted, NewDocument};
 use chevet::store::episodes::{self, NewEpisode};
 use chevet::store::patients;
+use chevet::store::testing::{each_backend, pg_schema, pg_store_in, pg_target};
 use chevet::store::{DB_FILE_NAME, DbKey, Store};
 use chrono::NaiveDate;
 
@@ -41,8 +43,20 @@ fn patients_episodes_and_documents_round_trip_through_the_encrypted_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join(DB_FILE_NAME);
     let key = DbKey::generate();
+    round_trip(&|| Store::open(&path, &key).expect("open"));
+}
+
+#[test]
+fn issue13_patients_episodes_and_documents_round_trip_through_the_shared_record() {
+    let Some(target) = pg_target() else { return };
+    let (_owner, schema) = pg_schema(&target);
+    round_trip(&|| pg_store_in(&target, &schema));
+}
+
+/// Writes through one store, reads back through another opened by `open`.
+fn round_trip(open: &dyn Fn() -> Store) {
     let (pid, doc_id) = {
-        let store = Store::open(&path, &key).expect("open");
+        let store = open();
         let pid = patients::insert(&store, &pat_trois()).expect("patient");
         let start = NaiveDate::from_ymd_opt(2024, 3, 1)
             .and_then(|d| d.and_hms_opt(8, 30, 0))
@@ -79,7 +93,7 @@ fn patients_episodes_and_documents_round_trip_through_the_encrypted_file() {
         (pid, doc_id)
     };
 
-    let store = Store::open(&path, &key).expect("reopen");
+    let store = open();
     let p = patients::get(&store, pid).expect("get");
     assert_eq!(p.identity.traits.birth_name, "PAT-TROIS");
     assert_eq!(p.identity.status, IdentityStatus::Qualifiee);
@@ -125,26 +139,27 @@ fn patients_episodes_and_documents_round_trip_through_the_encrypted_file() {
 
 #[test]
 fn duplicate_ipp_or_ins_and_inconsistent_identities_are_refused() {
-    let store = Store::open_in_memory(&DbKey::generate()).expect("open");
-    patients::insert(&store, &pat_trois()).expect("first");
-    let mut same_ipp = pat_trois();
-    same_ipp.ins = None;
-    same_ipp.status = IdentityStatus::Provisoire;
-    assert!(matches!(
-        patients::insert(&store, &same_ipp),
-        Err(chevet::store::StoreError::Duplicate)
-    ));
-    let mut same_ins = pat_trois();
-    same_ins.ipp = "other".into();
-    assert!(matches!(
-        patients::insert(&store, &same_ins),
-        Err(chevet::store::StoreError::Duplicate)
-    ));
-    let mut no_ins = pat_trois();
-    no_ins.ipp = "third".into();
-    no_ins.ins = None;
-    assert!(
-        patients::insert(&store, &no_ins).is_err(),
-        "qualified identity without INS"
-    );
+    each_backend(|store| {
+        patients::insert(&store, &pat_trois()).expect("first");
+        let mut same_ipp = pat_trois();
+        same_ipp.ins = None;
+        same_ipp.status = IdentityStatus::Provisoire;
+        assert!(matches!(
+            patients::insert(&store, &same_ipp),
+            Err(chevet::store::StoreError::Duplicate)
+        ));
+        let mut same_ins = pat_trois();
+        same_ins.ipp = "other".into();
+        assert!(matches!(
+            patients::insert(&store, &same_ins),
+            Err(chevet::store::StoreError::Duplicate)
+        ));
+        let mut no_ins = pat_trois();
+        no_ins.ipp = "third".into();
+        no_ins.ins = None;
+        assert!(
+            patients::insert(&store, &no_ins).is_err(),
+            "qualified identity without INS"
+        );
+    });
 }

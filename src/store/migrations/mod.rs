@@ -1,15 +1,26 @@
-//! Schema migrations, one SQL file per step, applied in order inside one transaction each.
-//! `PRAGMA user_version` records the last step applied; steps are never edited once shipped.
+//! Schema migrations, one SQL file per step and per dialect (`sqlite/`, `postgres/`), applied in
+//! order inside one transaction each; steps are never edited once shipped. SQLite records the
+//! last step in `PRAGMA user_version`, PostgreSQL in `schema_version` (one row per step, written
+//! under an advisory lock so that two processes starting together do not both migrate).
 
-use rusqlite::Connection;
+use super::db::{Backend, params};
+use super::{Store, StoreError};
 
-use super::StoreError;
-
-/// One migration step.
+/// One migration step, in both dialects.
 pub struct Migration {
     pub version: u32,
     pub name: &'static str,
-    pub sql: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+impl Migration {
+    fn sql(&self, backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+        }
+    }
 }
 
 /// Every step, in order. Append only.
@@ -17,53 +28,126 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "identities",
-        sql: include_str!("0001_identities.sql"),
+        sqlite: include_str!("sqlite/0001_identities.sql"),
+        postgres: include_str!("postgres/0001_identities.sql"),
     },
     Migration {
         version: 2,
         name: "documents",
-        sql: include_str!("0002_documents.sql"),
+        sqlite: include_str!("sqlite/0002_documents.sql"),
+        postgres: include_str!("postgres/0002_documents.sql"),
     },
     Migration {
         version: 3,
         name: "accounts_audit",
-        sql: include_str!("0003_accounts_audit.sql"),
+        sqlite: include_str!("sqlite/0003_accounts_audit.sql"),
+        postgres: include_str!("postgres/0003_accounts_audit.sql"),
     },
     Migration {
         version: 4,
         name: "account_professional",
-        sql: include_str!("0004_account_professional.sql"),
+        sqlite: include_str!("sqlite/0004_account_professional.sql"),
+        postgres: include_str!("postgres/0004_account_professional.sql"),
     },
     Migration {
         version: 5,
         name: "identity_links",
-        sql: include_str!("0005_identity_links.sql"),
+        sqlite: include_str!("sqlite/0005_identity_links.sql"),
+        postgres: include_str!("postgres/0005_identity_links.sql"),
     },
     Migration {
         version: 6,
         name: "dmp_consent",
-        sql: include_str!("0006_dmp_consent.sql"),
+        sqlite: include_str!("sqlite/0006_dmp_consent.sql"),
+        postgres: include_str!("postgres/0006_dmp_consent.sql"),
     },
     Migration {
         version: 7,
         name: "document_integration",
-        sql: include_str!("0007_document_integration.sql"),
+        sqlite: include_str!("sqlite/0007_document_integration.sql"),
+        postgres: include_str!("postgres/0007_document_integration.sql"),
     },
     Migration {
         version: 8,
         name: "dmp_list_seen",
-        sql: include_str!("0008_dmp_list_seen.sql"),
+        sqlite: include_str!("sqlite/0008_dmp_list_seen.sql"),
+        postgres: include_str!("postgres/0008_dmp_list_seen.sql"),
     },
 ];
+
+/// The workstations' privileges on the shared database, granted again after each migration.
+const POSTGRES_GRANTS: &str = include_str!("postgres/grants.sql");
+
+/// Key of the advisory lock held while the shared database migrates.
+const MIGRATION_LOCK: i64 = 0x4348_4556_4554_0001;
 
 /// The schema version this build expects.
 pub fn latest_version() -> u32 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
+/// The version the database is at (0 when empty).
+pub fn current_version(store: &Store) -> Result<u32, StoreError> {
+    match store.backend() {
+        Backend::Sqlite => store.query_value("PRAGMA user_version", &[]),
+        Backend::Postgres => {
+            let exists: bool = store.query_value(
+                "SELECT count(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = 'schema_version'",
+                &[],
+            )?;
+            if !exists {
+                return Ok(0);
+            }
+            store.query_value("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+        }
+    }
+}
+
+/// Refuses a database written by a newer Chevet, or (for a role that may not migrate) one not
+/// yet at this build's version.
+pub fn check(store: &Store) -> Result<u32, StoreError> {
+    let current = current_version(store)?;
+    if current > latest_version() {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: latest_version(),
+        });
+    }
+    if current < latest_version() {
+        return Err(StoreError::SchemaTooOld {
+            found: current,
+            expected: latest_version(),
+        });
+    }
+    Ok(current)
+}
+
 /// Applies the missing steps. Refuses a database written by a newer Chevet.
-pub fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
-    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+pub fn migrate(store: &mut Store) -> Result<u32, StoreError> {
+    if store.backend() == Backend::Postgres {
+        store.execute("SELECT pg_advisory_lock(?1)", params![MIGRATION_LOCK])?;
+        let result = migrate_locked(store);
+        let unlocked = store.execute("SELECT pg_advisory_unlock(?1)", params![MIGRATION_LOCK]);
+        let version = result?;
+        unlocked?;
+        return Ok(version);
+    }
+    migrate_locked(store)
+}
+
+fn migrate_locked(store: &mut Store) -> Result<u32, StoreError> {
+    let backend = store.backend();
+    if backend == Backend::Postgres {
+        store.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_version (
+                version     BIGINT PRIMARY KEY,
+                name        TEXT NOT NULL,
+                applied_at  TEXT NOT NULL
+            )",
+        )?;
+    }
+    let current = current_version(store)?;
     if current > latest_version() {
         return Err(StoreError::SchemaTooNew {
             found: current,
@@ -71,19 +155,34 @@ pub fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
         });
     }
     for step in MIGRATIONS.iter().filter(|m| m.version > current) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(step.sql)
+        store
+            .in_transaction(|store| {
+                store.execute_batch(step.sql(backend))?;
+                match backend {
+                    Backend::Sqlite => {
+                        store.execute_batch(&format!("PRAGMA user_version = {}", step.version))
+                    }
+                    Backend::Postgres => store
+                        .execute(
+                            "INSERT INTO schema_version (version, name, applied_at)
+                             VALUES (?1, ?2, ?3)",
+                            params![step.version, step.name, super::now_text()],
+                        )
+                        .map(|_| ()),
+                }
+            })
             .map_err(|source| StoreError::Migration {
                 version: step.version,
-                source,
+                source: Box::new(source),
             })?;
-        tx.pragma_update(None, "user_version", step.version)?;
-        tx.commit()?;
         tracing::info!(
             version = step.version,
             name = step.name,
             "migration applied"
         );
+    }
+    if backend == Backend::Postgres {
+        store.execute_batch(POSTGRES_GRANTS)?;
     }
     Ok(latest_version())
 }
@@ -91,6 +190,7 @@ pub fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::each_backend;
 
     #[test]
     fn versions_are_consecutive_from_one() {
@@ -101,44 +201,69 @@ mod tests {
 
     #[test]
     fn migrates_up_from_empty_and_is_idempotent() {
-        let mut conn = Connection::open_in_memory().expect("memory db");
-        assert_eq!(migrate(&mut conn).expect("first"), latest_version());
-        assert_eq!(migrate(&mut conn).expect("second"), latest_version());
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .and_then(|mut s| {
-                s.query_map([], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()
-            })
-            .expect("tables");
-        for t in [
-            "account", "audit", "document", "episode", "patient", "setting",
-        ] {
-            assert!(tables.iter().any(|x| x == t), "missing {t}");
-        }
+        each_backend(|mut store| {
+            assert_eq!(current_version(&store).expect("version"), latest_version());
+            assert_eq!(migrate(&mut store).expect("again"), latest_version());
+            assert_eq!(check(&store).expect("check"), latest_version());
+            for t in [
+                "account", "audit", "document", "episode", "patient", "setting",
+            ] {
+                let n: i64 = store
+                    .query_value(&format!("SELECT count(*) FROM {t}"), &[])
+                    .unwrap_or_else(|e| panic!("missing {t}: {e}"));
+                assert!(n >= 0);
+            }
+        });
     }
 
     #[test]
     fn each_intermediate_version_upgrades() {
         for stop in 1..latest_version() {
-            let mut conn = Connection::open_in_memory().expect("memory db");
-            for m in MIGRATIONS.iter().filter(|m| m.version <= stop) {
-                conn.execute_batch(m.sql).expect("partial");
-            }
-            conn.pragma_update(None, "user_version", stop)
-                .expect("version");
-            assert_eq!(migrate(&mut conn).expect("upgrade"), latest_version());
+            crate::store::testing::each_empty_backend(|mut store| {
+                let backend = store.backend();
+                for m in MIGRATIONS.iter().filter(|m| m.version <= stop) {
+                    store.execute_batch(m.sql(backend)).expect("partial");
+                }
+                match backend {
+                    Backend::Sqlite => store
+                        .execute_batch(&format!("PRAGMA user_version = {stop}"))
+                        .expect("version"),
+                    Backend::Postgres => store
+                        .execute_batch(&format!(
+                            "CREATE TABLE schema_version (version BIGINT PRIMARY KEY,
+                             name TEXT NOT NULL, applied_at TEXT NOT NULL);
+                             INSERT INTO schema_version VALUES ({stop}, 'partial', '')"
+                        ))
+                        .expect("version"),
+                }
+                assert!(matches!(
+                    check(&store),
+                    Err(StoreError::SchemaTooOld { .. })
+                ));
+                assert_eq!(migrate(&mut store).expect("upgrade"), latest_version());
+            });
         }
     }
 
     #[test]
     fn refuses_a_newer_schema() {
-        let mut conn = Connection::open_in_memory().expect("memory db");
-        conn.pragma_update(None, "user_version", latest_version() + 1)
-            .expect("version");
-        assert!(matches!(
-            migrate(&mut conn),
-            Err(StoreError::SchemaTooNew { .. })
-        ));
+        each_backend(|mut store| {
+            match store.backend() {
+                Backend::Sqlite => store
+                    .execute_batch(&format!("PRAGMA user_version = {}", latest_version() + 1))
+                    .expect("version"),
+                Backend::Postgres => store
+                    .execute(
+                        "INSERT INTO schema_version VALUES (?1, 'future', '')",
+                        params![latest_version() + 1],
+                    )
+                    .map(|_| ())
+                    .expect("version"),
+            }
+            assert!(matches!(
+                migrate(&mut store),
+                Err(StoreError::SchemaTooNew { .. })
+            ));
+        });
     }
 }
