@@ -45,6 +45,7 @@ fn app(
         dmp: Some(endpoint),
         providers: Vec::new(),
         card: worker::CardConfig::default(),
+        shared_record: None,
     };
     let (handle, events) = worker::start(rt.handle(), config, Arc::new(|| {}));
     ChevetApp::new(

@@ -48,6 +48,55 @@ pub struct EstablishmentConfig {
     pub document_oid: Option<String>,
 }
 
+/// `[shared_record]` section: establishment mode. The record lives in the establishment's
+/// PostgreSQL database; the workstation keeps an encrypted cache of what it opened. The
+/// password is never here: it is in the OS keyring (`chevet auth set-credential shared-record`),
+/// or, for `chevet serve` under systemd, in the service's credential `shared-record`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedRecordConfig {
+    /// `postgres://ROLE@HOST:PORT/DATABASE` (no password).
+    pub url: String,
+    /// PEM file of the CA that signed the database server's certificate.
+    pub ca_file: PathBuf,
+    /// Schema holding Chevet's tables, when not the role's default search path.
+    pub schema: Option<String>,
+    /// Days a folder opened on this workstation stays in its cache (default 30).
+    pub cache_days: Option<u32>,
+    /// How long to wait for the server before working from the cache (default 3 s).
+    pub connect_timeout_secs: Option<u64>,
+    /// Loopback port of `chevet serve`'s health and status endpoint (default 8471).
+    pub serve_status_port: Option<u16>,
+}
+
+/// The keyring entry (provider id) holding the shared record's password.
+pub const SHARED_RECORD_CREDENTIAL: &str = "shared-record";
+
+impl SharedRecordConfig {
+    /// Where to connect, with the password found by the caller.
+    pub fn target(&self, password: Option<String>) -> crate::store::PgTarget {
+        crate::store::PgTarget {
+            url: self.url.clone(),
+            password,
+            ca_file: self.ca_file.clone(),
+            connect_timeout: std::time::Duration::from_secs(
+                self.connect_timeout_secs.unwrap_or(3).max(1),
+            ),
+            schema: self.schema.clone(),
+        }
+    }
+
+    /// Days a folder stays in the workstation's cache.
+    pub fn cache_days(&self) -> u32 {
+        self.cache_days.unwrap_or(30)
+    }
+
+    /// Port of `chevet serve`'s status endpoint.
+    pub fn serve_status_port(&self) -> u16 {
+        self.serve_status_port.unwrap_or(8471)
+    }
+}
+
 /// The configuration file, all fields optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +115,8 @@ pub struct FileConfig {
     /// OpenID providers, card readers, inactivity lock.
     #[serde(default)]
     pub auth: crate::auth::providers::AuthConfig,
+    /// Establishment mode: the shared PostgreSQL record (absent: single workstation).
+    pub shared_record: Option<SharedRecordConfig>,
 }
 
 /// The resolved configuration.
@@ -79,6 +130,8 @@ pub struct Config {
     pub cda_limits: crate::cda::Limits,
     pub dmp: Option<crate::dmp::setup::DmpConfig>,
     pub auth: crate::auth::providers::AuthConfig,
+    /// Establishment mode when set; single workstation otherwise.
+    pub shared_record: Option<SharedRecordConfig>,
 }
 
 /// Why the configuration could not be used.
@@ -150,6 +203,7 @@ impl Config {
             key_storage: file.store.key_storage,
             dmp: file.dmp,
             auth: file.auth,
+            shared_record: file.shared_record,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();
@@ -166,6 +220,11 @@ impl Config {
 
     pub fn is_sandbox(&self) -> bool {
         self.mode == Mode::Sandbox
+    }
+
+    /// True in establishment mode (the record is the shared PostgreSQL database).
+    pub fn is_establishment(&self) -> bool {
+        self.shared_record.is_some()
     }
 
     /// The establishment: the sandbox's fictitious hospital, or the configured one when all its

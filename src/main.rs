@@ -165,6 +165,7 @@ fn main() -> Result<std::process::ExitCode> {
         sandbox_ecps_url: services.ecps_url,
         demo_accounts: services.demo_accounts,
     };
+    let shared_record = shared_record_target(&config, &keyrings);
     let worker_config = WorkerConfig {
         data_dir: config.data_dir.clone(),
         key_storage: config.key_storage,
@@ -178,6 +179,7 @@ fn main() -> Result<std::process::ExitCode> {
             pcsc: config.auth.pcsc.unwrap_or(true),
             virtual_card: services.virtual_card,
         },
+        shared_record,
     };
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;
@@ -202,6 +204,23 @@ fn main() -> Result<std::process::ExitCode> {
     .map_err(|e| anyhow::anyhow!("fenêtre : {e}"))?;
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Establishment mode: where the shared record is, its password from the OS keyring (a
+/// missing password is logged; the connection then says it was refused).
+fn shared_record_target(
+    config: &Config,
+    keyrings: &[chevet::store::key::Keyring],
+) -> Option<chevet::store::PgTarget> {
+    let shared = config.shared_record.as_ref()?;
+    let password = chevet::auth::providers::credential(
+        keyrings,
+        chevet::config::SHARED_RECORD_CREDENTIAL,
+    )
+    .inspect_err(|e| tracing::error!("mot de passe de la base partagée : {e}"))
+    .ok()
+    .map(|secret| secret.to_string());
+    Some(shared.target(password))
 }
 
 /// What the window talks to and shows beside the store.

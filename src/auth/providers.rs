@@ -100,8 +100,8 @@ fn entry(ring: &Keyring, provider_id: &str) -> Result<Entry, ProviderSetupError>
         .map_err(|e| ProviderSetupError::Keyring(e.to_string()))
 }
 
-/// Reads a provider's credential from the first keyring that has it.
-fn credential(
+/// Reads a credential (a provider's, or `shared-record`) from the first keyring that has it.
+pub fn credential(
     keyrings: &[Keyring],
     provider_id: &str,
 ) -> Result<Zeroizing<String>, ProviderSetupError> {

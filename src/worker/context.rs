@@ -37,6 +37,9 @@ pub struct WorkerConfig {
     /// OpenID providers offered at login (the sandbox PSC and hospital IdP in sandbox mode).
     pub providers: Vec<crate::auth::oidc::ProviderConfig>,
     pub card: CardConfig,
+    /// Establishment mode: the shared record (its password already read from the keyring).
+    /// `None`: single workstation, the record is the encrypted file in `data_dir`.
+    pub shared_record: Option<crate::store::PgTarget>,
 }
 
 /// Where CPS cards come from.

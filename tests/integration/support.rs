@@ -148,6 +148,7 @@ pub fn worker_config(
         dmp,
         providers,
         card,
+        shared_record: None,
     }
 }
 
