@@ -160,6 +160,7 @@ settings-storage = Storage
 settings-log-dir = Logs
 settings-key-keyring = Database key kept in the system keyring ({ $store }).
 settings-key-file = Database key kept in the file { $path } (readable by this account only).
+settings-record-shared = The establishment's shared record: { $server } (establishment mode).
 settings-audit = Audit trail
 settings-audit-verify = Verify the audit chain
 settings-audit-intact = { $rows } entries verified: chain intact.

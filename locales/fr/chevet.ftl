@@ -160,6 +160,7 @@ settings-storage = Stockage
 settings-log-dir = Journaux
 settings-key-keyring = Clé de la base chiffrée conservée dans le trousseau du système ({ $store }).
 settings-key-file = Clé de la base chiffrée conservée dans le fichier { $path } (accès réservé au compte système).
+settings-record-shared = Dossier partagé de l'établissement : { $server } (mode établissement).
 settings-audit = Traçabilité
 settings-audit-verify = Vérifier la chaîne de traces
 settings-audit-intact = { $rows } traces vérifiées : chaîne intacte.

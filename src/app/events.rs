@@ -10,7 +10,8 @@ use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
 use crate::ui::{NoticeLevel, Rights, Screen, StoreStatus, TaskProgress};
 use crate::worker::{
-    Event, IntegrationReport, LoadedDocument, Operation, StoreInfo, TaskId, UserMessage,
+    Event, FolderChanges, IntegrationReport, LoadedDocument, Operation, StoreInfo, TaskId,
+    UserMessage,
 };
 
 impl ChevetApp {
@@ -25,6 +26,16 @@ impl ChevetApp {
                 episodes,
                 documents,
             } => self.on_folder(FolderState::new(patient, episodes, documents)),
+            Event::RecordChanged { patient, changes } => self.on_record_changed(patient, changes),
+            Event::FolderRefreshed {
+                patient,
+                identity,
+                documents,
+            } => {
+                if let Some(f) = self.folder_of(patient) {
+                    f.on_refreshed(identity.map(|b| *b), documents);
+                }
+            }
             Event::Document(loaded) => self.on_document(*loaded),
             Event::Attachment {
                 document,
@@ -127,6 +138,19 @@ impl ChevetApp {
         }
     }
 
+    /// Another workstation changed a folder: the one on screen reads it again.
+    fn on_record_changed(&mut self, patient: Option<PatientId>, changes: FolderChanges) {
+        let open = self.folder.as_ref().map(FolderState::patient_id);
+        if let Some(open) = open
+            && patient.is_none_or(|p| p == open)
+        {
+            self.send(crate::worker::Request::RefreshFolder {
+                patient: open,
+                changes,
+            });
+        }
+    }
+
     fn folder_of(&mut self, patient: PatientId) -> Option<&mut FolderState> {
         self.folder.as_mut().filter(|f| f.patient_id() == patient)
     }
@@ -199,7 +223,7 @@ impl ChevetApp {
                 _ => {}
             }
         }
-        if info.key_origin.is_fallback() {
+        if info.record.key_is_fallback() {
             self.notify("store-key-file-warning", NoticeLevel::Warning);
         }
         self.login.on_store_ready(&info);

@@ -180,8 +180,8 @@ mod tests {
     #[test]
     fn logins_are_unique_and_found_whatever_their_case_failures_counted() {
         each_backend(|store| {
-            let id = insert(&store, "Dr.House", "Dr House", Role::Medecin, "h", None)
-                .expect("account");
+            let id =
+                insert(&store, "Dr.House", "Dr House", Role::Medecin, "h", None).expect("account");
             assert!(matches!(
                 insert(&store, "DR.HOUSE", "Other", Role::Medecin, "h", None),
                 Err(StoreError::Duplicate)

@@ -13,6 +13,7 @@ pub mod episodes;
 pub mod identity_links;
 pub mod key;
 pub mod migrations;
+pub mod notify;
 pub mod patients;
 pub mod postgres;
 pub mod settings;
@@ -214,6 +215,33 @@ impl Store {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.conn.backend()
+    }
+
+    /// The server process serving this connection on the shared record (`None` on SQLite):
+    /// live updates tell a workstation's own changes from the others' by it.
+    pub fn backend_pid(&self) -> Option<i32> {
+        match self.backend() {
+            Backend::Sqlite => None,
+            Backend::Postgres => self.query_value("SELECT pg_backend_pid()", &[]).ok(),
+        }
+    }
+
+    /// True when the shared record's connection is gone (the next use reconnects).
+    pub fn is_connection_lost(&self) -> bool {
+        match &self.conn {
+            Conn::Sqlite(_) => false,
+            Conn::Postgres(pg) => pg.borrow().is_closed(),
+        }
+    }
+
+    /// Connects again to the shared record after the connection was lost.
+    pub fn reconnect(&mut self) -> Result<(), StoreError> {
+        if let Conn::Postgres(pg) = &self.conn {
+            let target = pg.borrow().target().clone();
+            *pg.borrow_mut() = postgres::PgConn::connect(&target)?;
+            self.depth.set(0);
+        }
+        Ok(())
     }
 
     /// Runs one statement; the number of rows it changed.

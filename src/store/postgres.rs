@@ -58,8 +58,10 @@ impl PgTarget {
 
 /// One open connection and its prepared statements.
 pub(crate) struct PgConn {
-    client: postgres::Client,
+    /// Always `Some` until dropped (see the `Drop` impl).
+    client: Option<postgres::Client>,
     statements: HashMap<String, postgres::Statement>,
+    target: PgTarget,
 }
 
 fn tls_config(ca_file: &Path) -> Result<rustls::ClientConfig, StoreError> {
@@ -119,8 +121,9 @@ impl PgConn {
             client.batch_execute(&format!("SET search_path TO {schema}"))?;
         }
         Ok(Self {
-            client,
+            client: Some(client),
             statements: HashMap::new(),
+            target: target.clone(),
         })
     }
 
@@ -128,7 +131,7 @@ impl PgConn {
         if let Some(stmt) = self.statements.get(sql) {
             return Ok(stmt.clone());
         }
-        let stmt = self.client.prepare(&dollar_placeholders(sql))?;
+        let stmt = self.client()?.prepare(&dollar_placeholders(sql))?;
         if self.statements.len() >= STATEMENT_CACHE_LEN {
             self.statements.clear();
         }
@@ -140,7 +143,7 @@ impl PgConn {
         let stmt = self.statement(sql)?;
         let bound: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let n = self.client.execute(&stmt, &bound)?;
+        let n = self.client()?.execute(&stmt, &bound)?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
@@ -152,7 +155,7 @@ impl PgConn {
         let stmt = self.statement(sql)?;
         let bound: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.client.query(&stmt, &bound)?;
+        let rows = self.client()?.query(&stmt, &bound)?;
         rows.iter()
             .map(|row| {
                 (0..row.len())
@@ -165,7 +168,22 @@ impl PgConn {
     }
 
     pub(crate) fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.client.batch_execute(sql)?)
+        Ok(self.client()?.batch_execute(sql)?)
+    }
+
+    pub(crate) fn target(&self) -> &PgTarget {
+        &self.target
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.as_ref().is_none_or(postgres::Client::is_closed)
+    }
+
+    /// The client, for what has no portable form (LISTEN/NOTIFY).
+    pub(crate) fn client(&mut self) -> Result<&mut postgres::Client, StoreError> {
+        self.client
+            .as_mut()
+            .ok_or_else(|| StoreError::Connect("the connection is closed".into()))
     }
 }
 
@@ -193,6 +211,26 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+impl Drop for PgConn {
+    /// The synchronous client closes its connection by blocking on its own runtime, which
+    /// panics on an async worker thread: there, the closing moves to a short-lived thread.
+    fn drop(&mut self) {
+        let Some(client) = self.client.take() else {
+            return;
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            drop(client);
+            return;
+        }
+        let closing = std::thread::Builder::new()
+            .name("chevet-record-close".into())
+            .spawn(move || drop(client));
+        if let Err(e) = closing {
+            tracing::warn!("shared record connection left to the server to close: {e}");
+        }
+    }
 }
 
 impl ToSql for Param<'_> {

@@ -85,6 +85,21 @@ impl FolderState {
         self.documents.dmp_failed(message);
     }
 
+    /// `Event::FolderRefreshed`: another workstation changed this folder.
+    pub fn on_refreshed(
+        &mut self,
+        identity: Option<(Patient, Vec<Episode>)>,
+        documents: Option<Vec<DocumentSummary>>,
+    ) {
+        if let Some((patient, episodes)) = identity {
+            self.patient = patient;
+            self.episodes = episodes;
+        }
+        if let Some(documents) = documents {
+            self.documents.set_local(documents);
+        }
+    }
+
     /// `Event::DmpIntegrated`: the folder's documents as they are now.
     pub fn on_dmp_integrated(&mut self, documents: Vec<DocumentSummary>) {
         self.documents.set_local(documents);

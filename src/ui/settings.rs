@@ -11,7 +11,7 @@ use crate::domain::dmp::{
 };
 use crate::i18n::Language;
 use crate::store::KeyOrigin;
-use crate::worker::{Operation, PendingLinkInfo, Request, StoreInfo, TaskId};
+use crate::worker::{Operation, PendingLinkInfo, RecordInfo, Request, StoreInfo, TaskId};
 
 /// State of the settings window.
 pub struct SettingsState {
@@ -219,19 +219,25 @@ pub fn settings_ui(
                 ));
             }
             if let StoreStatus::Ready(info) = store {
-                match &info.key_origin {
-                    KeyOrigin::Keyring { store } => {
+                match &info.record {
+                    RecordInfo::Shared { server } => {
+                        ui.label(i18n.tr_args(
+                            "settings-record-shared",
+                            &[("server", FluentValue::from(server.as_str()))],
+                        ));
+                    }
+                    RecordInfo::Local(KeyOrigin::Keyring { store }) => {
                         ui.label(i18n.tr_args(
                             "settings-key-keyring",
                             &[("store", FluentValue::from(store.as_str()))],
                         ));
                     }
-                    KeyOrigin::File { path, .. } => {
+                    RecordInfo::Local(KeyOrigin::File { path, .. }) => {
                         let text = i18n.tr_args(
                             "settings-key-file",
                             &[("path", FluentValue::from(path.display().to_string()))],
                         );
-                        if info.key_origin.is_fallback() {
+                        if info.record.key_is_fallback() {
                             ui.colored_label(ui.visuals().warn_fg_color, text);
                         } else {
                             ui.label(text);

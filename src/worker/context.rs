@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
@@ -69,6 +69,9 @@ pub(super) struct Context {
     pub dmp_cache: DmpCache,
     /// Set when the UI's handle is gone: blocking workers (the PC/SC monitor) stop.
     stop: Arc<AtomicBool>,
+    /// The shared record's server process serving this workstation (0: none): live updates
+    /// skip the changes it made.
+    own_backend: AtomicI32,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -181,6 +184,7 @@ impl Context {
             dmp_portal,
             dmp_cache: DmpCache::default(),
             stop: Arc::new(AtomicBool::new(false)),
+            own_backend: AtomicI32::new(0),
             events,
             waker,
         })
@@ -214,6 +218,16 @@ impl Context {
             tracing::debug!("UI gone; event dropped");
         }
         (self.waker)();
+    }
+
+    /// Remembers which server process serves this workstation on the shared record.
+    pub fn set_own_backend(&self, pid: Option<i32>) {
+        self.own_backend.store(pid.unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// The server process serving this workstation on the shared record (0: none).
+    pub fn own_backend(&self) -> i32 {
+        self.own_backend.load(Ordering::Relaxed)
     }
 
     pub fn set_store(&self, store: Store) {
@@ -278,6 +292,12 @@ impl Context {
         tokio::task::spawn_blocking(move || {
             let mut guard = ctx.store.lock().unwrap_or_else(PoisonError::into_inner);
             let store = guard.as_mut().ok_or(WorkerError::NotOpen)?;
+            if store.is_connection_lost() {
+                // The shared record went away: connect again (a failure reaches the caller).
+                store.reconnect()?;
+                ctx.set_own_backend(store.backend_pid());
+                tracing::info!("shared record connection restored");
+            }
             f(store)
         })
         .await

@@ -18,6 +18,7 @@ mod documents;
 mod handlers;
 mod login;
 mod payloads;
+mod record_listener;
 
 use std::sync::Arc;
 
@@ -29,8 +30,9 @@ pub use context::{CardConfig, WorkerConfig};
 pub use demo::{DemoData, DemoError};
 pub use payloads::{
     AttachmentInfo, CardStatus, DmpFolderStatus, DmpOrigin, IntegrationReport, LinkChoice,
-    LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, StoreInfo, UserMessage,
+    LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, RecordInfo, StoreInfo, UserMessage,
 };
+pub use record_listener::FolderChanges;
 
 use crate::auth::Session;
 use crate::cda::content::ViewContent;
@@ -70,6 +72,13 @@ pub enum Request {
     /// Load a patient folder (identity, episodes, documents), then its DMP in the background.
     /// `folder::open_folder` → `dmp_folder::run`.
     OpenFolder { patient: PatientId },
+    /// Another workstation changed the folder on screen: read again what changed (documents;
+    /// identity and episodes; the information/opposition with the DMP state it allows).
+    /// `folder::refresh_folder` → `dmp_folder::run`.
+    RefreshFolder {
+        patient: PatientId,
+        changes: FolderChanges,
+    },
     /// Load a document for the viewer: from the store, or read from the DMP (TD3.2).
     /// `folder::open_document` → `documents::open`.
     OpenDocument { document: DocumentRef },
@@ -189,6 +198,7 @@ pub enum Operation {
     Logout,
     SearchPatients,
     OpenFolder,
+    RefreshFolder,
     OpenDocument,
     RenderPdfPage,
     ProduceDocument,
@@ -230,6 +240,7 @@ impl Request {
             Self::Logout => O::Logout,
             Self::SearchPatients { .. } => O::SearchPatients,
             Self::OpenFolder { .. } => O::OpenFolder,
+            Self::RefreshFolder { .. } => O::RefreshFolder,
             Self::OpenDocument { .. } => O::OpenDocument,
             Self::RenderPdfPage { .. } => O::RenderPdfPage,
             Self::ProduceDocument { .. } => O::ProduceDocument,
@@ -290,6 +301,19 @@ pub enum Event {
         patient: Patient,
         episodes: Vec<Episode>,
         documents: Vec<DocumentSummary>,
+    },
+    /// The shared record changed (another workstation); `patient: None` after the listener
+    /// reconnected, when changes may have been missed. `ChevetApp::on_record_changed`.
+    RecordChanged {
+        patient: Option<PatientId>,
+        changes: FolderChanges,
+    },
+    /// What another workstation changed in a folder, as it is now (`None`: unchanged).
+    /// `FolderState::on_refreshed`.
+    FolderRefreshed {
+        patient: PatientId,
+        identity: Option<Box<(Patient, Vec<Episode>)>>,
+        documents: Option<Vec<DocumentSummary>>,
     },
     /// A document is loaded. `ChevetApp::on_document`.
     Document(Box<LoadedDocument>),
@@ -423,6 +447,8 @@ impl Event {
             Self::LoggedOut => "LoggedOut",
             Self::Patients { .. } => "Patients",
             Self::Folder { .. } => "Folder",
+            Self::RecordChanged { .. } => "RecordChanged",
+            Self::FolderRefreshed { .. } => "FolderRefreshed",
             Self::Document(_) => "Document",
             Self::Attachment { .. } => "Attachment",
             Self::PdfPage { .. } => "PdfPage",

@@ -22,10 +22,26 @@ pub struct UserMessage {
     pub retryable: bool,
 }
 
+/// Where the record is.
+#[derive(Debug, Clone)]
+pub enum RecordInfo {
+    /// Single workstation: the encrypted file, and where its key is kept.
+    Local(KeyOrigin),
+    /// Establishment mode: the shared database (`host:port/database`, no credential).
+    Shared { server: String },
+}
+
+impl RecordInfo {
+    /// True when the local database key had to go to a file (no durable keyring).
+    pub fn key_is_fallback(&self) -> bool {
+        matches!(self, Self::Local(origin) if origin.is_fallback())
+    }
+}
+
 /// State of the store once opened.
 #[derive(Debug, Clone)]
 pub struct StoreInfo {
-    pub key_origin: KeyOrigin,
+    pub record: RecordInfo,
     pub patients: usize,
     pub documents: usize,
     pub accounts: usize,

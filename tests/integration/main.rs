@@ -7,6 +7,7 @@ mod card_peer;
 mod dmp_conformance;
 mod dmp_documents;
 mod dmp_folder;
+mod establishment;
 mod hostile;
 mod identity_flow;
 mod keyring;

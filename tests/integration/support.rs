@@ -119,6 +119,26 @@ pub fn sandbox_app_with_dmp_faults(
     (app, dmp)
 }
 
+/// A workstation in establishment mode: its record is the shared database `record`, the DMP
+/// the sandbox DMP `dmp` (shared with other workstations of the test).
+pub fn establishment_app(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+    record: chevet::store::PgTarget,
+    dmp: &chevet::sandbox::dmp::RunningDmp,
+) -> ChevetApp {
+    let endpoint = dmp.endpoint(Default::default()).expect("DMP endpoint");
+    let mut config = worker_config(
+        data_dir,
+        Some(endpoint),
+        Vec::new(),
+        worker::CardConfig::default(),
+    );
+    config.shared_record = Some(record);
+    config.demo = None;
+    start_app(rt, data_dir, config)
+}
+
 /// Same as [`sandbox_app`], with the card readers given.
 pub fn sandbox_app_with_card(
     rt: &tokio::runtime::Runtime,
@@ -158,8 +178,15 @@ fn build_app(
     card: worker::CardConfig,
     dmp: Option<chevet::dmp::setup::DmpEndpoint>,
 ) -> ChevetApp {
+    start_app(rt, data_dir, worker_config(data_dir, dmp, Vec::new(), card))
+}
+
+fn start_app(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+    config: WorkerConfig,
+) -> ChevetApp {
     logs();
-    let config = worker_config(data_dir, dmp, Vec::new(), card);
     let waker: worker::Waker = Arc::new(|| {});
     let (handle, events) = worker::start(rt.handle(), config, waker);
     ChevetApp::new(

@@ -73,6 +73,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0008_dmp_list_seen.sql"),
         postgres: include_str!("postgres/0008_dmp_list_seen.sql"),
     },
+    Migration {
+        version: 9,
+        name: "record_notify",
+        sqlite: include_str!("sqlite/0009_record_notify.sql"),
+        postgres: include_str!("postgres/0009_record_notify.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

@@ -7,7 +7,7 @@ use crate::domain::{DocumentRef, PatientId, Right};
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::{documents as stored, episodes, patients};
 use crate::worker::context::{Context, WorkerError, blocking};
-use crate::worker::{Event, Operation, UserMessage, dmp_folder, documents};
+use crate::worker::{Event, FolderChanges, Operation, UserMessage, dmp_folder, documents};
 
 /// Most rows a search returns; the list is virtualised, so this is about memory only.
 const SEARCH_LIMIT: usize = 100_000;
@@ -69,6 +69,44 @@ pub(super) async fn open_folder(ctx: &Arc<Context>, patient: PatientId) -> Resul
                 .await;
         }
     });
+    Ok(())
+}
+
+/// Reads again what another workstation changed in the folder on screen. Not a new access:
+/// nothing is traced beyond the opening (the DMP transactions a new consent state allows are,
+/// by `dmp_folder::run`).
+pub(super) async fn refresh_folder(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    changes: FolderChanges,
+) -> Result<(), WorkerError> {
+    let session = ctx.require(Right::OpenFolder)?;
+    let clinical = session.role.has(Right::ReadDocuments);
+    let (identity, documents) = ctx
+        .with_store(move |store| {
+            let identity = if changes.folder {
+                let p = patients::get(store, patient)?;
+                Some(Box::new((p, episodes::for_patient(store, patient)?)))
+            } else {
+                None
+            };
+            let documents = if changes.documents && clinical {
+                Some(stored::for_patient(store, patient)?)
+            } else {
+                None
+            };
+            Ok((identity, documents))
+        })
+        .await?;
+    ctx.emit(Event::FolderRefreshed {
+        patient,
+        identity,
+        documents,
+    })
+    .await;
+    if changes.consent || changes.folder {
+        dmp_folder::run(ctx, patient, false).await?;
+    }
     Ok(())
 }
 

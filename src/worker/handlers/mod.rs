@@ -69,6 +69,9 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
             folder::search_patients(ctx, generation, query).await
         }
         Request::OpenFolder { patient } => folder::open_folder(ctx, patient).await,
+        Request::RefreshFolder { patient, changes } => {
+            folder::refresh_folder(ctx, patient, changes).await
+        }
         Request::OpenDocument { document } => folder::open_document(ctx, document).await,
         Request::RenderPdfPage {
             view,

@@ -1,54 +1,40 @@
-//! Opening the encrypted store (key, migrations), seeding demo data into an empty one when the
-//! installation has demo data (the sandbox), then starting the card monitor.
+//! Opening the record — the encrypted file (key, migrations) of a single workstation, or the
+//! establishment's shared database (connected, its schema checked, its changes listened to) —
+//! seeding demo data into an empty local one when the installation has demo data (the
+//! sandbox), then starting the card monitor.
 
 use std::sync::Arc;
 
 use crate::store::{self as store_mod, Store, accounts, documents, patients, settings};
 use crate::worker::context::{Context, WorkerError, blocking};
-use crate::worker::{Event, ProviderInfo, StoreInfo, TaskId, card_slot};
+use crate::worker::{
+    Event, ProviderInfo, RecordInfo, StoreInfo, TaskId, card_slot, record_listener,
+};
 
 pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let worker = Arc::clone(ctx);
+    // Everything that touches the store runs here, on a blocking thread: the shared record's
+    // client blocks, and may not run (nor be dropped) on the async workers.
     let opened = blocking(move || -> Result<_, WorkerError> {
-        let cfg = &worker.config;
-        create_private_dir(&cfg.data_dir)?;
-        crate::cda::xslt::clean_temp(&cfg.data_dir);
-        let path = cfg.data_dir.join(store_mod::DB_FILE_NAME);
-        let exists = path.exists();
-        let (key, origin) =
-            store_mod::key::obtain_key(&cfg.data_dir, exists, cfg.key_storage, &cfg.keyrings)?;
-        if origin.is_fallback() {
-            tracing::warn!("database key kept in an owner-only file (no usable keyring)");
-        }
-        let mut store = Store::open(&path, &key)?;
-        if let Some(demo) = cfg.demo.as_ref()
-            && patients::count(&store)? == 0
-        {
-            let task = TaskId::next();
-            let today = chrono::Local::now().date_naive();
-            let report = demo.seed(&mut store, today, &mut |done, total| {
-                worker.emit_blocking(Event::Progress { task, done, total });
-            })?;
-            tracing::info!(
-                patients = report.patients,
-                documents = report.documents,
-                "demo data seeded"
-            );
-            worker.emit_blocking(Event::TaskFinished {
-                task,
-                cancelled: false,
-            });
-        }
-        Ok((store, origin))
+        let (store, record) = open(&worker)?;
+        let counts = (
+            patients::count(&store)?,
+            documents::count(&store)?,
+            accounts::count(&store)?,
+            settings::all(&store)?,
+        );
+        worker.set_store(store);
+        Ok((record, counts))
     })
     .await?;
-    let (store, key_origin) = opened?;
+    let (record, (patients, documents, accounts, settings)) = opened?;
+    let shared = matches!(record, RecordInfo::Shared { .. });
     let info = StoreInfo {
-        key_origin,
-        patients: patients::count(&store)?,
-        documents: documents::count(&store)?,
-        accounts: accounts::count(&store)?,
-        settings: settings::all(&store)?,
+        record,
+        patients,
+        documents,
+        accounts,
+        settings,
         providers: ctx
             .config
             .providers
@@ -62,10 +48,69 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
             .collect(),
         virtual_card: card_slot::lock(ctx).has_virtual_card(),
     };
-    ctx.set_store(store);
     ctx.emit(Event::StoreReady(info)).await;
     card_slot::start_monitor(ctx);
+    if shared {
+        record_listener::start(ctx);
+    }
     Ok(())
+}
+
+/// Opens the record (on a blocking thread): the shared database, or the encrypted file,
+/// seeded with the demo data when it is empty and the installation has some.
+fn open(worker: &Arc<Context>) -> Result<(Store, RecordInfo), WorkerError> {
+    let cfg = &worker.config;
+    create_private_dir(&cfg.data_dir)?;
+    crate::cda::xslt::clean_temp(&cfg.data_dir);
+    if let Some(target) = &cfg.shared_record {
+        // The shared record: `chevet serve` migrates and seeds it; a workstation may not.
+        let store = Store::connect_workstation(target)?;
+        worker.set_own_backend(store.backend_pid());
+        let server = server_of(&target.url);
+        return Ok((store, RecordInfo::Shared { server }));
+    }
+    let path = cfg.data_dir.join(store_mod::DB_FILE_NAME);
+    let exists = path.exists();
+    let (key, origin) =
+        store_mod::key::obtain_key(&cfg.data_dir, exists, cfg.key_storage, &cfg.keyrings)?;
+    if origin.is_fallback() {
+        tracing::warn!("database key kept in an owner-only file (no usable keyring)");
+    }
+    let mut store = Store::open(&path, &key)?;
+    if let Some(demo) = cfg.demo.as_ref()
+        && patients::count(&store)? == 0
+    {
+        let task = TaskId::next();
+        let today = chrono::Local::now().date_naive();
+        let report = demo.seed(&mut store, today, &mut |done, total| {
+            worker.emit_blocking(Event::Progress { task, done, total });
+        })?;
+        tracing::info!(
+            patients = report.patients,
+            documents = report.documents,
+            "demo data seeded"
+        );
+        worker.emit_blocking(Event::TaskFinished {
+            task,
+            cancelled: false,
+        });
+    }
+    Ok((store, RecordInfo::Local(origin)))
+}
+
+/// `host:port/database` of a connection URL, for display (no user, no password).
+fn server_of(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| "?".to_owned(),
+        |u| {
+            format!(
+                "{}:{}{}",
+                u.host_str().unwrap_or("?"),
+                u.port().unwrap_or(5432),
+                u.path()
+            )
+        },
+    )
 }
 
 #[cfg(unix)]

@@ -1,0 +1,4 @@
+-- Live updates between workstations exist in establishment mode only (PostgreSQL's
+-- LISTEN/NOTIFY, postgres/0009_record_notify.sql): a single workstation is its own only
+-- reader, so this step changes nothing here. It keeps the version numbers of both dialects
+-- equal.

@@ -1,0 +1,167 @@
+//! Live updates in establishment mode: a named thread listens to the shared record's changes
+//! (`store::notify`), skips this workstation's own, folds a burst into one change per folder
+//! and tells the UI, which refreshes the folder on screen. When the connection drops it
+//! connects again (1 s, then up to 30 s apart) and asks the UI to refresh what is open, since
+//! changes may have been missed meanwhile. Stops with the workers' stop flag.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use super::Event;
+use super::context::Context;
+use crate::domain::PatientId;
+use crate::store::notify::{ChangeKind, Listener, RecordChange};
+
+/// How long one wait lasts: also how soon the thread sees the stop flag.
+const WAIT: Duration = Duration::from_millis(250);
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
+/// What changed in one folder, for the UI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FolderChanges {
+    /// Identity or episodes.
+    pub folder: bool,
+    pub documents: bool,
+    /// The DMP information / opposition of an episode.
+    pub consent: bool,
+}
+
+impl FolderChanges {
+    /// Everything (after a reconnection, when changes may have been missed).
+    pub const ALL: Self = Self {
+        folder: true,
+        documents: true,
+        consent: true,
+    };
+
+    fn add(&mut self, kind: ChangeKind) {
+        match kind {
+            ChangeKind::Patient | ChangeKind::Episode => self.folder = true,
+            ChangeKind::Document => self.documents = true,
+            ChangeKind::Consent => self.consent = true,
+        }
+    }
+}
+
+/// One change per folder, this workstation's own writes left out.
+fn fold(changes: &[RecordChange], own_backend: i32) -> BTreeMap<PatientId, FolderChanges> {
+    let mut folders: BTreeMap<PatientId, FolderChanges> = BTreeMap::new();
+    for change in changes.iter().filter(|c| c.by_backend != own_backend) {
+        folders.entry(change.patient).or_default().add(change.kind);
+    }
+    folders
+}
+
+/// Starts the listener thread (establishment mode only).
+pub(super) fn start(ctx: &Arc<Context>) {
+    let Some(target) = ctx.config.shared_record.clone() else {
+        return;
+    };
+    let worker = Arc::clone(ctx);
+    let spawned = std::thread::Builder::new()
+        .name("chevet-record-listener".into())
+        .spawn(move || {
+            let stop = worker.stop_flag();
+            let mut retry = RETRY_FIRST;
+            let mut reconnected = false;
+            while !stop.load(Ordering::Relaxed) {
+                let mut listener = match Listener::connect(&target) {
+                    Ok(listener) => listener,
+                    Err(e) => {
+                        tracing::warn!(
+                            "live updates: cannot listen ({}); retrying",
+                            e.message_id()
+                        );
+                        sleep_unless_stopped(&stop, retry);
+                        retry = (retry * 2).min(RETRY_MAX);
+                        continue;
+                    }
+                };
+                retry = RETRY_FIRST;
+                if reconnected {
+                    worker.emit_blocking(Event::RecordChanged {
+                        patient: None,
+                        changes: FolderChanges::ALL,
+                    });
+                }
+                reconnected = true;
+                tracing::debug!("live updates: listening");
+                while !stop.load(Ordering::Relaxed) {
+                    match listener.wait(WAIT) {
+                        Ok(changes) => {
+                            for (patient, changes) in fold(&changes, worker.own_backend()) {
+                                worker.emit_blocking(Event::RecordChanged {
+                                    patient: Some(patient),
+                                    changes,
+                                });
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!("live updates: connection lost ({})", e.message_id());
+                            break;
+                        }
+                    }
+                }
+            }
+            tracing::debug!("live updates stopped");
+        });
+    if let Err(e) = spawned {
+        tracing::error!("live updates not started: {e}");
+    }
+}
+
+fn sleep_unless_stopped(stop: &std::sync::atomic::AtomicBool, total: Duration) {
+    let mut left = total;
+    while !left.is_zero() && !stop.load(Ordering::Relaxed) {
+        let step = left.min(WAIT);
+        std::thread::sleep(step);
+        left -= step;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_folds_into_one_change_per_folder_without_our_own() {
+        let change = |patient, kind, by_backend| RecordChange {
+            patient: PatientId(patient),
+            kind,
+            by_backend,
+        };
+        let folded = fold(
+            &[
+                change(1, ChangeKind::Document, 10),
+                change(1, ChangeKind::Consent, 11),
+                change(2, ChangeKind::Episode, 11),
+                change(3, ChangeKind::Document, 99),
+            ],
+            99,
+        );
+        assert_eq!(
+            folded.into_iter().collect::<Vec<_>>(),
+            [
+                (
+                    PatientId(1),
+                    FolderChanges {
+                        folder: false,
+                        documents: true,
+                        consent: true
+                    }
+                ),
+                (
+                    PatientId(2),
+                    FolderChanges {
+                        folder: true,
+                        documents: false,
+                        consent: false
+                    }
+                ),
+            ]
+        );
+    }
+}

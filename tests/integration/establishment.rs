@@ -1,0 +1,96 @@
+//! Establishment mode through the screens: two workstations (two apps, each with its own
+//! workers and data folder) on one shared PostgreSQL record, logged in with the workstations'
+//! least-privilege role. What one records shows on the other's open folder with no click: the
+//! patient's DMP information (and the DMP state it opens), then a document it integrates.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
+use crate::support::{LONG, establishment_app, harness, runtime, step_until};
+use chevet::store::testing::{in_schema, pg_schema, pg_target};
+use chevet::store::{PgTarget, Store};
+use chevet::worker::DemoData as _;
+
+/// A login role of the workstations' group, on the test cluster.
+fn workstation_role(admin: &Store, target: &PgTarget, schema: &str) -> PgTarget {
+    let role = format!("ws_{}", hex::encode(rand::random::<[u8; 6]>()));
+    let password = hex::encode(rand::random::<[u8; 16]>());
+    admin
+        .execute_batch(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE chevet_workstation"
+        ))
+        .expect("workstation role");
+    let mut url = url::Url::parse(&target.url).expect("test url");
+    url.set_username(&role).expect("user");
+    url.set_password(None).expect("password");
+    in_schema(
+        &PgTarget {
+            url: url.to_string(),
+            password: Some(password),
+            ..target.clone()
+        },
+        schema,
+    )
+}
+
+fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
+    h.query_all_by_label("◆ DMP").count()
+}
+
+#[test]
+fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
+    let Some(target) = pg_target() else { return };
+    let today = chrono::Local::now().date_naive();
+    let (mut admin, schema) = pg_schema(&target);
+    chevet::sandbox::demo_data::SandboxDemo
+        .seed(&mut admin, today, &mut |_, _| {})
+        .expect("demo data in the shared record");
+    let record = workstation_role(&admin, &target, &schema);
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+    let family = patient.identity.traits.birth_name.clone();
+
+    let rt = runtime();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let mut a = harness(establishment_app(&rt, dir_a.path(), record.clone(), &dmp));
+    let mut b = harness(establishment_app(&rt, dir_b.path(), record, &dmp));
+    open_not_consulted(&mut a, &patient.identity.ipp, &family);
+    open_not_consulted(&mut b, &patient.identity.ipp, &family);
+
+    // A records the patient informed: B's folder shows the DMP it now allows, untouched.
+    record_informed_not_opposed(&mut a);
+    step_until(&mut a, "A: badge and the DMP's rows", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some() && dmp_rows(h) == 3
+    });
+    step_until(&mut b, "B: badge and the DMP's rows, no click", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label("DMP non consulté").is_none()
+            && dmp_rows(h) == 3
+    });
+
+    // A integrates one of the DMP's documents: it joins B's folder list, untouched.
+    let boxes = a.get_all_by_role(Role::CheckBox).count();
+    assert_eq!(boxes, 3, "one box per DMP row not integrated");
+    a.get_all_by_role(Role::CheckBox)
+        .next()
+        .expect("box")
+        .click();
+    step_until(&mut a, "A: one selected", LONG, |h| {
+        h.query_by_label("Intégrer la sélection (1)").is_some()
+    });
+    a.get_by_label("Intégrer la sélection (1)").click();
+    step_until(&mut a, "A: integrated", LONG, |h| dmp_rows(h) == 2);
+    step_until(
+        &mut b,
+        "B: the integrated document in the folder",
+        LONG,
+        |h| dmp_rows(h) == 2,
+    );
+}
