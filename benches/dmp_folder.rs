@@ -46,6 +46,7 @@ fn app(
         providers: Vec::new(),
         card: worker::CardConfig::default(),
         shared_record: None,
+        cache_days: 30,
     };
     let (handle, events) = worker::start(rt.handle(), config, Arc::new(|| {}));
     ChevetApp::new(

@@ -180,6 +180,10 @@ fn main() -> Result<std::process::ExitCode> {
             virtual_card: services.virtual_card,
         },
         shared_record,
+        cache_days: config
+            .shared_record
+            .as_ref()
+            .map_or(30, chevet::config::SharedRecordConfig::cache_days),
     };
     let handle = runtime.handle().clone();
     let exit_after_first_frame = cli.exit_after_first_frame;
@@ -213,13 +217,11 @@ fn shared_record_target(
     keyrings: &[chevet::store::key::Keyring],
 ) -> Option<chevet::store::PgTarget> {
     let shared = config.shared_record.as_ref()?;
-    let password = chevet::auth::providers::credential(
-        keyrings,
-        chevet::config::SHARED_RECORD_CREDENTIAL,
-    )
-    .inspect_err(|e| tracing::error!("mot de passe de la base partagée : {e}"))
-    .ok()
-    .map(|secret| secret.to_string());
+    let password =
+        chevet::auth::providers::credential(keyrings, chevet::config::SHARED_RECORD_CREDENTIAL)
+            .inspect_err(|e| tracing::error!("mot de passe de la base partagée : {e}"))
+            .ok()
+            .map(|secret| secret.to_string());
     Some(shared.target(password))
 }
 

@@ -520,3 +520,9 @@ dmp-consent-save-key = Record for the episode (Ctrl+S; Alt+1 to Alt+4 choose)
 dmp-portal-open-key = The patient's DMP in the browser (Ctrl+P)
 dmp-portal-vaccination-key = The patient's vaccination note (Ctrl+Shift+P)
 list-select = Select “{ $title }”
+
+# Establishment mode: degraded mode
+degraded-banner = Degraded mode — the establishment's shared record cannot be reached since { $since }. Folders already opened on this workstation show from its local copy; the patient's information and integrations are queued and will be sent automatically when it is back.
+record-restored = Back to normal: the shared record answers; what was queued has been sent to it.
+folder-cached-copy = This workstation's local copy of { $at } (degraded mode).
+error-store-needs-record = Not possible in degraded mode: this needs the shared record, which cannot be reached. Try again once back to normal.

@@ -520,3 +520,9 @@ dmp-consent-save-key = Enregistrer pour la venue (Ctrl+S ; Alt+1 à Alt+4 choisi
 dmp-portal-open-key = Le DMP du patient dans le navigateur (Ctrl+P)
 dmp-portal-vaccination-key = La note de vaccination du patient (Ctrl+Maj+P)
 list-select = Sélectionner « { $title } »
+
+# Establishment mode: degraded mode
+degraded-banner = Mode dégradé — la base partagée de l'établissement est injoignable depuis le { $since }. Les dossiers déjà ouverts sur ce poste s'affichent depuis sa copie locale ; l'information du patient et les intégrations sont mises en attente et seront transmises automatiquement au retour.
+record-restored = Retour à la normale : la base partagée répond ; les saisies en attente lui ont été transmises.
+folder-cached-copy = Copie locale de ce poste du { $at } (mode dégradé).
+error-store-needs-record = Impossible en mode dégradé : cette action a besoin de la base partagée, injoignable. Réessayez au retour à la normale.

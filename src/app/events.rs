@@ -10,8 +10,8 @@ use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
 use crate::ui::{NoticeLevel, Rights, Screen, StoreStatus, TaskProgress};
 use crate::worker::{
-    Event, FolderChanges, IntegrationReport, LoadedDocument, Operation, StoreInfo, TaskId,
-    UserMessage,
+    Event, FolderChanges, IntegrationReport, LoadedDocument, Operation, RecordStatus, StoreInfo,
+    TaskId, UserMessage,
 };
 
 impl ChevetApp {
@@ -27,6 +27,12 @@ impl ChevetApp {
                 documents,
             } => self.on_folder(FolderState::new(patient, episodes, documents)),
             Event::RecordChanged { patient, changes } => self.on_record_changed(patient, changes),
+            Event::RecordStatus(status) => self.on_record_status(status),
+            Event::FolderCopy { patient, cached_at } => {
+                if let Some(f) = self.folder_of(patient) {
+                    f.on_cached_copy(cached_at);
+                }
+            }
             Event::FolderRefreshed {
                 patient,
                 identity,
@@ -134,6 +140,17 @@ impl ChevetApp {
                 if let Some(d) = self.document.as_mut() {
                     d.on_dmp_version(document, state);
                 }
+            }
+        }
+    }
+
+    /// The shared record is unreachable (the banner shows), or back (a notice says so).
+    fn on_record_status(&mut self, status: RecordStatus) {
+        match status {
+            RecordStatus::Degraded { since } => self.degraded_since = Some(since),
+            RecordStatus::Restored { .. } => {
+                self.degraded_since = None;
+                self.notify("record-restored", NoticeLevel::Info);
             }
         }
     }

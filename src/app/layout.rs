@@ -3,7 +3,7 @@
 //! the narrow context; the commands they return are applied after layout.
 
 use super::ChevetApp;
-use crate::ui::chrome::{Whereabouts, status_bar_ui, top_bar_ui};
+use crate::ui::chrome::{Whereabouts, degraded_banner_ui, status_bar_ui, top_bar_ui};
 use crate::ui::{Command, Screen, about, document, folder, lock, login, patient_list, produce};
 use crate::worker::CardStatus;
 
@@ -31,6 +31,9 @@ impl ChevetApp {
             has_folder: self.folder.is_some(),
         };
         top_bar_ui(ui, &screen_ctx, &at, &mut commands);
+        if let Some(since) = &self.degraded_since {
+            degraded_banner_ui(ui, &screen_ctx, since);
+        }
         // During a session the virtual card can be pulled like a real one.
         let virtual_card_in = self.session.is_some()
             && matches!(

@@ -79,6 +79,8 @@ pub struct ChevetApp {
     /// The session is locked: only the lock screen shows.
     locked: Option<LockReason>,
     inactivity: InactivityClock,
+    /// Establishment mode: the shared record is unreachable since then (degraded mode).
+    degraded_since: Option<String>,
 }
 
 impl ChevetApp {
@@ -112,6 +114,7 @@ impl ChevetApp {
             style_installed: false,
             locked: None,
             inactivity,
+            degraded_since: None,
         };
         app.send(Request::OpenStore);
         app

@@ -35,6 +35,7 @@ pub fn insert(
     password_hash: &str,
     national_id: Option<&str>,
 ) -> Result<AccountId, StoreError> {
+    store.require_record()?;
     let result = store.insert_id(
         "INSERT INTO account (login, display_name, role, password_hash, national_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -60,6 +61,7 @@ pub fn set_professional(
     id: AccountId,
     p: &ProfessionalInfo,
 ) -> Result<(), StoreError> {
+    store.require_record()?;
     store.execute(
         "UPDATE account SET national_id = ?2, given_name = ?3, family_name = ?4, title = ?5,
             specialty_code = ?6, specialty_label = ?7 WHERE id = ?1",
@@ -96,6 +98,7 @@ fn select_one(
     condition: &str,
     value: &dyn ToParam,
 ) -> Result<Option<Account>, StoreError> {
+    store.require_record()?;
     let Some(r) = store.query_opt(
         &format!(
             "SELECT id, login, display_name, role, password_hash, national_id, active,
@@ -152,6 +155,7 @@ pub fn record_failure(
     id: AccountId,
     locked_until: Option<&str>,
 ) -> Result<u32, StoreError> {
+    store.require_record()?;
     store.execute(
         "UPDATE account SET failed_attempts = failed_attempts + 1,
             locked_until = coalesce(?2, locked_until) WHERE id = ?1",
@@ -165,6 +169,7 @@ pub fn record_failure(
 
 /// Clears failures after a successful login.
 pub fn record_success(store: &Store, id: AccountId) -> Result<(), StoreError> {
+    store.require_record()?;
     store.execute(
         "UPDATE account SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
         params![id.0],

@@ -41,6 +41,9 @@ pub enum AuditAction {
     DmpPortalOpened,
     /// A document received from outside (DMP…) was integrated into the folder.
     DocumentIntegrated,
+    /// A workstation worked from its cache while the shared record was unreachable (the
+    /// detail: from, to, how many entries were replayed).
+    RecordDegraded,
 }
 
 impl AuditAction {
@@ -69,6 +72,7 @@ impl AuditAction {
             Self::DmpTracesExported => "dmp.traces-exported",
             Self::DmpPortalOpened => "dmp.portal",
             Self::DocumentIntegrated => "document.integrated",
+            Self::RecordDegraded => "record.degraded",
         }
     }
 }
@@ -93,6 +97,8 @@ pub enum AuditObject {
     Patients(usize),
     /// The audit trail itself (how many rows were walked or extracted).
     AuditTrail(usize),
+    /// The shared record (degraded mode and its end).
+    Record,
 }
 
 impl AuditObject {
@@ -110,6 +116,7 @@ impl AuditObject {
             Self::Setting(key) => ("setting", key.clone()),
             Self::Patients(count) => ("patients", count.to_string()),
             Self::AuditTrail(rows) => ("audit", rows.to_string()),
+            Self::Record => ("record", String::new()),
         }
     }
 }
@@ -196,6 +203,49 @@ const AUDIT_LOCK: i64 = 0x4348_4556_4554_0002;
 /// shared database, writers from every workstation take their turn on an advisory lock held
 /// to the end of the transaction, so that each row chains to the one committed before it.
 pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
+    if store.is_cache() {
+        // Degraded mode: the entry waits in the cache's queue for the record (0: no row yet).
+        super::replay::enqueue_audit(
+            store,
+            entry.actor,
+            entry.action,
+            &entry.object,
+            &entry.detail,
+        )?;
+        return Ok(0);
+    }
+    let (object_kind, object_id) = entry.object.columns();
+    append_row(
+        store,
+        entry.actor,
+        entry.action.code(),
+        (object_kind, &object_id),
+        &entry.detail,
+        None,
+    )
+}
+
+/// Appends an entry recorded while a workstation was degraded, with its origin id: a second
+/// replay of the same entry is refused as a duplicate (unique origin id).
+pub(crate) fn append_replayed(
+    store: &mut Store,
+    actor: &str,
+    action_code: &str,
+    object: (&str, &str),
+    detail: &str,
+    origin: &str,
+) -> Result<i64, StoreError> {
+    append_row(store, actor, action_code, object, detail, Some(origin))
+}
+
+fn append_row(
+    store: &mut Store,
+    actor: &str,
+    action_code: &str,
+    (object_kind, object_id): (&str, &str),
+    detail: &str,
+    origin: Option<&str>,
+) -> Result<i64, StoreError> {
     store.in_transaction(|store| {
         if store.backend() == Backend::Postgres {
             store.execute("SELECT pg_advisory_xact_lock(?1)", params![AUDIT_LOCK])?;
@@ -205,21 +255,20 @@ pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreErr
                 Some(r) => (r.get(0)?, r.get(1)?),
                 None => (0, GENESIS.to_vec()),
             };
-        let (object_kind, object_id) = entry.object.columns();
         let row = AuditRow {
             seq: last_seq + 1,
             at: now_text(),
-            actor: entry.actor.to_owned(),
-            action: entry.action.code().to_owned(),
+            actor: actor.to_owned(),
+            action: action_code.to_owned(),
             object_kind: object_kind.to_owned(),
-            object_id,
-            detail: entry.detail.clone(),
+            object_id: object_id.to_owned(),
+            detail: detail.to_owned(),
         };
         let hash = row_hash(&prev, &row);
         store.execute(
             "INSERT INTO audit (seq, at, actor, action, object_kind, object_id, detail,
-                prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                prev_hash, hash, origin_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 row.seq,
                 row.at,
@@ -229,7 +278,8 @@ pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreErr
                 row.object_id,
                 row.detail,
                 prev,
-                hash.as_slice()
+                hash.as_slice(),
+                origin
             ],
         )?;
         Ok(row.seq)

@@ -26,11 +26,42 @@ pub fn record(
     change: &ConsentChange,
     actor: &str,
 ) -> Result<EpisodeConsent, StoreError> {
+    if store.is_cache() {
+        // Degraded mode: shown from the cache at once, replayed to the record on its return.
+        return super::replay::enqueue_consent(store, episode, change, actor);
+    }
+    record_row(store, episode, change, actor, &now_text(), None)
+}
+
+/// Records a change made while a workstation was degraded, at the time it was made, with its
+/// origin id: a second replay of it is refused as a duplicate (unique origin id).
+pub(crate) fn record_replayed(
+    store: &mut Store,
+    episode: EpisodeId,
+    change: &ConsentChange,
+    actor: &str,
+    recorded_at: &str,
+    origin: &str,
+) -> Result<EpisodeConsent, StoreError> {
+    record_row(store, episode, change, actor, recorded_at, Some(origin))
+}
+
+fn record_row(
+    store: &mut Store,
+    episode: EpisodeId,
+    change: &ConsentChange,
+    actor: &str,
+    recorded_at: &str,
+    origin: Option<&str>,
+) -> Result<EpisodeConsent, StoreError> {
     store.in_transaction(|store| {
         let previous = current(store, episode)?;
-        let consent = change.to_record(episode, actor, &now_text());
+        let consent = change.to_record(episode, actor, recorded_at);
         let inserted = store.execute(
-            &format!("INSERT INTO dmp_consent ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+            &format!(
+                "INSERT INTO dmp_consent ({COLUMNS}, origin_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ),
             params![
                 episode.0,
                 change.information().code(),
@@ -39,6 +70,7 @@ pub fn record(
                 change.break_glass_reason(),
                 actor,
                 consent.recorded_at,
+                origin,
             ],
         );
         match inserted {
@@ -59,9 +91,10 @@ pub fn record(
             action,
             AuditObject::Episode(episode.0),
             format!(
-                "from={} to={}",
+                "from={} to={}{}",
                 state_code(previous.as_ref()),
-                consent.state_code()
+                consent.state_code(),
+                if origin.is_some() { " replayed" } else { "" }
             ),
         )?;
         Ok(consent)

@@ -17,6 +17,7 @@ use super::postgres::PgConn;
 pub enum Param<'a> {
     Null,
     Int(i64),
+    Real(f64),
     Text(&'a str),
     Blob(&'a [u8]),
 }
@@ -116,6 +117,12 @@ pub enum Value {
 /// What a column can be read as.
 pub trait FromValue: Sized {
     fn from_value(value: Value) -> Option<Self>;
+}
+
+impl FromValue for Value {
+    fn from_value(value: Value) -> Option<Self> {
+        Some(value)
+    }
 }
 
 impl FromValue for i64 {
@@ -306,6 +313,7 @@ impl rusqlite::ToSql for Param<'_> {
         Ok(ToSqlOutput::Borrowed(match *self {
             Self::Null => ValueRef::Null,
             Self::Int(v) => ValueRef::Integer(v),
+            Self::Real(v) => ValueRef::Real(v),
             Self::Text(t) => ValueRef::Text(t.as_bytes()),
             Self::Blob(b) => ValueRef::Blob(b),
         }))

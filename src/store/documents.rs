@@ -1,7 +1,7 @@
 //! Documents in the store: stored once by CDA `id`, listed per patient without their bytes,
 //! read back whole for the viewer.
 
-use super::db::{Row, params};
+use super::db::{Param, Row, params};
 use super::{Store, StoreError, datetime_text, parse_datetime};
 use crate::domain::{
     BodyKind, DocumentId, DocumentMeta, DocumentRef, DocumentSummary, EpisodeId, PatientId,
@@ -36,6 +36,7 @@ impl Inserted {
 
 /// Stores a document unless its CDA id is already known (integration is idempotent).
 pub fn insert(store: &Store, d: &NewDocument<'_>) -> Result<Inserted, StoreError> {
+    store.require_record()?;
     insert_on(store, d, None)
 }
 
@@ -49,45 +50,84 @@ fn insert_on(
     if let Some(id) = by_cda_id(store, &d.meta.cda_id)? {
         return Ok(Inserted::AlreadyPresent(id));
     }
+    insert_row(store, None, d, integrated).map(|id| Inserted::New(DocumentId(id)))
+}
+
+/// A cache's copy of a document integrated while degraded, under the id it is given.
+pub(crate) fn insert_with_id(
+    store: &Store,
+    id: i64,
+    d: &NewDocument<'_>,
+    integrated: Option<(&str, &str)>,
+) -> Result<(), StoreError> {
+    insert_row(store, Some(id), d, integrated).map(|_| ())
+}
+
+fn insert_row(
+    store: &Store,
+    id: Option<i64>,
+    d: &NewDocument<'_>,
+    integrated: Option<(&str, &str)>,
+) -> Result<i64, StoreError> {
     let m = d.meta;
-    let id = store.insert_id(
-        "INSERT INTO document (patient_id, episode_id, cda_id, set_id, version_number,
-            type_code, type_system, type_label, class_code, title, act_date, created_date,
-            author, organisation, confidentiality, body_kind, has_pdf, replaces, provenance,
-            invisible_patient, invisible_legal_reps, masked_ps, integrated_at, raw,
-            integrated_by, integrated_unit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-        params![
-            d.patient_id.0,
-            d.episode_id.map(|e| e.0),
-            m.cda_id,
-            m.set_id,
-            m.version_number,
-            m.type_code,
-            m.type_system,
-            m.type_label,
-            m.class_code,
-            m.title,
-            m.act_date.as_ref().map(datetime_text),
-            m.created.as_ref().map(datetime_text),
-            m.author,
-            m.organisation,
-            m.confidentiality,
-            m.body.code(),
-            m.has_pdf,
-            m.replaces,
-            d.provenance.code(),
-            d.visibility.invisible_patient,
-            d.visibility.invisible_legal_reps,
-            d.visibility.masked_ps,
-            datetime_text(&chrono::Utc::now().naive_utc()),
-            d.raw,
-            integrated.map(|(by, _)| by),
-            integrated.map(|(_, unit)| unit),
-        ],
-    )?;
-    Ok(Inserted::New(DocumentId(id)))
+    // The id column only when given: the record's ids are the database's own.
+    let (id_column, id_value) = if id.is_some() {
+        ("id, ", "?27, ")
+    } else {
+        ("", "")
+    };
+    let integrated_at = datetime_text(&chrono::Utc::now().naive_utc());
+    let (episode, act, created) = (
+        d.episode_id.map(|e| e.0),
+        m.act_date.as_ref().map(datetime_text),
+        m.created.as_ref().map(datetime_text),
+    );
+    let (body, provenance) = (m.body.code(), d.provenance.code());
+    let (by, unit) = (integrated.map(|(by, _)| by), integrated.map(|(_, u)| u));
+    let mut bound = params![
+        d.patient_id.0,
+        episode,
+        m.cda_id,
+        m.set_id,
+        m.version_number,
+        m.type_code,
+        m.type_system,
+        m.type_label,
+        m.class_code,
+        m.title,
+        act,
+        created,
+        m.author,
+        m.organisation,
+        m.confidentiality,
+        body,
+        m.has_pdf,
+        m.replaces,
+        provenance,
+        d.visibility.invisible_patient,
+        d.visibility.invisible_legal_reps,
+        d.visibility.masked_ps,
+        integrated_at,
+        d.raw,
+        by,
+        unit,
+    ]
+    .to_vec();
+    if let Some(id) = id {
+        bound.push(Param::Int(id));
+    }
+    store.insert_id(
+        &format!(
+            "INSERT INTO document ({id_column}patient_id, episode_id, cda_id, set_id,
+                version_number, type_code, type_system, type_label, class_code, title, act_date,
+                created_date, author, organisation, confidentiality, body_kind, has_pdf,
+                replaces, provenance, invisible_patient, invisible_legal_reps, masked_ps,
+                integrated_at, raw, integrated_by, integrated_unit)
+             VALUES ({id_value}?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+        ),
+        &bound,
+    )
 }
 
 /// What integrating a received document did.
@@ -121,6 +161,15 @@ pub fn integrate(
             && row.get::<String>(1)? != d.meta.cda_id
         {
             return Ok(Integrated::VersionTaken(DocumentId(row.get(0)?)));
+        }
+        if store.is_cache() {
+            // Degraded mode: listed from the cache at once, replayed to the record later.
+            return Ok(match by_cda_id(store, &d.meta.cda_id)? {
+                Some(id) => Integrated::AlreadyPresent(id),
+                None => {
+                    Integrated::New(super::replay::enqueue_integrate(store, d, by_login, unit)?)
+                }
+            });
         }
         Ok(match insert_on(store, d, Some((by_login, unit)))? {
             Inserted::AlreadyPresent(id) => Integrated::AlreadyPresent(id),

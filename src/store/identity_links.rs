@@ -39,6 +39,7 @@ pub fn find(
     trust_domain: &str,
     national_id: &str,
 ) -> Result<Option<IdentityLink>, StoreError> {
+    store.require_record()?;
     store
         .query_opt(
             "SELECT id, trust_domain, national_id, account_id, status, created_at
@@ -93,6 +94,7 @@ fn upsert(
     status: LinkStatus,
     decided_by: Option<&str>,
 ) -> Result<(), StoreError> {
+    store.require_record()?;
     let now = now_text();
     store.execute(
         "INSERT INTO identity_link
@@ -116,6 +118,7 @@ fn upsert(
 
 /// Requests waiting for an administrator, oldest first.
 pub fn pending(store: &Store) -> Result<Vec<IdentityLink>, StoreError> {
+    store.require_record()?;
     store
         .query(
             "SELECT id, trust_domain, national_id, account_id, status, created_at
@@ -129,6 +132,7 @@ pub fn pending(store: &Store) -> Result<Vec<IdentityLink>, StoreError> {
 
 /// Approves a pending request; false when there was none with that id.
 pub fn approve(store: &Store, id: i64, admin: &str) -> Result<bool, StoreError> {
+    store.require_record()?;
     let changed = store.execute(
         "UPDATE identity_link SET status = 'linked', decided_by = ?2, decided_at = ?3
          WHERE id = ?1 AND status = 'pending'",
@@ -139,6 +143,7 @@ pub fn approve(store: &Store, id: i64, admin: &str) -> Result<bool, StoreError> 
 
 /// Refuses a pending request (the row is removed).
 pub fn refuse(store: &Store, id: i64) -> Result<bool, StoreError> {
+    store.require_record()?;
     let changed = store.execute(
         "DELETE FROM identity_link WHERE id = ?1 AND status = 'pending'",
         params![id],

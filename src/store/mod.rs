@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 pub mod consent;
 pub mod db;
 pub mod dmp_seen;
@@ -16,6 +17,7 @@ pub mod migrations;
 pub mod notify;
 pub mod patients;
 pub mod postgres;
+pub mod replay;
 pub mod settings;
 #[doc(hidden)]
 pub mod testing;
@@ -31,6 +33,10 @@ pub use postgres::PgTarget;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE_NAME: &str = "chevet.db";
+
+/// File name of an establishment workstation's cache inside the data directory (never the
+/// single-workstation record's name, so that switching modes mixes nothing).
+pub const CACHE_FILE_NAME: &str = "chevet-cache.db";
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -70,9 +76,22 @@ pub enum StoreError {
     Duplicate,
     #[error("invalid data in the database: {0}")]
     Corrupt(String),
+    /// Degraded mode: this needs the shared record, and only its cache is at hand.
+    #[error("this needs the shared record, which is unreachable")]
+    NeedsRecord,
 }
 
 impl StoreError {
+    /// True when the shared record could not be reached (network, server down, timeout), as
+    /// opposed to a refusal or a bug: the workstation then works from its cache.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Connect(_) => true,
+            Self::Postgres(e) => e.is_closed() || e.code().is_none(),
+            _ => false,
+        }
+    }
+
     /// True when the database refused the statement to this role (least privilege).
     pub fn is_permission_denied(&self) -> bool {
         matches!(self, Self::Postgres(e)
@@ -102,6 +121,7 @@ impl StoreError {
             Self::SchemaTooNew { .. } => "error-store-too-new",
             Self::SchemaTooOld { .. } => "error-store-too-old",
             Self::Connect(_) => "error-store-unreachable",
+            Self::NeedsRecord => "error-store-needs-record",
             Self::Postgres(e) if e.is_closed() || e.code().is_none() => "error-store-unreachable",
             _ if self.is_permission_denied() => "error-store-denied",
             Self::NotFound => "error-not-found",
@@ -118,6 +138,8 @@ pub struct Store {
     path: PathBuf,
     /// Open transactions: 0 outside, then one savepoint per nested [`Store::in_transaction`].
     depth: Cell<u32>,
+    /// An establishment workstation's cache: what needs the record is queued or refused.
+    cache: bool,
 }
 
 impl Store {
@@ -130,6 +152,35 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         Self::setup(conn, key, path.to_path_buf())
+    }
+
+    /// Opens (or creates) an establishment workstation's cache: the same schema as a record,
+    /// holding copies of the folders opened here and the queue of what was recorded while the
+    /// shared record was unreachable. The cache is not the record: the consent history's
+    /// append-only triggers are dropped here so that a folder's copy can be refreshed (the
+    /// history that counts is the shared record's, where they stay).
+    pub fn open_cache(path: &Path, key: &DbKey) -> Result<Self, StoreError> {
+        let mut store = Self::open(path, key)?;
+        store.execute_batch(
+            "DROP TRIGGER IF EXISTS dmp_consent_no_update;
+             DROP TRIGGER IF EXISTS dmp_consent_no_delete;",
+        )?;
+        store.cache = true;
+        Ok(store)
+    }
+
+    /// True for an establishment workstation's cache.
+    pub fn is_cache(&self) -> bool {
+        self.cache
+    }
+
+    /// Refuses, on a cache, what only the shared record may do.
+    pub(crate) fn require_record(&self) -> Result<(), StoreError> {
+        if self.cache {
+            Err(StoreError::NeedsRecord)
+        } else {
+            Ok(())
+        }
     }
 
     /// An encrypted in-memory database, for tests and benchmarks.
@@ -145,6 +196,7 @@ impl Store {
             conn: Conn::Postgres(Box::new(RefCell::new(conn))),
             path: PathBuf::new(),
             depth: Cell::new(0),
+            cache: false,
         };
         migrations::migrate(&mut store)?;
         Ok(store)
@@ -165,6 +217,7 @@ impl Store {
             conn: Conn::Postgres(Box::new(RefCell::new(conn))),
             path: PathBuf::new(),
             depth: Cell::new(0),
+            cache: false,
         })
     }
 
@@ -175,6 +228,7 @@ impl Store {
             conn: Conn::Sqlite(conn),
             path: PathBuf::from(":memory:"),
             depth: Cell::new(0),
+            cache: false,
         }
     }
 
@@ -202,6 +256,7 @@ impl Store {
             conn: Conn::Sqlite(conn),
             path,
             depth: Cell::new(0),
+            cache: false,
         };
         migrations::migrate(&mut store)?;
         Ok(store)
@@ -347,6 +402,11 @@ impl Store {
             .and_then(|row| row.get(0).ok());
         Ok(version.is_some_and(|v| !v.is_empty()))
     }
+}
+
+/// Current time as stored: ISO 8601 UTC with seconds.
+pub fn now_utc_text() -> String {
+    now_text()
 }
 
 /// Current time as stored: ISO 8601 UTC with seconds.

@@ -78,6 +78,12 @@ impl Listener {
         Ok(Self { conn, schema })
     }
 
+    /// Checks that the server still answers within `timeout` (a dead network gives no error by
+    /// itself until TCP gives up, minutes later).
+    pub fn is_valid(&mut self, timeout: Duration) -> Result<(), StoreError> {
+        Ok(self.conn.client()?.is_valid(timeout)?)
+    }
+
     /// Waits up to `timeout` for changes; every change already arrived is returned with the
     /// first. An empty list: nothing happened. An error: the connection is gone.
     pub fn wait(&mut self, timeout: Duration) -> Result<Vec<RecordChange>, StoreError> {

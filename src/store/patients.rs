@@ -44,6 +44,7 @@ fn names_key(p: &PatientIdentity) -> String {
 
 /// Inserts a patient; refuses an inconsistent identity or a duplicate IPP / INS.
 pub fn insert(store: &Store, p: &PatientIdentity) -> Result<PatientId, StoreError> {
+    store.require_record()?;
     let problems = crate::domain::patient::identity_problems(&p.traits, p.ins.as_ref(), p.status);
     if let Some(first) = problems.first() {
         return Err(StoreError::Corrupt(format!("identity: {first:?}")));

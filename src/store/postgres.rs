@@ -249,6 +249,14 @@ impl ToSql for Param<'_> {
                 Type::TEXT | Type::VARCHAR => v.to_string().to_sql(ty, out),
                 _ => Err(format!("an integer cannot be bound to {ty}").into()),
             },
+            Self::Real(v) => match *ty {
+                Type::FLOAT4 => {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let narrow = v as f32;
+                    narrow.to_sql(ty, out)
+                }
+                _ => v.to_sql(ty, out),
+            },
             Self::Text(t) => t.to_sql(ty, out),
             Self::Blob(b) => b.to_sql(ty, out),
         }

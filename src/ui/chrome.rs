@@ -16,6 +16,26 @@ pub struct Whereabouts<'a> {
     pub has_folder: bool,
 }
 
+/// The degraded-mode banner (establishment mode, shared record unreachable since `since`).
+pub fn degraded_banner_ui(ui: &mut egui::Ui, ctx: &ScreenCtx<'_>, since: &str) {
+    let i18n = ctx.i18n;
+    let when = super::widgets::local_time_text(since);
+    egui::Panel::top("degraded_banner").show(ui, |ui| {
+        let text = i18n.tr_args(
+            "degraded-banner",
+            &[("since", fluent_bundle::FluentValue::from(when))],
+        );
+        ui.add(
+            egui::Label::new(
+                RichText::new(text)
+                    .strong()
+                    .color(ui.visuals().error_fg_color),
+            )
+            .wrap(),
+        );
+    });
+}
+
 pub fn top_bar_ui(
     ui: &mut egui::Ui,
     ctx: &ScreenCtx<'_>,

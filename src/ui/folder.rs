@@ -23,6 +23,8 @@ pub struct FolderState {
     episodes: Vec<Episode>,
     documents: DocumentListState,
     dmp: FolderDmp,
+    /// Degraded mode: the folder shows the cache's copy of this time (UTC, ISO 8601).
+    cached_at: Option<String>,
 }
 
 impl FolderState {
@@ -32,6 +34,7 @@ impl FolderState {
             patient,
             episodes,
             dmp: FolderDmp::default(),
+            cached_at: None,
         }
     }
 
@@ -83,6 +86,11 @@ impl FolderState {
     /// `Event::DmpDocumentsFailed`.
     pub fn on_dmp_documents_failed(&mut self, message: UserMessage) {
         self.documents.dmp_failed(message);
+    }
+
+    /// `Event::FolderCopy`: this is the cache's copy (degraded mode).
+    pub fn on_cached_copy(&mut self, cached_at: String) {
+        self.cached_at = Some(cached_at);
     }
 
     /// `Event::FolderRefreshed`: another workstation changed this folder.
@@ -152,6 +160,13 @@ pub fn folder_ui(
     identity_banner_ui(ui, i18n, &folder.patient, |ui| {
         dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
     });
+    if let Some(at) = &folder.cached_at {
+        let when = super::widgets::local_time_text(at);
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            i18n.tr_args("folder-cached-copy", &[("at", FluentValue::from(when))]),
+        );
+    }
     ui.add_space(6.0);
     egui::Panel::left("episodes")
         .resizable(true)

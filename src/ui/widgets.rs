@@ -138,6 +138,18 @@ pub fn datetime_text(dt: chrono::NaiveDateTime) -> String {
     dt.format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// A stored UTC time (`2026-12-05T10:42:00Z`) as the workstation's local date and time.
+pub fn local_time_text(utc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(utc).map_or_else(
+        |_| utc.to_owned(),
+        |t| {
+            t.with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

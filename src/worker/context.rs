@@ -40,6 +40,8 @@ pub struct WorkerConfig {
     /// Establishment mode: the shared record (its password already read from the keyring).
     /// `None`: single workstation, the record is the encrypted file in `data_dir`.
     pub shared_record: Option<crate::store::PgTarget>,
+    /// Establishment mode: days a folder opened here stays in the workstation's cache.
+    pub cache_days: u32,
 }
 
 /// Where CPS cards come from.
@@ -72,6 +74,8 @@ pub(super) struct Context {
     /// The shared record's server process serving this workstation (0: none): live updates
     /// skip the changes it made.
     own_backend: AtomicI32,
+    /// Establishment mode: the cache, and whether the workers read it (degraded mode).
+    pub(super) link: super::degraded::RecordLink,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -185,6 +189,7 @@ impl Context {
             dmp_cache: DmpCache::default(),
             stop: Arc::new(AtomicBool::new(false)),
             own_backend: AtomicI32::new(0),
+            link: super::degraded::RecordLink::default(),
             events,
             waker,
         })
@@ -289,19 +294,53 @@ impl Context {
         F: FnOnce(&mut Store) -> Result<T, WorkerError> + Send + 'static,
     {
         let ctx = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = ctx.store.lock().unwrap_or_else(PoisonError::into_inner);
-            let store = guard.as_mut().ok_or(WorkerError::NotOpen)?;
-            if store.is_connection_lost() {
-                // The shared record went away: connect again (a failure reaches the caller).
-                store.reconnect()?;
-                ctx.set_own_backend(store.backend_pid());
-                tracing::info!("shared record connection restored");
+        tokio::task::spawn_blocking(move || ctx.with_store_blocking(f))
+            .await
+            .map_err(|e| WorkerError::Join(e.to_string()))?
+    }
+
+    /// Runs `f` with the store, on the calling blocking thread. In establishment mode, `f`
+    /// runs on the cache while the record is unreachable (degraded mode), which it enters when
+    /// the record's connection cannot be restored or fails under `f`.
+    pub fn with_store_blocking<T>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T, WorkerError>,
+    ) -> Result<T, WorkerError> {
+        let degradable = self.config.shared_record.is_some() && self.link.has_cache();
+        if degradable && self.link.is_degraded() {
+            return self.link.with_cache(f);
+        }
+        let mut guard = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let store = guard.as_mut().ok_or(WorkerError::NotOpen)?;
+        if store.is_connection_lost() {
+            match store.reconnect() {
+                Ok(()) => self.set_own_backend(store.backend_pid()),
+                Err(e) if degradable && e.is_unreachable() => {
+                    drop(guard);
+                    super::degraded::enter(self);
+                    return self.link.with_cache(f);
+                }
+                Err(e) => return Err(e.into()),
             }
-            f(store)
-        })
-        .await
-        .map_err(|e| WorkerError::Join(e.to_string()))?
+        }
+        let result = f(store);
+        if degradable
+            && let Err(WorkerError::Store(e)) = &result
+            && e.is_unreachable()
+        {
+            drop(guard);
+            super::degraded::enter(self);
+        }
+        result
+    }
+
+    /// Runs `f` with the record itself (never the cache), on the calling blocking thread.
+    pub fn with_record_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, WorkerError>,
+    ) -> Result<T, WorkerError> {
+        let mut guard = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        f(guard.as_mut().ok_or(WorkerError::NotOpen)?)
     }
 }
 

@@ -10,6 +10,7 @@ mod audit;
 mod cancel;
 mod card_slot;
 mod context;
+mod degraded;
 pub mod demo;
 mod dmp_cache;
 mod dmp_documents;
@@ -27,6 +28,7 @@ use zeroize::Zeroizing;
 
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
+pub use degraded::RecordStatus;
 pub use demo::{DemoData, DemoError};
 pub use payloads::{
     AttachmentInfo, CardStatus, DmpFolderStatus, DmpOrigin, IntegrationReport, LinkChoice,
@@ -315,6 +317,14 @@ pub enum Event {
         identity: Option<Box<(Patient, Vec<Episode>)>>,
         documents: Option<Vec<DocumentSummary>>,
     },
+    /// The shared record became unreachable, or is back. `ChevetApp::on_record_status`.
+    RecordStatus(RecordStatus),
+    /// The folder on screen is the cache's copy of this time (degraded mode).
+    /// `FolderState::on_cached_copy`.
+    FolderCopy {
+        patient: PatientId,
+        cached_at: String,
+    },
     /// A document is loaded. `ChevetApp::on_document`.
     Document(Box<LoadedDocument>),
     /// An embedded content is decoded. `DocumentState::on_attachment`.
@@ -448,6 +458,8 @@ impl Event {
             Self::Patients { .. } => "Patients",
             Self::Folder { .. } => "Folder",
             Self::RecordChanged { .. } => "RecordChanged",
+            Self::RecordStatus(_) => "RecordStatus",
+            Self::FolderCopy { .. } => "FolderCopy",
             Self::FolderRefreshed { .. } => "FolderRefreshed",
             Self::Document(_) => "Document",
             Self::Attachment { .. } => "Attachment",

@@ -1,23 +1,29 @@
-//! Live updates in establishment mode: a named thread listens to the shared record's changes
-//! (`store::notify`), skips this workstation's own, folds a burst into one change per folder
-//! and tells the UI, which refreshes the folder on screen. When the connection drops it
-//! connects again (1 s, then up to 30 s apart) and asks the UI to refresh what is open, since
-//! changes may have been missed meanwhile. Stops with the workers' stop flag.
+//! Live updates and the record's health in establishment mode: a named thread listens to the
+//! shared record's changes (`store::notify`), skips this workstation's own, folds a burst into
+//! one change per folder and tells the UI, which refreshes the folder on screen. It also
+//! probes the server twice a second: a lost connection or a probe unanswered for 1 s puts the
+//! workers in degraded mode at once (`degraded`). It then connects again every second; once
+//! it can, it replays what was queued meanwhile and asks the UI to refresh what is open, since
+//! changes may have been missed. Stops with the workers' stop flag.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use super::Event;
 use super::context::Context;
+use super::{Event, degraded};
 use crate::domain::PatientId;
 use crate::store::notify::{ChangeKind, Listener, RecordChange};
 
 /// How long one wait lasts: also how soon the thread sees the stop flag.
 const WAIT: Duration = Duration::from_millis(250);
+/// Between two probes of the server, and how long a probe may take: degraded mode starts at
+/// most about 1.5 s after the network dies.
+const PROBE_EVERY: Duration = Duration::from_millis(500);
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 const RETRY_FIRST: Duration = Duration::from_secs(1);
-const RETRY_MAX: Duration = Duration::from_secs(30);
+const RETRY_MAX: Duration = Duration::from_secs(5);
 
 /// What changed in one folder, for the UI.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,48 +70,7 @@ pub(super) fn start(ctx: &Arc<Context>) {
     let spawned = std::thread::Builder::new()
         .name("chevet-record-listener".into())
         .spawn(move || {
-            let stop = worker.stop_flag();
-            let mut retry = RETRY_FIRST;
-            let mut reconnected = false;
-            while !stop.load(Ordering::Relaxed) {
-                let mut listener = match Listener::connect(&target) {
-                    Ok(listener) => listener,
-                    Err(e) => {
-                        tracing::warn!(
-                            "live updates: cannot listen ({}); retrying",
-                            e.message_id()
-                        );
-                        sleep_unless_stopped(&stop, retry);
-                        retry = (retry * 2).min(RETRY_MAX);
-                        continue;
-                    }
-                };
-                retry = RETRY_FIRST;
-                if reconnected {
-                    worker.emit_blocking(Event::RecordChanged {
-                        patient: None,
-                        changes: FolderChanges::ALL,
-                    });
-                }
-                reconnected = true;
-                tracing::debug!("live updates: listening");
-                while !stop.load(Ordering::Relaxed) {
-                    match listener.wait(WAIT) {
-                        Ok(changes) => {
-                            for (patient, changes) in fold(&changes, worker.own_backend()) {
-                                worker.emit_blocking(Event::RecordChanged {
-                                    patient: Some(patient),
-                                    changes,
-                                });
-                            }
-                        }
-                        Err(e) => {
-                            tracing::warn!("live updates: connection lost ({})", e.message_id());
-                            break;
-                        }
-                    }
-                }
-            }
+            run(&worker, &target);
             tracing::debug!("live updates stopped");
         });
     if let Err(e) = spawned {
@@ -113,7 +78,75 @@ pub(super) fn start(ctx: &Arc<Context>) {
     }
 }
 
-fn sleep_unless_stopped(stop: &std::sync::atomic::AtomicBool, total: Duration) {
+/// Connects, restores the record if it was lost, listens until the connection is lost, and
+/// again, until the workers stop.
+fn run(worker: &Arc<Context>, target: &crate::store::PgTarget) {
+    let stop = worker.stop_flag();
+    let mut retry = RETRY_FIRST;
+    let mut reconnected = false;
+    while !stop.load(Ordering::Relaxed) {
+        let mut listener = match Listener::connect(target) {
+            Ok(listener) => listener,
+            Err(e) => {
+                tracing::warn!("live updates: cannot listen ({})", e.message_id());
+                if e.is_unreachable() {
+                    degraded::enter(worker);
+                }
+                sleep_unless_stopped(&stop, retry);
+                retry = (retry * 2).min(RETRY_MAX);
+                continue;
+            }
+        };
+        if !degraded::restore(worker) {
+            sleep_unless_stopped(&stop, retry);
+            continue;
+        }
+        retry = RETRY_FIRST;
+        if reconnected {
+            worker.emit_blocking(Event::RecordChanged {
+                patient: None,
+                changes: FolderChanges::ALL,
+            });
+        }
+        reconnected = true;
+        tracing::debug!("live updates: listening");
+        listen(worker, &mut listener, &stop);
+        if !stop.load(Ordering::Relaxed) {
+            degraded::enter(worker);
+        }
+    }
+}
+
+/// Tells the UI what other workstations change, probing the server, until the connection is
+/// lost (or unanswered) or the workers stop.
+fn listen(worker: &Arc<Context>, listener: &mut Listener, stop: &AtomicBool) {
+    let mut probed = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        if probed.elapsed() >= PROBE_EVERY {
+            probed = Instant::now();
+            if let Err(e) = listener.is_valid(PROBE_TIMEOUT) {
+                tracing::warn!("shared record does not answer ({})", e.message_id());
+                return;
+            }
+        }
+        match listener.wait(WAIT) {
+            Ok(changes) => {
+                for (patient, changes) in fold(&changes, worker.own_backend()) {
+                    worker.emit_blocking(Event::RecordChanged {
+                        patient: Some(patient),
+                        changes,
+                    });
+                }
+            }
+            Err(e) => {
+                tracing::warn!("live updates: connection lost ({})", e.message_id());
+                return;
+            }
+        }
+    }
+}
+
+fn sleep_unless_stopped(stop: &AtomicBool, total: Duration) {
     let mut left = total;
     while !left.is_zero() && !stop.load(Ordering::Relaxed) {
         let step = left.min(WAIT);

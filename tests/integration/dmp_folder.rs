@@ -21,7 +21,7 @@ fn log_in(h: &mut H<'_>) {
     h.get_by_label("Se connecter").click();
 }
 
-fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
+pub(crate) fn open_patient(h: &mut H<'_>, query: &str, name: &str) {
     step_until(h, "patient list", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Rechercher")
             .is_some()

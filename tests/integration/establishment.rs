@@ -2,10 +2,14 @@
 //! workers and data folder) on one shared PostgreSQL record, logged in with the workstations'
 //! least-privilege role. What one records shows on the other's open folder with no click: the
 //! patient's DMP information (and the DMP state it opens), then a document it integrates.
+//! Cut from the record, a workstation says so, opens a folder it has seen from its cache,
+//! records the information, and replays it when the record is back — the other workstation
+//! then shows it.
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
+use crate::cut_proxy::CutProxy;
 use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
 use crate::support::{LONG, establishment_app, harness, runtime, step_until};
 use chevet::store::testing::{in_schema, pg_schema, pg_target};
@@ -92,5 +96,96 @@ fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
         "B: the integrated document in the folder",
         LONG,
         |h| dmp_rows(h) == 2,
+    );
+}
+
+/// The same target through a relay on `port`.
+fn through(record: &PgTarget, port: u16) -> PgTarget {
+    let mut url = url::Url::parse(&record.url).expect("url");
+    url.set_port(Some(port)).expect("port");
+    PgTarget {
+        url: url.to_string(),
+        ..record.clone()
+    }
+}
+
+#[test]
+fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays() {
+    let Some(target) = pg_target() else { return };
+    let today = chrono::Local::now().date_naive();
+    let (mut admin, schema) = pg_schema(&target);
+    chevet::sandbox::demo_data::SandboxDemo
+        .seed(&mut admin, today, &mut |_, _| {})
+        .expect("demo data in the shared record");
+    let record = workstation_role(&admin, &target, &schema);
+    let url = url::Url::parse(&record.url).expect("url");
+    let upstream =
+        std::net::SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
+    let proxy = CutProxy::start(upstream);
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+    let family = patient.identity.traits.birth_name.clone();
+
+    let rt = runtime();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let mut a = harness(establishment_app(
+        &rt,
+        dir_a.path(),
+        through(&record, proxy.port()),
+        &dmp,
+    ));
+    let mut b = harness(establishment_app(&rt, dir_b.path(), record, &dmp));
+    // A opens the folder once (so its cache holds it), then goes back to the list.
+    open_not_consulted(&mut a, &patient.identity.ipp, &family);
+    open_not_consulted(&mut b, &patient.identity.ipp, &family);
+    a.run_steps(5);
+    a.get_all_by_label("Patients").next().expect("tab").click();
+    step_until(&mut a, "A: the list", LONG, |h| {
+        h.query_by_label_contains(&family).is_some()
+    });
+
+    // The record goes away: the banner says so, and the folder opens from the cache.
+    proxy.cut();
+    step_until(&mut a, "A: degraded banner", LONG, |h| {
+        h.query_by_label_contains("Mode dégradé").is_some()
+    });
+    a.get_by_label_contains(&family).click();
+    step_until(&mut a, "A: the cached copy", LONG, |h| {
+        h.query_by_label_contains("Copie locale de ce poste")
+            .is_some()
+    });
+    // The information recorded meanwhile counts at once on A (the DMP itself is reachable)…
+    record_informed_not_opposed(&mut a);
+    step_until(&mut a, "A: badge from the cached information", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+    assert!(b.query_by_label("DMP : accès autorisé").is_none());
+
+    // …and reaches the record, and B, once the record is back.
+    proxy.restore();
+    step_until(&mut a, "A: back to normal", LONG, |h| {
+        h.query_by_label_contains("Mode dégradé").is_none()
+            && h.query_by_label_contains("Retour à la normale").is_some()
+    });
+    step_until(&mut b, "B: the replayed information, no click", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+    });
+    let trail = chevet::store::audit::recent(&admin, 1000).expect("trail");
+    assert!(trail.iter().any(|r| r.action == "record.degraded"));
+    assert!(
+        trail
+            .iter()
+            .any(|r| r.action == "dmp.consent" && r.detail.ends_with("replayed"))
+    );
+    assert!(
+        chevet::store::audit::verify(&admin)
+            .expect("verify")
+            .is_intact()
     );
 }

@@ -4,6 +4,7 @@
 
 mod audit_chain;
 mod card_peer;
+mod cut_proxy;
 mod dmp_conformance;
 mod dmp_documents;
 mod dmp_folder;
@@ -14,6 +15,7 @@ mod keyring;
 mod oidc_peer;
 mod privacy;
 mod psc_login;
+mod serve;
 mod shared_store;
 mod shutdown;
 mod store_roundtrip;

@@ -169,6 +169,7 @@ pub fn worker_config(
         providers,
         card,
         shared_record: None,
+        cache_days: 30,
     }
 }
 

@@ -79,6 +79,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0009_record_notify.sql"),
         postgres: include_str!("postgres/0009_record_notify.sql"),
     },
+    Migration {
+        version: 10,
+        name: "degraded_mode",
+        sqlite: include_str!("sqlite/0010_degraded_mode.sql"),
+        postgres: include_str!("postgres/0010_degraded_mode.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

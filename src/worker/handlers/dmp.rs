@@ -10,7 +10,7 @@ use crate::domain::{ConsentChange, EpisodeId, PatientId, Right};
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::worker::access::evaluate;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, TaskId, audit, dmp_documents, dmp_folder};
+use crate::worker::{Event, TaskId, audit, degraded, dmp_documents, dmp_folder};
 
 /// Records the patient's information / opposition for an episode, then re-evaluates the DMP.
 pub(super) async fn record_consent(
@@ -28,6 +28,7 @@ pub(super) async fn record_consent(
         Ok(())
     })
     .await?;
+    degraded::after_folder_read(ctx, patient).await;
     dmp_folder::run(ctx, patient, false).await
 }
 
@@ -82,7 +83,9 @@ pub(super) async fn integrate(
     open: bool,
 ) -> Result<(), WorkerError> {
     ctx.require(Right::ReadDocuments)?;
-    dmp_documents::integrate(ctx, task, patient, entries, open).await
+    dmp_documents::integrate(ctx, task, patient, entries, open).await?;
+    degraded::after_folder_read(ctx, patient).await;
+    Ok(())
 }
 
 pub(super) async fn make_visible(

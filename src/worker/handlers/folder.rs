@@ -7,7 +7,9 @@ use crate::domain::{DocumentRef, PatientId, Right};
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::{documents as stored, episodes, patients};
 use crate::worker::context::{Context, WorkerError, blocking};
-use crate::worker::{Event, FolderChanges, Operation, UserMessage, dmp_folder, documents};
+use crate::worker::{
+    Event, FolderChanges, Operation, UserMessage, degraded, dmp_folder, documents,
+};
 
 /// Most rows a search returns; the list is virtualised, so this is about memory only.
 const SEARCH_LIMIT: usize = 100_000;
@@ -55,6 +57,7 @@ pub(super) async fn open_folder(ctx: &Arc<Context>, patient: PatientId) -> Resul
         documents: docs,
     })
     .await;
+    degraded::after_folder_read(ctx, patient).await;
     let worker = Arc::clone(ctx);
     tokio::spawn(async move {
         if let Err(e) = dmp_folder::run(&worker, patient, false).await {
@@ -104,6 +107,7 @@ pub(super) async fn refresh_folder(
         documents,
     })
     .await;
+    degraded::after_folder_read(ctx, patient).await;
     if changes.consent || changes.folder {
         dmp_folder::run(ctx, patient, false).await?;
     }

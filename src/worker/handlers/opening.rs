@@ -62,19 +62,29 @@ fn open(worker: &Arc<Context>) -> Result<(Store, RecordInfo), WorkerError> {
     let cfg = &worker.config;
     create_private_dir(&cfg.data_dir)?;
     crate::cda::xslt::clean_temp(&cfg.data_dir);
-    if let Some(target) = &cfg.shared_record {
-        // The shared record: `chevet serve` migrates and seeds it; a workstation may not.
-        let store = Store::connect_workstation(target)?;
-        worker.set_own_backend(store.backend_pid());
-        let server = server_of(&target.url);
-        return Ok((store, RecordInfo::Shared { server }));
-    }
-    let path = cfg.data_dir.join(store_mod::DB_FILE_NAME);
+    let file_name = if cfg.shared_record.is_some() {
+        store_mod::CACHE_FILE_NAME
+    } else {
+        store_mod::DB_FILE_NAME
+    };
+    let path = cfg.data_dir.join(file_name);
     let exists = path.exists();
     let (key, origin) =
         store_mod::key::obtain_key(&cfg.data_dir, exists, cfg.key_storage, &cfg.keyrings)?;
     if origin.is_fallback() {
         tracing::warn!("database key kept in an owner-only file (no usable keyring)");
+    }
+    if let Some(target) = &cfg.shared_record {
+        // The workstation's encrypted cache of the folders it opened (degraded mode), then
+        // the shared record: `chevet serve` migrates and seeds it; a workstation may not.
+        let mut cache = Store::open_cache(&path, &key)?;
+        let purged = store_mod::cache::purge(&mut cache, cfg.cache_days)?;
+        tracing::info!(purged, "workstation cache open");
+        worker.link.set_cache(cache);
+        let store = Store::connect_workstation(target)?;
+        worker.set_own_backend(store.backend_pid());
+        let server = server_of(&target.url);
+        return Ok((store, RecordInfo::Shared { server }));
     }
     let mut store = Store::open(&path, &key)?;
     if let Some(demo) = cfg.demo.as_ref()
