@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod pdf;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub mod serve;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -24,6 +24,9 @@ Commandes d'exploitation :
   chevet cda produce …  produit un document (voir chevet cda produce)
   chevet dmp COMMANDE   transactions DMP (exists, authorize, find, get, hide, show,
                         delete, archive, feed, serve…) ; chevet dmp pour l'aide
+  chevet serve --config FICHIER
+                        processus d'établissement sans fenêtre (dossier partagé, tâches,
+                        état sur 127.0.0.1) ; chevet serve --help pour l'aide
   chevet auth set-credential ID < secret
                         range l'identifiant client du fournisseur ID (secret, clé PEM)
                         dans le trousseau du système
@@ -105,6 +108,9 @@ fn init_logging(dir: &std::path::Path) -> Result<tracing_appender::non_blocking:
 fn main() -> Result<std::process::ExitCode> {
     let started = Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "serve") {
+        return Ok(chevet::serve::run(&args[1..]));
+    }
     if args.first().is_some_and(|a| a == "dmp") {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

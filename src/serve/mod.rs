@@ -1,0 +1,171 @@
+//! `chevet serve`: the establishment's headless process (same binary, no window). It owns the
+//! shared record (connects as the schema's owner, migrates it under the advisory lock, grants
+//! the workstations' role), runs the jobs that belong to the establishment, exposes a health
+//! and status endpoint on 127.0.0.1, logs technical facts only to stderr (journald), and stops
+//! cleanly on SIGTERM or SIGINT.
+//!
+//! Jobs ([`jobs::Job`]), each on its own named thread with a stop signal and a status:
+//! - `record` (implemented, [`record`]): migrations, the sandbox's demo data in an empty
+//!   record, a check every 10 s, reconnection with backoff;
+//! - `hl7-listener`: the MLLP listener the gateway (PFI) and the patient administration (GAM)
+//!   push HL7 v2 to — arrives with its issue;
+//! - `dmp-outbox`: feeding the DMP from the outbox — arrives with its issue;
+//! - `directory-sync`: the Annuaire Santé synchronisation — arrives with its issue.
+//!
+//! Until then the status lists them as "not configured". Files: [`options`] (command line,
+//! password), [`supervisor`] (runtime, signals, stop), [`http`] (the endpoint), [`status`]
+//! (what it reports). See `docs/configuration.md` and `packaging/chevet-serve.service`.
+
+pub mod http;
+pub mod jobs;
+pub mod options;
+pub mod record;
+pub mod status;
+pub mod supervisor;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::Config;
+
+/// Why `chevet serve` could not run (its texts are French: they reach the operator as is).
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("usage : {0}")]
+    Usage(String),
+    #[error("configuration inutilisable : {0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error(
+        "la configuration n'a pas de section [shared_record] : chevet serve sert le dossier \
+         partagé de l'établissement (PostgreSQL) ; voir docs/configuration.md"
+    )]
+    NoSharedRecord,
+    #[error("mot de passe de la base partagée illisible ({path}) : {source}")]
+    Credential {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("port d'état 127.0.0.1:{port} indisponible : {source}")]
+    Bind { port: u16, source: std::io::Error },
+    #[error("démarrage impossible : {0}")]
+    Runtime(std::io::Error),
+    #[error("tâche {job} non démarrée : {source}")]
+    Spawn {
+        job: &'static str,
+        source: std::io::Error,
+    },
+    #[error("la tâche {job} s'est arrêtée sur une erreur interne")]
+    Panicked { job: &'static str },
+    #[error("dossier partagé inutilisable : {detail}")]
+    Store { detail: String, retryable: bool },
+    #[error("sortie standard : {0}")]
+    Output(std::io::Error),
+}
+
+impl ServeError {
+    /// True when starting again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Store { retryable, .. } => *retryable,
+            Self::Bind { source, .. } => source.kind() == std::io::ErrorKind::AddrInUse,
+            Self::Runtime(_) | Self::Spawn { .. } | Self::Panicked { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The process's exit code: 2 for a usage or configuration error, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) | Self::Config(_) | Self::NoSharedRecord | Self::Credential { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// What the jobs and the signal handlers tell the supervisor.
+#[derive(Debug)]
+pub enum Control {
+    /// The record is migrated at this version: the process is ready.
+    Ready { schema_version: u32 },
+    /// A job cannot go on; the process stops with this error.
+    Fatal(ServeError),
+    /// SIGTERM or SIGINT (its name).
+    Signal(&'static str),
+}
+
+/// Runs `chevet serve ARGS…`; errors are written to stderr and become the exit code.
+pub fn run(args: &[String]) -> ExitCode {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "chevet serve : {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
+    let Some(options) = options::parse(args)? else {
+        std::io::stdout()
+            .write_all(options::USAGE.as_bytes())
+            .map_err(ServeError::Output)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let config = Config::resolve(Some(&options.config), options.data_dir, None)?;
+    let shared_record = config
+        .shared_record
+        .clone()
+        .ok_or(ServeError::NoSharedRecord)?;
+    init_logging();
+    let status_port = options
+        .status_port
+        .unwrap_or_else(|| shared_record.serve_status_port());
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        sandbox = config.is_sandbox(),
+        record = %options::endpoint_label(&shared_record.url),
+        schema = shared_record.schema.as_deref().unwrap_or("(search path)"),
+        data_dir = %config.data_dir.display(),
+        status_port,
+        "chevet serve starting"
+    );
+    // Read before the runtime starts: a keyring may run its own.
+    let password = options::shared_record_password()?;
+    let target = shared_record.target(password.map(|p| p.as_str().to_owned()));
+    supervisor::serve(supervisor::Setup {
+        target,
+        demo: demo_data(&config),
+        status_port,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to stderr (journald collects it), level from `CHEVET_LOG` (default `info`).
+fn init_logging() {
+    use std::io::IsTerminal;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer, fmt};
+
+    let filter = EnvFilter::try_from_env("CHEVET_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::registry()
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_filter(filter),
+        )
+        .try_init();
+}
+
+/// The sandbox's demo data, seeded into an empty record when the configuration says
+/// `mode = "sandbox"` (sandbox build only).
+fn demo_data(config: &Config) -> Option<Box<dyn crate::worker::DemoData>> {
+    #[cfg(feature = "sandbox")]
+    if config.is_sandbox() {
+        return Some(Box::new(crate::sandbox::demo_data::SandboxDemo));
+    }
+    let _ = config;
+    None
+}
