@@ -419,6 +419,7 @@ dmp-not-configured = No DMP configured
 dmp-no-ins = DMP: INS not qualified
 dmp-no-professional = DMP: sign in with your professional identity (CPS card or Pro Santé Connect)
 dmp-checking = DMP…
+dmp-last-known = last known state ({ $at }), refreshing…
 dmp-retry = Retry
 dmp-badge-no-dmp = No DMP
 dmp-badge-closed = DMP closed

@@ -419,6 +419,7 @@ dmp-not-configured = DMP non configuré
 dmp-no-ins = DMP : INS non qualifiée
 dmp-no-professional = DMP : connectez-vous avec votre identité professionnelle (carte CPS ou Pro Santé Connect)
 dmp-checking = DMP…
+dmp-last-known = dernier état connu ({ $at }), actualisation…
 dmp-retry = Réessayer
 dmp-badge-no-dmp = Pas de DMP
 dmp-badge-closed = DMP fermé

@@ -105,6 +105,11 @@ impl ChevetApp {
                     f.on_dmp_status(episode, consent, status);
                 }
             }
+            Event::DmpLastKnown { patient, seen_at } => {
+                if let Some(f) = self.folder_of(patient) {
+                    f.on_dmp_last_known(seen_at);
+                }
+            }
             Event::DmpNewDocuments {
                 patient,
                 count,

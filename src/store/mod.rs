@@ -9,6 +9,7 @@ pub mod cache;
 pub mod consent;
 pub mod db;
 pub mod dmp_seen;
+pub mod dmp_status;
 pub mod documents;
 pub mod episodes;
 pub mod identity_links;

@@ -6,7 +6,7 @@ use egui::RichText;
 use fluent_bundle::FluentValue;
 
 use super::document_list::{DocumentListState, document_list_ui};
-use super::folder_dmp::{FolderDmp, consent_ui, dmp_badge_ui, new_documents_ui};
+use super::folder_dmp::{FolderDmp, consent_ui, dmp_badge_ui, last_known_ui, new_documents_ui};
 use super::produce::ProduceState;
 use super::widgets::{age_years, badge_ui, date_text, datetime_text, identity_badge_ui};
 use super::{Command, ScreenCtx};
@@ -66,6 +66,11 @@ impl FolderState {
         status: DmpFolderStatus,
     ) {
         self.dmp.on_status(episode, consent, status);
+    }
+
+    /// `Event::DmpLastKnown`.
+    pub fn on_dmp_last_known(&mut self, seen_at: String) {
+        self.dmp.on_last_known(seen_at);
     }
 
     /// `Event::DmpNewDocuments`.
@@ -159,6 +164,7 @@ pub fn folder_ui(
     }
     identity_banner_ui(ui, i18n, &folder.patient, |ui| {
         dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
+        last_known_ui(ui, i18n, &folder.dmp);
     });
     if let Some(at) = &folder.cached_at {
         let when = super::widgets::local_time_text(at);

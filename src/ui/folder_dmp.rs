@@ -24,6 +24,9 @@ pub struct FolderDmp {
     status: Option<DmpFolderStatus>,
     /// New documents: count, invisible to the patient, since.
     new_documents: Option<(usize, usize, Option<chrono::NaiveDate>)>,
+    /// The badge and count shown are the last known ones, of this time (UTC): the DMP is
+    /// being asked again.
+    known_at: Option<String>,
     form: ConsentForm,
 }
 
@@ -109,6 +112,12 @@ impl FolderDmp {
             self.new_documents = None;
         }
         self.status = Some(status);
+        self.known_at = None;
+    }
+
+    /// Applies `Event::DmpLastKnown`: what shows is the last known state, being refreshed.
+    pub fn on_last_known(&mut self, seen_at: String) {
+        self.known_at = Some(seen_at);
     }
 
     /// Applies `Event::DmpNewDocuments`.
@@ -247,6 +256,21 @@ fn badge_look(badge: DmpBadge) -> (&'static str, Color32) {
 }
 
 /// "DMP : n nouveaux documents depuis le …" beside the document list's title.
+/// Beside a badge that is the last known one: its age, while the DMP is asked again.
+pub fn last_known_ui(ui: &mut egui::Ui, i18n: &I18n, dmp: &FolderDmp) {
+    let Some(at) = &dmp.known_at else {
+        return;
+    };
+    ui.spinner();
+    ui.label(
+        RichText::new(i18n.tr_args(
+            "dmp-last-known",
+            &[("at", FluentValue::from(super::widgets::local_time_text(at)))],
+        ))
+        .italics(),
+    );
+}
+
 pub fn new_documents_ui(ui: &mut egui::Ui, i18n: &I18n, dmp: &FolderDmp) {
     let Some((count, invisible, since)) = dmp.new_documents else {
         return;

@@ -299,6 +299,22 @@ impl Context {
             .map_err(|e| WorkerError::Join(e.to_string()))?
     }
 
+    /// Runs `f` on this workstation's own store, on a blocking thread: the record of a single
+    /// workstation, the cache of an establishment one (what is about this workstation only).
+    pub async fn with_local<T, F>(self: &Arc<Self>, f: F) -> Result<T, WorkerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, WorkerError> + Send + 'static,
+    {
+        if self.config.shared_record.is_none() {
+            return self.with_store(f).await;
+        }
+        let ctx = Arc::clone(self);
+        tokio::task::spawn_blocking(move || ctx.link.with_cache(f))
+            .await
+            .map_err(|e| WorkerError::Join(e.to_string()))?
+    }
+
     /// Runs `f` with the store, on the calling blocking thread. In establishment mode, `f`
     /// runs on the cache while the record is unreachable (degraded mode), which it enters when
     /// the record's connection cannot be restored or fails under `f`.

@@ -410,6 +410,9 @@ pub enum Event {
         invisible: usize,
         since: Option<chrono::NaiveDate>,
     },
+    /// The badge and count just shown are this workstation's last known ones, of `seen_at`
+    /// (UTC): the DMP is being asked again. `FolderState::on_dmp_last_known`.
+    DmpLastKnown { patient: PatientId, seen_at: String },
     /// The DMP's documents matching the folder's search. `FolderState::on_dmp_documents`.
     DmpDocuments {
         patient: PatientId,
@@ -483,6 +486,7 @@ impl Event {
             Self::DmpFolder { .. } => "DmpFolder",
             Self::Exported { .. } => "Exported",
             Self::DmpNewDocuments { .. } => "DmpNewDocuments",
+            Self::DmpLastKnown { .. } => "DmpLastKnown",
             Self::DmpDocuments { .. } => "DmpDocuments",
             Self::DmpDocumentsFailed { .. } => "DmpDocumentsFailed",
             Self::DmpIntegrated { .. } => "DmpIntegrated",

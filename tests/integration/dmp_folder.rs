@@ -7,7 +7,10 @@
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp, step_until, type_into};
+use crate::support::{
+    LONG, harness, runtime, sandbox_app_with_dmp, sandbox_app_with_dmp_faults, step_until,
+    type_into,
+};
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
 
@@ -343,5 +346,45 @@ fn issue6_a_failing_dmp_is_explained_and_retried() {
     h.get_by_label("Réessayer").click();
     step_until(&mut h, "badge after retry", LONG, |h| {
         h.query_by_label("DMP : accès autorisé").is_some()
+    });
+}
+
+/// Issue 13, point 6: reopening a folder shows at once the last known badge and count, with
+/// their age, while the DMP is asked again; then the fresh answer replaces them.
+#[test]
+fn issue13_the_last_known_badge_and_count_show_at_once_then_refresh() {
+    let today = chrono::Local::now().date_naive();
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A slow TD0.2, so that the last known state stays on screen long enough to be seen.
+    let (app, _dmp) = sandbox_app_with_dmp_faults(&rt, dir.path(), "exists=slow:1500");
+    let mut h = harness(app);
+    inform_demo_patient(&mut h, &patient);
+    step_until(&mut h, "badge and count", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label_contains("nouveau(x) document(s)")
+                .is_some()
+    });
+    assert!(h.query_by_label_contains("dernier état connu").is_none());
+    h.get_all_by_label("Patients").next().expect("tab").click();
+    let family = patient.identity.traits.birth_name.clone();
+    step_until(&mut h, "the list", LONG, |h| {
+        h.query_by_label_contains(&family).is_some()
+    });
+    // The row is still the selection: Enter opens it again.
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the last known state at once", LONG, |h| {
+        h.query_by_label_contains("dernier état connu").is_some()
+            && h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label_contains("nouveau(x) document(s)")
+                .is_some()
+    });
+    step_until(&mut h, "the fresh state", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label_contains("nouveau(x) document(s)")
+                .is_some()
+            && h.query_by_label_contains("dernier état connu").is_none()
     });
 }

@@ -39,6 +39,33 @@ pub enum DmpBadge {
     NotAuthorized,
 }
 
+impl DmpBadge {
+    /// The code kept in the store (the last known status).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoDmp => "no-dmp",
+            Self::Closed => "closed",
+            Self::Authorized => "authorized",
+            Self::BlockedThisProfessional => "blocked",
+            Self::PatientOpposed => "opposed",
+            Self::NotAuthorized => "not-authorized",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::NoDmp,
+            Self::Closed,
+            Self::Authorized,
+            Self::BlockedThisProfessional,
+            Self::PatientOpposed,
+            Self::NotAuthorized,
+        ]
+        .into_iter()
+        .find(|b| b.code() == code)
+    }
+}
+
 /// Pages of the DMP professional web portal opened in the patient's context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortalPage {

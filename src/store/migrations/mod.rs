@@ -85,6 +85,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0010_degraded_mode.sql"),
         postgres: include_str!("postgres/0010_degraded_mode.sql"),
     },
+    Migration {
+        version: 11,
+        name: "dmp_last_status",
+        sqlite: include_str!("sqlite/0011_dmp_last_status.sql"),
+        postgres: include_str!("postgres/0011_dmp_last_status.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

@@ -1,0 +1,3 @@
+-- PostgreSQL form of step 11 (sqlite/0011_dmp_last_status.sql): nothing. The last DMP status
+-- a workstation saw is workstation-local (its cache), never in the shared record; this step
+-- keeps the version numbers of both dialects equal.
