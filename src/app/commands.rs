@@ -45,7 +45,12 @@ impl ChevetApp {
                 });
             }
             Command::ShowAbout(open) => self.about_open = open,
-            Command::ShowSettings(open) => self.settings.set_open(open),
+            Command::ShowSettings(open) => {
+                if open && !self.settings.is_open() && self.session.is_some() {
+                    self.send(Request::ServiceStatus);
+                }
+                self.settings.set_open(open);
+            }
             Command::Lock => self.lock_session(LockReason::User),
             Command::Notify(id, level) => self.notify(id, level),
             Command::DismissNotice(id) => self.notices.retain(|n| n.id != id),

@@ -105,6 +105,7 @@ impl ChevetApp {
                     f.on_dmp_status(episode, consent, status);
                 }
             }
+            Event::Services(board) => self.settings.on_services(board),
             Event::DmpLastKnown { patient, seen_at } => {
                 if let Some(f) = self.folder_of(patient) {
                     f.on_dmp_last_known(seen_at);

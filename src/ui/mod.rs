@@ -16,6 +16,7 @@ pub mod login;
 pub mod patient_list;
 pub mod pdf_view;
 pub mod produce;
+pub mod services;
 pub mod settings;
 pub mod structured_view;
 pub mod widgets;

@@ -11,7 +11,9 @@ use crate::domain::dmp::{
 };
 use crate::i18n::Language;
 use crate::store::KeyOrigin;
-use crate::worker::{Operation, PendingLinkInfo, RecordInfo, Request, StoreInfo, TaskId};
+use crate::worker::{
+    Operation, PendingLinkInfo, RecordInfo, Request, ServiceBoard, StoreInfo, TaskId,
+};
 
 /// State of the settings window.
 pub struct SettingsState {
@@ -30,6 +32,8 @@ pub struct SettingsState {
     dmp_count_since: CountSince,
     /// The date field of "since a date", as typed.
     dmp_since_text: String,
+    /// The service-status board, once asked for.
+    services: Option<ServiceBoard>,
 }
 
 impl Default for SettingsState {
@@ -44,6 +48,7 @@ impl Default for SettingsState {
             dmp_count_kinds: DEFAULT_COUNT_KINDS.to_owned(),
             dmp_count_since: CountSince::default(),
             dmp_since_text: String::new(),
+            services: None,
         }
     }
 }
@@ -75,6 +80,11 @@ impl SettingsState {
 
     pub fn on_audit_verified(&mut self, rows: usize, intact: bool) {
         self.audit_result = Some((rows, intact));
+    }
+
+    /// `Event::Services`.
+    pub fn on_services(&mut self, board: ServiceBoard) {
+        self.services = Some(board);
     }
 
     pub fn on_pending_links(&mut self, rows: Vec<PendingLinkInfo>) {
@@ -187,6 +197,8 @@ pub fn settings_ui(
         .resizable(false)
         .default_width(460.0)
         .show(ui.ctx(), |ui| {
+            super::services::services_ui(ui, i18n, settings.services.as_ref(), commands);
+            ui.separator();
             ui.heading(i18n.tr("settings-display"));
             ui.horizontal(|ui| {
                 ui.label(i18n.tr("settings-language"));

@@ -37,6 +37,12 @@ pub(super) async fn record_dmp<T: Send + 'static>(
     outcome: Outcome<T>,
 ) -> Result<Result<T, DmpError>, WorkerError> {
     let Outcome { result, traces } = outcome;
+    // The board: a refusal is still an answer; only what retrying may cure is a failing DMP.
+    let state = match &result {
+        Err(e) if e.is_retryable() => Err(e.message_id()),
+        _ => Ok(()),
+    };
+    super::services::note(ctx, super::services::Service::Dmp, state);
     if traces.is_empty() {
         return Ok(result);
     }

@@ -76,6 +76,8 @@ pub(super) struct Context {
     own_backend: AtomicI32,
     /// Establishment mode: the cache, and whether the workers read it (degraded mode).
     pub(super) link: super::degraded::RecordLink,
+    /// Whether each service answers (the service-status panel).
+    pub(super) services: Mutex<super::services::ServiceBoard>,
     events: mpsc::Sender<Event>,
     waker: Waker,
 }
@@ -177,7 +179,9 @@ impl Context {
                 .ok()
                 .map(crate::dmp::consult::DmpConsult::new)
         });
+        let services = super::services::initial(&config);
         Arc::new(Self {
+            services,
             config,
             store: Mutex::new(None),
             session: Mutex::new(None),

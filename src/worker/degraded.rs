@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Event;
 use super::context::{Context, WorkerError};
+use super::services::{self, Service};
 use crate::domain::PatientId;
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::{Store, cache, replay};
@@ -75,6 +76,7 @@ pub(super) fn enter(ctx: &Arc<Context>) {
         now
     };
     tracing::warn!("shared record unreachable: degraded mode");
+    services::note(ctx, Service::Record, Err("error-store-unreachable"));
     ctx.emit_blocking(Event::RecordStatus(RecordStatus::Degraded { since }));
 }
 
@@ -122,6 +124,7 @@ pub(super) fn restore(ctx: &Arc<Context>) -> bool {
                 replayed = report.replayed,
                 "shared record back: normal mode"
             );
+            services::note(ctx, Service::Record, Ok(()));
             ctx.emit_blocking(Event::RecordStatus(RecordStatus::Restored {
                 replayed: report.replayed,
             }));

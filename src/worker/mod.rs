@@ -20,6 +20,7 @@ mod handlers;
 mod login;
 mod payloads;
 mod record_listener;
+mod services;
 
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ pub use payloads::{
     LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, RecordInfo, StoreInfo, UserMessage,
 };
 pub use record_listener::FolderChanges;
+pub use services::{Service, ServiceBoard, ServiceLine, ServiceState};
 
 use crate::auth::Session;
 use crate::cda::content::ViewContent;
@@ -112,6 +114,8 @@ pub enum Request {
     GeneratePatients { task: TaskId, count: usize },
     /// Walk the audit chain. `admin::verify_audit` → `store::audit::verify`.
     VerifyAudit,
+    /// The service-status board. `admin::service_status` → `services::board`.
+    ServiceStatus,
     /// Cancel a long task. `admin::cancel`.
     Cancel { task: TaskId },
     /// Sign in with an OpenID provider in the system browser (PKCE, loopback redirect);
@@ -209,6 +213,7 @@ pub enum Operation {
     SaveSetting,
     GeneratePatients,
     VerifyAudit,
+    ServiceStatus,
     ProviderLogin,
     CibaLogin,
     ChooseActivity,
@@ -251,6 +256,7 @@ impl Request {
             Self::SaveSetting { .. } => O::SaveSetting,
             Self::GeneratePatients { .. } => O::GeneratePatients,
             Self::VerifyAudit => O::VerifyAudit,
+            Self::ServiceStatus => O::ServiceStatus,
             Self::Cancel { .. } => return None,
             Self::ProviderLogin { .. } => O::ProviderLogin,
             Self::CibaLogin { .. } => O::CibaLogin,
@@ -413,6 +419,9 @@ pub enum Event {
     /// The badge and count just shown are this workstation's last known ones, of `seen_at`
     /// (UTC): the DMP is being asked again. `FolderState::on_dmp_last_known`.
     DmpLastKnown { patient: PatientId, seen_at: String },
+    /// Whether each service answers (a service's state changed, or the board was asked for).
+    /// `SettingsState::on_services`.
+    Services(ServiceBoard),
     /// The DMP's documents matching the folder's search. `FolderState::on_dmp_documents`.
     DmpDocuments {
         patient: PatientId,
@@ -487,6 +496,7 @@ impl Event {
             Self::Exported { .. } => "Exported",
             Self::DmpNewDocuments { .. } => "DmpNewDocuments",
             Self::DmpLastKnown { .. } => "DmpLastKnown",
+            Self::Services(_) => "Services",
             Self::DmpDocuments { .. } => "DmpDocuments",
             Self::DmpDocumentsFailed { .. } => "DmpDocumentsFailed",
             Self::DmpIntegrated { .. } => "DmpIntegrated",

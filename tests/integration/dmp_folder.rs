@@ -335,8 +335,7 @@ fn issue6_break_glass_with_its_reason() {
 fn issue6_a_failing_dmp_is_explained_and_retried() {
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (app, _dmp) =
-        crate::support::sandbox_app_with_dmp_faults(&rt, dir.path(), "exists=http:503*4");
+    let (app, _dmp) = sandbox_app_with_dmp_faults(&rt, dir.path(), "exists=http:503*4");
     let mut h = harness(app);
     open_not_consulted(&mut h, "pat-trois", "PAT-TROIS");
     record_informed_not_opposed(&mut h);

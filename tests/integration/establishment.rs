@@ -189,3 +189,49 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
             .is_intact()
     );
 }
+
+#[test]
+fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
+    let Some(target) = pg_target() else { return };
+    let today = chrono::Local::now().date_naive();
+    let (mut admin, schema) = pg_schema(&target);
+    chevet::sandbox::demo_data::SandboxDemo
+        .seed(&mut admin, today, &mut |_, _| {})
+        .expect("demo data in the shared record");
+    let record = workstation_role(&admin, &target, &schema);
+    let url = url::Url::parse(&record.url).expect("url");
+    let upstream =
+        std::net::SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
+    let proxy = CutProxy::start(upstream);
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+    let rt = runtime();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut a = harness(establishment_app(
+        &rt,
+        dir.path(),
+        through(&record, proxy.port()),
+        &dmp,
+    ));
+    let family = patient.identity.traits.birth_name.clone();
+    open_not_consulted(&mut a, &patient.identity.ipp, &family);
+    a.get_by_label("Paramètres").click();
+    step_until(&mut a, "the panel, the record answering", LONG, |h| {
+        h.query_by_label("État des services").is_some()
+            && h.query_by_label("Dossier (base)").is_some()
+            && h.query_all_by_label("répond").count() > 0
+            && h.query_by_label("en échec").is_none()
+    });
+    proxy.cut();
+    step_until(&mut a, "the record failing", LONG, |h| {
+        h.query_by_label("en échec").is_some()
+    });
+    proxy.restore();
+    step_until(&mut a, "the record answering again", LONG, |h| {
+        h.query_by_label("en échec").is_none()
+            && h.query_by_label_contains("Mode dégradé").is_none()
+    });
+}

@@ -8,7 +8,7 @@ use crate::domain::Right;
 use crate::store::audit::{self, AuditAction, AuditObject};
 use crate::store::settings;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, TaskId};
+use crate::worker::{Event, TaskId, services};
 
 pub(super) async fn save_setting(
     ctx: &Arc<Context>,
@@ -201,4 +201,11 @@ fn write_private(
         options.mode(0o600);
     }
     options.open(path)?.write_all(bytes)
+}
+
+/// The service-status board, for the panel.
+pub(super) async fn service_status(ctx: &Arc<Context>) -> Result<(), WorkerError> {
+    ctx.require(Right::OpenFolder)?;
+    ctx.emit(Event::Services(services::board(ctx))).await;
+    Ok(())
 }

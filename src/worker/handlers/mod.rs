@@ -23,7 +23,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::context::{Context, WorkerError};
-use super::{Event, Request, UserMessage};
+use super::services::{self, Service};
+use super::{Event, Operation, Request, UserMessage};
 
 /// Receives requests until the UI drops its handle; each runs in its own task.
 pub(super) async fn dispatch(ctx: Arc<Context>, mut requests: mpsc::Receiver<Request>) {
@@ -42,7 +43,15 @@ async fn handle(ctx: Arc<Context>, request: Request) {
         }
         return;
     };
-    if let Err(e) = run(&ctx, request).await {
+    let result = run(&ctx, request).await;
+    if matches!(operation, Operation::ProviderLogin | Operation::CibaLogin) {
+        let state = match &result {
+            Err(WorkerError::Oidc(e)) => Err(e.message_id()),
+            _ => Ok(()),
+        };
+        services::note(&ctx, Service::Psc, state);
+    }
+    if let Err(e) = result {
         tracing::warn!(?operation, "request failed: {e:#}");
         ctx.emit(Event::Failed {
             operation,
@@ -94,6 +103,7 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         Request::GeneratePatients { task, count } => {
             admin::generate_patients(ctx, task, count).await
         }
+        Request::ServiceStatus => admin::service_status(ctx).await,
         Request::VerifyAudit => admin::verify_audit(ctx).await,
         Request::Cancel { task } => {
             admin::cancel(ctx, task);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::store::{self as store_mod, Store, accounts, documents, patients, settings};
 use crate::worker::context::{Context, WorkerError, blocking};
+use crate::worker::services::{self, Service};
 use crate::worker::{
     Event, ProviderInfo, RecordInfo, StoreInfo, TaskId, card_slot, record_listener,
 };
@@ -49,6 +50,7 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
         virtual_card: card_slot::lock(ctx).has_virtual_card(),
     };
     ctx.emit(Event::StoreReady(info)).await;
+    services::note(ctx, Service::Record, Ok(()));
     card_slot::start_monitor(ctx);
     if shared {
         record_listener::start(ctx);
