@@ -192,8 +192,11 @@ mod tests {
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).expect("source");
                     // Outside the UI, `=> "…"` arms are data codes (e.g. `pdf-copy` in a
-                    // report), not messages: only error ids are checked there.
-                    let data_module = path.components().any(|c| c.as_os_str() == "cda");
+                    // report, `dmp-outbox` a job of `chevet serve`), not messages: only
+                    // error ids are checked there.
+                    let data_module = path
+                        .components()
+                        .any(|c| c.as_os_str() == "cda" || c.as_os_str() == "serve");
                     for id in used_ids(&text) {
                         if data_module && !id.starts_with("error-") {
                             continue;

@@ -38,6 +38,31 @@ fn workstation_role(admin: &Store, target: &PgTarget, schema: &str) -> PgTarget 
     )
 }
 
+/// A fresh schema of the test cluster, migrated and seeded with the demo data (its owner's
+/// store), and a workstation's login on it.
+fn seeded_record(target: &PgTarget, today: chrono::NaiveDate) -> (Store, PgTarget) {
+    let (mut admin, schema) = pg_schema(target);
+    chevet::sandbox::demo_data::SandboxDemo
+        .seed(&mut admin, today, &mut |_, _| {})
+        .expect("demo data in the shared record");
+    let record = workstation_role(&admin, target, &schema);
+    (admin, record)
+}
+
+/// A relay to the record that the test can cut, and the workstation's target through it.
+fn relay(record: &PgTarget) -> (CutProxy, PgTarget) {
+    let mut url = url::Url::parse(&record.url).expect("url");
+    let upstream =
+        std::net::SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
+    let proxy = CutProxy::start(upstream);
+    url.set_port(Some(proxy.port())).expect("port");
+    let relayed = PgTarget {
+        url: url.to_string(),
+        ..record.clone()
+    };
+    (proxy, relayed)
+}
+
 fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
     h.query_all_by_label("◆ DMP").count()
 }
@@ -46,11 +71,7 @@ fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
 fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
     let Some(target) = pg_target() else { return };
     let today = chrono::Local::now().date_naive();
-    let (mut admin, schema) = pg_schema(&target);
-    chevet::sandbox::demo_data::SandboxDemo
-        .seed(&mut admin, today, &mut |_, _| {})
-        .expect("demo data in the shared record");
-    let record = workstation_role(&admin, &target, &schema);
+    let (_admin, record) = seeded_record(&target, today);
     let (_, patient) =
         chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
     let family = patient.identity.traits.birth_name.clone();
@@ -99,29 +120,12 @@ fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
     );
 }
 
-/// The same target through a relay on `port`.
-fn through(record: &PgTarget, port: u16) -> PgTarget {
-    let mut url = url::Url::parse(&record.url).expect("url");
-    url.set_port(Some(port)).expect("port");
-    PgTarget {
-        url: url.to_string(),
-        ..record.clone()
-    }
-}
-
 #[test]
 fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays() {
     let Some(target) = pg_target() else { return };
     let today = chrono::Local::now().date_naive();
-    let (mut admin, schema) = pg_schema(&target);
-    chevet::sandbox::demo_data::SandboxDemo
-        .seed(&mut admin, today, &mut |_, _| {})
-        .expect("demo data in the shared record");
-    let record = workstation_role(&admin, &target, &schema);
-    let url = url::Url::parse(&record.url).expect("url");
-    let upstream =
-        std::net::SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
-    let proxy = CutProxy::start(upstream);
+    let (admin, record) = seeded_record(&target, today);
+    let (proxy, relayed) = relay(&record);
     let (_, patient) =
         chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
     let family = patient.identity.traits.birth_name.clone();
@@ -134,12 +138,7 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
         tempfile::tempdir().expect("a"),
         tempfile::tempdir().expect("b"),
     );
-    let mut a = harness(establishment_app(
-        &rt,
-        dir_a.path(),
-        through(&record, proxy.port()),
-        &dmp,
-    ));
+    let mut a = harness(establishment_app(&rt, dir_a.path(), relayed, &dmp));
     let mut b = harness(establishment_app(&rt, dir_b.path(), record, &dmp));
     // A opens the folder once (so its cache holds it), then goes back to the list.
     open_not_consulted(&mut a, &patient.identity.ipp, &family);
@@ -194,15 +193,8 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
 fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
     let Some(target) = pg_target() else { return };
     let today = chrono::Local::now().date_naive();
-    let (mut admin, schema) = pg_schema(&target);
-    chevet::sandbox::demo_data::SandboxDemo
-        .seed(&mut admin, today, &mut |_, _| {})
-        .expect("demo data in the shared record");
-    let record = workstation_role(&admin, &target, &schema);
-    let url = url::Url::parse(&record.url).expect("url");
-    let upstream =
-        std::net::SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
-    let proxy = CutProxy::start(upstream);
+    let (_admin, record) = seeded_record(&target, today);
+    let (proxy, relayed) = relay(&record);
     let (_, patient) =
         chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
     let rt = runtime();
@@ -210,12 +202,7 @@ fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
         .block_on(chevet::sandbox::dmp::start(today, Default::default()))
         .expect("sandbox DMP");
     let dir = tempfile::tempdir().expect("dir");
-    let mut a = harness(establishment_app(
-        &rt,
-        dir.path(),
-        through(&record, proxy.port()),
-        &dmp,
-    ));
+    let mut a = harness(establishment_app(&rt, dir.path(), relayed, &dmp));
     let family = patient.identity.traits.birth_name.clone();
     open_not_consulted(&mut a, &patient.identity.ipp, &family);
     a.get_by_label("Paramètres").click();
