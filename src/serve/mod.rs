@@ -131,7 +131,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
         "chevet serve starting"
     );
     // Read before the runtime starts: a keyring may run its own.
-    let password = options::shared_record_password()?;
+    let password = options::shared_record_password(&shared_record.url)?;
     let target = shared_record.target(password.map(|p| p.as_str().to_owned()));
     supervisor::serve(supervisor::Setup {
         target,

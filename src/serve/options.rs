@@ -70,13 +70,19 @@ pub fn parse(args: &[String]) -> Result<Option<Options>, ServeError> {
 const MAX_CREDENTIAL_BYTES: u64 = 4 * 1024;
 
 /// The shared record's password: the systemd credential when `CREDENTIALS_DIRECTORY` is set
-/// and holds one, else the OS keyring, else none.
-pub fn shared_record_password() -> Result<Option<Zeroizing<String>>, ServeError> {
+/// and holds one; else the one written in `url`, when the configuration says it there (what
+/// the configuration states wins over what a keyring happens to hold); else the OS keyring;
+/// else none.
+pub fn shared_record_password(url: &str) -> Result<Option<Zeroizing<String>>, ServeError> {
     if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty())
         && let Some(password) = read_credential(&Path::new(&dir).join(SHARED_RECORD_CREDENTIAL))?
     {
         tracing::info!("shared record password from the systemd credential");
         return Ok(Some(password));
+    }
+    if url::Url::parse(url).is_ok_and(|u| u.password().is_some()) {
+        tracing::info!("shared record password from the configuration's address");
+        return Ok(None);
     }
     let keyrings = crate::store::key::platform_keyrings();
     match crate::auth::providers::credential(&keyrings, SHARED_RECORD_CREDENTIAL) {
