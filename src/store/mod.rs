@@ -44,8 +44,11 @@ pub const CACHE_FILE_NAME: &str = "chevet-cache.db";
 pub enum StoreError {
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("shared database error: {0}")]
-    Postgres(#[from] ::postgres::Error),
+    /// Shown as SQLSTATE and message only, and not offered as an error source (whose text
+    /// a chain printer would show): PostgreSQL's DETAIL may quote row values (a duplicate
+    /// IPP, an INS), which must reach no log.
+    #[error("shared database error: {}", postgres::summary(.0))]
+    Postgres(Box<::postgres::Error>),
     #[error("cannot reach the shared database: {0}")]
     Connect(String),
     #[error("file error: {0}")]
@@ -80,6 +83,12 @@ pub enum StoreError {
     /// Degraded mode: this needs the shared record, and only its cache is at hand.
     #[error("this needs the shared record, which is unreachable")]
     NeedsRecord,
+}
+
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> Self {
+        Self::Postgres(Box::new(e))
+    }
 }
 
 impl StoreError {

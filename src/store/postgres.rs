@@ -302,6 +302,15 @@ impl<'a> postgres::types::FromSql<'a> for PgValue {
     }
 }
 
+/// An error as it may be logged: the SQLSTATE and the server's message, never its DETAIL or
+/// WHERE (which quote row values); other errors (I/O, TLS) as they are.
+pub(crate) fn summary(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} {}", db.code().code(), db.message()),
+        None => error_chain(e),
+    }
+}
+
 /// The constraint behind a refused write.
 pub(crate) fn constraint(e: &postgres::Error) -> Option<Constraint> {
     let code = e.code()?;
@@ -336,5 +345,29 @@ pub(crate) fn is_retryable(e: &postgres::Error) -> bool {
         .contains(code),
         // No SQLSTATE: the error came from the connection (I/O, TLS, timeout).
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::consent::tests::each_store_with_patient;
+    use crate::store::db::Backend;
+
+    #[test]
+    fn a_refused_write_is_told_without_the_values_it_held() {
+        each_store_with_patient(|store, _| {
+            if store.backend() != Backend::Postgres {
+                return;
+            }
+            let refused = store
+                .execute(
+                    "INSERT INTO setting (key, value) VALUES ('k', 'SECRET-1'), ('k', 'SECRET-2')",
+                    &[],
+                )
+                .expect_err("duplicate key");
+            let text = format!("{refused} {refused:#}");
+            assert!(text.contains("23505"), "{text}");
+            assert!(!text.contains("SECRET") && !text.contains("(k)"), "{text}");
+        });
     }
 }
