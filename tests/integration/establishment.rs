@@ -11,31 +11,14 @@ use egui_kittest::kittest::Queryable;
 
 use crate::cut_proxy::CutProxy;
 use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
-use crate::support::{LONG, establishment_app, harness, runtime, step_until};
+use crate::support::{LONG, establishment_app, harness, runtime, step_until, workstation_login};
 use chevet::store::testing::{in_schema, pg_schema, pg_target};
 use chevet::store::{PgTarget, Store};
 use chevet::worker::DemoData as _;
 
-/// A login role of the workstations' group, on the test cluster.
+/// A login role of the workstations' group on the test cluster, on `schema`.
 fn workstation_role(admin: &Store, target: &PgTarget, schema: &str) -> PgTarget {
-    let role = format!("ws_{}", hex::encode(rand::random::<[u8; 6]>()));
-    let password = hex::encode(rand::random::<[u8; 16]>());
-    admin
-        .execute_batch(&format!(
-            "CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE chevet_workstation"
-        ))
-        .expect("workstation role");
-    let mut url = url::Url::parse(&target.url).expect("test url");
-    url.set_username(&role).expect("user");
-    url.set_password(None).expect("password");
-    in_schema(
-        &PgTarget {
-            url: url.to_string(),
-            password: Some(password),
-            ..target.clone()
-        },
-        schema,
-    )
+    in_schema(&workstation_login(admin, target), schema)
 }
 
 /// A fresh schema of the test cluster, migrated and seeded with the demo data (its owner's

@@ -8,6 +8,8 @@ use std::thread;
 
 use chevet::store::audit::{self, AuditAction, AuditEntry, AuditObject};
 use chevet::store::testing::{in_schema, pg_schema, pg_store_in, pg_target};
+
+use crate::support::workstation_login;
 use chevet::store::{DB_FILE_NAME, DbKey, PgTarget, Store, StoreError};
 
 const WRITERS: usize = 4;
@@ -78,25 +80,6 @@ fn issue13_four_concurrent_writers_keep_the_audit_chain_valid_on_postgres() {
     assert_full_chain(&store);
 }
 
-/// A login role of the workstations' group, on the same cluster.
-fn workstation_target(admin: &Store, target: &PgTarget) -> PgTarget {
-    let role = format!("ws_{}", hex::encode(rand::random::<[u8; 6]>()));
-    let password = hex::encode(rand::random::<[u8; 16]>());
-    admin
-        .execute_batch(&format!(
-            "CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE chevet_workstation"
-        ))
-        .expect("workstation role");
-    let mut url = url::Url::parse(&target.url).expect("test url");
-    url.set_username(&role).expect("user");
-    url.set_password(None).expect("password");
-    PgTarget {
-        url: url.to_string(),
-        password: Some(password),
-        ..target.clone()
-    }
-}
-
 #[test]
 fn issue13_a_workstation_cannot_rewrite_the_audit_trail_nor_the_consent_history() {
     let Some(target) = pg_target() else { return };
@@ -109,7 +92,7 @@ fn issue13_a_workstation_cannot_rewrite_the_audit_trail_nor_the_consent_history(
         "",
     )
     .expect("first entry");
-    let ws_target = in_schema(&workstation_target(&admin, &target), &schema);
+    let ws_target = in_schema(&workstation_login(&admin, &target), &schema);
     let mut ws = Store::connect_workstation(&ws_target).expect("workstation connects");
     // It writes the record and appends to the trail…
     audit::record(

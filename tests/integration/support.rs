@@ -268,3 +268,25 @@ pub fn type_into(
     h.get_by_role_and_label(role, label).type_text(text);
     h.run_steps(2);
 }
+
+/// A login role of the workstations' group, on the same cluster.
+pub fn workstation_login(
+    admin: &chevet::store::Store,
+    target: &chevet::store::PgTarget,
+) -> chevet::store::PgTarget {
+    let role = format!("ws_{}", hex::encode(rand::random::<[u8; 6]>()));
+    let password = hex::encode(rand::random::<[u8; 16]>());
+    admin
+        .execute_batch(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE chevet_workstation"
+        ))
+        .expect("workstation role");
+    let mut url = url::Url::parse(&target.url).expect("test url");
+    url.set_username(&role).expect("user");
+    url.set_password(None).expect("password");
+    chevet::store::PgTarget {
+        url: url.to_string(),
+        password: Some(password),
+        ..target.clone()
+    }
+}
