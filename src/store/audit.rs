@@ -196,12 +196,15 @@ pub fn record(
     )
 }
 
-/// Key of the PostgreSQL advisory lock that orders the writers of the chain.
+/// Key of the PostgreSQL advisory lock that orders the writers of the chain (written out in
+/// migration 13's `chevet_audit_append`, which takes it).
+#[cfg(test)]
 const AUDIT_LOCK: i64 = 0x4348_4556_4554_0002;
 
 /// Appends an entry, chained to the last one. Works inside a caller's transaction too. On the
 /// shared database, writers from every workstation take their turn on an advisory lock held
-/// to the end of the transaction, so that each row chains to the one committed before it.
+/// to the end of the transaction, so that each row chains to the one committed before it:
+/// `chevet_audit_append` (migration 13) does it in one round trip, with the same hash.
 pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
     if store.is_cache() {
         // Degraded mode: the entry waits in the cache's queue for the record (0: no row yet).
@@ -246,10 +249,21 @@ fn append_row(
     detail: &str,
     origin: Option<&str>,
 ) -> Result<i64, StoreError> {
+    if store.backend() == Backend::Postgres {
+        return store.query_value(
+            "SELECT chevet_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                now_text(),
+                actor,
+                action_code,
+                object_kind,
+                object_id,
+                detail,
+                origin
+            ],
+        );
+    }
     store.in_transaction(|store| {
-        if store.backend() == Backend::Postgres {
-            store.execute("SELECT pg_advisory_xact_lock(?1)", params![AUDIT_LOCK])?;
-        }
         let (last_seq, prev): (i64, Vec<u8>) =
             match store.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])? {
                 Some(r) => (r.get(0)?, r.get(1)?),
@@ -420,6 +434,33 @@ mod tests {
             }
             assert!(verify(&store).expect("verify").is_intact());
         });
+    }
+
+    #[test]
+    fn entries_hashed_in_the_server_verify_with_the_same_hash() {
+        each_backend(|mut store| {
+            // Multi-byte text: the lengths hashed are UTF-8 byte lengths on both sides.
+            for detail in ["", "é€ 𝄞 kind=ß", "a\nb\tc"] {
+                append(&mut store, &entry(7).detail(detail)).expect("append");
+            }
+            append_replayed(
+                &mut store,
+                "infirmière",
+                "folder.open",
+                ("patient", "7"),
+                "é",
+                "o1",
+            )
+            .expect("replayed");
+            let v = verify(&store).expect("verify");
+            assert_eq!((v.rows, v.first_broken), (4, None));
+        });
+    }
+
+    #[test]
+    fn the_server_function_takes_the_chains_lock() {
+        let function = include_str!("migrations/postgres/0013_audit_append.sql");
+        assert!(function.contains(&format!("pg_advisory_xact_lock({AUDIT_LOCK})")));
     }
 
     #[test]

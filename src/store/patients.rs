@@ -1,7 +1,7 @@
 //! Patients in the store: insert, read, and the search behind the patient list (by name, INS,
 //! IPP or birth date).
 
-use super::db::{Constraint, Param, Row, ToParam, params};
+use super::db::{Backend, Constraint, Param, Row, ToParam, params};
 use super::{Store, StoreError, now_text};
 use crate::domain::patient::search_key;
 use crate::domain::{BirthTraits, IdentityStatus, Ins, Patient, PatientId, PatientIdentity, Sex};
@@ -166,6 +166,16 @@ fn understand(text: &str) -> Query {
     }
 }
 
+/// The smallest text above every text that starts with `prefix`, in binary order: the prefix
+/// with its last character one code point up (`"1859"` → `"185:"`).
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let next = char::from_u32(u32::from(last) + 1)?;
+    chars.push(next);
+    Some(chars.into_iter().collect())
+}
+
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -179,15 +189,30 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
     let mut args: Vec<String> = Vec::new();
     match understand(text) {
         Query::All => {}
-        Query::Number(n) => {
-            args.push(n.clone());
-            args.push(format!("{}%", escape_like(&n)));
-            clauses.push(format!(
-                "(ipp = ?{} OR ins_matricule LIKE ?{} ESCAPE '\\')",
-                args.len() - 1,
-                args.len()
-            ));
-        }
+        // SQLite's LIKE ignores case and so cannot use its (binary) indexes: the INS prefix
+        // is the range [digits, next), which the unique INS index serves. PostgreSQL keeps
+        // the LIKE, served by `patient_ins_prefix` whatever the collation (a range would
+        // follow the collation's order, in which ':' may sort anywhere).
+        Query::Number(n) => match (store.backend(), prefix_end(&n)) {
+            (Backend::Sqlite, Some(end)) => {
+                args.extend([n.clone(), n.clone(), end]);
+                clauses.push(format!(
+                    "(ipp = ?{} OR (ins_matricule >= ?{} AND ins_matricule < ?{}))",
+                    args.len() - 2,
+                    args.len() - 1,
+                    args.len()
+                ));
+            }
+            _ => {
+                args.push(n.clone());
+                args.push(format!("{}%", escape_like(&n)));
+                clauses.push(format!(
+                    "(ipp = ?{} OR ins_matricule LIKE ?{} ESCAPE '\\')",
+                    args.len() - 1,
+                    args.len()
+                ));
+            }
+        },
         Query::BirthDate(d) => {
             args.push(d.format("%Y-%m-%d").to_string());
             clauses.push(format!("birth_date = ?{}", args.len()));
@@ -247,6 +272,13 @@ mod tests {
             Query::Names(vec!["HELENE".into(), "D".into(), "AUB".into()])
         );
         assert_eq!(understand("%_"), Query::All);
+    }
+
+    #[test]
+    fn a_prefix_ends_one_code_point_up() {
+        assert_eq!(prefix_end("1859").as_deref(), Some("185:"));
+        assert_eq!(prefix_end("2A").as_deref(), Some("2B"));
+        assert_eq!(prefix_end(""), None);
     }
 
     #[test]

@@ -91,6 +91,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0011_dmp_last_status.sql"),
         postgres: include_str!("postgres/0011_dmp_last_status.sql"),
     },
+    Migration {
+        version: 12,
+        name: "search_indexes",
+        sqlite: include_str!("sqlite/0012_search_indexes.sql"),
+        postgres: include_str!("postgres/0012_search_indexes.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "audit_append",
+        sqlite: include_str!("sqlite/0013_audit_append.sql"),
+        postgres: include_str!("postgres/0013_audit_append.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.
