@@ -79,3 +79,10 @@ echo "==> cargo test (OS keyring tests in a fresh keyutils session)"
 # Software rendering for the headless UI tests; one UI test at a time keeps lavapipe's memory low.
 export WGPU_BACKEND="${WGPU_BACKEND:-vulkan}"
 CHEVET_REQUIRE_KEYRING=1 keyctl session - cargo test --locked --lib --bins --tests --no-fail-fast
+
+echo "==> the UI flows again, each workstation on a shared PostgreSQL record (establishment mode)"
+# Same screens and workers; every app's record is a seeded schema of the throwaway cluster,
+# reached with the workstations' least-privilege role (tests/integration/support.rs).
+CHEVET_TEST_RECORD=shared CHEVET_REQUIRE_KEYRING=1 keyctl session - \
+  cargo test --locked --test integration --no-fail-fast -- \
+  ui_flow:: dmp_folder:: dmp_documents:: identity_flow:: psc_login:: card_peer::

@@ -527,6 +527,7 @@ degraded-banner = Degraded mode — the establishment's shared record cannot be 
 record-restored = Back to normal: the shared record answers; what was queued has been sent to it.
 folder-cached-copy = This workstation's local copy of { $at } (degraded mode).
 error-store-needs-record = Not possible in degraded mode: this needs the shared record, which cannot be reached. Try again once back to normal.
+error-login-offline = Sign-in refused in degraded mode: the shared record cannot be reached, and only accounts that already signed in on this workstation can sign in (check the login and password too). Try again once back to normal, or from your usual workstation.
 services-title = Service status
 services-refresh = Refresh
 services-service = Service

@@ -527,6 +527,7 @@ degraded-banner = Mode dégradé — la base partagée de l'établissement est i
 record-restored = Retour à la normale : la base partagée répond ; les saisies en attente lui ont été transmises.
 folder-cached-copy = Copie locale de ce poste du { $at } (mode dégradé).
 error-store-needs-record = Impossible en mode dégradé : cette action a besoin de la base partagée, injoignable. Réessayez au retour à la normale.
+error-login-offline = Connexion refusée en mode dégradé : la base partagée est injoignable, et seuls les comptes qui se sont déjà connectés sur ce poste peuvent se connecter (vérifiez aussi l'identifiant et le mot de passe). Réessayez au retour à la normale ou depuis votre poste habituel.
 services-title = État des services
 services-refresh = Actualiser
 services-service = Service

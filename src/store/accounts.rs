@@ -98,7 +98,6 @@ fn select_one(
     condition: &str,
     value: &dyn ToParam,
 ) -> Result<Option<Account>, StoreError> {
-    store.require_record()?;
     let Some(r) = store.query_opt(
         &format!(
             "SELECT id, login, display_name, role, password_hash, national_id, active,
@@ -155,7 +154,6 @@ pub fn record_failure(
     id: AccountId,
     locked_until: Option<&str>,
 ) -> Result<u32, StoreError> {
-    store.require_record()?;
     store.execute(
         "UPDATE account SET failed_attempts = failed_attempts + 1,
             locked_until = coalesce(?2, locked_until) WHERE id = ?1",
@@ -169,7 +167,6 @@ pub fn record_failure(
 
 /// Clears failures after a successful login.
 pub fn record_success(store: &Store, id: AccountId) -> Result<(), StoreError> {
-    store.require_record()?;
     store.execute(
         "UPDATE account SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
         params![id.0],

@@ -1,8 +1,10 @@
 //! An establishment workstation's cache: a copy, under the same ids, of each folder opened on
 //! this workstation (identity, episodes, the DMP information/opposition history, documents
 //! with their contents), taken from the shared record when the folder opens, kept for a
-//! configured number of days. When the record is unreachable, the same repository functions
-//! read these copies (degraded mode, read-only but for what `replay` queues).
+//! configured number of days, and of the accounts that signed in here (with their external
+//! identity links), so that they can sign in again while the record is unreachable. When it
+//! is, the same repository functions read these copies (degraded mode, read-only but for what
+//! `replay` queues).
 
 use super::db::{Param, ToParam, Value, params};
 use super::replay::OFFLINE_ID_BASE;
@@ -30,20 +32,20 @@ impl ToParam for Value {
     }
 }
 
-/// Copies the rows `filter` selects in the record into the cache, replacing the cached ones
-/// with the same id.
+/// Copies the rows `filter` (with `?1` bound to `key`) selects in the record into the cache,
+/// replacing the cached ones with the same id.
 fn copy_rows(
     record: &Store,
     cache: &Store,
     table: &str,
     filter: &str,
-    patient: PatientId,
+    key: i64,
 ) -> Result<usize, StoreError> {
     let cols = columns(cache, table)?;
     let list = cols.join(", ");
     let rows = record.query(
         &format!("SELECT {list} FROM {table} WHERE {filter}"),
-        params![patient.0],
+        params![key],
     )?;
     let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
     let updates: Vec<String> = cols
@@ -88,8 +90,8 @@ pub fn put_folder(record: &Store, cache: &mut Store, patient: PatientId) -> Resu
         .map(|r| r.get(0))
         .collect::<Result<_, _>>()?;
     cache.in_transaction(|cache| {
-        copy_rows(record, cache, "patient", "id = ?1", patient)?;
-        copy_rows(record, cache, "episode", "patient_id = ?1", patient)?;
+        copy_rows(record, cache, "patient", "id = ?1", patient.0)?;
+        copy_rows(record, cache, "episode", "patient_id = ?1", patient.0)?;
         // The record's rows are copied again; rows recorded here while degraded stay until
         // their replay (the record's copy of them then replaces them).
         cache.execute(
@@ -103,7 +105,7 @@ pub fn put_folder(record: &Store, cache: &mut Store, patient: PatientId) -> Resu
             cache,
             "dmp_consent",
             "episode_id IN (SELECT id FROM episode WHERE patient_id = ?1)",
-            patient,
+            patient.0,
         )?;
         for gone in cached
             .iter()
@@ -119,6 +121,51 @@ pub fn put_folder(record: &Store, cache: &mut Store, patient: PatientId) -> Resu
              ON CONFLICT (patient_id) DO UPDATE SET cached_at = excluded.cached_at",
             params![patient.0, now_text()],
         )?;
+        Ok(())
+    })
+}
+
+/// Copies (or refreshes) an account that signed in on this workstation, with its external
+/// identity links, so that it can sign in here while the record is unreachable. A cached
+/// account of another id under the same login (renamed meanwhile) gives way.
+pub fn put_account(
+    record: &Store,
+    cache: &mut Store,
+    account: crate::store::accounts::AccountId,
+) -> Result<(), StoreError> {
+    cache.in_transaction(|cache| {
+        cache.execute(
+            "DELETE FROM identity_link WHERE account_id = ?1",
+            params![account.0],
+        )?;
+        if let Some(row) = record.query_opt(
+            "SELECT login FROM account WHERE id = ?1",
+            params![account.0],
+        )? {
+            let login: String = row.get(0)?;
+            cache.execute(
+                "DELETE FROM identity_link WHERE account_id IN
+                   (SELECT id FROM account WHERE login = ?1 AND id <> ?2)",
+                params![login, account.0],
+            )?;
+            cache.execute(
+                "DELETE FROM account WHERE login = ?1 AND id <> ?2",
+                params![login, account.0],
+            )?;
+        }
+        // A national id linked elsewhere meanwhile leaves its old cached link.
+        for link in record.query(
+            "SELECT trust_domain, national_id FROM identity_link WHERE account_id = ?1",
+            params![account.0],
+        )? {
+            let (domain, national_id): (String, String) = (link.get(0)?, link.get(1)?);
+            cache.execute(
+                "DELETE FROM identity_link WHERE trust_domain = ?1 AND national_id = ?2",
+                params![domain, national_id],
+            )?;
+        }
+        copy_rows(record, cache, "account", "id = ?1", account.0)?;
+        copy_rows(record, cache, "identity_link", "account_id = ?1", account.0)?;
         Ok(())
     })
 }
@@ -187,4 +234,56 @@ pub fn purge(cache: &mut Store, days: u32) -> Result<usize, StoreError> {
         }
         Ok(old.len())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::store::testing::each_backend;
+    use crate::store::{DbKey, accounts, identity_links};
+
+    #[test]
+    fn an_account_that_signed_in_here_can_be_found_in_the_cache() {
+        each_backend(|record| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut cache =
+                Store::open_cache(&dir.path().join("cache.db"), &DbKey::generate()).expect("cache");
+            let id = accounts::insert(&record, "medecin", "Dr M", Role::Medecin, "hash", None)
+                .expect("account");
+            accounts::insert(&record, "other", "Dr O", Role::Medecin, "hash", None)
+                .expect("another");
+            identity_links::link(&record, "ans", "810001234567", id, "admin").expect("link");
+            assert!(
+                accounts::by_login(&cache, "medecin")
+                    .expect("read")
+                    .is_none()
+            );
+
+            put_account(&record, &mut cache, id).expect("copy");
+            put_account(&record, &mut cache, id).expect("again, idempotent");
+            let cached = accounts::by_login(&cache, "MEDECIN")
+                .expect("read")
+                .expect("cached");
+            assert_eq!((cached.id, cached.password_hash.as_str()), (id, "hash"));
+            let link = identity_links::find(&cache, "ans", "810001234567")
+                .expect("read")
+                .expect("link cached");
+            assert_eq!(link.account_id, id);
+            // Only the account that signed in here.
+            assert!(accounts::by_login(&cache, "other").expect("read").is_none());
+            // Counters of a failed attempt made while degraded stay in the cache.
+            assert_eq!(
+                accounts::record_failure(&cache, id, None).expect("count"),
+                1
+            );
+            assert_eq!(
+                accounts::by_login(&record, "medecin")
+                    .expect("read")
+                    .expect("row")
+                    .failed_attempts,
+                0
+            );
+        });
+    }
 }

@@ -39,7 +39,6 @@ pub fn find(
     trust_domain: &str,
     national_id: &str,
 ) -> Result<Option<IdentityLink>, StoreError> {
-    store.require_record()?;
     store
         .query_opt(
             "SELECT id, trust_domain, national_id, account_id, status, created_at

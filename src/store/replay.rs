@@ -333,7 +333,14 @@ mod tests {
             assert_eq!(consent::current(&record, ep).expect("record"), None);
             assert_eq!(pending(&cache).expect("pending"), 2);
             assert!(matches!(
-                crate::store::accounts::by_login(&cache, "medecin"),
+                crate::store::accounts::insert(
+                    &cache,
+                    "offline",
+                    "Offline",
+                    crate::domain::Role::Medecin,
+                    "x",
+                    None
+                ),
                 Err(StoreError::NeedsRecord)
             ));
 

@@ -117,6 +117,9 @@ pub(super) enum WorkerError {
     Card(#[from] crate::card::CardError),
     #[error("no external login in progress")]
     NoPendingLogin,
+    /// Degraded mode: only accounts that signed in on this workstation can sign in.
+    #[error("sign-in refused while the shared record is unreachable")]
+    OfflineLogin,
     #[error(transparent)]
     Dmp(#[from] crate::dmp::error::DmpError),
 }
@@ -144,6 +147,7 @@ impl WorkerError {
             Self::Oidc(e) => e.message_id(),
             Self::Card(e) => e.message_id(),
             Self::NoPendingLogin => "error-login-expired",
+            Self::OfflineLogin => "error-login-offline",
             Self::Dmp(e) => e.message_id(),
         }
     }
@@ -162,6 +166,7 @@ impl WorkerError {
             Self::Oidc(e) => e.is_retryable(),
             Self::Card(e) => e.is_retryable(),
             Self::NoPendingLogin => false,
+            Self::OfflineLogin => true,
             Self::Dmp(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
@@ -354,12 +359,20 @@ impl Context {
         result
     }
 
-    /// Runs `f` with the record itself (never the cache), on the calling blocking thread.
+    /// Runs `f` with the record itself (never the cache), on the calling blocking thread;
+    /// connects to the shared record first when the workstation started without reaching it.
     pub fn with_record_blocking<T>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, WorkerError>,
     ) -> Result<T, WorkerError> {
         let mut guard = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        if guard.is_none()
+            && let Some(target) = &self.config.shared_record
+        {
+            let store = Store::connect_workstation(target)?;
+            self.set_own_backend(store.backend_pid());
+            *guard = Some(store);
+        }
         f(guard.as_mut().ok_or(WorkerError::NotOpen)?)
     }
 }

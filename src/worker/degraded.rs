@@ -11,6 +11,7 @@ use super::Event;
 use super::context::{Context, WorkerError};
 use super::services::{self, Service};
 use crate::domain::PatientId;
+use crate::store::accounts::AccountId;
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::{Store, cache, replay};
 
@@ -169,6 +170,43 @@ fn keep_folder(ctx: &Arc<Context>, patient: PatientId) {
             "folder not copied to the cache ({})",
             e.message_id()
         );
+    }
+}
+
+/// After a sign-in on the record: copies the account into the cache in the background, so
+/// that it can sign in on this workstation while the record is unreachable.
+pub(super) fn after_sign_in(ctx: &Arc<Context>, account: AccountId) {
+    if ctx.config.shared_record.is_none() || ctx.link.is_degraded() || !ctx.link.has_cache() {
+        return;
+    }
+    let worker = Arc::clone(ctx);
+    tokio::task::spawn_blocking(move || {
+        let copied = worker.with_record_blocking(|record| {
+            worker
+                .link
+                .with_cache(|cache| Ok(cache::put_account(record, cache, account)?))
+        });
+        if let Err(e) = copied {
+            tracing::warn!(
+                account = account.0,
+                "account not copied to the cache ({})",
+                e.message_id()
+            );
+        }
+    });
+}
+
+/// A sign-in refused while degraded is told as such: only the accounts that signed in on
+/// this workstation before can sign in until the record is back.
+pub(super) fn explain_refusal(ctx: &Context, error: WorkerError) -> WorkerError {
+    let unknown = matches!(
+        error,
+        WorkerError::Auth(crate::auth::AuthError::BadCredentials)
+    );
+    if unknown && ctx.link.is_degraded() {
+        WorkerError::OfflineLogin
+    } else {
+        error
     }
 }
 

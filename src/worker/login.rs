@@ -179,6 +179,8 @@ async fn resolve(ctx: &Arc<Context>, pending: PendingLogin) -> Result<(), Worker
         .await?;
     match resolution {
         Resolution::Session(session) => open_session(ctx, *session, pending).await,
+        // Linking or creating an account needs the record.
+        Resolution::NeedsLink { .. } if ctx.link.is_degraded() => Err(WorkerError::OfflineLogin),
         Resolution::NeedsLink { suggested_login } => {
             let identity = &pending.identity;
             let event = Event::NeedsLink {
@@ -262,6 +264,7 @@ pub(super) async fn open_local(ctx: &Arc<Context>, session: Session) -> Result<(
 /// Makes `session` current, keeps its provider tokens and refreshes them while it lasts.
 /// Another account starts with nothing of the DMP cached by the previous one.
 fn install(ctx: &Arc<Context>, session: Session, tokens: Option<ProviderTokens>) {
+    super::degraded::after_sign_in(ctx, session.account_id);
     if let Some(previous) = ctx.set_session(Some(session.clone()))
         && previous.account_id != session.account_id
     {

@@ -44,7 +44,8 @@ pub struct StoreInfo {
     pub record: RecordInfo,
     pub patients: usize,
     pub documents: usize,
-    pub accounts: usize,
+    /// None when the shared record could not be reached at start (degraded mode).
+    pub accounts: Option<usize>,
     pub settings: Vec<(String, String)>,
     /// The OpenID providers configured.
     pub providers: Vec<ProviderInfo>,

@@ -10,27 +10,12 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
 use crate::cut_proxy::CutProxy;
-use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
-use crate::support::{LONG, establishment_app, harness, runtime, step_until, workstation_login};
-use chevet::store::testing::{in_schema, pg_schema, pg_target};
-use chevet::store::{PgTarget, Store};
-use chevet::worker::DemoData as _;
-
-/// A login role of the workstations' group on the test cluster, on `schema`.
-fn workstation_role(admin: &Store, target: &PgTarget, schema: &str) -> PgTarget {
-    in_schema(&workstation_login(admin, target), schema)
-}
-
-/// A fresh schema of the test cluster, migrated and seeded with the demo data (its owner's
-/// store), and a workstation's login on it.
-fn seeded_record(target: &PgTarget, today: chrono::NaiveDate) -> (Store, PgTarget) {
-    let (mut admin, schema) = pg_schema(target);
-    chevet::sandbox::demo_data::SandboxDemo
-        .seed(&mut admin, today, &mut |_, _| {})
-        .expect("demo data in the shared record");
-    let record = workstation_role(&admin, target, &schema);
-    (admin, record)
-}
+use crate::dmp_folder::{open_not_consulted, open_patient, record_informed_not_opposed};
+use crate::support::{
+    LONG, establishment_app, harness, runtime, seeded_record, step_until, type_into,
+};
+use chevet::store::testing::pg_target;
+use chevet::store::{KeyStorage, PgTarget, Store};
 
 /// A relay to the record that the test can cut, and the workstation's target through it.
 fn relay(record: &PgTarget) -> (CutProxy, PgTarget) {
@@ -204,4 +189,97 @@ fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
         h.query_by_label("en échec").is_none()
             && h.query_by_label_contains("Mode dégradé").is_none()
     });
+}
+
+/// The workstation's own cache, opened beside the running app (the key is in its folder).
+fn open_cache(dir: &std::path::Path) -> Store {
+    let (key, _) = chevet::store::key::obtain_key(dir, true, KeyStorage::File, &[]).expect("key");
+    Store::open_cache(&dir.join(chevet::store::CACHE_FILE_NAME), &key).expect("cache")
+}
+
+#[test]
+fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from_the_cache() {
+    let Some(target) = pg_target() else { return };
+    let today = chrono::Local::now().date_naive();
+    let (admin, record) = seeded_record(&target, today);
+    let (proxy, relayed) = relay(&record);
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+    let family = patient.identity.traits.birth_name.clone();
+    let rt = runtime();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let dir = tempfile::tempdir().expect("dir");
+
+    // A normal day: the physician signs in here and opens the folder; both reach the cache.
+    {
+        let mut a = harness(establishment_app(&rt, dir.path(), relayed.clone(), &dmp));
+        open_not_consulted(&mut a, &patient.identity.ipp, &family);
+        let cache = open_cache(dir.path());
+        step_until(&mut a, "the account and folder in the cache", LONG, |_| {
+            let accounts = chevet::store::accounts::count(&cache).unwrap_or(0);
+            let folders: i64 = cache
+                .query_value("SELECT count(*) FROM cached_folder", &[])
+                .unwrap_or(0);
+            accounts == 1 && folders == 1
+        });
+    }
+
+    // The next start finds the record unreachable: degraded at once, and no offer to create a
+    // first administrator.
+    proxy.cut();
+    let mut b = harness(establishment_app(&rt, dir.path(), relayed, &dmp));
+    step_until(&mut b, "degraded banner and login form", LONG, |h| {
+        h.query_by_label_contains("Mode dégradé").is_some()
+            && h.query_by_role_and_label(Role::TextInput, "Identifiant")
+                .is_some()
+    });
+    assert!(b.query_by_label("Premier démarrage").is_none());
+    // An account that never signed in here is refused, and told why.
+    type_into(&mut b, Role::TextInput, "Identifiant", "interne");
+    type_into(&mut b, Role::PasswordInput, "Mot de passe", "chevet-demo");
+    b.get_by_label("Se connecter").click();
+    step_until(&mut b, "the refusal, explained", LONG, |h| {
+        h.query_by_label_contains("Connexion refusée en mode dégradé")
+            .is_some()
+    });
+    // The physician who did signs in, and opens the folder from the cache.
+    b.get_by_role_and_label(Role::TextInput, "Identifiant")
+        .focus();
+    b.run_steps(1);
+    b.key_press(egui::Key::End);
+    for _ in "interne".chars() {
+        b.key_press(egui::Key::Backspace);
+    }
+    b.run_steps(1);
+    type_into(&mut b, Role::TextInput, "Identifiant", "medecin");
+    type_into(&mut b, Role::PasswordInput, "Mot de passe", "chevet-demo");
+    b.get_by_label("Se connecter").click();
+    open_patient(&mut b, &patient.identity.ipp, &family);
+    step_until(&mut b, "the cached copy", LONG, |h| {
+        h.query_by_label_contains("Copie locale de ce poste")
+            .is_some()
+    });
+
+    // The record comes back: the workstation connects, and the sign-ins made meanwhile reach
+    // its audit trail.
+    proxy.restore();
+    step_until(&mut b, "back to normal", LONG, |h| {
+        h.query_by_label_contains("Retour à la normale").is_some()
+    });
+    let trail = chevet::store::audit::recent(&admin, 1000).expect("trail");
+    let replayed = |action: &str| {
+        trail
+            .iter()
+            .filter(|r| r.action == action && r.detail.contains("offline-at="))
+            .count()
+    };
+    assert_eq!(replayed("login.ok"), 1, "{trail:?}");
+    assert!(replayed("login.failed") >= 1);
+    assert!(
+        chevet::store::audit::verify(&admin)
+            .expect("verify")
+            .is_intact()
+    );
 }

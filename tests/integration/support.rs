@@ -128,7 +128,7 @@ pub fn establishment_app(
     dmp: &chevet::sandbox::dmp::RunningDmp,
 ) -> ChevetApp {
     let endpoint = dmp.endpoint(Default::default()).expect("DMP endpoint");
-    let mut config = worker_config(
+    let mut config = sandbox_config(
         data_dir,
         Some(endpoint),
         Vec::new(),
@@ -149,8 +149,73 @@ pub fn sandbox_app_with_card(
 }
 
 /// The workers' configuration of a sandbox installation in `data_dir` (key in an owner-only
-/// file, the sandbox's demo data), with the DMP, providers and card given.
+/// file, the sandbox's demo data), with the DMP, providers and card given. With
+/// `CHEVET_TEST_RECORD=shared`, the installation is an establishment workstation instead: its
+/// record is a schema of the test cluster seeded with the same demo data (one per data folder,
+/// so that an app started again on the folder finds its record), which it reaches with the
+/// workstations' least-privilege role. `scripts/test.sh` runs the UI flows both ways.
 pub fn worker_config(
+    data_dir: &std::path::Path,
+    dmp: Option<chevet::dmp::setup::DmpEndpoint>,
+    providers: Vec<chevet::auth::oidc::ProviderConfig>,
+    card: worker::CardConfig,
+) -> WorkerConfig {
+    let mut config = sandbox_config(data_dir, dmp, providers, card);
+    if let Some(record) = shared_record_for(data_dir) {
+        config.shared_record = Some(record);
+        config.demo = None;
+    }
+    config
+}
+
+/// Whether the UI flows run on a shared record (`CHEVET_TEST_RECORD=shared`).
+pub fn on_shared_record() -> bool {
+    match std::env::var("CHEVET_TEST_RECORD").as_deref() {
+        Ok("shared") => true,
+        Ok("" | "local") | Err(_) => false,
+        Ok(other) => panic!("CHEVET_TEST_RECORD={other}: expected `local` or `shared`"),
+    }
+}
+
+/// The shared record of the installation in `data_dir`, when the UI flows run on one: made and
+/// seeded on first use.
+fn shared_record_for(data_dir: &std::path::Path) -> Option<chevet::store::PgTarget> {
+    type Records = std::collections::HashMap<std::path::PathBuf, chevet::store::PgTarget>;
+    static RECORDS: std::sync::OnceLock<std::sync::Mutex<Records>> = std::sync::OnceLock::new();
+    if !on_shared_record() {
+        return None;
+    }
+    let target = chevet::store::testing::pg_target()
+        .expect("CHEVET_TEST_RECORD=shared needs the test cluster (CHEVET_TEST_PG_URL)");
+    let mut records = RECORDS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let record = records.entry(data_dir.to_path_buf()).or_insert_with(|| {
+        let record = seeded_record(&target, chrono::Local::now().date_naive()).1;
+        tracing::info!(schema = ?record.schema, "UI test on the shared record");
+        record
+    });
+    Some(record.clone())
+}
+
+/// A fresh schema of the test cluster, migrated and seeded with the demo data (its owner's
+/// store), and a workstation's login on it.
+pub fn seeded_record(
+    target: &chevet::store::PgTarget,
+    today: chrono::NaiveDate,
+) -> (chevet::store::Store, chevet::store::PgTarget) {
+    use chevet::worker::DemoData as _;
+    let (mut admin, schema) = chevet::store::testing::pg_schema(target);
+    chevet::sandbox::demo_data::SandboxDemo
+        .seed(&mut admin, today, &mut |_, _| {})
+        .expect("demo data in the shared record");
+    let record = chevet::store::testing::in_schema(&workstation_login(&admin, target), &schema);
+    (admin, record)
+}
+
+/// [`worker_config`] without the shared-record switch: always a single workstation.
+pub fn sandbox_config(
     data_dir: &std::path::Path,
     dmp: Option<chevet::dmp::setup::DmpEndpoint>,
     providers: Vec<chevet::auth::oidc::ProviderConfig>,

@@ -167,7 +167,7 @@ impl LoginState {
 
     /// The store is open: first administrator to create, providers, virtual card.
     pub fn on_store_ready(&mut self, info: &StoreInfo) {
-        self.first_admin = info.accounts == 0;
+        self.first_admin = info.accounts == Some(0);
         self.providers.clone_from(&info.providers);
         if info.providers.is_empty() {
             self.tab = LoginTab::Password;

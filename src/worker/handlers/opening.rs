@@ -9,7 +9,7 @@ use crate::store::{self as store_mod, Store, accounts, documents, patients, sett
 use crate::worker::context::{Context, WorkerError, blocking};
 use crate::worker::services::{self, Service};
 use crate::worker::{
-    Event, ProviderInfo, RecordInfo, StoreInfo, TaskId, card_slot, record_listener,
+    Event, ProviderInfo, RecordInfo, StoreInfo, TaskId, card_slot, degraded, record_listener,
 };
 
 pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
@@ -18,14 +18,31 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     // client blocks, and may not run (nor be dropped) on the async workers.
     let opened = blocking(move || -> Result<_, WorkerError> {
         let (store, record) = open(&worker)?;
-        let counts = (
-            patients::count(&store)?,
-            documents::count(&store)?,
-            accounts::count(&store)?,
-            settings::all(&store)?,
-        );
-        worker.set_store(store);
-        Ok((record, counts))
+        // Unknown while the record is unreachable: the cache holds only the accounts that
+        // signed in here, and no first administrator may be created from it.
+        let accounts_known = store.is_some();
+        if let Some(store) = store {
+            worker.set_store(store);
+        }
+        // Read from the cache when the record could not be reached.
+        let counts = worker.with_store_blocking(|store| {
+            Ok((
+                patients::count(store)?,
+                documents::count(store)?,
+                accounts::count(store)?,
+                settings::all(store)?,
+            ))
+        })?;
+        let (patients, documents, accounts, settings) = counts;
+        Ok((
+            record,
+            (
+                patients,
+                documents,
+                accounts_known.then_some(accounts),
+                settings,
+            ),
+        ))
     })
     .await?;
     let (record, (patients, documents, accounts, settings)) = opened?;
@@ -49,8 +66,11 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
             .collect(),
         virtual_card: card_slot::lock(ctx).has_virtual_card(),
     };
+    let reached = !ctx.link.is_degraded();
     ctx.emit(Event::StoreReady(info)).await;
-    services::note(ctx, Service::Record, Ok(()));
+    if reached {
+        services::note(ctx, Service::Record, Ok(()));
+    }
     card_slot::start_monitor(ctx);
     if shared {
         record_listener::start(ctx);
@@ -59,8 +79,10 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
 }
 
 /// Opens the record (on a blocking thread): the shared database, or the encrypted file,
-/// seeded with the demo data when it is empty and the installation has some.
-fn open(worker: &Arc<Context>) -> Result<(Store, RecordInfo), WorkerError> {
+/// seeded with the demo data when it is empty and the installation has some. No record when
+/// the shared one cannot be reached: the workstation then starts in degraded mode on its cache
+/// and connects when the record answers (`record_listener`).
+fn open(worker: &Arc<Context>) -> Result<(Option<Store>, RecordInfo), WorkerError> {
     let cfg = &worker.config;
     create_private_dir(&cfg.data_dir)?;
     crate::cda::xslt::clean_temp(&cfg.data_dir);
@@ -83,10 +105,19 @@ fn open(worker: &Arc<Context>) -> Result<(Store, RecordInfo), WorkerError> {
         let purged = store_mod::cache::purge(&mut cache, cfg.cache_days)?;
         tracing::info!(purged, "workstation cache open");
         worker.link.set_cache(cache);
-        let store = Store::connect_workstation(target)?;
-        worker.set_own_backend(store.backend_pid());
         let server = server_of(&target.url);
-        return Ok((store, RecordInfo::Shared { server }));
+        return match Store::connect_workstation(target) {
+            Ok(store) => {
+                worker.set_own_backend(store.backend_pid());
+                Ok((Some(store), RecordInfo::Shared { server }))
+            }
+            Err(e) if e.is_unreachable() => {
+                tracing::warn!("shared record unreachable at start ({})", e.message_id());
+                degraded::enter(worker);
+                Ok((None, RecordInfo::Shared { server }))
+            }
+            Err(e) => Err(e.into()),
+        };
     }
     let mut store = Store::open(&path, &key)?;
     if let Some(demo) = cfg.demo.as_ref()
@@ -107,7 +138,7 @@ fn open(worker: &Arc<Context>) -> Result<(Store, RecordInfo), WorkerError> {
             cancelled: false,
         });
     }
-    Ok((store, RecordInfo::Local(origin)))
+    Ok((Some(store), RecordInfo::Local(origin)))
 }
 
 /// `host:port/database` of a connection URL, for display (no user, no password).

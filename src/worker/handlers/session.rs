@@ -10,7 +10,7 @@ use crate::domain::Role;
 use crate::store::accounts;
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, audit, login as logins};
+use crate::worker::{Event, audit, degraded, login as logins};
 
 pub(super) async fn login(
     ctx: &Arc<Context>,
@@ -19,7 +19,8 @@ pub(super) async fn login(
 ) -> Result<(), WorkerError> {
     let session = ctx
         .with_store(move |store| Ok(auth::local::login(store, &login, &password)?))
-        .await?;
+        .await
+        .map_err(|e| degraded::explain_refusal(ctx, e))?;
     tracing::info!(account = session.account_id.0, "signed in");
     logins::open_local(ctx, session).await
 }
