@@ -13,7 +13,7 @@ use super::services::{self, Service};
 use crate::domain::PatientId;
 use crate::store::accounts::AccountId;
 use crate::store::audit::{AuditAction, AuditObject};
-use crate::store::{Store, cache, replay};
+use crate::store::{Store, StoreError, cache, replay};
 
 /// Where the record stands, for the banner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,48 +150,36 @@ pub(super) async fn after_folder_read(ctx: &Arc<Context>, patient: PatientId) {
         }
         return;
     }
-    let worker = Arc::clone(ctx);
-    tokio::task::spawn_blocking(move || keep_folder(&worker, patient));
-}
-
-/// Copies a folder from the record into the cache (establishment mode, record reachable).
-/// From a blocking thread; a failure costs only the copy, and is logged.
-fn keep_folder(ctx: &Arc<Context>, patient: PatientId) {
-    if ctx.config.shared_record.is_none() || ctx.link.is_degraded() || !ctx.link.has_cache() {
-        return;
-    }
-    let copied = ctx.with_record_blocking(|record| {
-        ctx.link
-            .with_cache(|cache| Ok(cache::put_folder(record, cache, patient)?))
+    copy_to_cache(ctx, "folder", move |record, cache| {
+        cache::put_folder(record, cache, patient)
     });
-    if let Err(e) = copied {
-        tracing::warn!(
-            patient = patient.0,
-            "folder not copied to the cache ({})",
-            e.message_id()
-        );
-    }
 }
 
 /// After a sign-in on the record: copies the account into the cache in the background, so
 /// that it can sign in on this workstation while the record is unreachable.
 pub(super) fn after_sign_in(ctx: &Arc<Context>, account: AccountId) {
+    copy_to_cache(ctx, "account", move |record, cache| {
+        cache::put_account(record, cache, account)
+    });
+}
+
+/// Copies `what` from the record into the cache on a blocking thread (establishment mode,
+/// record reachable); a failure costs only the copy, and is logged.
+fn copy_to_cache(
+    ctx: &Arc<Context>,
+    what: &'static str,
+    copy: impl FnOnce(&Store, &mut Store) -> Result<(), StoreError> + Send + 'static,
+) {
     if ctx.config.shared_record.is_none() || ctx.link.is_degraded() || !ctx.link.has_cache() {
         return;
     }
     let worker = Arc::clone(ctx);
     tokio::task::spawn_blocking(move || {
         let copied = worker.with_record_blocking(|record| {
-            worker
-                .link
-                .with_cache(|cache| Ok(cache::put_account(record, cache, account)?))
+            worker.link.with_cache(|cache| Ok(copy(record, cache)?))
         });
         if let Err(e) = copied {
-            tracing::warn!(
-                account = account.0,
-                "account not copied to the cache ({})",
-                e.message_id()
-            );
+            tracing::warn!("{what} not copied to the cache ({})", e.message_id());
         }
     });
 }
