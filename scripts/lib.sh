@@ -34,3 +34,54 @@ BUILD_PACKAGES=(pkg-config perl make gcc libc6-dev libpcsclite-dev)
 fetch_pdfium() {
   "$(dirname "${BASH_SOURCE[0]}")/fetch-pdfium.sh"
 }
+
+# PostgreSQL clusters of the test and demo scripts (Debian's layout: /usr/lib/postgresql/N/bin).
+
+# Puts the newest PostgreSQL's programs first on PATH (installing PostgreSQL when missing) and
+# prints their folder.
+pg_programs() {
+  local newest
+  newest="$(pg_newest_bin)"
+  if [ -z "$newest" ] && ! command -v initdb >/dev/null 2>&1; then
+    ensure_apt_packages postgresql >&2
+    newest="$(pg_newest_bin)"
+  fi
+  if [ -n "$newest" ]; then PATH="$newest:$PATH"; fi
+  dirname "$(command -v initdb)"
+}
+
+# The newest /usr/lib/postgresql/*/bin holding initdb, or nothing.
+pg_newest_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    if [ -x "$d/initdb" ]; then echo "$d"; fi
+  done | sort -V | tail -n 1
+}
+
+# pg_run_as USER FOLDER PROGRAM ARGS…: runs a PostgreSQL program as the server's USER (empty:
+# as ourselves), from the cluster's FOLDER (the caller's working directory may be closed to
+# that user; initdb refuses root, so as root the server runs as `postgres`).
+pg_run_as() {
+  local user="$1" dir="$2"
+  shift 2
+  if [ -n "$user" ]; then
+    (cd "$dir" && runuser -u "$user" -- "$@")
+  else
+    (cd "$dir" && "$@")
+  fi
+}
+
+# pg_stop USER FOLDER PROGRAMS DATA PID: fast shutdown, waiting for it, then immediate, then
+# SIGKILL to the server's PID (when given) if it still runs. Never fails.
+pg_stop() {
+  local user="$1" dir="$2" bin="$3" data="$4" pid="$5"
+  if [ -s "$data/postmaster.pid" ]; then
+    pg_run_as "$user" "$dir" "$bin/pg_ctl" stop -D "$data" -m fast -w -t 30 -s >/dev/null 2>&1 \
+      || pg_run_as "$user" "$dir" "$bin/pg_ctl" stop -D "$data" -m immediate -w -t 10 -s >/dev/null 2>&1 \
+      || true
+  fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+}

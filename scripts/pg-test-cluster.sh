@@ -24,22 +24,9 @@ PG_TEST_BIN=""
 PG_TEST_DIR=""
 PG_TEST_PID=""
 
-# Runs a PostgreSQL program as the server's user, from the cluster folder (the caller's working
-# directory may be closed to that user).
+# Runs a PostgreSQL program as the server's user, from the cluster folder.
 pg_test_cluster_as_server() {
-  if [ -n "$PG_TEST_SERVER_USER" ]; then
-    (cd "$PG_TEST_DIR" && runuser -u "$PG_TEST_SERVER_USER" -- "$@")
-  else
-    (cd "$PG_TEST_DIR" && "$@")
-  fi
-}
-
-# The newest /usr/lib/postgresql/*/bin holding initdb (Debian's layout), or nothing.
-pg_test_cluster_newest_bin() {
-  local d
-  for d in /usr/lib/postgresql/*/bin; do
-    if [ -x "$d/initdb" ]; then echo "$d"; fi
-  done | sort -V | tail -n 1
+  pg_run_as "$PG_TEST_SERVER_USER" "$PG_TEST_DIR" "$@"
 }
 
 # A TCP port of 127.0.0.1 free right now.
@@ -64,14 +51,9 @@ pg_test_cluster_openssl() {
 # caller (set -e); what was created is then removed by pg_test_cluster_stop.
 pg_test_cluster_start() {
   # 1. PostgreSQL, newest version first on PATH.
-  if [ -z "$(pg_test_cluster_newest_bin)" ] && ! command -v initdb >/dev/null 2>&1; then
-    ensure_apt_packages postgresql
-  fi
+  PG_TEST_BIN="$(pg_programs)"
+  PATH="$PG_TEST_BIN:$PATH"
   command -v openssl >/dev/null 2>&1 || ensure_apt_packages openssl
-  local newest
-  newest="$(pg_test_cluster_newest_bin)"
-  if [ -n "$newest" ]; then PATH="$newest:$PATH"; fi
-  PG_TEST_BIN="$(dirname "$(command -v initdb)")"
 
   # 2. The folder (in /tmp: the socket path must stay short and the server's user reach it),
   # the cluster, its superuser.
@@ -172,15 +154,7 @@ pg_test_cluster_stop() {
     pid="$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)"
     [[ "$pid" =~ ^[0-9]+$ ]] || pid=""
   fi
-  if [ -s "$data/postmaster.pid" ]; then
-    pg_test_cluster_as_server "$PG_TEST_BIN/pg_ctl" stop -D "$data" -m fast -w -t 30 -s >/dev/null 2>&1 \
-      || pg_test_cluster_as_server "$PG_TEST_BIN/pg_ctl" stop -D "$data" -m immediate -w -t 10 -s >/dev/null 2>&1 \
-      || true
-  fi
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
+  pg_stop "$PG_TEST_SERVER_USER" "$PG_TEST_DIR" "$PG_TEST_BIN" "$data" "$pid"
   for p in ${PEER_PIDS[@]+"${PEER_PIDS[@]}"}; do
     if [ "$p" != "$pid" ]; then kept+=("$p"); fi
   done

@@ -85,19 +85,7 @@ BIN="$PWD/target/release/chevet"
 
 # Runs a PostgreSQL program as the server's user, from the cluster folder.
 as_server() {
-  if [ -n "$SERVER_USER" ]; then
-    (cd "$PG_DIR" && runuser -u "$SERVER_USER" -- "$@")
-  else
-    (cd "$PG_DIR" && "$@")
-  fi
-}
-
-# The newest /usr/lib/postgresql/*/bin holding initdb (Debian's layout), or nothing.
-newest_pg_bin() {
-  local d
-  for d in /usr/lib/postgresql/*/bin; do
-    if [ -x "$d/initdb" ]; then echo "$d"; fi
-  done | sort -V | tail -n 1
+  pg_run_as "$SERVER_USER" "$PG_DIR" "$@"
 }
 
 # The PID of the demo cluster's server when it runs, else nothing.
@@ -113,24 +101,13 @@ stop_cluster() {
   local pid
   pid="$(cluster_pid)"
   [ -n "$pid" ] || return 0
-  as_server "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t 30 -s >/dev/null 2>&1 \
-    || as_server "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t 10 -s >/dev/null 2>&1 \
-    || true
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
+  pg_stop "$SERVER_USER" "$PG_DIR" "$PG_BIN" "$PG_DATA" "$pid"
 }
 
 # PostgreSQL's programs, newest version first (installed when missing).
 find_pg_bin() {
-  if [ -z "$(newest_pg_bin)" ] && ! command -v initdb >/dev/null 2>&1; then
-    ensure_apt_packages postgresql
-  fi
-  local newest
-  newest="$(newest_pg_bin)"
-  if [ -n "$newest" ]; then PATH="$newest:$PATH"; fi
-  PG_BIN="$(dirname "$(command -v initdb)")"
+  PG_BIN="$(pg_programs)"
+  PATH="$PG_BIN:$PATH"
 }
 
 # The setup runs as one run at a time: a second run while the first is up would share its
