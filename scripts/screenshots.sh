@@ -106,4 +106,15 @@ sleep 1
 # Ctrl+L locks: the lock screen hides everything.
 keys ctrl+l
 shot lock 1.5
+# The window's screens are done: stop it (the build below wants the CPU).
+kill "$app_pid" 2>/dev/null || true
+wait "$app_pid" 2>/dev/null || true
+
+# Establishment mode (a shared PostgreSQL record, degraded mode when it is unreachable) needs a
+# database and a cut in the network: rather than driving real windows, the UI tests' harness
+# renders those screens (tests/integration/screenshots.rs, ignored by the normal test run) on a
+# throwaway cluster (installed if missing), in software Vulkan (mesa's lavapipe, among the
+# runtime packages above): establishment-folder.png, services.png, degraded.png.
+scripts/pg-test-cluster.sh run -- env CHEVET_SCREENSHOTS_DIR="$PWD/$out" WGPU_BACKEND=vulkan \
+  cargo test --locked --test integration -- --ignored screenshots::
 echo "screenshots written to $out"

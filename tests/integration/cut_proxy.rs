@@ -68,6 +68,20 @@ impl Drop for CutProxy {
     }
 }
 
+/// A relay to the shared record `record` (on the test cluster) that the test can cut, and the
+/// workstation's target through it.
+pub fn relay(record: &chevet::store::PgTarget) -> (CutProxy, chevet::store::PgTarget) {
+    let mut url = url::Url::parse(&record.url).expect("url");
+    let upstream = SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
+    let proxy = CutProxy::start(upstream);
+    url.set_port(Some(proxy.port())).expect("port");
+    let relayed = chevet::store::PgTarget {
+        url: url.to_string(),
+        ..record.clone()
+    };
+    (proxy, relayed)
+}
+
 fn accept_loop(mut listener: Option<TcpListener>, port: u16, upstream: SocketAddr, state: &State) {
     while !state.stop.load(Ordering::SeqCst) {
         if !state.open.load(Ordering::SeqCst) {
@@ -85,7 +99,7 @@ fn accept_loop(mut listener: Option<TcpListener>, port: u16, upstream: SocketAdd
         };
         l.set_nonblocking(true).expect("nonblocking");
         match l.accept() {
-            Ok((client, _)) => relay(client, upstream, state),
+            Ok((client, _)) => relay_connection(client, upstream, state),
             Err(e) if e.kind() == ErrorKind::WouldBlock => {
                 std::thread::sleep(Duration::from_millis(5));
             }
@@ -94,7 +108,7 @@ fn accept_loop(mut listener: Option<TcpListener>, port: u16, upstream: SocketAdd
     }
 }
 
-fn relay(client: TcpStream, upstream: SocketAddr, state: &State) {
+fn relay_connection(client: TcpStream, upstream: SocketAddr, state: &State) {
     let Ok(server) = TcpStream::connect(upstream) else {
         return;
     };

@@ -9,27 +9,13 @@
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use crate::cut_proxy::CutProxy;
+use crate::cut_proxy::relay;
 use crate::dmp_folder::{open_not_consulted, open_patient, record_informed_not_opposed};
 use crate::support::{
     LONG, establishment_app, harness, runtime, seeded_record, step_until, type_into,
 };
 use chevet::store::testing::pg_target;
-use chevet::store::{KeyStorage, PgTarget, Store};
-
-/// A relay to the record that the test can cut, and the workstation's target through it.
-fn relay(record: &PgTarget) -> (CutProxy, PgTarget) {
-    let mut url = url::Url::parse(&record.url).expect("url");
-    let upstream =
-        std::net::SocketAddr::from(([127, 0, 0, 1], url.port().expect("test cluster port")));
-    let proxy = CutProxy::start(upstream);
-    url.set_port(Some(proxy.port())).expect("port");
-    let relayed = PgTarget {
-        url: url.to_string(),
-        ..record.clone()
-    };
-    (proxy, relayed)
-}
+use chevet::store::{KeyStorage, Store};
 
 fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
     h.query_all_by_label("◆ DMP").count()

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: the encrypted store end to end, the audit chain, the privacy
 //! of the database file, the OS keyring, the DMP client against the sandbox DMP, the screens
-//! driven by label with egui_kittest, and the code's shape (`structure`).
+//! driven by label with egui_kittest, the README's establishment-mode screenshots (`screenshots`,
+//! ignored unless asked for), and the code's shape (`structure`).
 
 mod audit_chain;
 mod card_peer;
@@ -15,6 +16,7 @@ mod keyring;
 mod oidc_peer;
 mod privacy;
 mod psc_login;
+mod screenshots;
 mod serve;
 mod shared_store;
 mod shutdown;

@@ -1,0 +1,98 @@
+//! The README's screenshots of establishment mode, rendered by the UI tests' harness (software
+//! Vulkan, `WGPU_BACKEND=vulkan`) rather than by driving real windows: one workstation on a
+//! shared record of the test cluster, reached through a relay the test cuts. Ignored by the
+//! normal test run; `scripts/screenshots.sh` runs it with `CHEVET_SCREENSHOTS_DIR` set, and it
+//! writes nothing without it. Only the sandbox's fictitious patients and accounts are shown.
+
+use std::path::{Path, PathBuf};
+
+use egui_kittest::kittest::Queryable;
+
+use crate::cut_proxy::relay;
+use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
+use crate::support::{LONG, establishment_app, harness, runtime, seeded_record, step_until};
+
+type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
+
+/// Frames run once the awaited content is there, so that layout and fade-ins settle.
+const SETTLE_STEPS: usize = 8;
+
+/// Takes the pointer away (no cursor drawn, nothing hovered), lets the layout settle, then
+/// writes the window as `dir/name`.
+fn shot(h: &mut H<'_>, dir: &Path, name: &str) {
+    h.set_render_cursor(false);
+    h.remove_cursor();
+    h.run_steps(SETTLE_STEPS);
+    let image = h.render().expect("render (WGPU_BACKEND=vulkan)");
+    image.save(dir.join(name)).expect("png written");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn establishment_mode() {
+    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    let target = chevet::store::testing::pg_target()
+        .expect("the screenshots need the test cluster: scripts/pg-test-cluster.sh run -- …");
+    let today = chrono::Local::now().date_naive();
+    let (_admin, record) = seeded_record(&target, today);
+    let (proxy, relayed) = relay(&record);
+    let (_, patient) =
+        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+    let family = patient.identity.traits.birth_name.clone();
+    let rt = runtime();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let data = tempfile::tempdir().expect("data dir");
+    let mut h = harness(establishment_app(&rt, data.path(), relayed, &dmp));
+
+    // The shared folder: the patient recorded "informé et non opposé", the DMP badge, the count
+    // of new documents and the DMP's rows in the one list.
+    open_not_consulted(&mut h, &patient.identity.ipp, &family);
+    record_informed_not_opposed(&mut h);
+    step_until(&mut h, "badge, count and the DMP's rows", LONG, |h| {
+        h.query_by_label("DMP : accès autorisé").is_some()
+            && h.query_by_label_contains("nouveau(x) document(s)")
+                .is_some()
+            && h.query_all_by_label("◆ DMP").count() == 3
+    });
+    shot(&mut h, &dir, "establishment-folder.png");
+
+    // Settings: the service-status board, the record answering.
+    h.get_by_label("Paramètres").click();
+    step_until(
+        &mut h,
+        "the service panel, the record answering",
+        LONG,
+        |h| {
+            h.query_by_label("État des services").is_some()
+                && h.query_by_label("Dossier (base)").is_some()
+                && h.query_all_by_label("répond").count() > 0
+                && h.query_by_label("en échec").is_none()
+        },
+    );
+    shot(&mut h, &dir, "services.png");
+    h.get_by_label("Close window").click();
+    h.run_steps(2);
+
+    // The record goes away: the banner, and the folder reopened from this workstation's cache.
+    h.get_all_by_label("Patients").next().expect("tab").click();
+    step_until(&mut h, "the list", LONG, |h| {
+        h.query_by_label_contains(&family).is_some()
+    });
+    proxy.cut();
+    step_until(&mut h, "degraded banner", LONG, |h| {
+        h.query_by_label_contains("Mode dégradé").is_some()
+    });
+    h.get_by_label_contains(&family).click();
+    step_until(&mut h, "the cached copy, the DMP asked again", LONG, |h| {
+        h.query_by_label_contains("Copie locale de ce poste")
+            .is_some()
+            && h.query_by_label_contains("actualisation…").is_none()
+            && h.query_all_by_label("◆ DMP").count() == 3
+    });
+    shot(&mut h, &dir, "degraded.png");
+}
