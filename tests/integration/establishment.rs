@@ -9,13 +9,20 @@
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use crate::cut_proxy::relay;
 use crate::dmp_folder::{open_not_consulted, open_patient, record_informed_not_opposed};
-use crate::support::{
-    LONG, establishment_app, harness, runtime, seeded_record, step_until, type_into,
-};
-use chevet::store::testing::pg_target;
+use crate::support::{Establishment, LONG, step_until, type_into};
 use chevet::store::{KeyStorage, Store};
+
+type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
+
+/// Back to the patient list, which shows the patient `family`.
+pub(crate) fn back_to_the_list(h: &mut H<'_>, family: &str) {
+    h.run_steps(5);
+    h.get_all_by_label("Patients").next().expect("tab").click();
+    step_until(h, "the list", LONG, |h| {
+        h.query_by_label_contains(family).is_some()
+    });
+}
 
 fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
     h.query_all_by_label("◆ DMP").count()
@@ -23,25 +30,17 @@ fn dmp_rows(h: &egui_kittest::Harness<'_, chevet::app::ChevetApp>) -> usize {
 
 #[test]
 fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
-    let Some(target) = pg_target() else { return };
-    let today = chrono::Local::now().date_naive();
-    let (_admin, record) = seeded_record(&target, today);
-    let (_, patient) =
-        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
-    let family = patient.identity.traits.birth_name.clone();
-
-    let rt = runtime();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
+    let Some(e) = Establishment::new() else {
+        return;
+    };
     let (dir_a, dir_b) = (
         tempfile::tempdir().expect("a"),
         tempfile::tempdir().expect("b"),
     );
-    let mut a = harness(establishment_app(&rt, dir_a.path(), record.clone(), &dmp));
-    let mut b = harness(establishment_app(&rt, dir_b.path(), record, &dmp));
-    open_not_consulted(&mut a, &patient.identity.ipp, &family);
-    open_not_consulted(&mut b, &patient.identity.ipp, &family);
+    let mut a = e.workstation(dir_a.path(), false);
+    let mut b = e.workstation(dir_b.path(), false);
+    open_not_consulted(&mut a, &e.ipp, &e.family);
+    open_not_consulted(&mut b, &e.ipp, &e.family);
 
     // A records the patient informed: B's folder shows the DMP it now allows, untouched.
     record_informed_not_opposed(&mut a);
@@ -76,39 +75,27 @@ fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
 
 #[test]
 fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays() {
-    let Some(target) = pg_target() else { return };
-    let today = chrono::Local::now().date_naive();
-    let (admin, record) = seeded_record(&target, today);
-    let (proxy, relayed) = relay(&record);
-    let (_, patient) =
-        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
-    let family = patient.identity.traits.birth_name.clone();
-
-    let rt = runtime();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
+    let Some(e) = Establishment::new() else {
+        return;
+    };
+    let family = &e.family;
     let (dir_a, dir_b) = (
         tempfile::tempdir().expect("a"),
         tempfile::tempdir().expect("b"),
     );
-    let mut a = harness(establishment_app(&rt, dir_a.path(), relayed, &dmp));
-    let mut b = harness(establishment_app(&rt, dir_b.path(), record, &dmp));
+    let mut a = e.workstation(dir_a.path(), true);
+    let mut b = e.workstation(dir_b.path(), false);
     // A opens the folder once (so its cache holds it), then goes back to the list.
-    open_not_consulted(&mut a, &patient.identity.ipp, &family);
-    open_not_consulted(&mut b, &patient.identity.ipp, &family);
-    a.run_steps(5);
-    a.get_all_by_label("Patients").next().expect("tab").click();
-    step_until(&mut a, "A: the list", LONG, |h| {
-        h.query_by_label_contains(&family).is_some()
-    });
+    open_not_consulted(&mut a, &e.ipp, family);
+    open_not_consulted(&mut b, &e.ipp, family);
+    back_to_the_list(&mut a, family);
 
     // The record goes away: the banner says so, and the folder opens from the cache.
-    proxy.cut();
+    e.relay.cut();
     step_until(&mut a, "A: degraded banner", LONG, |h| {
         h.query_by_label_contains("Mode dégradé").is_some()
     });
-    a.get_by_label_contains(&family).click();
+    a.get_by_label_contains(family).click();
     step_until(&mut a, "A: the cached copy", LONG, |h| {
         h.query_by_label_contains("Copie locale de ce poste")
             .is_some()
@@ -121,7 +108,7 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
     assert!(b.query_by_label("DMP : accès autorisé").is_none());
 
     // …and reaches the record, and B, once the record is back.
-    proxy.restore();
+    e.relay.restore();
     step_until(&mut a, "A: back to normal", LONG, |h| {
         h.query_by_label_contains("Mode dégradé").is_none()
             && h.query_by_label_contains("Retour à la normale").is_some()
@@ -129,7 +116,7 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
     step_until(&mut b, "B: the replayed information, no click", LONG, |h| {
         h.query_by_label("DMP : accès autorisé").is_some()
     });
-    let trail = chevet::store::audit::recent(&admin, 1000).expect("trail");
+    let trail = chevet::store::audit::recent(&e.admin, 1000).expect("trail");
     assert!(trail.iter().any(|r| r.action == "record.degraded"));
     assert!(
         trail
@@ -137,7 +124,7 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
             .any(|r| r.action == "dmp.consent" && r.detail.ends_with("replayed"))
     );
     assert!(
-        chevet::store::audit::verify(&admin)
+        chevet::store::audit::verify(&e.admin)
             .expect("verify")
             .is_intact()
     );
@@ -145,20 +132,12 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
 
 #[test]
 fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
-    let Some(target) = pg_target() else { return };
-    let today = chrono::Local::now().date_naive();
-    let (_admin, record) = seeded_record(&target, today);
-    let (proxy, relayed) = relay(&record);
-    let (_, patient) =
-        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
-    let rt = runtime();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
+    let Some(e) = Establishment::new() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("dir");
-    let mut a = harness(establishment_app(&rt, dir.path(), relayed, &dmp));
-    let family = patient.identity.traits.birth_name.clone();
-    open_not_consulted(&mut a, &patient.identity.ipp, &family);
+    let mut a = e.workstation(dir.path(), true);
+    open_not_consulted(&mut a, &e.ipp, &e.family);
     a.get_by_label("Paramètres").click();
     step_until(&mut a, "the panel, the record answering", LONG, |h| {
         h.query_by_label("État des services").is_some()
@@ -166,11 +145,11 @@ fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
             && h.query_all_by_label("répond").count() > 0
             && h.query_by_label("en échec").is_none()
     });
-    proxy.cut();
+    e.relay.cut();
     step_until(&mut a, "the record failing", LONG, |h| {
         h.query_by_label("en échec").is_some()
     });
-    proxy.restore();
+    e.relay.restore();
     step_until(&mut a, "the record answering again", LONG, |h| {
         h.query_by_label("en échec").is_none()
             && h.query_by_label_contains("Mode dégradé").is_none()
@@ -185,23 +164,15 @@ fn open_cache(dir: &std::path::Path) -> Store {
 
 #[test]
 fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from_the_cache() {
-    let Some(target) = pg_target() else { return };
-    let today = chrono::Local::now().date_naive();
-    let (admin, record) = seeded_record(&target, today);
-    let (proxy, relayed) = relay(&record);
-    let (_, patient) =
-        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
-    let family = patient.identity.traits.birth_name.clone();
-    let rt = runtime();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
+    let Some(e) = Establishment::new() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("dir");
 
     // A normal day: the physician signs in here and opens the folder; both reach the cache.
     {
-        let mut a = harness(establishment_app(&rt, dir.path(), relayed.clone(), &dmp));
-        open_not_consulted(&mut a, &patient.identity.ipp, &family);
+        let mut a = e.workstation(dir.path(), true);
+        open_not_consulted(&mut a, &e.ipp, &e.family);
         let cache = open_cache(dir.path());
         step_until(&mut a, "the account and folder in the cache", LONG, |_| {
             let accounts = chevet::store::accounts::count(&cache).unwrap_or(0);
@@ -214,8 +185,8 @@ fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from
 
     // The next start finds the record unreachable: degraded at once, and no offer to create a
     // first administrator.
-    proxy.cut();
-    let mut b = harness(establishment_app(&rt, dir.path(), relayed, &dmp));
+    e.relay.cut();
+    let mut b = e.workstation(dir.path(), true);
     step_until(&mut b, "degraded banner and login form", LONG, |h| {
         h.query_by_label_contains("Mode dégradé").is_some()
             && h.query_by_role_and_label(Role::TextInput, "Identifiant")
@@ -242,7 +213,7 @@ fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from
     type_into(&mut b, Role::TextInput, "Identifiant", "medecin");
     type_into(&mut b, Role::PasswordInput, "Mot de passe", "chevet-demo");
     b.get_by_label("Se connecter").click();
-    open_patient(&mut b, &patient.identity.ipp, &family);
+    open_patient(&mut b, &e.ipp, &e.family);
     step_until(&mut b, "the cached copy", LONG, |h| {
         h.query_by_label_contains("Copie locale de ce poste")
             .is_some()
@@ -250,11 +221,11 @@ fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from
 
     // The record comes back: the workstation connects, and the sign-ins made meanwhile reach
     // its audit trail.
-    proxy.restore();
+    e.relay.restore();
     step_until(&mut b, "back to normal", LONG, |h| {
         h.query_by_label_contains("Retour à la normale").is_some()
     });
-    let trail = chevet::store::audit::recent(&admin, 1000).expect("trail");
+    let trail = chevet::store::audit::recent(&e.admin, 1000).expect("trail");
     let replayed = |action: &str| {
         trail
             .iter()
@@ -264,7 +235,7 @@ fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from
     assert_eq!(replayed("login.ok"), 1, "{trail:?}");
     assert!(replayed("login.failed") >= 1);
     assert!(
-        chevet::store::audit::verify(&admin)
+        chevet::store::audit::verify(&e.admin)
             .expect("verify")
             .is_intact()
     );

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use egui_kittest::kittest::Queryable;
 
-use crate::cut_proxy::relay;
 use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
-use crate::support::{LONG, establishment_app, harness, runtime, seeded_record, step_until};
+use crate::establishment::back_to_the_list;
+use crate::support::{Establishment, LONG, step_until};
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
 
@@ -34,24 +34,15 @@ fn establishment_mode() {
         return;
     };
     std::fs::create_dir_all(&dir).expect("screenshots folder");
-    let target = chevet::store::testing::pg_target()
+    let e = Establishment::new()
         .expect("the screenshots need the test cluster: scripts/pg-test-cluster.sh run -- …");
-    let today = chrono::Local::now().date_naive();
-    let (_admin, record) = seeded_record(&target, today);
-    let (proxy, relayed) = relay(&record);
-    let (_, patient) =
-        chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
-    let family = patient.identity.traits.birth_name.clone();
-    let rt = runtime();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
+    let family = &e.family;
     let data = tempfile::tempdir().expect("data dir");
-    let mut h = harness(establishment_app(&rt, data.path(), relayed, &dmp));
+    let mut h = e.workstation(data.path(), true);
 
     // The shared folder: the patient recorded "informé et non opposé", the DMP badge, the count
     // of new documents and the DMP's rows in the one list.
-    open_not_consulted(&mut h, &patient.identity.ipp, &family);
+    open_not_consulted(&mut h, &e.ipp, family);
     record_informed_not_opposed(&mut h);
     step_until(&mut h, "badge, count and the DMP's rows", LONG, |h| {
         h.query_by_label("DMP : accès autorisé").is_some()
@@ -79,15 +70,12 @@ fn establishment_mode() {
     h.run_steps(2);
 
     // The record goes away: the banner, and the folder reopened from this workstation's cache.
-    h.get_all_by_label("Patients").next().expect("tab").click();
-    step_until(&mut h, "the list", LONG, |h| {
-        h.query_by_label_contains(&family).is_some()
-    });
-    proxy.cut();
+    back_to_the_list(&mut h, family);
+    e.relay.cut();
     step_until(&mut h, "degraded banner", LONG, |h| {
         h.query_by_label_contains("Mode dégradé").is_some()
     });
-    h.get_by_label_contains(&family).click();
+    h.get_by_label_contains(family).click();
     step_until(&mut h, "the cached copy, the DMP asked again", LONG, |h| {
         h.query_by_label_contains("Copie locale de ce poste")
             .is_some()

@@ -355,3 +355,65 @@ pub fn workstation_login(
         ..target.clone()
     }
 }
+
+/// An establishment for the UI tests: a seeded shared record of the test cluster (its owner's
+/// store, a workstation's login on it, and a relay to it that a test can cut), the
+/// consultation demo patient, and a sandbox DMP the workstations share, on one runtime.
+pub struct Establishment {
+    pub admin: chevet::store::Store,
+    pub record: chevet::store::PgTarget,
+    pub relay: crate::cut_proxy::CutProxy,
+    /// The record through the relay.
+    pub relayed: chevet::store::PgTarget,
+    pub ipp: String,
+    pub family: String,
+    pub dmp: chevet::sandbox::dmp::RunningDmp,
+    /// Last, so that it outlives what runs on it.
+    pub rt: TestRuntime,
+}
+
+impl Establishment {
+    /// None without the test cluster (which `CHEVET_REQUIRE_PG=1` makes a failure).
+    pub fn new() -> Option<Self> {
+        let target = chevet::store::testing::pg_target()?;
+        let today = chrono::Local::now().date_naive();
+        let (admin, record) = seeded_record(&target, today);
+        let (relay, relayed) = crate::cut_proxy::relay(&record);
+        let (_, patient) =
+            chevet::sandbox::dmp::seed::consultation_demo_patient(today).expect("such a patient");
+        let rt = runtime();
+        let dmp = rt
+            .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+            .expect("sandbox DMP");
+        Some(Self {
+            admin,
+            record,
+            relay,
+            relayed,
+            ipp: patient.identity.ipp,
+            family: patient.identity.traits.birth_name,
+            dmp,
+            rt,
+        })
+    }
+
+    /// A workstation with its data folder `data_dir`, on the record directly or through the
+    /// relay.
+    pub fn workstation(
+        &self,
+        data_dir: &std::path::Path,
+        through_relay: bool,
+    ) -> Harness<'static, ChevetApp> {
+        let record = if through_relay {
+            &self.relayed
+        } else {
+            &self.record
+        };
+        harness(establishment_app(
+            &self.rt,
+            data_dir,
+            record.clone(),
+            &self.dmp,
+        ))
+    }
+}
