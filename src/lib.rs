@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod dmp;
 pub mod domain;
+pub mod hl7;
 pub mod http;
 pub mod i18n;
 pub mod pdf;

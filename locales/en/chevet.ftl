@@ -543,3 +543,13 @@ service-dmp = DMP
 service-psc = Pro Santé Connect
 service-directory = Annuaire Santé
 service-gateway = Messaging gateway (PFI)
+
+# HL7 v2 messages (GAM, messaging gateway)
+error-hl7-empty = The HL7 message received is empty: it was not processed. Ask the sender to send it again.
+error-hl7-no-header = The data received is not an HL7 v2 message (no MSH segment at the start): check the file or the sender's settings.
+error-hl7-bad-header = The header (MSH segment) of the HL7 message cannot be used: its delimiters are missing or invalid. Report it to the sender.
+error-hl7-charset = The character set declared by this HL7 message is not supported (only UNICODE UTF-8, 8859/1 and 8859/15 are): ask the sender to send UTF-8.
+error-hl7-too-large = This HL7 message exceeds the largest size accepted: it was not processed. Report it to the sender.
+error-hl7-unencodable = This HL7 message holds a character that cannot be written in the exchange's character set: it was not sent.
+error-hl7-frame-too-large = A message received over MLLP exceeds the largest size accepted: it was ignored. Report it to the sender.
+error-hl7-frame-truncated = A message received over MLLP stopped before its end (connection cut): the sender must send it again, which it normally does on its own.

@@ -543,3 +543,13 @@ service-dmp = DMP
 service-psc = Pro Santé Connect
 service-directory = Annuaire Santé
 service-gateway = Passerelle de messagerie (PFI)
+
+# HL7 v2 messages (GAM, messaging gateway)
+error-hl7-empty = Le message HL7 reçu est vide : il n'a pas été traité. Demandez à l'émetteur de le renvoyer.
+error-hl7-no-header = Les données reçues ne sont pas un message HL7 v2 (pas de segment MSH au début) : vérifiez le fichier ou le paramétrage de l'émetteur.
+error-hl7-bad-header = L'en-tête (segment MSH) du message HL7 est inexploitable : ses séparateurs sont absents ou invalides. Signalez-le à l'émetteur.
+error-hl7-charset = Le jeu de caractères déclaré par ce message HL7 n'est pas pris en charge (seuls UNICODE UTF-8, 8859/1 et 8859/15 le sont) : demandez à l'émetteur d'envoyer en UTF-8.
+error-hl7-too-large = Ce message HL7 dépasse la taille maximale acceptée : il n'a pas été traité. Signalez-le à l'émetteur.
+error-hl7-unencodable = Ce message HL7 contient un caractère impossible à écrire dans le jeu de caractères de l'échange : il n'a pas été envoyé.
+error-hl7-frame-too-large = Un message reçu par MLLP dépasse la taille maximale acceptée : il a été ignoré. Signalez-le à l'émetteur.
+error-hl7-frame-truncated = Un message reçu par MLLP s'est interrompu avant sa fin (connexion coupée) : l'émetteur doit le renvoyer, ce qu'il fait normalement seul.
