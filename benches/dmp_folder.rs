@@ -12,16 +12,16 @@
 
 #![allow(clippy::print_stdout, clippy::expect_used)] // a benchmark reports on stdout
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chevet::app::{AppOptions, ChevetApp};
-use chevet::i18n::Language;
 use chevet::sandbox::dmp::faults::FaultPlan;
 use chevet::store::KeyStorage;
-use chevet::worker::{self, WorkerConfig};
-use egui::accesskit::Role;
-use egui_kittest::Harness;
+use chevet::worker::WorkerConfig;
+use common::app::{H, harness, log_in, open_from_list, runtime, until, worker_config};
+use common::report::{millis, percentile};
 use egui_kittest::kittest::Queryable;
 
 const LATENCY: &str = "exists=slow:200, authorize=slow:200, find=slow:200, retrieve=slow:200, \
@@ -29,88 +29,17 @@ const LATENCY: &str = "exists=slow:200, authorize=slow:200, find=slow:200, retri
 const OPENINGS: usize = 10;
 const IN_FLIGHT: usize = 20;
 const BULK_DOCUMENTS: usize = 10_000;
-
-type H = Harness<'static, ChevetApp>;
-
-fn app(
-    rt: &tokio::runtime::Runtime,
-    dir: &std::path::Path,
-    endpoint: chevet::dmp::setup::DmpEndpoint,
-) -> ChevetApp {
-    let config = WorkerConfig {
-        data_dir: dir.to_path_buf(),
-        key_storage: KeyStorage::File,
-        keyrings: Vec::new(),
-        demo: Some(Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
-        establishment: Some(chevet::sandbox::establishment()),
-        cda_limits: chevet::cda::Limits::default(),
-        dmp: Some(endpoint),
-        providers: Vec::new(),
-        card: worker::CardConfig::default(),
-        shared_record: None,
-        cache_days: 30,
-    };
-    let (handle, events) = worker::start(rt.handle(), config, Arc::new(|| {}));
-    ChevetApp::new(
-        handle,
-        events,
-        AppOptions {
-            sandbox: true,
-            data_dir: dir.to_path_buf(),
-            language: Language::Fr,
-            log_dir: None,
-            inactivity: None,
-            sandbox_ecps_url: None,
-            demo_accounts: chevet::sandbox::demo_data::demo_logins(),
-        },
-    )
-}
-
-fn until(h: &mut H, what: &str, mut done: impl FnMut(&H) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        h.step();
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "timed out: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn type_into(h: &mut H, role: Role, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.run_steps(2);
-}
-
-fn open_from_list(h: &mut H, query: &str, name: &str) {
-    h.get_by_role_and_label(Role::Button, "Patients").click();
-    until(h, "patient list", |h| {
-        h.query_by_role_and_label(Role::TextInput, "Rechercher")
-            .is_some()
-    });
-    let search = h.get_by_role_and_label(Role::TextInput, "Rechercher");
-    search.focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(Role::TextInput, "Rechercher")
-        .type_text(query);
-    until(h, "the patient listed alone", |h| {
-        h.query_by_label("1 patient").is_some() && h.query_by_label_contains(name).is_some()
-    });
-    h.get_by_label_contains(name).click();
-}
+/// Time between two frames while waiting for something on screen.
+const PAUSE: Duration = Duration::from_millis(2);
 
 fn inform(h: &mut H) {
-    until(h, "not consulted", |h| {
+    until(h, PAUSE, "not consulted", |h| {
         h.query_by_label("DMP non consulté").is_some()
     });
     h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num2);
     h.run_steps(2);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    until(h, "badge", |h| {
+    until(h, PAUSE, "badge", |h| {
         h.query_by_label("DMP : accès autorisé").is_some()
     });
 }
@@ -121,21 +50,8 @@ fn badge_and_count(h: &H) -> bool {
             .is_some()
 }
 
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("chevet-worker")
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
     let today = chrono::Local::now().date_naive();
     let faults = FaultPlan::parse(LATENCY).expect("fault plan");
@@ -143,46 +59,36 @@ fn main() {
         .block_on(chevet::sandbox::dmp::start(today, Arc::new(faults)))
         .expect("sandbox DMP");
     let endpoint = dmp.endpoint(Default::default()).expect("endpoint");
-    let mut h: H = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(100_000)
-        .build_ui_state(
-            |ui, app: &mut ChevetApp| app.frame_ui(ui),
-            app(&rt, dir.path(), endpoint),
-        );
-    until(&mut h, "login form", |h| {
-        h.query_by_role_and_label(Role::TextInput, "Identifiant")
-            .is_some()
-    });
-    type_into(&mut h, Role::TextInput, "Identifiant", "medecin");
-    type_into(&mut h, Role::PasswordInput, "Mot de passe", "chevet-demo");
-    h.get_by_label("Se connecter").click();
-    until(&mut h, "patient list", |h| {
-        h.query_by_role_and_label(Role::Button, "Patients")
-            .is_some()
-    });
+    let config = WorkerConfig {
+        demo: Some(Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
+        ..worker_config(dir.path(), endpoint)
+    };
+    let mut h = harness(&rt, config, 100_000);
+    log_in(&mut h, PAUSE, "medecin", "chevet-demo");
 
     // 1. Opening a patient in consultation: badge and count with no click.
     let (index, patient) = chevet::sandbox::dmp::seed::consultation_demo_patient(today)
         .expect("a demo patient in consultation");
     let name = patient.identity.traits.birth_name.clone();
     let ipp = patient.identity.ipp;
-    open_from_list(&mut h, &ipp, &name);
+    open_from_list(&mut h, PAUSE, &ipp, &name);
     inform(&mut h);
-    until(&mut h, "count", badge_and_count);
+    until(&mut h, PAUSE, "count", badge_and_count);
     let mut folder_ms = Vec::new();
     let mut cached_ms = Vec::new();
     let mut dmp_ms = Vec::new();
     for _ in 0..OPENINGS {
-        open_from_list(&mut h, &ipp, &name);
+        open_from_list(&mut h, PAUSE, &ipp, &name);
         let start = Instant::now();
-        until(&mut h, "folder", |h| h.query_by_label("Venues").is_some());
+        until(&mut h, PAUSE, "folder", |h| {
+            h.query_by_label("Venues").is_some()
+        });
         folder_ms.push(start.elapsed());
-        until(&mut h, "last known badge and count", |h| {
+        until(&mut h, PAUSE, "last known badge and count", |h| {
             badge_and_count(h) && h.query_by_label_contains("dernier état connu").is_some()
         });
         cached_ms.push(start.elapsed());
-        until(&mut h, "fresh badge and count", |h| {
+        until(&mut h, PAUSE, "fresh badge and count", |h| {
             badge_and_count(h) && h.query_by_label_contains("dernier état connu").is_none()
         });
         dmp_ms.push(start.elapsed());
@@ -195,18 +101,18 @@ fn main() {
     );
     println!(
         "  folder on screen: median {:.0} ms, max {:.0} ms",
-        ms(percentile(&folder_ms, 50)),
-        ms(percentile(&folder_ms, 100))
+        millis(percentile(&folder_ms, 50)),
+        millis(percentile(&folder_ms, 100))
     );
     println!(
         "  last known badge + count on screen: median {:.0} ms, max {:.0} ms",
-        ms(percentile(&cached_ms, 50)),
-        ms(percentile(&cached_ms, 100))
+        millis(percentile(&cached_ms, 50)),
+        millis(percentile(&cached_ms, 100))
     );
     println!(
         "  badge + new-document count on screen: median {:.0} ms, max {:.0} ms",
-        ms(percentile(&dmp_ms, 50)),
-        ms(percentile(&dmp_ms, 100))
+        millis(percentile(&dmp_ms, 50)),
+        millis(percentile(&dmp_ms, 100))
     );
 
     // 2. PAT-TROIS with 10,000 more documents, 20 DMP refreshes in flight.
@@ -230,8 +136,8 @@ fn main() {
         chevet::sandbox::seed::bulk_documents(&mut store, pat_trois, template, BULK_DOCUMENTS)
             .expect("bulk")
     };
-    open_from_list(&mut h, "pat-trois", "PAT-TROIS");
-    until(&mut h, "big folder", |h| {
+    open_from_list(&mut h, PAUSE, "pat-trois", "PAT-TROIS");
+    until(&mut h, PAUSE, "big folder", |h| {
         h.query_by_label("Venues").is_some()
     });
     inform(&mut h);
@@ -293,15 +199,15 @@ fn main() {
     );
     println!(
         "  frame time: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        ms(percentile(&times, 50)),
-        ms(percentile(&times, 95)),
-        ms(percentile(&times, 99)),
-        ms(percentile(&times, 100))
+        millis(percentile(&times, 50)),
+        millis(percentile(&times, 95)),
+        millis(percentile(&times, 99)),
+        millis(percentile(&times, 100))
     );
     println!(
         "  an idle frame, every answer applied: p50 {:.3} ms, p90 {:.3} ms",
-        ms(percentile(&idle, 50)),
-        ms(percentile(&idle, 90))
+        millis(percentile(&idle, 50)),
+        millis(percentile(&idle, 90))
     );
     drop(dmp);
 }
