@@ -7,13 +7,10 @@
 use std::time::{Duration, Instant};
 
 use chevet::domain::PatientIdentity;
-use chevet::domain::patient::search_key;
 use chevet::sandbox::demo::DemoPatient;
-use chevet::store::db::Backend;
 use chevet::store::{PgTarget, Store, patients};
 
 use crate::common::report::{row, summarize, table_header};
-use crate::load::text;
 use crate::workstations::on_workstations;
 use crate::{Rng, SEED, Scale};
 
@@ -227,46 +224,6 @@ pub fn measure_without_indexes(
     explain(admin, people, "PostgreSQL plans without the search indexes");
 }
 
-/// What `store::patients` compares an INS prefix's range with on SQLite: the prefix with its
-/// last character one code point up (`"1859"` → `"185:"`).
-fn prefix_end(prefix: &str) -> Option<String> {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    let last = chars.pop()?;
-    let next = char::from_u32(u32::from(last) + 1)?;
-    chars.push(next);
-    Some(chars.into_iter().collect())
-}
-
-/// The WHERE clause `patients::search` builds for a query on `backend`, values inlined (a
-/// custom plan).
-fn search_filter(backend: Backend, typed: Typed, q: &str) -> String {
-    match typed {
-        Typed::SurnamePrefix | Typed::SurnameFirstName => search_key(q)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| format!("search_key LIKE {} ESCAPE '\\'", text(&format!("% {w}%"))))
-            .collect::<Vec<_>>()
-            .join(" AND "),
-        Typed::Ipp | Typed::InsPrefix => match (backend, prefix_end(q)) {
-            (Backend::Sqlite, Some(end)) => format!(
-                "(ipp = {} OR (ins_matricule >= {} AND ins_matricule < {}))",
-                text(q),
-                text(q),
-                text(&end)
-            ),
-            _ => format!(
-                "(ipp = {} OR ins_matricule LIKE {} ESCAPE '\\')",
-                text(q),
-                text(&format!("{q}%"))
-            ),
-        },
-        Typed::BirthDate => {
-            let d = chrono::NaiveDate::parse_from_str(q, "%d/%m/%Y").expect("date typed");
-            format!("birth_date = {}", text(&d.format("%Y-%m-%d").to_string()))
-        }
-    }
-}
-
 /// How each kind of query is run (the count query `patients::search` runs first; the page
 /// query scans the same way, then sorts).
 pub fn explain(store: &Store, people: &[DemoPatient], title: &str) {
@@ -280,29 +237,7 @@ pub fn explain(store: &Store, people: &[DemoPatient], title: &str) {
         .expect("a patient with an INS");
     for typed in TYPED {
         let q = typed.text_for(p, &mut rng);
-        let filter = search_filter(store.backend(), typed, &q);
-        let lines: Vec<String> = match store.backend() {
-            Backend::Postgres => store
-                .query(
-                    &format!(
-                        "EXPLAIN (ANALYZE, COSTS OFF) SELECT count(*) FROM patient WHERE {filter}"
-                    ),
-                    &[],
-                )
-                .expect("explain")
-                .iter()
-                .map(|r| r.get::<String>(0).expect("plan line"))
-                .collect(),
-            Backend::Sqlite => store
-                .query(
-                    &format!("EXPLAIN QUERY PLAN SELECT count(*) FROM patient WHERE {filter}"),
-                    &[],
-                )
-                .expect("explain")
-                .iter()
-                .map(|r| r.get::<String>(3).expect("plan detail"))
-                .collect(),
-        };
+        let lines = patients::search_plan(store, &q).expect("plan");
         println!("  {}:", typed.label());
         for line in lines
             .iter()

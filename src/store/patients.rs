@@ -182,9 +182,8 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// Searches patients; rows are sorted as they are displayed (used name, else birth name, then
-/// birth name and first names), at most `limit`.
-pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, StoreError> {
+/// The WHERE clause (empty for no filter) and its arguments for what was typed.
+fn filter_for(store: &Store, text: &str) -> (String, Vec<String>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<String> = Vec::new();
     match understand(text) {
@@ -229,6 +228,13 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
+    (filter, args)
+}
+
+/// Searches patients; rows are sorted as they are displayed (used name, else birth name, then
+/// birth name and first names), at most `limit`.
+pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, StoreError> {
+    let (filter, args) = filter_for(store, text);
     let bound: Vec<Param<'_>> = args.iter().map(ToParam::to_param).collect();
     let total: usize =
         store.query_value(&format!("SELECT count(*) FROM patient {filter}"), &bound)?;
@@ -253,6 +259,24 @@ pub fn search(store: &Store, text: &str, limit: usize) -> Result<SearchResult, S
         });
     }
     Ok(SearchResult { rows, total })
+}
+
+/// How the database runs the count query of a search, line by line (PostgreSQL's `EXPLAIN
+/// ANALYZE`, SQLite's `EXPLAIN QUERY PLAN`): to tell on a site's own data whether a search
+/// uses its indexes.
+pub fn search_plan(store: &Store, text: &str) -> Result<Vec<String>, StoreError> {
+    let (filter, args) = filter_for(store, text);
+    let bound: Vec<Param<'_>> = args.iter().map(ToParam::to_param).collect();
+    let count = format!("SELECT count(*) FROM patient {filter}");
+    let (sql, column) = match store.backend() {
+        Backend::Postgres => (format!("EXPLAIN (ANALYZE, COSTS OFF) {count}"), 0),
+        Backend::Sqlite => (format!("EXPLAIN QUERY PLAN {count}"), 3),
+    };
+    store
+        .query(&sql, &bound)?
+        .iter()
+        .map(|r| r.get::<String>(column))
+        .collect()
 }
 
 #[cfg(test)]

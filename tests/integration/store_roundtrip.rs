@@ -155,6 +155,13 @@ fn issue13_the_search_finds_the_same_on_both_backends() {
     each_backend(|store| {
         let pid = patients::insert(&store, &pat_trois()).expect("insert");
         assert_found_by_what_people_type(&store, pid);
+        for typed in ["pat-trois", "279035", "28/03/1979"] {
+            let plan = patients::search_plan(&store, typed).expect("plan");
+            assert!(
+                plan.iter().any(|line| !line.is_empty()),
+                "{typed}: {plan:?}"
+            );
+        }
     });
 }
 
