@@ -22,6 +22,9 @@ Commandes d'exploitation :
   chevet cda inspect FICHIER [--with-identity]
                         ce que Chevet comprend d'un document CDA, en JSON
   chevet cda produce …  produit un document (voir chevet cda produce)
+  chevet hl7 inspect FICHIER… [--with-identity]
+                        ce que Chevet lit dans un message HL7 v2 reçu (en-tête, patient,
+                        consentement ZFA, documents), en JSON
   chevet dmp COMMANDE   transactions DMP (exists, authorize, find, get, hide, show,
                         delete, archive, feed, serve…) ; chevet dmp pour l'aide
   chevet serve --config FICHIER
@@ -119,6 +122,14 @@ fn main() -> Result<std::process::ExitCode> {
             .build()?;
         let code = chevet::cli::dmp::run(&args[1..], &rt, &mut std::io::stdout().lock())?;
         rt.shutdown_timeout(std::time::Duration::from_secs(1));
+        return Ok(code);
+    }
+    if args.first().is_some_and(|a| a == "hl7") {
+        let code = chevet::cli::hl7::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )?;
         return Ok(code);
     }
     if chevet::cli::is_command(&args) {

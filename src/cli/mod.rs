@@ -1,12 +1,14 @@
 //! Operator commands run from a terminal instead of the window: `chevet cda inspect FILE`
 //! prints, as JSON, what Chevet understood of a CDA document (what hospital IT uses to
 //! diagnose a document that displays badly); `chevet dmp …` runs DMP transactions (`dmp`);
-//! `chevet auth set-credential ID` puts a provider's client credential in the keyring (`auth`).
+//! `chevet auth set-credential ID` puts a provider's client credential in the keyring (`auth`);
+//! `chevet hl7 inspect FILE` prints what Chevet reads in a received HL7 v2 message (`hl7`).
 
 pub mod auth;
 pub mod dmp;
 #[cfg(feature = "sandbox")]
 mod dmp_sandbox;
+pub mod hl7;
 
 use std::io::Write;
 use std::path::PathBuf;
