@@ -70,6 +70,14 @@ CHEVET_OIDC_PEER_URL="$(awk '/^READY /{print $2; exit}' "$PEER_LOGS/oidc.log")"
 [ -n "$CHEVET_OIDC_PEER_URL" ] || { cat "$PEER_LOGS/oidc.log" >&2; echo "OpenID peer did not start" >&2; exit 1; }
 export CHEVET_OIDC_PEER_URL CHEVET_REQUIRE_OIDC_PEER=1
 
+echo "==> HL7 v2 peers (python hl7: mllp_send drives the MLLP listener; hl7apy)"
+command -v python3 >/dev/null || ensure_apt_packages python3 python3-pip
+python3 -c "import hl7, hl7apy" 2>/dev/null \
+  || python3 -m pip install --quiet hl7 hl7apy 2>/dev/null \
+  || python3 -m pip install --quiet --break-system-packages hl7 hl7apy
+command -v mllp_send >/dev/null || { echo "mllp_send (python hl7) not on PATH" >&2; exit 1; }
+export CHEVET_REQUIRE_HL7_PEER=1
+
 echo "==> PostgreSQL throwaway cluster (store tests on both backends)"
 # Exports CHEVET_TEST_PG_URL, CHEVET_TEST_PG_CA, CHEVET_REQUIRE_PG=1; the server's PID joins PEER_PIDS.
 # shellcheck source=scripts/pg-test-cluster.sh

@@ -35,6 +35,46 @@ pub struct CdaConfig {
     pub max_depth: Option<usize>,
 }
 
+/// `[hl7]` section: the MLLP listener of `chevet serve` (establishment mode), where the
+/// messaging gateway (PFI) and the patient administration (GAM) send HL7 v2.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hl7Config {
+    /// Address and port to listen on, e.g. `"0.0.0.0:2575"` (absent: no listener).
+    pub listen: Option<std::net::SocketAddr>,
+    /// Connections served at once (default 64).
+    pub max_connections: Option<usize>,
+    /// Largest message accepted, in MiB (default 32).
+    pub max_message_mib: Option<usize>,
+    /// Seconds without a byte before a connection is closed (default 300).
+    pub idle_timeout_secs: Option<u64>,
+    /// MSH-3/MSH-4 of the ACK sent for an unreadable message (default `CHEVET`, empty).
+    pub application: Option<String>,
+    pub facility: Option<String>,
+}
+
+impl Hl7Config {
+    /// The listener's settings.
+    pub fn listener_config(&self) -> crate::hl7::listener::ListenerConfig {
+        let default = crate::hl7::listener::ListenerConfig::default();
+        crate::hl7::listener::ListenerConfig {
+            max_connections: self
+                .max_connections
+                .unwrap_or(default.max_connections)
+                .max(1),
+            max_frame_bytes: self.max_message_mib.map_or(default.max_frame_bytes, |mib| {
+                mib.saturating_mul(1024 * 1024)
+            }),
+            idle_timeout: self.idle_timeout_secs.map_or(default.idle_timeout, |s| {
+                std::time::Duration::from_secs(s.max(1))
+            }),
+            application: self.application.clone().unwrap_or(default.application),
+            facility: self.facility.clone().unwrap_or(default.facility),
+            ..default
+        }
+    }
+}
+
 /// `[establishment]` section: who this installation is.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,6 +157,9 @@ pub struct FileConfig {
     pub auth: crate::auth::providers::AuthConfig,
     /// Establishment mode: the shared PostgreSQL record (absent: single workstation).
     pub shared_record: Option<SharedRecordConfig>,
+    /// The HL7 v2 listener of `chevet serve`.
+    #[serde(default)]
+    pub hl7: Hl7Config,
 }
 
 /// The resolved configuration.
@@ -132,6 +175,8 @@ pub struct Config {
     pub auth: crate::auth::providers::AuthConfig,
     /// Establishment mode when set; single workstation otherwise.
     pub shared_record: Option<SharedRecordConfig>,
+    /// The HL7 v2 listener of `chevet serve`.
+    pub hl7: Hl7Config,
 }
 
 /// Why the configuration could not be used.
@@ -204,6 +249,7 @@ impl Config {
             dmp: file.dmp,
             auth: file.auth,
             shared_record: file.shared_record,
+            hl7: file.hl7,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();
@@ -299,6 +345,37 @@ mod tests {
         std::fs::write(&path, "mode = \"sandbox\"\n").expect("write");
         let c = Config::resolve(Some(&path), Some("/tmp/x".into()), Some("fr")).expect("config");
         assert!(c.is_sandbox());
+    }
+
+    #[test]
+    fn the_hl7_listener_is_configured_by_its_address() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("chevet.toml");
+        std::fs::write(&path, "language = \"fr\"\n").expect("write");
+        let c = Config::resolve(Some(&path), Some("/tmp/x".into()), None).expect("config");
+        assert_eq!(c.hl7.listen, None, "no listener unless asked for");
+        std::fs::write(
+            &path,
+            "[hl7]\nlisten = \"127.0.0.1:2575\"\nmax_connections = 4\nmax_message_mib = 2\nidle_timeout_secs = 60\nfacility = \"CHU_X\"\n",
+        )
+        .expect("write");
+        let c = Config::resolve(Some(&path), Some("/tmp/x".into()), None).expect("config");
+        assert_eq!(
+            c.hl7.listen,
+            Some("127.0.0.1:2575".parse().expect("address"))
+        );
+        let listener = c.hl7.listener_config();
+        assert_eq!(
+            (listener.max_connections, listener.max_frame_bytes),
+            (4, 2 * 1024 * 1024)
+        );
+        assert_eq!(listener.idle_timeout, std::time::Duration::from_secs(60));
+        assert_eq!(
+            (listener.application.as_str(), listener.facility.as_str()),
+            ("CHEVET", "CHU_X")
+        );
+        std::fs::write(&path, "[hl7]\nlisten = \"nowhere\"\n").expect("write");
+        assert!(Config::resolve(Some(&path), Some("/tmp/x".into()), None).is_err());
     }
 
     #[test]

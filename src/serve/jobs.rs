@@ -48,9 +48,7 @@ impl Job {
     pub fn purpose(self) -> &'static str {
         match self {
             Self::Record => "shared record: migrations and reachability",
-            Self::Hl7Listener => {
-                "HL7 v2 over MLLP from the PFI and the GAM (arrives with its issue)"
-            }
+            Self::Hl7Listener => "HL7 v2 over MLLP from the PFI and the GAM (set [hl7] listen)",
             Self::DmpOutbox => "feeding the DMP from the outbox (arrives with its issue)",
             Self::DirectorySync => "Annuaire Santé synchronisation (arrives with its issue)",
         }

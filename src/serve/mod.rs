@@ -7,15 +7,17 @@
 //! Jobs ([`jobs::Job`]), each on its own named thread with a stop signal and a status:
 //! - `record` (implemented, [`record`]): migrations, the sandbox's demo data in an empty
 //!   record, a check every 10 s, reconnection with backoff;
-//! - `hl7-listener`: the MLLP listener the gateway (PFI) and the patient administration (GAM)
-//!   push HL7 v2 to — arrives with its issue;
+//! - `hl7-listener` (when `[hl7] listen` is set, [`hl7`]): the MLLP listener the gateway
+//!   (PFI) and the patient administration (GAM) push HL7 v2 to; each message is journalled in
+//!   the shared record before its AA;
 //! - `dmp-outbox`: feeding the DMP from the outbox — arrives with its issue;
 //! - `directory-sync`: the Annuaire Santé synchronisation — arrives with its issue.
 //!
-//! Until then the status lists them as "not configured". Files: [`options`] (command line,
+//! Jobs not configured or not yet written are listed as "not configured". Files: [`options`] (command line,
 //! password), [`supervisor`] (runtime, signals, stop), [`http`] (the endpoint), [`status`]
 //! (what it reports). See `docs/configuration.md` and `packaging/chevet-serve.service`.
 
+pub mod hl7;
 pub mod http;
 pub mod jobs;
 pub mod options;
@@ -48,6 +50,11 @@ pub enum ServeError {
     },
     #[error("port d'état 127.0.0.1:{port} indisponible : {source}")]
     Bind { port: u16, source: std::io::Error },
+    #[error("écoute HL7 impossible sur {addr} : {source}")]
+    Hl7Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("démarrage impossible : {0}")]
     Runtime(std::io::Error),
     #[error("tâche {job} non démarrée : {source}")]
@@ -68,7 +75,9 @@ impl ServeError {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Store { retryable, .. } => *retryable,
-            Self::Bind { source, .. } => source.kind() == std::io::ErrorKind::AddrInUse,
+            Self::Bind { source, .. } | Self::Hl7Bind { source, .. } => {
+                source.kind() == std::io::ErrorKind::AddrInUse
+            }
             Self::Runtime(_) | Self::Spawn { .. } | Self::Panicked { .. } => true,
             _ => false,
         }
@@ -128,6 +137,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
         schema = shared_record.schema.as_deref().unwrap_or("(search path)"),
         data_dir = %config.data_dir.display(),
         status_port,
+        hl7_listen = ?config.hl7.listen,
         "chevet serve starting"
     );
     // Read before the runtime starts: a keyring may run its own.
@@ -137,6 +147,10 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
         target,
         demo: demo_data(&config),
         status_port,
+        hl7: config
+            .hl7
+            .listen
+            .map(|listen| (listen, config.hl7.listener_config())),
     })?;
     Ok(ExitCode::SUCCESS)
 }

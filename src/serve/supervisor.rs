@@ -13,10 +13,12 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+use super::hl7::Hl7Job;
 use super::jobs::{Job, Registry};
 use super::record::RecordJob;
 use super::status::Shared;
 use super::{Control, ServeError, http};
+use crate::hl7::listener::ListenerConfig;
 use crate::store::PgTarget;
 use crate::worker::DemoData;
 
@@ -35,6 +37,8 @@ pub struct Setup {
     pub demo: Option<Box<dyn DemoData>>,
     /// Port of the status endpoint on 127.0.0.1 (0: any free port).
     pub status_port: u16,
+    /// The HL7 v2 listener's address and settings, when configured.
+    pub hl7: Option<(std::net::SocketAddr, ListenerConfig)>,
 }
 
 /// Runs until a signal (`Ok`) or a job's fatal error.
@@ -70,13 +74,31 @@ async fn supervise(setup: Setup) -> Result<(), ServeError> {
     tracing::info!(port, "status endpoint listening on 127.0.0.1");
     announce(&format!("LISTENING http://127.0.0.1:{port}"));
 
+    let hl7 = setup.hl7.map(|(listen, config)| Hl7Job {
+        target: setup.target.clone(),
+        listen,
+        config: ListenerConfig {
+            // Well within the time the jobs have to stop.
+            stop_grace: Duration::from_secs(STOP_JOBS_SECS / 2),
+            ..config
+        },
+        control: control.clone(),
+    });
     let record = RecordJob {
         target: setup.target,
         demo: setup.demo,
         shared,
         control: control.clone(),
     };
-    let outcome = match registry.start(Job::Record, move |status, stop| record.run(status, stop)) {
+    let started = registry
+        .start(Job::Record, move |status, stop| record.run(status, stop))
+        .and_then(|()| match hl7 {
+            Some(job) => {
+                registry.start(Job::Hl7Listener, move |status, stop| job.run(status, stop))
+            }
+            None => Ok(()),
+        });
+    let outcome = match started {
         Ok(()) => wait_for_the_end(&mut inbox, port).await,
         Err(e) => Err(e),
     };

@@ -12,6 +12,7 @@ pub mod dmp_seen;
 pub mod dmp_status;
 pub mod documents;
 pub mod episodes;
+pub mod hl7_journal;
 pub mod identity_links;
 pub mod key;
 pub mod migrations;

@@ -10,6 +10,7 @@ mod dmp_conformance;
 mod dmp_documents;
 mod dmp_folder;
 mod establishment;
+mod hl7_listener;
 mod hostile;
 mod identity_flow;
 mod keyring;

@@ -103,6 +103,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0013_audit_append.sql"),
         postgres: include_str!("postgres/0013_audit_append.sql"),
     },
+    Migration {
+        version: 14,
+        name: "hl7_journal",
+        sqlite: include_str!("sqlite/0014_hl7_journal.sql"),
+        postgres: include_str!("postgres/0014_hl7_journal.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

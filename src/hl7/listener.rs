@@ -1,0 +1,404 @@
+//! The MLLP listener (tokio): accepts the senders' connections (the PFI, the GAM), reads frames
+//! with [`MllpDecoder`], and answers each frame with an HL7 ACK, one frame at a time per
+//! connection. A readable message goes to the caller's [`Sink`] (the journal, [`JournalSink`]);
+//! **its ACK is written only after the sink returned**, so an AA always means "committed". A sink
+//! failure gives AR (ERR 207/906: "rejected for a circumstantial reason, may be sent again"),
+//! never AA. An unreadable frame gives AE (`Ack::for_unreadable`) and the connection goes on.
+//!
+//! Bounds: at most `max_connections` at once (further senders wait in the kernel's backlog),
+//! frames over `max_frame_bytes` refused (AE), a connection idle for `idle_timeout` closed. A
+//! truncated frame (end of stream, or a new start block inside a frame) is dropped unanswered:
+//! nothing was acknowledged, the sender sends it again. Stopping ([`ListenerHandle::stop`])
+//! stops accepting, lets each connection finish the frame it is handling (commit and ACK), then
+//! closes them. Logs carry sizes, counts, the sender's address and the message type, never
+//! the message's content or its control id.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use super::ack::{Ack, AckCode, AckError, AckParams, ApplicationError, Hl7Condition};
+use super::er7::Message;
+use super::mllp::{self, MllpDecoder};
+use super::{Hl7Error, parse};
+use crate::store::hl7_journal::{self, Incoming, Recorded};
+use crate::store::{Store, StoreError};
+
+/// How the listener behaves.
+#[derive(Debug, Clone)]
+pub struct ListenerConfig {
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// The largest frame accepted (the decoder's limit).
+    pub max_frame_bytes: usize,
+    /// A connection with no byte received for this long is closed.
+    pub idle_timeout: Duration,
+    /// How long [`ListenerHandle::stop`] waits for connections to finish their frame.
+    pub stop_grace: Duration,
+    /// MSH-3/MSH-4 of the ACK of an unreadable frame (whose sender is unknown).
+    pub application: String,
+    pub facility: String,
+}
+
+impl Default for ListenerConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 64,
+            max_frame_bytes: mllp::DEFAULT_MAX_FRAME_BYTES,
+            idle_timeout: Duration::from_secs(300),
+            stop_grace: Duration::from_secs(5),
+            application: "CHEVET".to_owned(),
+            facility: String::new(),
+        }
+    }
+}
+
+/// A readable message handed to the sink: its header values and its bytes as received.
+#[derive(Debug, Clone)]
+pub struct ReceivedMessage {
+    /// MSH-3, MSH-4 (as sent, raw).
+    pub sending_application: String,
+    pub sending_facility: String,
+    /// MSH-10.
+    pub control_id: String,
+    /// MSH-9 as sent.
+    pub message_type: String,
+    /// The frame's payload.
+    pub raw: Arc<[u8]>,
+}
+
+/// Why the sink could not take a message (technical text, no message content).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SinkError(pub String);
+
+/// Where readable messages go. `accept` returns once the message is committed, with the MSA-1
+/// to send; an error means nothing was committed (the sender gets AR and sends again).
+pub trait Sink: Send + Sync + 'static {
+    fn accept(
+        &self,
+        message: ReceivedMessage,
+    ) -> impl Future<Output = Result<AckCode, SinkError>> + Send;
+}
+
+/// The store's journal as a sink: each message is recorded on a blocking thread (the store is
+/// synchronous), one at a time on this store. A message already recorded (same sender and
+/// MSH-10) gets the ACK code it got the first time, and no second row.
+pub struct JournalSink {
+    store: Arc<Mutex<Store>>,
+}
+
+impl JournalSink {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store: Arc::new(Mutex::new(store)),
+        }
+    }
+
+    /// The store, for the caller's own reads.
+    pub fn store(&self) -> Arc<Mutex<Store>> {
+        Arc::clone(&self.store)
+    }
+}
+
+impl Sink for JournalSink {
+    async fn accept(&self, message: ReceivedMessage) -> Result<AckCode, SinkError> {
+        let store = Arc::clone(&self.store);
+        let recorded = tokio::task::spawn_blocking(move || {
+            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
+            let incoming = Incoming {
+                sending_application: &message.sending_application,
+                sending_facility: &message.sending_facility,
+                control_id: &message.control_id,
+                message_type: &message.message_type,
+                raw: &message.raw,
+                ack_code: AckCode::Accept.code(),
+            };
+            let result = hl7_journal::record(&store, &incoming);
+            if result.as_ref().is_err_and(|_| store.is_connection_lost()) {
+                // The next message finds a fresh connection; this one gets AR.
+                if let Err(e) = store.reconnect() {
+                    tracing::warn!("hl7 journal: reconnection failed: {e}");
+                }
+            }
+            result
+        })
+        .await
+        .map_err(|_| SinkError("the journal's thread stopped".to_owned()))?;
+        match recorded {
+            Ok(Recorded::New(_)) => Ok(AckCode::Accept),
+            Ok(Recorded::Duplicate(_, code)) => Ok(match code.as_str() {
+                "AE" => AckCode::Error,
+                "AR" => AckCode::Reject,
+                _ => AckCode::Accept,
+            }),
+            Err(e) => Err(SinkError(journal_error(&e))),
+        }
+    }
+}
+
+/// A store error as the listener logs it (its text never quotes row values).
+fn journal_error(e: &StoreError) -> String {
+    format!("journal not written: {e}")
+}
+
+/// A running listener.
+pub struct ListenerHandle {
+    local_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ListenerHandle {
+    /// The address it listens on (the real port when bound to port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops accepting, lets the connections finish the frame they handle, and waits for them
+    /// (at most the configured grace, after which they are aborted).
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+
+    /// A signal that stops the listener when set to true (for a caller outside the runtime).
+    pub fn stop_sender(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+
+    /// Waits until the listener has stopped.
+    pub async fn stopped(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Binds `addr` and starts listening on the current runtime.
+pub async fn start<S: Sink>(
+    addr: SocketAddr,
+    config: ListenerConfig,
+    sink: Arc<S>,
+) -> std::io::Result<ListenerHandle> {
+    let listener = TcpListener::bind(addr).await?;
+    let local_addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(accept_loop(listener, config, sink, stopped));
+    tracing::info!(%local_addr, "hl7 listener started");
+    Ok(ListenerHandle {
+        local_addr,
+        stop,
+        task,
+    })
+}
+
+async fn accept_loop<S: Sink>(
+    listener: TcpListener,
+    config: ListenerConfig,
+    sink: Arc<S>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let config = Arc::new(config);
+    let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let mut connections = JoinSet::new();
+    loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&slots).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            _ = stopped.wait_for(|s| *s) => break,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.wait_for(|s| *s) => break,
+        };
+        // Reap the connections already closed, so the set does not grow.
+        while connections.try_join_next().is_some() {}
+        match accepted {
+            Ok((stream, peer)) => {
+                let (config, sink, stopped) =
+                    (Arc::clone(&config), Arc::clone(&sink), stopped.clone());
+                connections.spawn(async move {
+                    let _permit = permit;
+                    serve_connection(stream, peer, &config, sink.as_ref(), stopped).await;
+                });
+            }
+            Err(e) => {
+                tracing::warn!("hl7 listener: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    drop(listener);
+    let grace = config.stop_grace;
+    if tokio::time::timeout(grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await
+    .is_err()
+    {
+        tracing::warn!(
+            open = connections.len(),
+            "hl7 listener: connections still open after the grace period, aborted"
+        );
+        connections.shutdown().await;
+    }
+    tracing::info!("hl7 listener stopped");
+}
+
+/// Why a connection ended (for the log).
+enum Ended {
+    Closed,
+    Idle,
+    Stopped,
+    Failed(std::io::Error),
+}
+
+async fn serve_connection<S: Sink>(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    config: &ListenerConfig,
+    sink: &S,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let mut decoder = MllpDecoder::new(config.max_frame_bytes);
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut frames = 0u64;
+    let ended = loop {
+        let read = tokio::select! {
+            read = tokio::time::timeout(config.idle_timeout, stream.read(&mut buffer)) => read,
+            _ = stopped.wait_for(|s| *s) => break Ended::Stopped,
+        };
+        match read {
+            Err(_) => break Ended::Idle,
+            Ok(Err(e)) => break Ended::Failed(e),
+            Ok(Ok(0)) => break Ended::Closed,
+            Ok(Ok(n)) => decoder.push(&buffer[..n]),
+        }
+        let mut failed = None;
+        while let Some(frame) = decoder.next_frame() {
+            let reply = match frame {
+                Ok(payload) => {
+                    frames += 1;
+                    Some(answer(payload, config, sink, peer).await)
+                }
+                Err(Hl7Error::FrameTruncated) => {
+                    tracing::warn!(%peer, "hl7 listener: truncated frame dropped, not acknowledged");
+                    None
+                }
+                Err(e) => {
+                    tracing::warn!(%peer, "hl7 listener: frame refused: {e}");
+                    Some(unreadable_ack(config, &e))
+                }
+            };
+            if let Some(reply) = reply
+                && let Err(e) = stream.write_all(&mllp::encode(&reply)).await
+            {
+                failed = Some(e);
+                break;
+            }
+        }
+        if let Some(e) = failed {
+            break Ended::Failed(e);
+        }
+    };
+    let open_frame = decoder.in_frame();
+    if decoder.finish().is_some() {
+        tracing::warn!(%peer, "hl7 listener: connection ended inside a frame, frame dropped");
+    }
+    match ended {
+        Ended::Closed => tracing::debug!(%peer, frames, "hl7 connection closed by the sender"),
+        Ended::Idle => tracing::info!(%peer, frames, open_frame, "hl7 connection idle, closed"),
+        Ended::Stopped => tracing::debug!(%peer, frames, "hl7 connection closed: stopping"),
+        Ended::Failed(e) => tracing::warn!(%peer, frames, "hl7 connection failed: {e}"),
+    }
+    let _ = stream.shutdown().await;
+}
+
+/// The ACK bytes for one frame: the sink's verdict for a readable message, AE otherwise.
+async fn answer<S: Sink>(
+    payload: Vec<u8>,
+    config: &ListenerConfig,
+    sink: &S,
+    peer: SocketAddr,
+) -> Vec<u8> {
+    let raw: Arc<[u8]> = payload.into();
+    let message = match parse(&raw) {
+        Ok(message) => message,
+        Err(e) => {
+            tracing::warn!(%peer, bytes = raw.len(), "hl7 listener: unreadable message: {e}");
+            return unreadable_ack(config, &e);
+        }
+    };
+    let received = received(&message, Arc::clone(&raw));
+    let message_type = received.message_type.clone();
+    let (code, errors) = match sink.accept(received).await {
+        Ok(code) => (code, Vec::new()),
+        Err(e) => {
+            tracing::warn!(%peer, %message_type, "hl7 listener: message not committed: {e}");
+            let error = AckError::application(ApplicationError::Other, None);
+            (AckCode::Reject, vec![error])
+        }
+    };
+    tracing::debug!(%peer, %message_type, bytes = raw.len(), code = code.code(), "hl7 message acknowledged");
+    let (control_id, timestamp) = ack_header();
+    Ack::for_message(
+        &message,
+        code,
+        &errors,
+        &AckParams {
+            control_id: &control_id,
+            timestamp: &timestamp,
+        },
+    )
+    .to_bytes()
+}
+
+/// The header values the sink needs, read once.
+fn received(message: &Message<'_>, raw: Arc<[u8]>) -> ReceivedMessage {
+    let msh = message.msh();
+    ReceivedMessage {
+        sending_application: msh.field(3).raw().to_owned(),
+        sending_facility: msh.field(4).raw().to_owned(),
+        control_id: message.control_id().into_owned(),
+        message_type: msh.field(9).raw().to_owned(),
+        raw,
+    }
+}
+
+fn unreadable_ack(config: &ListenerConfig, error: &Hl7Error) -> Vec<u8> {
+    let condition = match error {
+        Hl7Error::UnsupportedCharset => Hl7Condition::DataType,
+        _ => Hl7Condition::OtherHl7,
+    };
+    let (control_id, timestamp) = ack_header();
+    Ack::for_unreadable(
+        &config.application,
+        &config.facility,
+        &AckError::message(condition, None),
+        &AckParams {
+            control_id: &control_id,
+            timestamp: &timestamp,
+        },
+    )
+    .to_bytes()
+}
+
+/// MSH-10 and MSH-7 of an ACK: unique within the process and across restarts (the start time
+/// in seconds, then a counter).
+fn ack_header() -> (String, String) {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static START: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(|| chrono::Utc::now().timestamp());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let now = chrono::Utc::now().format("%Y%m%d%H%M%S+0000").to_string();
+    (format!("CHV{start:x}{n}"), now)
+}
