@@ -35,7 +35,7 @@ mod er7_tests;
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 use std::fmt;
 

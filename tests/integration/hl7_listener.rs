@@ -284,9 +284,7 @@ fn issue14_one_fixture_sent_twice_by_mllp_send_gets_two_aa_and_one_row() {
         return;
     }
     let rt = runtime();
-    let sink = Arc::new(JournalSink::new(
-        Store::open_in_memory(&DbKey::generate()).expect("sqlite"),
-    ));
+    let sink = memory_journal();
     let handle = start(&rt, config(), Arc::clone(&sink));
     let file = fixtures().into_iter().next().expect("a fixture");
     let sender = sender_and_id(&std::fs::read(&file).expect("fixture"));
@@ -327,6 +325,13 @@ fn issue14_fixtures_from_a_client_on_each_backend_get_aa_and_one_row_each() {
     });
 }
 
+/// A journal on a fresh in-memory SQLite store.
+fn memory_journal() -> Arc<JournalSink> {
+    Arc::new(JournalSink::new(
+        Store::open_in_memory(&DbKey::generate()).expect("sqlite"),
+    ))
+}
+
 fn small_message(control_id: &str) -> Vec<u8> {
     format!(
         "MSH|^~\\&|GAM|CHU-X|CHEVET|CHU-X|20261205120000||ADT^A28^ADT_A05|{control_id}|P|2.5\r\
@@ -338,9 +343,7 @@ fn small_message(control_id: &str) -> Vec<u8> {
 #[test]
 fn issue14_garbage_and_oversized_frames_get_ae_and_the_connection_goes_on() {
     let rt = runtime();
-    let sink = Arc::new(JournalSink::new(
-        Store::open_in_memory(&DbKey::generate()).expect("sqlite"),
-    ));
+    let sink = memory_journal();
     let handle = start(
         &rt,
         ListenerConfig {
@@ -369,9 +372,7 @@ fn issue14_garbage_and_oversized_frames_get_ae_and_the_connection_goes_on() {
 #[test]
 fn issue14_a_truncated_frame_records_nothing() {
     let rt = runtime();
-    let sink = Arc::new(JournalSink::new(
-        Store::open_in_memory(&DbKey::generate()).expect("sqlite"),
-    ));
+    let sink = memory_journal();
     let handle = start(&rt, config(), Arc::clone(&sink));
     {
         let mut stream = connect(handle.local_addr());
@@ -480,9 +481,7 @@ fn issue14_no_ack_before_the_commit_and_the_stop_waits_for_it() {
 #[test]
 fn issue14_an_idle_connection_is_closed_and_many_connections_are_served() {
     let rt = runtime();
-    let sink = Arc::new(JournalSink::new(
-        Store::open_in_memory(&DbKey::generate()).expect("sqlite"),
-    ));
+    let sink = memory_journal();
     let handle = start(
         &rt,
         ListenerConfig {

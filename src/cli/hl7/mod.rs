@@ -80,13 +80,10 @@ fn summary_of(path: &std::path::Path, with_identity: bool) -> Result<Summary, St
     Ok(summarise(&message, with_identity))
 }
 
-/// Directory of the HL7 v2 fixtures, with a trailing slash.
-#[cfg(test)]
-const HL7_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/hl7v2/");
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hl7::test_support::HL7_FIXTURES;
 
     fn run_args(args: &[&str]) -> (Result<ExitCode, CliError>, String, String) {
         let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();

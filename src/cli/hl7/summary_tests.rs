@@ -2,44 +2,8 @@
 //! fixture is summarised, and the fields are checked on a few of them against values read in
 //! the files.
 
-use super::HL7_FIXTURES;
 use super::summary::{MASK, Summary, read_cda, summarise};
-
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{HL7_FIXTURES}{path}")).unwrap_or_else(|e| {
-        panic!("fixture {path} unreadable ({e}); ../shared must be beside the checkout")
-    })
-}
-
-/// Every message file under `hl7v2/` (recursively), with its path under it, sorted.
-fn all_fixtures() -> Vec<(String, Vec<u8>)> {
-    let root = std::path::PathBuf::from(HL7_FIXTURES);
-    let mut stack = vec![root.clone()];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("fixture dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "hl7" || e == "er7") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let name = path
-                .strip_prefix(&root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(&path).expect("fixture readable");
-            (name, bytes)
-        })
-        .collect()
-}
+use crate::hl7::test_support::{all_fixtures, fixture};
 
 fn summary(path: &str, with_identity: bool) -> Summary {
     let bytes = fixture(path);
