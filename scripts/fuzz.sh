@@ -2,7 +2,8 @@
 # Fuzzes with libFuzzer (cargo-fuzz, nightly toolchain) for N seconds each (default 60): the
 # CDA parser, from the real CI-SIS examples and the hostile corpus, then the XML toolkit's tree
 # reader (every DMP answer goes through it), from the DMP example messages and the same hostile
-# corpus. Crashes land in fuzz/artifacts/<target>/.
+# corpus, then the HL7 v2 parser (with the ACK it writes) and the MLLP decoder, from the agency's
+# HL7 v2 example messages. Crashes land in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -16,6 +17,17 @@ xml_corpus=fuzz/corpus/xml_parse
 mkdir -p "$xml_corpus"
 cp -n ../shared/fixtures/dmp/*.xml "$xml_corpus"/ 2>/dev/null || true
 cp -n tests/fixtures/hostile/*.xml "$xml_corpus"/ 2>/dev/null || true
+hl7_corpus=fuzz/corpus/hl7_parse
+mllp_corpus=fuzz/corpus/mllp_decode
+mkdir -p "$hl7_corpus" "$mllp_corpus"
+while IFS= read -r -d '' f; do
+  cp -n "$f" "$hl7_corpus"/ 2>/dev/null || true
+  # The MLLP target reads its first byte as the chunk size, then a framed stream.
+  [ -e "$mllp_corpus/$(basename "$f")" ] \
+    || { printf '\007\013'; cat "$f"; printf '\034\015'; } >"$mllp_corpus/$(basename "$f")"
+done < <(find ../shared/fixtures/hl7v2 -type f \( -name '*.hl7' -o -name '*.er7' \) -print0)
 cd fuzz
 cargo +nightly fuzz run cda_parse "../$corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
 cargo +nightly fuzz run xml_parse "../$xml_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
+cargo +nightly fuzz run hl7_parse "../$hl7_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
+cargo +nightly fuzz run mllp_decode "../$mllp_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048

@@ -1,5 +1,6 @@
-//! The CDA parser, the XML toolkit it shares (`src/xml`: text decoding, entity rules, errors)
-//! and the domain types, compiled from the application's own sources so that the fuzz build
+//! The CDA parser, the XML toolkit it shares (`src/xml`: text decoding, entity rules, errors),
+//! the domain types and the HL7 v2 parser, ACK writer and MLLP decoder (`src/hl7`, its listener
+//! left out), compiled from the application's own sources so that the fuzz build
 //! stays small (cargo-fuzz sets `cfg(fuzzing)`, which leaves out the production and inspection
 //! modules).
 
@@ -9,5 +10,7 @@
 pub mod cda;
 #[path = "../../src/domain/mod.rs"]
 pub mod domain;
+#[path = "../../src/hl7/mod.rs"]
+pub mod hl7;
 #[path = "../../src/xml/mod.rs"]
 pub mod xml;

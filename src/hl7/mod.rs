@@ -24,6 +24,7 @@ pub mod charset;
 pub mod delimiters;
 pub mod er7;
 pub mod escape;
+#[cfg(not(fuzzing))]
 pub mod listener;
 pub mod mllp;
 pub mod writer;
