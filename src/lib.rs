@@ -15,6 +15,7 @@ pub mod domain;
 pub mod hl7;
 pub mod http;
 pub mod i18n;
+pub mod intake;
 pub mod pdf;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

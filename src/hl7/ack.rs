@@ -64,6 +64,26 @@ impl Hl7Condition {
         self.entry().1
     }
 
+    /// The condition of an ERR-3 code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Accepted,
+            Self::SegmentSequence,
+            Self::RequiredFieldMissing,
+            Self::DataType,
+            Self::TableValueNotFound,
+            Self::Cardinality,
+            Self::OtherHl7,
+            Self::UnsupportedMessageType,
+            Self::UnsupportedEvent,
+            Self::UnsupportedProcessingId,
+            Self::UnsupportedVersion,
+            Self::Application,
+        ]
+        .into_iter()
+        .find(|c| c.code() == code)
+    }
+
     fn entry(self) -> (&'static str, &'static str) {
         match self {
             Self::Accepted => ("0", "Message accepted"),
@@ -124,6 +144,21 @@ impl ApplicationError {
             Self::InsIncomplete => "905",
             Self::Other => "906",
         }
+    }
+
+    /// The application error of an ERR-5 code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::NotLatestVersion,
+            Self::AuthorNotAllowed,
+            Self::UnknownPatient,
+            Self::NoIns,
+            Self::InsMismatch,
+            Self::InsIncomplete,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|a| a.code() == code)
     }
 
     pub fn label(self) -> &'static str {
@@ -192,6 +227,8 @@ pub struct AckError {
     pub severity: Severity,
     pub application: Option<ApplicationError>,
     pub location: Option<ErrorLocation>,
+    /// ERR-8, what the sender's users read (French, fixed wording, never message content).
+    pub user_message: Option<String>,
 }
 
 impl AckError {
@@ -202,7 +239,14 @@ impl AckError {
             severity: Severity::Error,
             application: Some(code),
             location,
+            user_message: None,
         }
+    }
+
+    /// The same error with an explanation in ERR-8.
+    pub fn explained(mut self, text: &str) -> Self {
+        self.user_message = Some(text.to_owned());
+        self
     }
 
     /// A message error (ERR-3 `condition`, ERR-4 `E`, no ERR-5).
@@ -212,6 +256,7 @@ impl AckError {
             severity: Severity::Error,
             application: None,
             location,
+            user_message: None,
         }
     }
 
@@ -231,6 +276,9 @@ impl AckError {
                 5,
                 FieldValue::components([app.code(), app.label(), "applicationErrorCode"]),
             );
+        }
+        if let Some(text) = &self.user_message {
+            err.set(8, FieldValue::text(text));
         }
         err
     }

@@ -1,6 +1,7 @@
 //! The MLLP listener (tokio): accepts the senders' connections (the PFI, the GAM), reads frames
 //! with [`MllpDecoder`], and answers each frame with an HL7 ACK, one frame at a time per
-//! connection. A readable message goes to the caller's [`Sink`] (the journal, [`JournalSink`]);
+//! connection. A readable message goes to the caller's [`Sink`] (the journal and intake,
+//! `crate::intake::JournalSink`);
 //! **its ACK is written only after the sink returned**, so an AA always means "committed". A sink
 //! failure gives AR (ERR 207/906: "rejected for a circumstantial reason, may be sent again"),
 //! never AA. An unreadable frame gives AE (`Ack::for_unreadable`) and the connection goes on.
@@ -15,8 +16,8 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -28,8 +29,6 @@ use super::ack::{Ack, AckCode, AckError, AckParams, ApplicationError, Hl7Conditi
 use super::er7::Message;
 use super::mllp::{self, MllpDecoder};
 use super::{Hl7Error, parse};
-use crate::store::hl7_journal::{self, Incoming, Recorded};
-use crate::store::{Store, StoreError};
 
 /// How the listener behaves.
 #[derive(Debug, Clone)]
@@ -79,74 +78,31 @@ pub struct ReceivedMessage {
 #[error("{0}")]
 pub struct SinkError(pub String);
 
-/// Where readable messages go. `accept` returns once the message is committed, with the MSA-1
-/// to send; an error means nothing was committed (the sender gets AR and sends again).
+/// What the sink decided for a message: the MSA-1 to send and the ERR segments with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub code: AckCode,
+    pub errors: Vec<AckError>,
+}
+
+impl Verdict {
+    /// AA, no ERR.
+    pub fn accepted() -> Self {
+        Self {
+            code: AckCode::Accept,
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// Where readable messages go (the store's journal and intake: `crate::intake::JournalSink`).
+/// `accept` returns once the message is committed, with the ACK to send; an error means
+/// nothing was committed (the sender gets AR and sends again).
 pub trait Sink: Send + Sync + 'static {
     fn accept(
         &self,
         message: ReceivedMessage,
-    ) -> impl Future<Output = Result<AckCode, SinkError>> + Send;
-}
-
-/// The store's journal as a sink: each message is recorded on a blocking thread (the store is
-/// synchronous), one at a time on this store. A message already recorded (same sender and
-/// MSH-10) gets the ACK code it got the first time, and no second row.
-pub struct JournalSink {
-    store: Arc<Mutex<Store>>,
-}
-
-impl JournalSink {
-    pub fn new(store: Store) -> Self {
-        Self {
-            store: Arc::new(Mutex::new(store)),
-        }
-    }
-
-    /// The store, for the caller's own reads.
-    pub fn store(&self) -> Arc<Mutex<Store>> {
-        Arc::clone(&self.store)
-    }
-}
-
-impl Sink for JournalSink {
-    async fn accept(&self, message: ReceivedMessage) -> Result<AckCode, SinkError> {
-        let store = Arc::clone(&self.store);
-        let recorded = tokio::task::spawn_blocking(move || {
-            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
-            let incoming = Incoming {
-                sending_application: &message.sending_application,
-                sending_facility: &message.sending_facility,
-                control_id: &message.control_id,
-                message_type: &message.message_type,
-                raw: &message.raw,
-                ack_code: AckCode::Accept.code(),
-            };
-            let result = hl7_journal::record(&store, &incoming);
-            if result.as_ref().is_err_and(|_| store.is_connection_lost()) {
-                // The next message finds a fresh connection; this one gets AR.
-                if let Err(e) = store.reconnect() {
-                    tracing::warn!("hl7 journal: reconnection failed: {e}");
-                }
-            }
-            result
-        })
-        .await
-        .map_err(|_| SinkError("the journal's thread stopped".to_owned()))?;
-        match recorded {
-            Ok(Recorded::New(_)) => Ok(AckCode::Accept),
-            Ok(Recorded::Duplicate(_, code)) => Ok(match code.as_str() {
-                "AE" => AckCode::Error,
-                "AR" => AckCode::Reject,
-                _ => AckCode::Accept,
-            }),
-            Err(e) => Err(SinkError(journal_error(&e))),
-        }
-    }
-}
-
-/// A store error as the listener logs it (its text never quotes row values).
-fn journal_error(e: &StoreError) -> String {
-    format!("journal not written: {e}")
+    ) -> impl Future<Output = Result<Verdict, SinkError>> + Send;
 }
 
 /// A running listener.
@@ -341,7 +297,7 @@ async fn answer<S: Sink>(
     let received = received(&message, Arc::clone(&raw));
     let message_type = received.message_type.clone();
     let (code, errors) = match sink.accept(received).await {
-        Ok(code) => (code, Vec::new()),
+        Ok(verdict) => (verdict.code, verdict.errors),
         Err(e) => {
             tracing::warn!(%peer, %message_type, "hl7 listener: message not committed: {e}");
             let error = AckError::application(ApplicationError::Other, None);
@@ -363,7 +319,7 @@ async fn answer<S: Sink>(
 }
 
 /// The header values the sink needs, read once.
-fn received(message: &Message<'_>, raw: Arc<[u8]>) -> ReceivedMessage {
+pub fn received(message: &Message<'_>, raw: Arc<[u8]>) -> ReceivedMessage {
     let msh = message.msh();
     ReceivedMessage {
         sending_application: msh.field(3).raw().to_owned(),

@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 use super::jobs::{JobState, StatusCell, StopSignal};
 use super::record::{Backoff, describe};
 use super::{Control, ServeError};
-use crate::hl7::listener::{self, JournalSink, ListenerConfig};
+use crate::hl7::listener::{self, ListenerConfig};
+use crate::intake::JournalSink;
 use crate::store::{PgTarget, Store};
 
 /// What the job needs.

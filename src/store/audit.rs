@@ -44,6 +44,16 @@ pub enum AuditAction {
     /// A workstation worked from its cache while the shared record was unreachable (the
     /// detail: from, to, how many entries were replayed).
     RecordDegraded,
+    /// The GAM created or updated a patient, a stay or a movement (IHE PAM-FR).
+    GamUpdate,
+    /// A document received (MSSanté, HL7 v2, XDM) was filed in a folder automatically.
+    DocumentReceived,
+    /// A document was marked deleted at its sender's request (MDM T04).
+    DocumentDeletedBySender,
+    /// A person filed a document to reconcile in a folder, or refused it.
+    DocumentReconciled,
+    /// An identity conflict went to the identity-vigilance list, or was resolved there.
+    IdentityAlert,
 }
 
 impl AuditAction {
@@ -73,6 +83,11 @@ impl AuditAction {
             Self::DmpPortalOpened => "dmp.portal",
             Self::DocumentIntegrated => "document.integrated",
             Self::RecordDegraded => "record.degraded",
+            Self::GamUpdate => "gam.update",
+            Self::DocumentReceived => "document.received",
+            Self::DocumentDeletedBySender => "document.deleted-by-sender",
+            Self::DocumentReconciled => "document.reconciled",
+            Self::IdentityAlert => "identity.alert",
         }
     }
 }
@@ -99,6 +114,12 @@ pub enum AuditObject {
     AuditTrail(usize),
     /// The shared record (degraded mode and its end).
     Record,
+    /// A received HL7 v2 message, by its journal row.
+    Message(i64),
+    /// A document to reconcile, by its inbox item.
+    InboxItem(i64),
+    /// An identity-vigilance alert.
+    IdentityAlert(i64),
 }
 
 impl AuditObject {
@@ -117,6 +138,9 @@ impl AuditObject {
             Self::Patients(count) => ("patients", count.to_string()),
             Self::AuditTrail(rows) => ("audit", rows.to_string()),
             Self::Record => ("record", String::new()),
+            Self::Message(id) => ("hl7-message", id.to_string()),
+            Self::InboxItem(id) => ("inbox-item", id.to_string()),
+            Self::IdentityAlert(id) => ("identity-alert", id.to_string()),
         }
     }
 }

@@ -30,7 +30,41 @@ pub fn record(
         // Degraded mode: shown from the cache at once, replayed to the record on its return.
         return super::replay::enqueue_consent(store, episode, change, actor);
     }
-    record_row(store, episode, change, actor, &now_text(), None)
+    record_row(store, episode, change, actor, &now_text(), None, None)
+}
+
+/// Records what the GAM says of the patient's information and opposition (ZFA of an IHE
+/// PAM-FR message) for `episode`: a row with source `gam`, the actor `gam:<MSH-3>` and the
+/// date the GAM gives (`stated_on`, ZFA-10 or ZFA-12), traced like a person's record. Nothing
+/// is written when the state would not change (a GAM repeats ZFA on every message).
+pub fn record_from_gam(
+    store: &mut Store,
+    episode: EpisodeId,
+    change: &ConsentChange,
+    application: &str,
+    stated_on: Option<&str>,
+) -> Result<Option<EpisodeConsent>, StoreError> {
+    let actor = format!("gam:{application}");
+    store.in_transaction(|store| {
+        if let Some(now) = current(store, episode)?
+            && now.information == change.information()
+            && now.opposes_feeding == change.opposes_feeding()
+            && now.opposes_consultation == change.opposes_consultation()
+            && now.break_glass.is_none()
+        {
+            return Ok(None);
+        }
+        record_row(
+            store,
+            episode,
+            change,
+            &actor,
+            &now_text(),
+            None,
+            Some(stated_on),
+        )
+        .map(Some)
+    })
 }
 
 /// Records a change made while a workstation was degraded, at the time it was made, with its
@@ -43,7 +77,15 @@ pub(crate) fn record_replayed(
     recorded_at: &str,
     origin: &str,
 ) -> Result<EpisodeConsent, StoreError> {
-    record_row(store, episode, change, actor, recorded_at, Some(origin))
+    record_row(
+        store,
+        episode,
+        change,
+        actor,
+        recorded_at,
+        Some(origin),
+        None,
+    )
 }
 
 fn record_row(
@@ -53,14 +95,21 @@ fn record_row(
     actor: &str,
     recorded_at: &str,
     origin: Option<&str>,
+    gam_stated_on: Option<Option<&str>>,
 ) -> Result<EpisodeConsent, StoreError> {
+    let source = if gam_stated_on.is_some() {
+        "gam"
+    } else {
+        "user"
+    };
+    let stated_on = gam_stated_on.flatten();
     store.in_transaction(|store| {
         let previous = current(store, episode)?;
         let consent = change.to_record(episode, actor, recorded_at);
         let inserted = store.execute(
             &format!(
-                "INSERT INTO dmp_consent ({COLUMNS}, origin_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                "INSERT INTO dmp_consent ({COLUMNS}, origin_id, source, stated_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ),
             params![
                 episode.0,
@@ -71,6 +120,8 @@ fn record_row(
                 actor,
                 consent.recorded_at,
                 origin,
+                source,
+                stated_on,
             ],
         );
         match inserted {
@@ -91,10 +142,11 @@ fn record_row(
             action,
             AuditObject::Episode(episode.0),
             format!(
-                "from={} to={}{}",
+                "from={} to={}{}{}",
                 state_code(previous.as_ref()),
                 consent.state_code(),
-                if origin.is_some() { " replayed" } else { "" }
+                if origin.is_some() { " replayed" } else { "" },
+                if source == "gam" { " source=gam" } else { "" }
             ),
         )?;
         Ok(consent)

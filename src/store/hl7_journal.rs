@@ -127,6 +127,43 @@ pub fn record(store: &Store, message: &Incoming<'_>) -> Result<Recorded, StoreEr
     Ok(Recorded::Duplicate(row.get(0)?, row.get(1)?))
 }
 
+/// What intake decided for a recorded message, written in the same transaction as what it
+/// filed: its status, the MSA-1 and ERR codes of the ACK (`207:902`, comma separated) and a
+/// fixed-wording outcome.
+pub fn finish(
+    store: &Store,
+    id: i64,
+    status: JournalStatus,
+    ack_code: &str,
+    ack_errors: Option<&str>,
+    outcome: &str,
+) -> Result<(), StoreError> {
+    store.execute(
+        "UPDATE hl7_message SET status = ?2, ack_code = ?3, ack_errors = ?4, outcome = ?5
+         WHERE id = ?1",
+        params![id, status.code(), ack_code, ack_errors, outcome],
+    )?;
+    Ok(())
+}
+
+/// The answer a recorded message got: MSA-1 and the ERR codes, for a message sent again.
+pub fn answer(store: &Store, id: i64) -> Result<(String, Option<String>), StoreError> {
+    let row = store.query_one(
+        "SELECT ack_code, ack_errors FROM hl7_message WHERE id = ?1",
+        params![id],
+    )?;
+    Ok((row.get(0)?, row.get(1)?))
+}
+
+/// Sets a message's status (a person reconciled what it carried).
+pub fn set_status(store: &Store, id: i64, status: JournalStatus) -> Result<(), StoreError> {
+    store.execute(
+        "UPDATE hl7_message SET status = ?2 WHERE id = ?1",
+        params![id, status.code()],
+    )?;
+    Ok(())
+}
+
 /// One journalled message.
 pub fn get(store: &Store, id: i64) -> Result<Option<JournalEntry>, StoreError> {
     let Some(mut row) = store.query_opt(

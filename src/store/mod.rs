@@ -13,14 +13,18 @@ pub mod dmp_status;
 pub mod documents;
 pub mod episodes;
 pub mod hl7_journal;
+pub mod identity_alerts;
 pub mod identity_links;
+pub mod inbox;
 pub mod key;
 pub mod migrations;
 pub mod notify;
 pub mod patients;
 pub mod postgres;
+pub mod received;
 pub mod replay;
 pub mod settings;
+pub mod stays;
 #[doc(hidden)]
 pub mod testing;
 

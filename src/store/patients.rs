@@ -120,6 +120,85 @@ pub fn get(store: &Store, id: PatientId) -> Result<Patient, StoreError> {
     patient_from_row(&store.query_one(&sql, params![id.0])?)
 }
 
+/// The patient with this IPP.
+pub fn by_ipp(store: &Store, ipp: &str) -> Result<Option<Patient>, StoreError> {
+    let sql = format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE ipp = ?1");
+    store
+        .query_opt(&sql, params![ipp])?
+        .as_ref()
+        .map(patient_from_row)
+        .transpose()
+}
+
+/// The patient with this INS (matricule and OID).
+pub fn by_ins(store: &Store, matricule: &str, oid: &str) -> Result<Option<Patient>, StoreError> {
+    let sql =
+        format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE ins_matricule = ?1 AND ins_oid = ?2");
+    store
+        .query_opt(&sql, params![matricule, oid])?
+        .as_ref()
+        .map(patient_from_row)
+        .transpose()
+}
+
+/// Rewrites a patient's identity (the GAM's update, a merge's renumbering): same rules as
+/// [`insert`].
+pub fn update_identity(
+    store: &Store,
+    id: PatientId,
+    p: &PatientIdentity,
+) -> Result<(), StoreError> {
+    store.require_record()?;
+    let problems = crate::domain::patient::identity_problems(&p.traits, p.ins.as_ref(), p.status);
+    if let Some(first) = problems.first() {
+        return Err(StoreError::Corrupt(format!("identity: {first:?}")));
+    }
+    let result = store.execute(
+        "UPDATE patient SET ipp = ?2, ins_matricule = ?3, ins_oid = ?4, birth_name = ?5,
+             birth_first_names = ?6, birth_date = ?7, sex = ?8, birthplace_insee = ?9,
+             used_name = ?10, used_first_name = ?11, identity_status = ?12, search_key = ?13,
+             updated_at = ?14
+         WHERE id = ?1",
+        params![
+            id.0,
+            p.ipp,
+            p.ins.as_ref().map(|i| i.matricule.as_str().to_owned()),
+            p.ins.as_ref().map(|i| i.oid.as_str()),
+            p.traits.birth_name,
+            p.traits.birth_first_names,
+            p.traits.birth_date.format("%Y-%m-%d").to_string(),
+            p.traits.sex.code(),
+            p.traits.birthplace_insee,
+            p.used_name,
+            p.used_first_name,
+            p.status.code(),
+            names_key(p),
+            now_text(),
+        ],
+    );
+    match result {
+        Ok(0) => Err(StoreError::NotFound),
+        Ok(_) => Ok(()),
+        Err(e) if e.constraint() == Some(Constraint::Unique) => Err(StoreError::Duplicate),
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes a patient merged into another (its stays already moved); refused by the database
+/// while anything still refers to it.
+pub fn remove_merged(store: &Store, id: PatientId) -> Result<(), StoreError> {
+    store.execute("DELETE FROM patient WHERE id = ?1", params![id.0])?;
+    Ok(())
+}
+
+/// How many documents a patient's folder holds.
+pub fn document_count(store: &Store, id: PatientId) -> Result<usize, StoreError> {
+    store.query_value(
+        "SELECT count(*) FROM document WHERE patient_id = ?1",
+        params![id.0],
+    )
+}
+
 /// Number of patients.
 pub fn count(store: &Store) -> Result<usize, StoreError> {
     store.query_value("SELECT count(*) FROM patient", &[])

@@ -15,9 +15,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chevet::hl7::listener::{
-    self, JournalSink, ListenerConfig, ListenerHandle, ReceivedMessage, Sink, SinkError,
+    self, ListenerConfig, ListenerHandle, ReceivedMessage, Sink, SinkError, Verdict,
 };
-use chevet::hl7::{AckCode, mllp, parse};
+use chevet::hl7::{mllp, parse};
+use chevet::intake::JournalSink;
 use chevet::store::hl7_journal;
 use chevet::store::testing::{pg_store, pg_target};
 use chevet::store::{DbKey, Store};
@@ -229,7 +230,7 @@ fn mllp_send(addr: SocketAddr, file: &Path) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn issue14_every_fixture_sent_by_mllp_send_is_acknowledged_after_it_is_journalled() {
+fn issue14_every_fixture_sent_by_mllp_send_is_answered_after_it_is_journalled() {
     if !mllp_send_available() {
         return;
     }
@@ -251,9 +252,15 @@ fn issue14_every_fixture_sent_by_mllp_send_is_acknowledged_after_it_is_journalle
         std::fs::write(&file, &all).expect("write");
         let acks = mllp_send(handle.local_addr(), &file);
         assert_eq!(acks.len(), expected.len(), "one ACK per message");
+        // Journalled before any answer; AA when filed, AE when refused after reading (an
+        // ACK fixture, a placeholder payload, a patient unknown here), never AR.
+        let mut first = Vec::new();
         for (sent, ack) in expected.iter().zip(&acks) {
             let sender = sender_and_id(sent);
-            assert_eq!(msa(ack), ("AA".to_owned(), sender.2.clone()));
+            let (code, id) = msa(ack);
+            assert_eq!(id, sender.2);
+            assert!(code == "AA" || code == "AE", "{code}");
+            first.push(code);
             let id = find(&sink, &sender).expect("journalled before its AA");
             let store = sink.store();
             let entry = hl7_journal::get(&store.lock().expect("store"), id)
@@ -266,8 +273,12 @@ fn issue14_every_fixture_sent_by_mllp_send_is_acknowledged_after_it_is_journalle
         // The same file again: acknowledged again, recorded once.
         let again = mllp_send(handle.local_addr(), &file);
         assert_eq!(again.len(), expected.len());
-        for (sent, ack) in expected.iter().zip(&again) {
-            assert_eq!(msa(ack), ("AA".to_owned(), sender_and_id(sent).2));
+        for ((sent, ack), code) in expected.iter().zip(&again).zip(&first) {
+            assert_eq!(
+                msa(ack),
+                (code.clone(), sender_and_id(sent).2),
+                "the same answer"
+            );
         }
         assert_eq!(
             count(&sink),
@@ -279,7 +290,7 @@ fn issue14_every_fixture_sent_by_mllp_send_is_acknowledged_after_it_is_journalle
 }
 
 #[test]
-fn issue14_one_fixture_sent_twice_by_mllp_send_gets_two_aa_and_one_row() {
+fn issue14_one_fixture_sent_twice_by_mllp_send_gets_the_same_answer_and_one_row() {
     if !mllp_send_available() {
         return;
     }
@@ -288,17 +299,22 @@ fn issue14_one_fixture_sent_twice_by_mllp_send_gets_two_aa_and_one_row() {
     let handle = start(&rt, config(), Arc::clone(&sink));
     let file = fixtures().into_iter().next().expect("a fixture");
     let sender = sender_and_id(&std::fs::read(&file).expect("fixture"));
+    let mut codes = Vec::new();
     for _ in 0..2 {
         let acks = mllp_send(handle.local_addr(), &file);
         assert_eq!(acks.len(), 1);
-        assert_eq!(msa(&acks[0]), ("AA".to_owned(), sender.2.clone()));
+        let (code, id) = msa(&acks[0]);
+        assert_eq!(id, sender.2);
+        assert_ne!(code, "AR");
+        codes.push(code);
     }
+    assert_eq!(codes[0], codes[1], "the same answer twice");
     assert_eq!(count(&sink), 1);
     rt.block_on(handle.stop());
 }
 
 #[test]
-fn issue14_fixtures_from_a_client_on_each_backend_get_aa_and_one_row_each() {
+fn issue14_fixtures_from_a_client_on_each_backend_are_answered_with_one_row_each() {
     let rt = runtime();
     each_store(|store| {
         let sink = Arc::new(JournalSink::new(store));
@@ -309,7 +325,9 @@ fn issue14_fixtures_from_a_client_on_each_backend_get_aa_and_one_row_each() {
             // As the agency wrote them (LF line ends), MSH-10 made unique.
             let bytes = with_control_id(&std::fs::read(path).expect("fixture"), &format!("R{n}"));
             let ack = exchange(&mut stream, &mllp::encode(&bytes));
-            assert_eq!(msa(&ack), ("AA".to_owned(), format!("R{n}")));
+            let (code, id) = msa(&ack);
+            assert_eq!(id, format!("R{n}"));
+            assert_ne!(code, "AR");
             let id = find(&sink, &sender_and_id(&bytes)).expect("journalled");
             let store = sink.store();
             let entry = hl7_journal::get(&store.lock().expect("store"), id)
@@ -318,7 +336,7 @@ fn issue14_fixtures_from_a_client_on_each_backend_get_aa_and_one_row_each() {
             assert_eq!(entry.raw, bytes, "byte for byte");
             // Sent again on the same connection: AA again, no second row.
             let ack = exchange(&mut stream, &mllp::encode(&bytes));
-            assert_eq!(msa(&ack).0, "AA");
+            assert_eq!(msa(&ack).0, code, "the same answer");
         }
         assert_eq!(count(&sink), paths.len() as u64);
         rt.block_on(handle.stop());
@@ -335,7 +353,7 @@ fn memory_journal() -> Arc<JournalSink> {
 fn small_message(control_id: &str) -> Vec<u8> {
     format!(
         "MSH|^~\\&|GAM|CHU-X|CHEVET|CHU-X|20261205120000||ADT^A28^ADT_A05|{control_id}|P|2.5\r\
-         EVN||20261205120000\rPID|||123^^^CHU-X^PI||NOM^Prenom\r"
+         EVN||20261205120000\rPID|||123^^^CHU-X^PI||NOM^Prenom||19800101|F\r"
     )
     .into_bytes()
 }
@@ -405,7 +423,7 @@ fn issue14_a_truncated_frame_records_nothing() {
 struct Failing;
 
 impl Sink for Failing {
-    async fn accept(&self, _: ReceivedMessage) -> Result<AckCode, SinkError> {
+    async fn accept(&self, _: ReceivedMessage) -> Result<Verdict, SinkError> {
         Err(SinkError("the store is unreachable".to_owned()))
     }
 }
@@ -433,7 +451,7 @@ struct Gated {
 }
 
 impl Sink for Gated {
-    async fn accept(&self, message: ReceivedMessage) -> Result<AckCode, SinkError> {
+    async fn accept(&self, message: ReceivedMessage) -> Result<Verdict, SinkError> {
         let _pass = self.gate.acquire().await.expect("gate");
         self.journal.accept(message).await
     }

@@ -109,6 +109,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0014_hl7_journal.sql"),
         postgres: include_str!("postgres/0014_hl7_journal.sql"),
     },
+    Migration {
+        version: 15,
+        name: "hl7_intake",
+        sqlite: include_str!("sqlite/0015_hl7_intake.sql"),
+        postgres: include_str!("postgres/0015_hl7_intake.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

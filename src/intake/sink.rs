@@ -1,0 +1,119 @@
+//! The listener's sink: a readable message is recorded in the journal and filed by intake
+//! **in one transaction**, on a blocking thread (the store is synchronous), one message at a
+//! time on this store; the listener writes the ACK only once this returned. A message sent
+//! again (same MSH-3, MSH-4 and MSH-10) is not filed twice: it gets the answer it got the
+//! first time, MSA-1 and ERR codes. A store failure rolls everything back: the sender gets AR
+//! and sends again.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::{Outcome, decode_errors, handle};
+use crate::hl7::AckCode;
+use crate::hl7::listener::{ReceivedMessage, Sink, SinkError, Verdict};
+use crate::store::hl7_journal::{self, Incoming, Recorded};
+use crate::store::{Store, StoreError};
+
+/// The store's journal and intake as the listener's sink.
+pub struct JournalSink {
+    store: Arc<Mutex<Store>>,
+    /// Called after each commit with the folder intake changed (the app's workers refresh
+    /// what is on screen; `chevet serve` has nothing to do, workstations are notified by the
+    /// record's triggers).
+    on_filed: Option<Box<dyn Fn(&Outcome) + Send + Sync>>,
+}
+
+impl JournalSink {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store: Arc::new(Mutex::new(store)),
+            on_filed: None,
+        }
+    }
+
+    /// The sink with a callback run after each committed message (never for a duplicate).
+    pub fn with_callback(
+        store: Store,
+        on_filed: impl Fn(&Outcome) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            store: Arc::new(Mutex::new(store)),
+            on_filed: Some(Box::new(on_filed)),
+        }
+    }
+
+    /// The store, for the caller's own reads.
+    pub fn store(&self) -> Arc<Mutex<Store>> {
+        Arc::clone(&self.store)
+    }
+}
+
+/// Journal + intake in one transaction; `None` outcome for a message sent again.
+pub fn record_and_file(
+    store: &mut Store,
+    message: &ReceivedMessage,
+) -> Result<(Verdict, Option<Outcome>), StoreError> {
+    store.in_transaction(|store| {
+        let incoming = Incoming {
+            sending_application: &message.sending_application,
+            sending_facility: &message.sending_facility,
+            control_id: &message.control_id,
+            message_type: &message.message_type,
+            raw: &message.raw,
+            ack_code: AckCode::Accept.code(),
+        };
+        match hl7_journal::record(store, &incoming)? {
+            Recorded::New(id) => {
+                let outcome = handle(store, id, &message.raw)?;
+                hl7_journal::finish(
+                    store,
+                    id,
+                    outcome.status,
+                    outcome.code.code(),
+                    outcome.errors_code().as_deref(),
+                    outcome.note,
+                )?;
+                let verdict = Verdict {
+                    code: outcome.code,
+                    errors: outcome.errors.clone(),
+                };
+                Ok((verdict, Some(outcome)))
+            }
+            Recorded::Duplicate(id, _) => {
+                let (code, errors) = hl7_journal::answer(store, id)?;
+                let code = match code.as_str() {
+                    "AE" => AckCode::Error,
+                    "AR" => AckCode::Reject,
+                    _ => AckCode::Accept,
+                };
+                let errors = errors.as_deref().map(decode_errors).unwrap_or_default();
+                Ok((Verdict { code, errors }, None))
+            }
+        }
+    })
+}
+
+impl Sink for JournalSink {
+    async fn accept(&self, message: ReceivedMessage) -> Result<Verdict, SinkError> {
+        let store = Arc::clone(&self.store);
+        let (result, outcome) = tokio::task::spawn_blocking(move || {
+            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
+            let result = record_and_file(&mut store, &message);
+            if result.as_ref().is_err_and(|_| store.is_connection_lost()) {
+                // The next message finds a fresh connection; this one gets AR.
+                if let Err(e) = store.reconnect() {
+                    tracing::warn!("hl7 intake: reconnection failed: {e}");
+                }
+            }
+            match result {
+                Ok((verdict, outcome)) => (Ok(verdict), outcome),
+                Err(e) => (Err(e), None),
+            }
+        })
+        .await
+        .map_err(|_| SinkError("the journal's thread stopped".to_owned()))?;
+        if let (Some(outcome), Some(callback)) = (&outcome, &self.on_filed) {
+            callback(outcome);
+        }
+        result.map_err(|e| SinkError(format!("journal not written: {e}")))
+    }
+}
