@@ -25,6 +25,9 @@ Commandes d'exploitation :
   chevet hl7 inspect FICHIER… [--with-identity]
                         ce que Chevet lit dans un message HL7 v2 reçu (en-tête, patient,
                         consentement ZFA, documents), en JSON
+  chevet xdm inspect ARCHIVE… [--with-identity]
+                        ce que Chevet lit dans une archive IHE XDM (IHE_XDM.ZIP) : lots,
+                        documents, tailles et empreintes, patient masqué, en JSON
   chevet dmp COMMANDE   transactions DMP (exists, authorize, find, get, hide, show,
                         delete, archive, feed, serve…) ; chevet dmp pour l'aide
   chevet serve --config FICHIER
@@ -132,6 +135,14 @@ fn main() -> Result<std::process::ExitCode> {
         )?;
         return Ok(code);
     }
+    if args.first().is_some_and(|a| a == "xdm") {
+        let code = chevet::cli::xdm::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(code);
+    }
     if chevet::cli::is_command(&args) {
         return Ok(chevet::cli::run(&args, &mut std::io::stdout().lock())?);
     }
@@ -196,6 +207,13 @@ fn main() -> Result<std::process::ExitCode> {
             pcsc: config.auth.pcsc.unwrap_or(true),
             virtual_card: services.virtual_card,
         },
+        // Single workstation: the workers listen (the sandbox's GAM and PFI send there);
+        // establishment mode: `chevet serve` does.
+        hl7_listen: if shared_record.is_some() {
+            None
+        } else {
+            config.hl7.listen.or(services.hl7_listen)
+        },
         shared_record,
         cache_days: config
             .shared_record
@@ -249,6 +267,9 @@ struct Services {
     providers: Vec<chevet::auth::oidc::ProviderConfig>,
     virtual_card: Option<Box<dyn chevet::card::VirtualCard>>,
     demo: Option<Arc<dyn worker::DemoData>>,
+    /// Where the workers listen for HL7 v2 when the configuration says nothing (the
+    /// sandbox's loopback port, where its GAM and PFI send).
+    hl7_listen: Option<std::net::SocketAddr>,
     demo_accounts: Vec<chevet::ui::login::DemoLogin>,
     /// The sandbox e-CPS page (approves CIBA requests).
     ecps_url: Option<String>,
@@ -303,6 +324,7 @@ mod sandbox {
     pub(super) fn services(runtime: &tokio::runtime::Runtime) -> Services {
         let mut services = Services {
             demo: Some(Arc::new(sandbox::demo_data::SandboxDemo)),
+            hl7_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 2575))),
             demo_accounts: sandbox::demo_data::demo_logins(),
             virtual_card: sandbox::identity::virtual_card()
                 .inspect_err(|e| tracing::warn!("carte virtuelle indisponible : {e}"))

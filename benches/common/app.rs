@@ -46,6 +46,7 @@ pub fn worker_config(dir: &Path, dmp: DmpEndpoint) -> WorkerConfig {
         card: worker::CardConfig::default(),
         shared_record: None,
         cache_days: 30,
+        hl7_listen: None,
     }
 }
 

@@ -70,6 +70,16 @@ impl ChevetApp {
             Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
             Event::AuditVerified { rows, intact } => self.settings.on_audit_verified(rows, intact),
             Event::Failed { operation, message } => self.on_failed(operation, &message),
+            // Issue 14's screens (inbox, received documents, identity vigilance) take these.
+            Event::Inbox(_)
+            | Event::ReceivedDocuments(_)
+            | Event::IdentityAlerts(_)
+            | Event::IntakeCounts(_)
+            | Event::InboxFiled { .. }
+            | Event::XdmImported(_)
+            | Event::XdmRefused { .. }
+            | Event::HospitalSent { .. }
+            | Event::ReceivedBadge { .. } => {}
             Event::BrowserWaiting { task } => self.login.on_browser_waiting(task),
             Event::CibaStarted {
                 task,

@@ -22,6 +22,8 @@ pub enum DocumentRef {
         patient: PatientId,
         entry: super::dmp::DmpEntry,
     },
+    /// A received document not filed yet: an item of the inbox (documents à rapprocher).
+    Received(i64),
 }
 
 impl DocumentRef {
@@ -29,7 +31,7 @@ impl DocumentRef {
     pub fn stored(&self) -> Option<DocumentId> {
         match self {
             Self::Stored(id) => Some(*id),
-            Self::Dmp { .. } => None,
+            Self::Dmp { .. } | Self::Received(_) => None,
         }
     }
 }

@@ -22,6 +22,7 @@ mod intake_tests;
 pub mod pid;
 pub mod reconcile;
 pub mod sink;
+pub mod xdm_import;
 
 pub use sink::JournalSink;
 

@@ -42,6 +42,9 @@ pub struct WorkerConfig {
     pub shared_record: Option<crate::store::PgTarget>,
     /// Establishment mode: days a folder opened here stays in the workstation's cache.
     pub cache_days: u32,
+    /// Single-workstation mode: where the workers listen for HL7 v2 over MLLP (the GAM, the
+    /// messaging gateway); `None`: no listener (establishment mode runs it in `chevet serve`).
+    pub hl7_listen: Option<std::net::SocketAddr>,
 }
 
 /// Where CPS cards come from.
@@ -71,6 +74,8 @@ pub(super) struct Context {
     pub dmp_cache: DmpCache,
     /// Set when the UI's handle is gone: blocking workers (the PC/SC monitor) stop.
     stop: Arc<AtomicBool>,
+    /// Where the workers' HL7 v2 listener listens, once started.
+    hl7_addr: Mutex<Option<std::net::SocketAddr>>,
     /// The shared record's server process serving this workstation (0: none): live updates
     /// skip the changes it made.
     own_backend: AtomicI32,
@@ -197,6 +202,7 @@ impl Context {
             dmp_portal,
             dmp_cache: DmpCache::default(),
             stop: Arc::new(AtomicBool::new(false)),
+            hl7_addr: Mutex::new(None),
             own_backend: AtomicI32::new(0),
             link: super::degraded::RecordLink::default(),
             events,
@@ -213,6 +219,20 @@ impl Context {
     }
 
     /// The flag blocking workers poll: set as soon as the UI's handle is dropped.
+    /// The workers' HL7 v2 listener's address, once it listens.
+    pub fn hl7_addr(&self) -> Option<std::net::SocketAddr> {
+        *self.hl7_addr.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn set_hl7_addr(&self, addr: std::net::SocketAddr) {
+        *self.hl7_addr.lock().unwrap_or_else(PoisonError::into_inner) = Some(addr);
+    }
+
+    /// The UI dropped its handle: long-running tasks end.
+    pub fn is_stopping(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+    }
+
     pub fn stop_flag(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.stop)
     }

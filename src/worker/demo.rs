@@ -35,6 +35,20 @@ pub trait DemoData: Send + Sync {
         cancelled: &AtomicBool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<usize, DemoError>;
+
+    /// A message the sandbox's simulated GAM or PFI sends for `scenario` (HL7 v2, ER7),
+    /// about the patients of `store`.
+    fn hospital_message(
+        &self,
+        store: &Store,
+        scenario: super::intake::HospitalScenario,
+    ) -> Result<Vec<u8>, DemoError> {
+        let _ = (store, scenario);
+        Err(DemoError {
+            detail: "no simulated hospital".to_owned(),
+            retryable: false,
+        })
+    }
 }
 
 /// Demo data could not be written.

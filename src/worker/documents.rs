@@ -18,7 +18,46 @@ pub(super) async fn open(ctx: &Arc<Context>, document: DocumentRef) -> Result<()
     match document {
         DocumentRef::Stored(id) => open_stored(ctx, id).await,
         DocumentRef::Dmp { patient, entry } => dmp_documents::view(ctx, patient, &entry).await,
+        DocumentRef::Received(item) => open_received(ctx, item).await,
     }
+}
+
+/// Opens a document of the inbox: not in any folder yet, so its summary names no patient
+/// (`PatientId(0)`, never a row) and the viewer offers no folder action.
+async fn open_received(ctx: &Arc<Context>, item: i64) -> Result<(), WorkerError> {
+    let session = ctx.require(Right::ReadDocuments)?;
+    let raw = ctx
+        .with_store(move |store| {
+            let raw = crate::store::inbox::raw(store, item)?;
+            crate::store::audit::record(
+                store,
+                &session.login,
+                AuditAction::ReadDocument,
+                AuditObject::InboxItem(item),
+                "",
+            )?;
+            Ok(raw)
+        })
+        .await?;
+    let limits = ctx.config.cda_limits;
+    let prepared = blocking(move || -> Result<LoadedDocument, WorkerError> {
+        let meta = crate::cda::parse_with(&raw, &limits)?.meta();
+        let summary = DocumentSummary {
+            reference: DocumentRef::Received(item),
+            patient_id: crate::domain::PatientId(0),
+            episode_id: None,
+            meta,
+            provenance: crate::domain::Provenance::Mssante,
+            dmp_share: crate::domain::ShareState::NotShared,
+            mss_share: crate::domain::ShareState::NotShared,
+            visibility: crate::domain::Visibility::default(),
+            integrated_at: chrono::Utc::now().naive_utc(),
+        };
+        prepare(summary, &raw, None, &limits)
+    })
+    .await??;
+    ctx.emit(Event::Document(Box::new(prepared))).await;
+    Ok(())
 }
 
 /// Opens a stored document; then, in the background, asks the DMP whether a copy from or to
@@ -28,7 +67,7 @@ pub(super) async fn open_stored(
     document: DocumentId,
 ) -> Result<(), WorkerError> {
     let session = ctx.require(Right::ReadDocuments)?;
-    let (summary, raw, newer) = ctx
+    let (summary, raw, newer, unseen) = ctx
         .with_store(move |store| {
             let summary = documents::summary(store, document)?;
             let raw = documents::raw(store, document)?;
@@ -41,9 +80,26 @@ pub(super) async fn open_stored(
                 AuditObject::Document(document.0),
                 "",
             )?;
-            Ok((summary, raw, newer))
+            // A received document opened: no longer new in the folder's badge.
+            let unseen = if store.is_cache() {
+                None
+            } else {
+                crate::store::received::mark_seen(store, document)?;
+                Some(crate::store::received::unseen_count(
+                    store,
+                    summary.patient_id,
+                )?)
+            };
+            Ok((summary, raw, newer, unseen))
         })
         .await?;
+    if let Some(unseen) = unseen {
+        ctx.emit(Event::ReceivedBadge {
+            patient: summary.patient_id,
+            unseen,
+        })
+        .await;
+    }
     let limits = ctx.config.cda_limits;
     let checked = summary.clone();
     let prepared = blocking(move || prepare(summary, &raw, newer, &limits)).await??;
@@ -71,6 +127,13 @@ pub(super) async fn bytes(
             ))
         }
         DocumentRef::Dmp { patient, entry } => dmp_documents::bytes(ctx, *patient, entry).await,
+        DocumentRef::Received(item) => {
+            let item = *item;
+            Ok(Arc::new(
+                ctx.with_store(move |store| Ok(crate::store::inbox::raw(store, item)?))
+                    .await?,
+            ))
+        }
     }
 }
 
@@ -106,6 +169,7 @@ pub(super) fn audit_object(document: &DocumentRef, stylesheet: bool) -> AuditObj
         (DocumentRef::Stored(id), false) => AuditObject::Document(id.0),
         (DocumentRef::Stored(id), true) => AuditObject::DocumentStylesheet(id.0),
         (DocumentRef::Dmp { entry, .. }, _) => AuditObject::DmpDocument(entry.0.clone()),
+        (DocumentRef::Received(item), _) => AuditObject::InboxItem(*item),
     }
 }
 

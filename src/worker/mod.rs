@@ -17,6 +17,7 @@ mod dmp_documents;
 mod dmp_folder;
 mod documents;
 mod handlers;
+mod intake;
 mod login;
 mod payloads;
 mod record_listener;
@@ -31,6 +32,7 @@ pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
 pub use degraded::RecordStatus;
 pub use demo::{DemoData, DemoError};
+pub use intake::{AlertRow, HospitalScenario, InboxRow, IntakeCounts, ReceivedRow};
 pub use payloads::{
     AttachmentInfo, CardStatus, DmpFolderStatus, DmpOrigin, IntegrationReport, LinkChoice,
     LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, RecordInfo, StoreInfo, UserMessage,
@@ -192,6 +194,29 @@ pub enum Request {
         to_patient: bool,
         to_legal_representatives: bool,
     },
+    /// The documents waiting to be reconciled, and the counts. `intake::inbox` →
+    /// `store::inbox::pending`.
+    Inbox,
+    /// The documents received in every folder. `intake::received` → `store::received::list`.
+    ReceivedDocuments,
+    /// The identity-vigilance list. `intake::alerts` → `store::identity_alerts::open`.
+    IdentityAlerts,
+    /// Show a document of the inbox in the viewer. `intake::open_item` → `documents::open`.
+    OpenInboxItem { item: i64 },
+    /// File a document of the inbox in a folder. `intake::file_item` →
+    /// `intake::reconcile::accept`.
+    FileInboxItem { item: i64, patient: PatientId },
+    /// Refuse a document of the inbox (kept, marked refused). `intake::refuse_item` →
+    /// `intake::reconcile::refuse`.
+    RefuseInboxItem { item: i64 },
+    /// Close an identity-vigilance alert. `intake::resolve_alert` →
+    /// `store::identity_alerts::resolve`.
+    ResolveAlert { id: i64 },
+    /// Import an IHE XDM archive into the inbox. `intake::import_xdm` → `xdm::read_archive`.
+    ImportXdm { path: std::path::PathBuf },
+    /// The sandbox's GAM or PFI sends a message to the workers' listener.
+    /// `intake::simulate` → `DemoData::hospital_message`.
+    SimulateHospital { scenario: HospitalScenario },
 }
 
 /// What a request was doing: one per request, so a failure is shown where it belongs and
@@ -234,6 +259,15 @@ pub enum Operation {
     SearchDmp,
     IntegrateDmp,
     MakeDmpVisible,
+    Inbox,
+    ReceivedDocuments,
+    IdentityAlerts,
+    OpenInboxItem,
+    FileInboxItem,
+    RefuseInboxItem,
+    ResolveAlert,
+    ImportXdm,
+    SimulateHospital,
 }
 
 impl Request {
@@ -276,6 +310,15 @@ impl Request {
             Self::SearchDmp { .. } => O::SearchDmp,
             Self::IntegrateDmp { .. } => O::IntegrateDmp,
             Self::MakeDmpVisible { .. } => O::MakeDmpVisible,
+            Self::Inbox => O::Inbox,
+            Self::ReceivedDocuments => O::ReceivedDocuments,
+            Self::IdentityAlerts => O::IdentityAlerts,
+            Self::OpenInboxItem { .. } => O::OpenInboxItem,
+            Self::FileInboxItem { .. } => O::FileInboxItem,
+            Self::RefuseInboxItem { .. } => O::RefuseInboxItem,
+            Self::ResolveAlert { .. } => O::ResolveAlert,
+            Self::ImportXdm { .. } => O::ImportXdm,
+            Self::SimulateHospital { .. } => O::SimulateHospital,
         })
     }
 }
@@ -453,6 +496,34 @@ pub enum Event {
         document: DocumentId,
         state: DmpVersionState,
     },
+    /// The documents waiting to be reconciled. `InboxState::on_items`.
+    Inbox(Vec<InboxRow>),
+    /// The documents received in every folder. `InboxState::on_received`.
+    ReceivedDocuments(Vec<ReceivedRow>),
+    /// The open identity-vigilance alerts. `InboxState::on_alerts`.
+    IdentityAlerts(Vec<AlertRow>),
+    /// How many documents wait and alerts are open (the navigation's badges).
+    /// `ChevetApp::on_intake_counts`.
+    IntakeCounts(IntakeCounts),
+    /// A document of the inbox was filed. `InboxState::on_filed`.
+    InboxFiled {
+        item: i64,
+        patient: PatientId,
+        document: DocumentId,
+    },
+    /// An XDM archive's documents wait in the inbox. `InboxState::on_xdm_imported`.
+    XdmImported(crate::intake::xdm_import::XdmReport),
+    /// An XDM archive was refused; `reason` says why (fixed wording, no patient data).
+    /// `InboxState::on_xdm_refused`.
+    XdmRefused { reason: String },
+    /// The sandbox's GAM or PFI sent a message and got this MSA-1.
+    /// `ChevetApp::on_hospital_sent`.
+    HospitalSent {
+        scenario: HospitalScenario,
+        ack_code: String,
+    },
+    /// Received documents of a folder not opened yet. `FolderState::on_received_badge`.
+    ReceivedBadge { patient: PatientId, unseen: usize },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -502,6 +573,15 @@ impl Event {
             Self::DmpIntegrated { .. } => "DmpIntegrated",
             Self::DmpVisibilityChanged { .. } => "DmpVisibilityChanged",
             Self::DmpVersion { .. } => "DmpVersion",
+            Self::Inbox(_) => "Inbox",
+            Self::ReceivedDocuments(_) => "ReceivedDocuments",
+            Self::IdentityAlerts(_) => "IdentityAlerts",
+            Self::IntakeCounts(_) => "IntakeCounts",
+            Self::InboxFiled { .. } => "InboxFiled",
+            Self::XdmImported(_) => "XdmImported",
+            Self::XdmRefused { .. } => "XdmRefused",
+            Self::HospitalSent { .. } => "HospitalSent",
+            Self::ReceivedBadge { .. } => "ReceivedBadge",
             Self::Failed { .. } => "Failed",
         }
     }

@@ -164,6 +164,7 @@ pub fn worker_config(
     if let Some(record) = shared_record_for(data_dir) {
         config.shared_record = Some(record);
         config.demo = None;
+        config.hl7_listen = None;
     }
     config
 }
@@ -235,6 +236,8 @@ pub fn sandbox_config(
         card,
         shared_record: None,
         cache_days: 30,
+        // The sandbox's GAM and PFI send to the workers' listener, on a free loopback port.
+        hl7_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
     }
 }
 

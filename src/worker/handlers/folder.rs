@@ -57,6 +57,9 @@ pub(super) async fn open_folder(ctx: &Arc<Context>, patient: PatientId) -> Resul
         documents: docs,
     })
     .await;
+    if clinical {
+        received_badge(ctx, patient).await;
+    }
     degraded::after_folder_read(ctx, patient).await;
     let worker = Arc::clone(ctx);
     tokio::spawn(async move {
@@ -162,4 +165,15 @@ pub(super) async fn render_pdf_page(
         }
     }
     Ok(())
+}
+
+/// The folder's count of received documents not opened yet (none read from a cache).
+async fn received_badge(ctx: &Arc<Context>, patient: PatientId) {
+    match ctx
+        .with_store(move |store| Ok(crate::store::received::unseen_count(store, patient)?))
+        .await
+    {
+        Ok(unseen) => ctx.emit(Event::ReceivedBadge { patient, unseen }).await,
+        Err(e) => tracing::debug!("received documents not counted: {}", e.message_id()),
+    }
 }

@@ -2,7 +2,9 @@
 //! `opening` (store), `session` (local sign-in, sign-out, lock), `identity` (OpenID providers,
 //! CIBA, first-login links), `card` (CPS card, PIN), `folder` (patients, folders, documents,
 //! PDF pages), `dmp` (the folder's DMP and its documents), `produce` (documents from the local
-//! form), `stylesheet`, `admin` (settings, audit, demo load, cancel).
+//! form), `stylesheet`, `admin` (settings, audit, demo load, cancel), `intake` (what the
+//! hospital sends: inbox, received documents, identity vigilance, XDM import, the sandbox's GAM
+//! and PFI).
 //!
 //! Handlers are thin: they check the session's rights, call one service or one worker module
 //! below them (`access`, `dmp_folder`, `dmp_documents`, `documents`, `login`, `card_slot`,
@@ -13,6 +15,7 @@ mod card;
 mod dmp;
 mod folder;
 mod identity;
+mod intake;
 mod opening;
 mod produce;
 mod session;
@@ -149,5 +152,14 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
             to_patient,
             to_legal_representatives,
         } => dmp::make_visible(ctx, patient, entry, to_patient, to_legal_representatives).await,
+        Request::Inbox => intake::inbox(ctx).await,
+        Request::ReceivedDocuments => intake::received(ctx).await,
+        Request::IdentityAlerts => intake::alerts(ctx).await,
+        Request::OpenInboxItem { item } => intake::open_item(ctx, item).await,
+        Request::FileInboxItem { item, patient } => intake::file_item(ctx, item, patient).await,
+        Request::RefuseInboxItem { item } => intake::refuse_item(ctx, item).await,
+        Request::ResolveAlert { id } => intake::resolve_alert(ctx, id).await,
+        Request::ImportXdm { path } => intake::import_xdm(ctx, path).await,
+        Request::SimulateHospital { scenario } => intake::simulate(ctx, scenario).await,
     }
 }

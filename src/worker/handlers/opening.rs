@@ -120,6 +120,10 @@ fn open(worker: &Arc<Context>) -> Result<(Option<Store>, RecordInfo), WorkerErro
         };
     }
     let mut store = Store::open(&path, &key)?;
+    if cfg.hl7_listen.is_some() {
+        // The listener commits on its own connection to the same file.
+        crate::worker::intake::start_listener(worker, Store::open(&path, &key)?);
+    }
     if let Some(demo) = cfg.demo.as_ref()
         && patients::count(&store)? == 0
     {
