@@ -256,7 +256,7 @@ fn stay(
     .unwrap_or_else(|| chrono::Utc::now().naive_utc());
     match trigger {
         "A01" | "A04" | "A13" | "A22" => {
-            stays::set_state(store, episode, StayState::InProgress, None)?
+            stays::set_state(store, episode, StayState::InProgress, None)?;
         }
         "A03" => stays::set_state(store, episode, StayState::Ended, Some(end))?,
         "A11" | "A38" => stays::set_state(store, episode, StayState::Cancelled, Some(start))?,

@@ -13,13 +13,16 @@ use crate::hl7::listener::{ReceivedMessage, Sink, SinkError, Verdict};
 use crate::store::hl7_journal::{self, Incoming, Recorded};
 use crate::store::{Store, StoreError};
 
+/// What runs after each committed message.
+type OnFiled = Box<dyn Fn(&Outcome) + Send + Sync>;
+
 /// The store's journal and intake as the listener's sink.
 pub struct JournalSink {
     store: Arc<Mutex<Store>>,
     /// Called after each commit with the folder intake changed (the app's workers refresh
     /// what is on screen; `chevet serve` has nothing to do, workstations are notified by the
     /// record's triggers).
-    on_filed: Option<Box<dyn Fn(&Outcome) + Send + Sync>>,
+    on_filed: Option<OnFiled>,
 }
 
 impl JournalSink {

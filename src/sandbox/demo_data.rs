@@ -45,6 +45,14 @@ impl DemoData for SandboxDemo {
     ) -> Result<usize, DemoError> {
         seed::bulk(store, count, today, cancelled, progress).map_err(|e| demo_error(&e))
     }
+
+    fn hospital_message(
+        &self,
+        store: &Store,
+        scenario: crate::worker::HospitalScenario,
+    ) -> Result<Vec<u8>, DemoError> {
+        super::demo::hospital::message(store, scenario)
+    }
 }
 
 /// The demo accounts as the login screen lists them: login, password, role.

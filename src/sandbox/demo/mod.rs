@@ -10,6 +10,7 @@
 mod episodes;
 mod fixtures;
 mod generate;
+pub mod hospital;
 mod identity;
 mod names;
 mod places;
