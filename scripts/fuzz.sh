@@ -3,7 +3,9 @@
 # CDA parser, from the real CI-SIS examples and the hostile corpus, then the XML toolkit's tree
 # reader (every DMP answer goes through it), from the DMP example messages and the same hostile
 # corpus, then the HL7 v2 parser (with the ACK it writes) and the MLLP decoder, from the agency's
-# HL7 v2 example messages. Crashes land in fuzz/artifacts/<target>/.
+# HL7 v2 example messages, then the IHE XDM reader, from the real XDM archives and a
+# METADATA.XML (other bytes than a ZIP are read as the METADATA.XML of a built archive).
+# Crashes land in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -26,8 +28,13 @@ while IFS= read -r -d '' f; do
   [ -e "$mllp_corpus/$(basename "$f")" ] \
     || { printf '\007\013'; cat "$f"; printf '\034\015'; } >"$mllp_corpus/$(basename "$f")"
 done < <(find ../shared/fixtures/hl7v2 -type f \( -name '*.hl7' -o -name '*.er7' \) -print0)
+xdm_corpus=fuzz/corpus/xdm_read
+mkdir -p "$xdm_corpus"
+find ../shared/fixtures/xdm -type f -name '*.zip' -exec cp -n {} "$xdm_corpus"/ \; 2>/dev/null || true
+cp -n ../shared/fixtures/xdm/drim-m-KA202401/IHE_XDM/SS000001/METADATA.XML "$xdm_corpus"/drim-METADATA.XML 2>/dev/null || true
 cd fuzz
 cargo +nightly fuzz run cda_parse "../$corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
 cargo +nightly fuzz run xml_parse "../$xml_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
 cargo +nightly fuzz run hl7_parse "../$hl7_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
 cargo +nightly fuzz run mllp_decode "../$mllp_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048
+cargo +nightly fuzz run xdm_read "../$xdm_corpus" -- -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048

@@ -25,5 +25,6 @@ pub mod store;
 pub(crate) mod testing;
 pub mod ui;
 pub mod worker;
+pub mod xdm;
 pub mod xml;
 pub mod xml_escape;

@@ -1,8 +1,8 @@
 //! The CDA parser, the XML toolkit it shares (`src/xml`: text decoding, entity rules, errors),
-//! the domain types and the HL7 v2 parser, ACK writer and MLLP decoder (`src/hl7`, its listener
-//! left out), compiled from the application's own sources so that the fuzz build
-//! stays small (cargo-fuzz sets `cfg(fuzzing)`, which leaves out the production and inspection
-//! modules).
+//! the domain types, the HL7 v2 parser, ACK writer and MLLP decoder (`src/hl7`, its listener
+//! left out) and the IHE XDM reader (`src/xdm`), compiled from the application's own sources
+//! so that the fuzz build stays small (cargo-fuzz sets `cfg(fuzzing)`, which leaves out the
+//! production and inspection modules).
 
 #![allow(dead_code, unused_imports)]
 
@@ -12,5 +12,7 @@ pub mod cda;
 pub mod domain;
 #[path = "../../src/hl7/mod.rs"]
 pub mod hl7;
+#[path = "../../src/xdm/mod.rs"]
+pub mod xdm;
 #[path = "../../src/xml/mod.rs"]
 pub mod xml;

@@ -2,13 +2,15 @@
 //! prints, as JSON, what Chevet understood of a CDA document (what hospital IT uses to
 //! diagnose a document that displays badly); `chevet dmp …` runs DMP transactions (`dmp`);
 //! `chevet auth set-credential ID` puts a provider's client credential in the keyring (`auth`);
-//! `chevet hl7 inspect FILE` prints what Chevet reads in a received HL7 v2 message (`hl7`).
+//! `chevet hl7 inspect FILE` prints what Chevet reads in a received HL7 v2 message (`hl7`);
+//! `chevet xdm inspect ARCHIVE` prints what Chevet reads in an IHE XDM archive (`xdm`).
 
 pub mod auth;
 pub mod dmp;
 #[cfg(feature = "sandbox")]
 mod dmp_sandbox;
 pub mod hl7;
+pub mod xdm;
 
 use std::io::Write;
 use std::path::PathBuf;
