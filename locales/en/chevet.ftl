@@ -553,3 +553,100 @@ error-hl7-too-large = This HL7 message exceeds the largest size accepted: it was
 error-hl7-unencodable = This HL7 message holds a character that cannot be written in the exchange's character set: it was not sent.
 error-hl7-frame-too-large = A message received over MLLP exceeds the largest size accepted: it was ignored. Report it to the sender.
 error-hl7-frame-truncated = A message received over MLLP stopped before its end (connection cut): the sender must send it again, which it normally does on its own.
+
+# Intake: what the hospital sends (documents to reconcile, received documents, identity vigilance)
+menu-inbox = Intake
+menu-inbox-help = Documents received from the hospital and correspondents, to reconcile or already filed, and identity-vigilance alerts
+menu-inbox-to-reconcile = { $count } to reconcile
+menu-inbox-alerts = { $count ->
+    [one] { $count } alert
+   *[other] { $count } alerts
+}
+inbox-title = Intake
+inbox-tab-reconcile = To reconcile ({ $count })
+inbox-tab-received = Received documents
+inbox-tab-alerts = Identity vigilance ({ $count })
+inbox-none = No document to reconcile: everything received is filed.
+inbox-filed = Document filed in the folder of { $name }.
+inbox-col-received = Received
+inbox-col-channel = Channel
+inbox-col-sender = Sender
+inbox-col-subject = Subject
+inbox-col-title = Title
+inbox-col-reason = Reason
+inbox-col-patient = Patient
+inbox-col-state = State
+inbox-col-folder = Folder
+inbox-channel-mss = MSSanté
+inbox-channel-hl7 = HL7
+inbox-channel-xdm = XDM
+inbox-reason-900 = not the latest version
+inbox-reason-901 = sender not authorised
+inbox-reason-902 = unknown patient
+inbox-reason-903 = no INS
+inbox-reason-904 = INS or traits differ
+inbox-reason-905 = incomplete traits
+inbox-reason-906 = other
+inbox-reason-import = imported XDM archive
+inbox-reason-import-integrity = XDM archive: size or hash differs
+inbox-reason = Reason:
+inbox-sent-identity = Identity given by the sender
+inbox-id-birth-name = Birth name
+inbox-id-given = First name(s)
+inbox-id-birth-date = Born on
+inbox-id-sex = Sex
+inbox-id-ins = INS
+inbox-id-ipp = IPP
+inbox-search = Search the patient
+inbox-file = File in the folder of { $name } (Enter)
+inbox-file-help = Enter files the document in the proposed folder; click another patient to pick them instead.
+inbox-no-proposal = No folder matches: change the search.
+inbox-refuse = Refuse
+inbox-refuse-help = The document is filed in no folder; it is kept, marked refused.
+inbox-received-none = No document received yet.
+inbox-new = New
+inbox-deleted = Deleted by the sender
+inbox-open-folder = Open the folder
+inbox-open-folder-help = Open the patient's folder
+inbox-alerts-none = No open identity-vigilance alert.
+inbox-alert-resolve = Mark as handled
+inbox-alert-patient = Folder:
+inbox-alert-other = Other folder:
+inbox-xdm-path = XDM archive (.zip)
+inbox-xdm-hint = path of the .zip file
+inbox-xdm-import = Import an XDM archive
+inbox-xdm-drop = You can also drop the .zip file on the window.
+inbox-xdm-importing = Reading the archive…
+inbox-xdm-queued = { $count ->
+    [one] { $count } document waits to be reconciled.
+   *[other] { $count } documents wait to be reconciled.
+}
+inbox-xdm-mismatches = Of which { $count } with a size or hash other than announced: check them before filing.
+inbox-xdm-skipped = { $count ->
+    [one] { $count } entry left out (not a CDA document).
+   *[other] { $count } entries left out (not CDA documents).
+}
+inbox-xdm-refused = Archive refused: { $reason }
+inbox-xdm-drop-zip-only = Only an XDM archive (.zip file) can be dropped on the window.
+inbox-simulate-admission = Simulate: admission (GAM)
+inbox-simulate-mss = Simulate: MSSanté mail received
+inbox-simulate-unmatched = Simulate: unmatched document
+inbox-simulate-help = Sandbox: the hospital's simulated system sends a real HL7 v2 message to the workstation.
+inbox-ack-aa = Simulated message received: acknowledgement AA (accepted).
+inbox-ack-ae = Simulated message received: acknowledgement AE (application error); the document waits in "To reconcile".
+inbox-ack-ar = Simulated message rejected: acknowledgement AR.
+inbox-ack-none = Simulated message sent, without a usable acknowledgement.
+folder-received-unseen = { $count ->
+    [one] { $count } unread received document
+   *[other] { $count } unread received documents
+}
+folder-received-unseen-help = Documents received by secure messaging or from the hospital's systems, not opened yet
+alert-ins-traits-differ = Known INS, identity traits differ
+alert-ins-on-other-patient = INS already on another folder
+alert-merge-with-documents = Merge of folders that have documents
+alert-merge-unknown-patient = Merge about an unknown patient
+error-sandbox-only = Sandbox only.
+error-hl7-no-listener = This workstation does not listen for HL7 messages (no listening address configured).
+error-hl7-send = The HL7 message could not be sent, or its acknowledgement did not arrive.
+error-inbox-already-decided = This document was already filed or refused (perhaps from another workstation).
+error-inbox-unreadable = This received document is unreadable: it cannot be filed.

@@ -553,3 +553,100 @@ error-hl7-too-large = Ce message HL7 dépasse la taille maximale acceptée : il 
 error-hl7-unencodable = Ce message HL7 contient un caractère impossible à écrire dans le jeu de caractères de l'échange : il n'a pas été envoyé.
 error-hl7-frame-too-large = Un message reçu par MLLP dépasse la taille maximale acceptée : il a été ignoré. Signalez-le à l'émetteur.
 error-hl7-frame-truncated = Un message reçu par MLLP s'est interrompu avant sa fin (connexion coupée) : l'émetteur doit le renvoyer, ce qu'il fait normalement seul.
+
+# Réception : ce que l'hôpital envoie (documents à rapprocher, documents reçus, identitovigilance)
+menu-inbox = Réception
+menu-inbox-help = Documents reçus de l'hôpital et des correspondants, à rapprocher ou déjà classés, et alertes d'identitovigilance
+menu-inbox-to-reconcile = { $count } à rapprocher
+menu-inbox-alerts = { $count ->
+    [one] { $count } alerte
+   *[other] { $count } alertes
+}
+inbox-title = Réception
+inbox-tab-reconcile = À rapprocher ({ $count })
+inbox-tab-received = Documents reçus
+inbox-tab-alerts = Identitovigilance ({ $count })
+inbox-none = Aucun document à rapprocher : tout ce qui a été reçu est classé.
+inbox-filed = Document classé dans le dossier de { $name }.
+inbox-col-received = Reçu le
+inbox-col-channel = Canal
+inbox-col-sender = Émetteur
+inbox-col-subject = Objet
+inbox-col-title = Titre
+inbox-col-reason = Motif
+inbox-col-patient = Patient
+inbox-col-state = État
+inbox-col-folder = Dossier
+inbox-channel-mss = MSSanté
+inbox-channel-hl7 = HL7
+inbox-channel-xdm = XDM
+inbox-reason-900 = pas la dernière version
+inbox-reason-901 = émetteur non autorisé
+inbox-reason-902 = patient inconnu
+inbox-reason-903 = pas d'INS
+inbox-reason-904 = INS ou traits différents
+inbox-reason-905 = traits incomplets
+inbox-reason-906 = autre
+inbox-reason-import = archive XDM importée
+inbox-reason-import-integrity = archive XDM : taille ou empreinte différente
+inbox-reason = Motif :
+inbox-sent-identity = Identité transmise par l'émetteur
+inbox-id-birth-name = Nom de naissance
+inbox-id-given = Prénom(s)
+inbox-id-birth-date = Né(e) le
+inbox-id-sex = Sexe
+inbox-id-ins = INS
+inbox-id-ipp = IPP
+inbox-search = Rechercher le patient
+inbox-file = Classer dans le dossier de { $name } (Entrée)
+inbox-file-help = Entrée classe le document dans le dossier proposé ; cliquez sur un autre patient pour le choisir à sa place.
+inbox-no-proposal = Aucun dossier ne correspond : modifiez la recherche.
+inbox-refuse = Refuser
+inbox-refuse-help = Le document n'est classé dans aucun dossier ; il reste conservé, marqué refusé.
+inbox-received-none = Aucun document reçu pour l'instant.
+inbox-new = Nouveau
+inbox-deleted = Supprimé par l'émetteur
+inbox-open-folder = Ouvrir le dossier
+inbox-open-folder-help = Ouvrir le dossier du patient
+inbox-alerts-none = Aucune alerte d'identitovigilance ouverte.
+inbox-alert-resolve = Marquer comme traité
+inbox-alert-patient = Dossier :
+inbox-alert-other = Autre dossier :
+inbox-xdm-path = Archive XDM (.zip)
+inbox-xdm-hint = chemin du fichier .zip
+inbox-xdm-import = Importer une archive XDM
+inbox-xdm-drop = Vous pouvez aussi déposer le fichier .zip sur la fenêtre.
+inbox-xdm-importing = Lecture de l'archive…
+inbox-xdm-queued = { $count ->
+    [one] { $count } document mis en attente de rapprochement.
+   *[other] { $count } documents mis en attente de rapprochement.
+}
+inbox-xdm-mismatches = Dont { $count } avec une taille ou une empreinte différente de celles annoncées : vérifiez-les avant de les classer.
+inbox-xdm-skipped = { $count ->
+    [one] { $count } élément ignoré (pas un document CDA).
+   *[other] { $count } éléments ignorés (pas des documents CDA).
+}
+inbox-xdm-refused = Archive refusée : { $reason }
+inbox-xdm-drop-zip-only = Seule une archive XDM (fichier .zip) peut être déposée sur la fenêtre.
+inbox-simulate-admission = Simuler : admission (GAM)
+inbox-simulate-mss = Simuler : courriel MSSanté reçu
+inbox-simulate-unmatched = Simuler : document non rapproché
+inbox-simulate-help = Bac à sable : le système simulé de l'hôpital envoie un vrai message HL7 v2 au poste.
+inbox-ack-aa = Message simulé reçu : accusé de réception AA (accepté).
+inbox-ack-ae = Message simulé reçu : accusé de réception AE (erreur applicative) ; le document attend dans « À rapprocher ».
+inbox-ack-ar = Message simulé refusé : accusé de réception AR.
+inbox-ack-none = Message simulé envoyé, sans accusé de réception exploitable.
+folder-received-unseen = { $count ->
+    [one] { $count } document reçu non lu
+   *[other] { $count } documents reçus non lus
+}
+folder-received-unseen-help = Documents reçus par messagerie ou du système de l'hôpital, pas encore ouverts
+alert-ins-traits-differ = INS connu, traits d'identité différents
+alert-ins-on-other-patient = INS déjà porté par un autre dossier
+alert-merge-with-documents = Fusion de dossiers ayant des documents
+alert-merge-unknown-patient = Fusion concernant un patient inconnu
+error-sandbox-only = Réservé au bac à sable.
+error-hl7-no-listener = Le poste n'écoute pas les messages HL7 (aucune adresse d'écoute configurée).
+error-hl7-send = Le message HL7 n'a pas pu être envoyé ou son accusé de réception n'est pas arrivé.
+error-inbox-already-decided = Ce document a déjà été classé ou refusé (peut-être depuis un autre poste).
+error-inbox-unreadable = Ce document reçu est illisible : il ne peut pas être classé.

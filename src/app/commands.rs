@@ -28,6 +28,11 @@ impl ChevetApp {
                     self.screen = Screen::Produce;
                 }
             }
+            Command::OpenFolderDocument { patient, document } => {
+                // The document opens once its folder is loaded (it would replace it otherwise).
+                self.open_after_folder = Some(document);
+                self.send(Request::OpenFolder { patient });
+            }
             Command::Navigate(screen) => self.navigate(screen),
             Command::SetLanguage(lang) => {
                 self.i18n = I18n::new(lang);
@@ -70,6 +75,7 @@ impl ChevetApp {
             Screen::Folder if self.folder.is_some() => self.screen = Screen::Folder,
             Screen::Document if self.document.is_some() => self.screen = Screen::Document,
             Screen::Produce if self.produce.is_some() => self.screen = Screen::Produce,
+            Screen::Inbox => self.show_inbox(),
             Screen::Login | Screen::Folder | Screen::Document | Screen::Produce => {}
         }
     }

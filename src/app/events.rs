@@ -20,6 +20,10 @@ impl ChevetApp {
             Event::StoreReady(info) => self.on_store_ready(info),
             Event::LoggedIn(session) => self.on_logged_in(session),
             Event::LoggedOut => self.on_logged_out(),
+            // The inbox's searches have their own generations.
+            Event::Patients { generation, result } if self.inbox.is_search(generation) => {
+                self.inbox.on_patients(generation, result);
+            }
             Event::Patients { generation, result } => self.patients.apply(generation, result),
             Event::Folder {
                 patient,
@@ -70,8 +74,7 @@ impl ChevetApp {
             Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
             Event::AuditVerified { rows, intact } => self.settings.on_audit_verified(rows, intact),
             Event::Failed { operation, message } => self.on_failed(operation, &message),
-            // Issue 14's screens (inbox, received documents, identity vigilance) take these.
-            Event::Inbox(_)
+            event @ (Event::Inbox(_)
             | Event::ReceivedDocuments(_)
             | Event::IdentityAlerts(_)
             | Event::IntakeCounts(_)
@@ -79,7 +82,7 @@ impl ChevetApp {
             | Event::XdmImported(_)
             | Event::XdmRefused { .. }
             | Event::HospitalSent { .. }
-            | Event::ReceivedBadge { .. } => {}
+            | Event::ReceivedBadge { .. }) => self.apply_intake_event(event),
             Event::BrowserWaiting { task } => self.login.on_browser_waiting(task),
             Event::CibaStarted {
                 task,
@@ -173,6 +176,9 @@ impl ChevetApp {
 
     /// Another workstation changed a folder: the one on screen reads it again.
     fn on_record_changed(&mut self, patient: Option<PatientId>, changes: FolderChanges) {
+        if self.screen == Screen::Inbox {
+            self.send(crate::worker::Request::ReceivedDocuments);
+        }
         let open = self.folder.as_ref().map(FolderState::patient_id);
         if let Some(open) = open
             && patient.is_none_or(|p| p == open)
@@ -281,6 +287,8 @@ impl ChevetApp {
         self.patients.focus_search();
         let request = self.patients.search_request();
         self.send(request);
+        // The navigation's badges.
+        self.send(crate::worker::Request::Inbox);
     }
 
     /// Forgets every piece of patient data the UI holds.
@@ -294,6 +302,8 @@ impl ChevetApp {
         self.folder = None;
         self.document = None;
         self.produce = None;
+        self.inbox.clear();
+        self.intake_counts = Default::default();
         self.open_after_folder = None;
         self.announce_after_folder = false;
         self.settings.on_logged_out();
@@ -317,6 +327,11 @@ impl ChevetApp {
     }
 
     fn on_document(&mut self, loaded: LoadedDocument) {
+        // An inbox item shows beside the inbox, which stays on screen.
+        if matches!(loaded.reference(), crate::domain::DocumentRef::Received(_)) {
+            self.document = Some(DocumentState::new(loaded, &self.i18n));
+            return;
+        }
         if let Some(f) = self.folder.as_mut() {
             f.on_document_opened();
         }
@@ -396,6 +411,7 @@ impl ChevetApp {
         if operation == Operation::SearchPatients {
             self.patients.on_search_failed();
         }
+        self.inbox.on_failed(operation);
         if operation == Operation::GeneratePatients {
             self.tasks.clear();
         }

@@ -4,8 +4,12 @@
 
 use super::ChevetApp;
 use crate::ui::chrome::{Whereabouts, degraded_banner_ui, status_bar_ui, top_bar_ui};
-use crate::ui::{Command, Screen, about, document, folder, lock, login, patient_list, produce};
+use crate::ui::{
+    Command, NoticeLevel, Screen, about, document, folder, inbox, lock, login, patient_list,
+    produce,
+};
 use crate::worker::CardStatus;
+use crate::worker::Request;
 
 impl ChevetApp {
     /// Lays out the whole window and returns what the screens asked for.
@@ -25,10 +29,14 @@ impl ChevetApp {
         {
             commands.push(Command::Lock);
         }
+        if self.session.is_some() {
+            dropped_archives_ui(ui, &mut self.inbox, &mut commands);
+        }
         let at = Whereabouts {
             session: self.session.as_ref(),
             screen: self.screen,
             has_folder: self.folder.is_some(),
+            intake: self.intake_counts,
         };
         top_bar_ui(ui, &screen_ctx, &at, &mut commands);
         if let Some(since) = &self.degraded_since {
@@ -81,6 +89,14 @@ impl ChevetApp {
                     ui.spinner();
                 }
             },
+            Screen::Inbox => {
+                let inbox = &mut self.inbox;
+                let preview = self
+                    .document
+                    .as_mut()
+                    .filter(|d| inbox.previews(d.reference()));
+                inbox::inbox_ui(ui, &screen_ctx, inbox, preview, &mut commands);
+            }
             Screen::Produce => match (self.produce.as_mut(), self.folder.as_mut()) {
                 (Some(p), _) => produce::produce_ui(ui, screen_ctx.i18n, p, &mut commands),
                 (None, Some(f)) => folder::folder_ui(ui, &screen_ctx, f, &mut commands),
@@ -102,5 +118,32 @@ impl ChevetApp {
             );
         }
         commands
+    }
+}
+
+/// An XDM archive (.zip) dropped on the window is imported into the inbox, which shows.
+fn dropped_archives_ui(ui: &egui::Ui, inbox: &mut inbox::InboxState, commands: &mut Vec<Command>) {
+    let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect()
+    });
+    for path in dropped {
+        let zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if zip {
+            inbox.on_import_started();
+            commands.push(Command::Navigate(Screen::Inbox));
+            commands.push(Command::Send(Request::ImportXdm { path }));
+        } else {
+            commands.push(Command::Notify(
+                "inbox-xdm-drop-zip-only",
+                NoticeLevel::Warning,
+            ));
+        }
     }
 }

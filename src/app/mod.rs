@@ -6,6 +6,7 @@
 mod commands;
 mod events;
 mod identity;
+mod intake;
 mod layout;
 
 use std::path::PathBuf;
@@ -18,12 +19,13 @@ use crate::auth::lock::{InactivityClock, LockReason};
 use crate::i18n::{I18n, Language};
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
+use crate::ui::inbox::InboxState;
 use crate::ui::login::{DemoLogin, LoginState};
 use crate::ui::patient_list::PatientListState;
 use crate::ui::produce::ProduceState;
 use crate::ui::settings::SettingsState;
 use crate::ui::{Notice, NoticeLevel, Rights, Screen, ScreenCtx, StoreStatus, TaskProgress};
-use crate::worker::{Event, Request, WorkerHandle};
+use crate::worker::{Event, IntakeCounts, Request, WorkerHandle};
 
 pub use commands::apply_theme;
 
@@ -62,6 +64,10 @@ pub struct ChevetApp {
     folder: Option<FolderState>,
     document: Option<DocumentState>,
     produce: Option<ProduceState>,
+    /// "Réception": what the hospital sends.
+    inbox: InboxState,
+    /// Documents waiting to be reconciled and open identity alerts (the navigation's badges).
+    intake_counts: IntakeCounts,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
     /// A consultation d'annonce report was produced: the folder offers the worklist of
@@ -103,6 +109,8 @@ impl ChevetApp {
             folder: None,
             document: None,
             produce: None,
+            inbox: InboxState::default(),
+            intake_counts: IntakeCounts::default(),
             open_after_folder: None,
             announce_after_folder: false,
             browser_urls: Vec::new(),

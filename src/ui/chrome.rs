@@ -14,6 +14,8 @@ pub struct Whereabouts<'a> {
     pub screen: Screen,
     /// A folder is open (the "Dossier" tab leads back to it).
     pub has_folder: bool,
+    /// Documents to reconcile and open identity alerts ("Réception"'s badges).
+    pub intake: crate::worker::IntakeCounts,
 }
 
 /// The degraded-mode banner (establishment mode, shared record unreachable since `since`).
@@ -65,6 +67,7 @@ pub fn top_bar_ui(
                 {
                     commands.push(Command::Navigate(Screen::Folder));
                 }
+                inbox_tab_ui(ui, ctx, at, commands);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button(i18n.tr("menu-logout")).clicked() {
                         commands.push(Command::Send(Request::Logout));
@@ -103,6 +106,46 @@ pub fn top_bar_ui(
             }
         });
     });
+}
+
+/// "Réception", with a badge for the documents to reconcile and one for the open alerts.
+fn inbox_tab_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    at: &Whereabouts<'_>,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
+    if ui
+        .selectable_label(at.screen == Screen::Inbox, i18n.tr("menu-inbox"))
+        .on_hover_text(i18n.tr("menu-inbox-help"))
+        .clicked()
+    {
+        commands.push(Command::Navigate(Screen::Inbox));
+    }
+    let badges = [
+        (
+            at.intake.inbox,
+            "menu-inbox-to-reconcile",
+            egui::Color32::from_rgb(0xB4, 0x3C, 0x00),
+        ),
+        (
+            at.intake.alerts,
+            "menu-inbox-alerts",
+            egui::Color32::from_rgb(0xA8, 0x1F, 0x1F),
+        ),
+    ];
+    for (count, key, colour) in badges {
+        if count > 0 {
+            let text = i18n.tr_args(key, &[("count", fluent_bundle::FluentValue::from(count))]);
+            if super::widgets::badge_ui(ui, &text, colour)
+                .interact(egui::Sense::click())
+                .clicked()
+            {
+                commands.push(Command::Navigate(Screen::Inbox));
+            }
+        }
+    }
 }
 
 /// Long tasks with progress and cancel, notices, and during a session the virtual card's

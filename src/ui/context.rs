@@ -21,6 +21,8 @@ pub struct Rights {
     pub read_audit: bool,
     pub change_settings: bool,
     pub manage_accounts: bool,
+    /// Correct identities (identity vigilance).
+    pub manage_identity: bool,
 }
 
 impl Rights {
@@ -35,6 +37,7 @@ impl Rights {
             read_audit: role.has(Right::ReadAudit),
             change_settings: role.has(Right::ChangeSettings),
             manage_accounts: role.has(Right::ManageAccounts),
+            manage_identity: role.has(Right::ManageIdentity),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct FolderState {
     dmp: FolderDmp,
     /// Degraded mode: the folder shows the cache's copy of this time (UTC, ISO 8601).
     cached_at: Option<String>,
+    /// Received documents of this folder not opened yet.
+    received_unseen: usize,
 }
 
 impl FolderState {
@@ -35,6 +37,7 @@ impl FolderState {
             episodes,
             dmp: FolderDmp::default(),
             cached_at: None,
+            received_unseen: 0,
         }
     }
 
@@ -91,6 +94,14 @@ impl FolderState {
     /// `Event::DmpDocumentsFailed`.
     pub fn on_dmp_documents_failed(&mut self, message: UserMessage) {
         self.documents.dmp_failed(message);
+    }
+
+    /// `Event::ReceivedBadge`: how many received documents of the folder are not opened yet
+    /// (ignored when about another folder).
+    pub fn on_received_badge(&mut self, patient: PatientId, unseen: usize) {
+        if patient == self.patient.id {
+            self.received_unseen = unseen;
+        }
     }
 
     /// `Event::FolderCopy`: this is the cache's copy (degraded mode).
@@ -165,6 +176,17 @@ pub fn folder_ui(
     identity_banner_ui(ui, i18n, &folder.patient, |ui| {
         dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
         last_known_ui(ui, i18n, &folder.dmp);
+        if folder.received_unseen > 0 {
+            badge_ui(
+                ui,
+                &i18n.tr_args(
+                    "folder-received-unseen",
+                    &[("count", FluentValue::from(folder.received_unseen))],
+                ),
+                super::inbox::NEW_COLOUR,
+            )
+            .on_hover_text(i18n.tr("folder-received-unseen-help"));
+        }
     });
     if let Some(at) = &folder.cached_at {
         let when = super::widgets::local_time_text(at);

@@ -11,6 +11,7 @@ pub mod document;
 pub mod document_list;
 pub mod folder;
 pub mod folder_dmp;
+pub mod inbox;
 pub mod lock;
 pub mod login;
 pub mod patient_list;
@@ -34,6 +35,9 @@ pub enum Screen {
     Folder,
     Document,
     Produce,
+    /// "Réception": what the hospital sends (documents to reconcile, received documents,
+    /// identity vigilance).
+    Inbox,
 }
 
 /// What a screen asks for; applied by the app after layout, so that nothing changes while a
@@ -45,6 +49,11 @@ pub enum Command {
     Send(Request),
     /// Open the production form for the patient of the current folder.
     StartProduction,
+    /// Open a patient's folder, then one of its documents once the folder is loaded.
+    OpenFolderDocument {
+        patient: crate::domain::PatientId,
+        document: crate::domain::DocumentId,
+    },
     Navigate(Screen),
     SetLanguage(Language),
     SetDark(bool),

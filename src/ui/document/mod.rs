@@ -281,7 +281,6 @@ pub fn document_ui(
     doc: &mut DocumentState,
     commands: &mut Vec<Command>,
 ) {
-    let can_change_visibility = ctx.rights.change_dmp_visibility;
     let i18n = ctx.i18n;
     doc.keyboard(ui);
     if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
@@ -304,6 +303,33 @@ pub fn document_ui(
             }
         });
     });
+    document_body_ui(ui, ctx, doc, commands);
+}
+
+/// A document shown beside another screen (the inbox's item): its title, then what the viewer
+/// shows below its title bar. V switches views unless a text field has the keyboard.
+pub fn document_preview_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    doc: &mut DocumentState,
+    commands: &mut Vec<Command>,
+) {
+    if !ui.ctx().text_edit_focused() {
+        doc.keyboard(ui);
+    }
+    ui.heading(RichText::new(&doc.loaded.summary.meta.title).strong());
+    document_body_ui(ui, ctx, doc, commands);
+}
+
+/// Below the title bar: the metadata line, the version and DMP banners, the views, the content.
+fn document_body_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    doc: &mut DocumentState,
+    commands: &mut Vec<Command>,
+) {
+    let can_change_visibility = ctx.rights.change_dmp_visibility;
+    let i18n = ctx.i18n;
     ui.label(metadata_line(i18n, &doc.loaded.summary));
     if let Some(newer) = &doc.loaded.newer {
         newer_version_ui(ui, i18n, newer, commands);
