@@ -51,13 +51,34 @@ pub struct Hl7Config {
     /// MSH-3/MSH-4 of the ACK sent for an unreadable message (default `CHEVET`, empty).
     pub application: Option<String>,
     pub facility: Option<String>,
+    /// MLLP over TLS: the server certificate chain and its key (PEM files); both or neither.
+    pub tls_certificate: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// With TLS: senders must present a certificate issued by this CA (PEM).
+    pub tls_client_ca: Option<PathBuf>,
 }
 
 impl Hl7Config {
-    /// The listener's settings.
-    pub fn listener_config(&self) -> crate::hl7::listener::ListenerConfig {
+    /// The listener's settings; the TLS files are read here (a configuration error stops the
+    /// start).
+    pub fn listener_config(
+        &self,
+    ) -> Result<crate::hl7::listener::ListenerConfig, crate::hl7::tls::TlsSetupError> {
         let default = crate::hl7::listener::ListenerConfig::default();
-        crate::hl7::listener::ListenerConfig {
+        let tls = match (&self.tls_certificate, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::hl7::tls::server_config(
+                cert,
+                key,
+                self.tls_client_ca.as_deref(),
+            )?),
+            (None, None) => None,
+            _ => {
+                return Err(crate::hl7::tls::TlsSetupError::Config(
+                    "tls_certificate et tls_key vont ensemble".to_owned(),
+                ));
+            }
+        };
+        Ok(crate::hl7::listener::ListenerConfig {
             max_connections: self
                 .max_connections
                 .unwrap_or(default.max_connections)
@@ -70,8 +91,9 @@ impl Hl7Config {
             }),
             application: self.application.clone().unwrap_or(default.application),
             facility: self.facility.clone().unwrap_or(default.facility),
+            tls,
             ..default
-        }
+        })
     }
 }
 
@@ -364,7 +386,7 @@ mod tests {
             c.hl7.listen,
             Some("127.0.0.1:2575".parse().expect("address"))
         );
-        let listener = c.hl7.listener_config();
+        let listener = c.hl7.listener_config().expect("no TLS files to read");
         assert_eq!(
             (listener.max_connections, listener.max_frame_bytes),
             (4, 2 * 1024 * 1024)

@@ -212,7 +212,10 @@ fn main() -> Result<std::process::ExitCode> {
         hl7_listen: if shared_record.is_some() {
             None
         } else {
-            config.hl7.listen.or(services.hl7_listen)
+            match config.hl7.listen.or(services.hl7_listen) {
+                Some(listen) => Some((listen, config.hl7.listener_config()?)),
+                None => None,
+            }
         },
         shared_record,
         cache_days: config

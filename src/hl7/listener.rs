@@ -6,6 +6,9 @@
 //! failure gives AR (ERR 207/906: "rejected for a circumstantial reason, may be sent again"),
 //! never AA. An unreadable frame gives AE (`Ack::for_unreadable`) and the connection goes on.
 //!
+//! MLLP runs over TLS when the configuration gives a certificate (`hl7::tls`); the handshake
+//! is bounded in time.
+//!
 //! Bounds: at most `max_connections` at once (further senders wait in the kernel's backlog),
 //! frames over `max_frame_bytes` refused (AE), a connection idle for `idle_timeout` closed. A
 //! truncated frame (end of stream, or a new start block inside a frame) is dropped unanswered:
@@ -20,8 +23,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
@@ -44,6 +47,11 @@ pub struct ListenerConfig {
     /// MSH-3/MSH-4 of the ACK of an unreadable frame (whose sender is unknown).
     pub application: String,
     pub facility: String,
+    /// MLLP over TLS when set (`[hl7] tls_certificate`/`tls_key`, see `hl7::tls`); plain
+    /// MLLP otherwise (a gateway on the same host or network segment).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// How long a TLS handshake may take.
+    pub handshake_timeout: Duration,
 }
 
 impl Default for ListenerConfig {
@@ -55,6 +63,8 @@ impl Default for ListenerConfig {
             stop_grace: Duration::from_secs(5),
             application: "CHEVET".to_owned(),
             facility: String::new(),
+            tls: None,
+            handshake_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -183,7 +193,32 @@ async fn accept_loop<S: Sink>(
                     (Arc::clone(&config), Arc::clone(&sink), stopped.clone());
                 connections.spawn(async move {
                     let _permit = permit;
-                    serve_connection(stream, peer, &config, sink.as_ref(), stopped).await;
+                    let _ = stream.set_nodelay(true);
+                    match config.tls.clone() {
+                        None => {
+                            serve_connection(stream, peer, &config, sink.as_ref(), stopped).await
+                        }
+                        Some(tls) => {
+                            let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+                            match tokio::time::timeout(
+                                config.handshake_timeout,
+                                acceptor.accept(stream),
+                            )
+                            .await
+                            {
+                                Ok(Ok(stream)) => {
+                                    serve_connection(stream, peer, &config, sink.as_ref(), stopped)
+                                        .await;
+                                }
+                                Ok(Err(e)) => {
+                                    tracing::warn!(%peer, "hl7 listener: TLS handshake failed: {e}")
+                                }
+                                Err(_) => {
+                                    tracing::warn!(%peer, "hl7 listener: TLS handshake timed out")
+                                }
+                            }
+                        }
+                    }
                 });
             }
             Err(e) => {
@@ -217,14 +252,13 @@ enum Ended {
     Failed(std::io::Error),
 }
 
-async fn serve_connection<S: Sink>(
-    mut stream: TcpStream,
+async fn serve_connection<S: Sink, T: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: T,
     peer: SocketAddr,
     config: &ListenerConfig,
     sink: &S,
     mut stopped: watch::Receiver<bool>,
 ) {
-    let _ = stream.set_nodelay(true);
     let mut decoder = MllpDecoder::new(config.max_frame_bytes);
     let mut buffer = vec![0u8; 64 * 1024];
     let mut frames = 0u64;

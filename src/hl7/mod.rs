@@ -27,6 +27,8 @@ pub mod escape;
 #[cfg(not(fuzzing))]
 pub mod listener;
 pub mod mllp;
+#[cfg(not(fuzzing))]
+pub mod tls;
 pub mod writer;
 
 #[cfg(test)]

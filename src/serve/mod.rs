@@ -55,6 +55,8 @@ pub enum ServeError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("écoute HL7 en TLS impossible : {0}")]
+    Hl7Tls(#[from] crate::hl7::tls::TlsSetupError),
     #[error("démarrage impossible : {0}")]
     Runtime(std::io::Error),
     #[error("tâche {job} non démarrée : {source}")]
@@ -147,10 +149,10 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
         target,
         demo: demo_data(&config),
         status_port,
-        hl7: config
-            .hl7
-            .listen
-            .map(|listen| (listen, config.hl7.listener_config())),
+        hl7: match config.hl7.listen {
+            Some(listen) => Some((listen, config.hl7.listener_config()?)),
+            None => None,
+        },
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -42,9 +42,10 @@ pub struct WorkerConfig {
     pub shared_record: Option<crate::store::PgTarget>,
     /// Establishment mode: days a folder opened here stays in the workstation's cache.
     pub cache_days: u32,
-    /// Single-workstation mode: where the workers listen for HL7 v2 over MLLP (the GAM, the
-    /// messaging gateway); `None`: no listener (establishment mode runs it in `chevet serve`).
-    pub hl7_listen: Option<std::net::SocketAddr>,
+    /// Single-workstation mode: where and how the workers listen for HL7 v2 over MLLP (the
+    /// GAM, the messaging gateway); `None`: no listener (establishment mode runs it in
+    /// `chevet serve`).
+    pub hl7_listen: Option<(std::net::SocketAddr, crate::hl7::listener::ListenerConfig)>,
 }
 
 /// Where CPS cards come from.

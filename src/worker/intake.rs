@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::context::{Context, WorkerError};
 use super::{Event, FolderChanges};
 use crate::domain::{DocumentId, PatientId};
-use crate::hl7::listener::{self, ListenerConfig};
+use crate::hl7::listener;
 use crate::hl7::{MllpDecoder, mllp};
 use crate::intake::JournalSink;
 use crate::store::identity_alerts::{self, AlertKind};
@@ -89,7 +89,7 @@ pub enum HospitalScenario {
 /// `chevet serve`), on its own connection to the record file; every committed message
 /// refreshes the counts and the folder it changed.
 pub(super) fn start_listener(ctx: &Arc<Context>, store: Store) {
-    let Some(addr) = ctx.config.hl7_listen else {
+    let Some((addr, config)) = ctx.config.hl7_listen.clone() else {
         return;
     };
     let worker = Arc::clone(ctx);
@@ -107,7 +107,7 @@ pub(super) fn start_listener(ctx: &Arc<Context>, store: Store) {
     });
     let worker = Arc::clone(ctx);
     tokio::spawn(async move {
-        match listener::start(addr, ListenerConfig::default(), Arc::new(sink)).await {
+        match listener::start(addr, config, Arc::new(sink)).await {
             Ok(handle) => {
                 let local = handle.local_addr();
                 tracing::info!(%local, "hl7 listener of the workstation started");

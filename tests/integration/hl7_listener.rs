@@ -40,6 +40,7 @@ fn config() -> ListenerConfig {
         stop_grace: Duration::from_secs(5),
         application: "CHEVET".to_owned(),
         facility: "TEST".to_owned(),
+        ..ListenerConfig::default()
     }
 }
 

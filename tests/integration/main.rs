@@ -11,6 +11,8 @@ mod dmp_documents;
 mod dmp_folder;
 mod establishment;
 mod hl7_listener;
+mod hl7_peers;
+mod hl7_tls;
 mod hostile;
 mod identity_flow;
 mod keyring;

@@ -237,7 +237,10 @@ pub fn sandbox_config(
         shared_record: None,
         cache_days: 30,
         // The sandbox's GAM and PFI send to the workers' listener, on a free loopback port.
-        hl7_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        hl7_listen: Some((
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            chevet::hl7::listener::ListenerConfig::default(),
+        )),
     }
 }
 
