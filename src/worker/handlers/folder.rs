@@ -104,12 +104,16 @@ pub(super) async fn refresh_folder(
             Ok((identity, documents))
         })
         .await?;
+    let documents_read = documents.is_some();
     ctx.emit(Event::FolderRefreshed {
         patient,
         identity,
         documents,
     })
     .await;
+    if documents_read {
+        received_badge(ctx, patient).await;
+    }
     degraded::after_folder_read(ctx, patient).await;
     if changes.consent || changes.folder {
         dmp_folder::run(ctx, patient, false).await?;
