@@ -15,6 +15,7 @@ mod hl7_peers;
 mod hl7_tls;
 mod hostile;
 mod identity_flow;
+mod intake_flow;
 mod keyring;
 mod oidc_peer;
 mod privacy;
