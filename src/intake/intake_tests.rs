@@ -383,3 +383,120 @@ fn issue14_an_ins_on_another_patient_and_a_merge_with_documents_go_to_identity_v
         assert_eq!(identity_alerts::open_count(&store).expect("count"), 2);
     });
 }
+
+/// The message with MSH-10 replaced by `n`.
+fn with_control_id(raw: &[u8], n: usize) -> Vec<u8> {
+    let text = String::from_utf8_lossy(raw).into_owned();
+    let end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let mut fields: Vec<String> = text[..end].split('|').map(str::to_owned).collect();
+    fields[9] = format!("FIX{n}");
+    format!("{}{}", fields.join("|"), &text[end..]).into_bytes()
+}
+
+/// Every document message of the agency's examples, sent in order to a record where PAT-TROIS
+/// is qualified: what each one gets.
+#[test]
+fn issue14_the_agency_document_messages_get_the_expected_answers() {
+    each_backend(|mut store| {
+        qualified_patient(&store);
+        let root = fixtures().join("hl7v2");
+        let mut outcomes = Vec::new();
+        for dir in [
+            "lps-mssante-v1.0/mdm",
+            "lps-mssante-v1.1/mdm-initiale",
+            "lps-mssante-v1.1/mdm-remplacement",
+            "lps-mssante-v1.1/mdm-suppression",
+            "trans-doc-cda-v1.2/mdm",
+            "trans-doc-cda-v2.1/mdm-initiale",
+            "trans-doc-cda-v2.1/mdm-remplacement",
+            "trans-doc-cda-v2.1/mdm-suppression",
+            "trans-doc-cda-v2.1/oru-initiale",
+        ] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+                .expect("dir")
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    !p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("ack"))
+                })
+                .collect();
+            files.sort();
+            for file in files {
+                // The examples reuse their MSH-10: each gets its own, as a real sender's would.
+                let raw = with_control_id(&std::fs::read(&file).expect("fixture"), outcomes.len());
+                let (code, errors) = send(&mut store, &raw);
+                let name = file
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned();
+                eprintln!("{dir}/{name}: {} {errors:?}", code.code());
+                outcomes.push((format!("{dir}/{name}"), code, errors));
+            }
+        }
+        let got: Vec<(&str, &str, String)> = outcomes
+            .iter()
+            .map(|(name, code, errors)| (name.as_str(), code.code(), errors.join(",")))
+            .collect();
+        let expected = [
+            // A truncated placeholder, then v1.0's CDA whose INS (old OID) is not PID's.
+            ("lps-mssante-v1.0/mdm/message.hl7", "AE", "906"),
+            ("lps-mssante-v1.0/mdm/messageDocB64.hl7", "AE", "904"),
+            // LPS 1.1: the placeholder refused, the real CDA filed, replaced, deleted.
+            (
+                "lps-mssante-v1.1/mdm-initiale/message_MDM__LPS_MSS_CR_Radio_INIT_N1.er7",
+                "AE",
+                "906",
+            ),
+            (
+                "lps-mssante-v1.1/mdm-initiale/message_MDM__LPS_MSS_CR_Radio_INIT_N1_Base64.er7",
+                "AA",
+                "",
+            ),
+            (
+                "lps-mssante-v1.1/mdm-remplacement/message_MDM__LPS_MSS_CR_Radio_RPLC_N1.er7",
+                "AA",
+                "",
+            ),
+            (
+                "lps-mssante-v1.1/mdm-suppression/message_MDM__LPS_MSS_CR_Radio_DEL_N1.er7",
+                "AA",
+                "",
+            ),
+            ("trans-doc-cda-v1.2/mdm/message.hl7", "AE", "906"),
+            (
+                "trans-doc-cda-v2.1/mdm-initiale/message_MDM_CR_Radio_INIT_N1.er7",
+                "AE",
+                "906",
+            ),
+            // The same document by another route: already in the folder, nothing to do.
+            (
+                "trans-doc-cda-v2.1/mdm-initiale/message_MDM_CR_Radio_INIT_N1_Base64.er7",
+                "AA",
+                "",
+            ),
+            // Version 1 was already replaced, version 2 already deleted: 900.
+            (
+                "trans-doc-cda-v2.1/mdm-remplacement/message_MDM_CR_Radio_RPLC_N1.er7",
+                "AE",
+                "900",
+            ),
+            (
+                "trans-doc-cda-v2.1/mdm-suppression/message_MDM_CR_Radio_DEL_N1.er7",
+                "AE",
+                "900",
+            ),
+            (
+                "trans-doc-cda-v2.1/oru-initiale/message_ORU_CR_Bio_INIT_N3_SEGUR.hl7",
+                "AA",
+                "",
+            ),
+        ];
+        let expected: Vec<(&str, &str, String)> = expected
+            .iter()
+            .map(|(n, c, e)| (*n, *c, (*e).to_owned()))
+            .collect();
+        assert_eq!(got, expected);
+    });
+}
