@@ -500,3 +500,79 @@ fn issue14_the_agency_document_messages_get_the_expected_answers() {
         assert_eq!(got, expected);
     });
 }
+
+#[test]
+fn issue14_a_transfer_and_its_cancellation_move_the_stay_between_units() {
+    each_backend(|mut store| {
+        let pv1 = |unit: &str| {
+            let mut f = vec![String::new(); 20];
+            f[0] = "PV1".into();
+            f[1] = "1".into();
+            f[2] = "I".into();
+            f[3] = format!("{unit}^^^CHU&000897406&M");
+            f[19] = "V9".into();
+            f.join("|")
+        };
+        let adt = |trigger: &str, control: &str, unit: &str, zbe: &str| {
+            format!(
+                "MSH|^~\\&|GAM|CHU|DPI|CHU|20260101||ADT^{trigger}|{control}|P|2.5\r\
+                 EVN||20260102100000\rPID|||9^^^CHU&1&N^PI||MARTIN^PAUL||19700101|M\r{}\r{zbe}\r",
+                pv1(unit)
+            )
+            .into_bytes()
+        };
+        let zbe = |id: &str, action: &str, unit: &str| {
+            format!("ZBE|{id}^CHU|20260102100000||{action}|N||{unit}^^^^^CHU&1&N^UF^^^{unit}||HMS")
+        };
+        assert_eq!(
+            send(
+                &mut store,
+                &adt("A01", "1", "CARDIO", &zbe("M1", "INSERT", "CARDIO"))
+            )
+            .0,
+            AckCode::Accept
+        );
+        assert_eq!(
+            send(
+                &mut store,
+                &adt("A02", "2", "NEPHRO", &zbe("M2", "INSERT", "NEPHRO"))
+            )
+            .0,
+            AckCode::Accept
+        );
+        let stay = stays::by_visit(&store, "V9").expect("read").expect("stay");
+        let unit = |store: &Store| {
+            crate::store::episodes::for_patient(store, stay.patient).expect("episodes")[0]
+                .unit
+                .clone()
+        };
+        assert_eq!(unit(&store), "NEPHRO");
+        assert_eq!(
+            stays::movement_count(&store, stay.episode).expect("count"),
+            2
+        );
+        // A12: the transfer is cancelled, the stay is back where it was.
+        let cancel = adt(
+            "A12",
+            "3",
+            "NEPHRO",
+            &zbe("M2", "CANCEL", "NEPHRO").replace("||HMS", "|A02|HMS"),
+        );
+        assert_eq!(send(&mut store, &cancel).0, AckCode::Accept);
+        assert_eq!(unit(&store), "CARDIO");
+        assert_eq!(
+            stays::movement_count(&store, stay.episode).expect("count"),
+            1
+        );
+        // A08 changes a trait: the identity follows the GAM (not qualified here).
+        let update = String::from_utf8(adt("A08", "4", "CARDIO", ""))
+            .expect("text")
+            .replace("MARTIN^PAUL", "MARTIN^PAUL-HENRI")
+            .into_bytes();
+        assert_eq!(send(&mut store, &update).0, AckCode::Accept);
+        let p = patients::by_ipp(&store, "9")
+            .expect("read")
+            .expect("patient");
+        assert_eq!(p.identity.traits.birth_first_names, "PAUL-HENRI");
+    });
+}
