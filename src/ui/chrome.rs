@@ -135,10 +135,14 @@ fn inbox_tab_ui(
             egui::Color32::from_rgb(0xA8, 0x1F, 0x1F),
         ),
     ];
+    // The number only (the bar is narrow); what it counts is its name and its tooltip.
     for (count, key, colour) in badges {
         if count > 0 {
             let text = i18n.tr_args(key, &[("count", fluent_bundle::FluentValue::from(count))]);
-            if super::widgets::badge_ui(ui, &text, colour)
+            let badge = super::widgets::badge_ui(ui, &count.to_string(), colour);
+            badge.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text.as_str()));
+            if badge
+                .on_hover_text(text.as_str())
                 .interact(egui::Sense::click())
                 .clicked()
             {

@@ -168,11 +168,16 @@ pub fn metadata_line(i18n: &I18n, d: &DocumentSummary) -> String {
         "doc-version",
         &[("version", FluentValue::from(m.version_number))],
     ));
-    parts.push(i18n.tr(if d.reference.stored().is_some() {
-        d.provenance.label_key()
-    } else {
-        "provenance-dmp-not-integrated"
-    }));
+    parts.push(match &d.reference {
+        DocumentRef::Stored(_) => i18n.tr(d.provenance.label_key()),
+        DocumentRef::Dmp { .. } => i18n.tr("provenance-dmp-not-integrated"),
+        // An inbox item: received, in no folder yet.
+        DocumentRef::Received(_) => format!(
+            "{} ({})",
+            i18n.tr(d.provenance.label_key()),
+            i18n.tr("doc-not-filed")
+        ),
+    });
     parts.push(i18n.tr(match m.confidentiality.as_str() {
         "R" => "doc-confidentiality-r",
         "V" => "doc-confidentiality-v",

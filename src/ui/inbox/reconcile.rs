@@ -7,7 +7,7 @@ use egui::{Key, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 use fluent_bundle::FluentValue;
 
-use super::InboxState;
+use super::{InboxState, PatientRow};
 use crate::i18n::I18n;
 use crate::ui::document::{DocumentState, document_preview_ui};
 use crate::ui::widgets::{date_text, identity_badge_ui, local_time_text};
@@ -72,7 +72,7 @@ pub(super) fn reconcile_ui(
     };
     egui::Panel::left("inbox_item")
         .resizable(true)
-        .default_size(430.0)
+        .default_size(410.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("inbox_item_scroll")
@@ -231,7 +231,11 @@ fn item_ui(
     });
     ui.add_space(4.0);
     ui.label(RichText::new(i18n.tr("inbox-sent-identity")).strong());
-    sent_identity_ui(ui, i18n, item);
+    let proposed = state
+        .search
+        .proposal()
+        .and_then(|i| state.search.rows.get(i));
+    sent_identity_ui(ui, i18n, item, proposed);
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         let label = ui.label(RichText::new(i18n.tr("inbox-search")).strong());
@@ -283,7 +287,8 @@ fn item_ui(
         let filing = state.filing.is_some();
         if let Some(name) = name {
             let text = i18n.tr_args("inbox-file", &[("name", FluentValue::from(name))]);
-            let button = egui::Button::new(RichText::new(text).strong());
+            let button = egui::Button::new(RichText::new(text).strong())
+                .fill(ui.visuals().selection.bg_fill);
             if ui
                 .add_enabled(can_file && !filing, button)
                 .on_hover_text(i18n.tr("inbox-file-help"))
@@ -312,30 +317,67 @@ fn item_ui(
     });
 }
 
-/// The traits and identifiers the sender gave, as a two-column grid.
-fn sent_identity_ui(ui: &mut egui::Ui, i18n: &I18n, item: &InboxRow) {
+/// The traits and identifiers the sender gave, as a grid; where the proposed folder says
+/// otherwise (birth date, sex, INS), its value beside, to be checked before filing.
+fn sent_identity_ui(
+    ui: &mut egui::Ui,
+    i18n: &I18n,
+    item: &InboxRow,
+    proposed: Option<&PatientRow>,
+) {
     let id = &item.identity;
     let birth = id.birth_date.as_deref().map(|d| {
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_or_else(|_| d.to_owned(), date_text)
     });
+    let in_folder = |sent: &Option<String>, folder: Option<String>| -> Option<String> {
+        let folder = folder?;
+        let differs = sent
+            .as_deref()
+            .is_none_or(|s| super::compact(s) != super::compact(&folder));
+        differs.then_some(folder)
+    };
     let lines = [
-        ("inbox-id-birth-name", id.birth_name.clone()),
-        ("inbox-id-given", id.given.clone()),
-        ("inbox-id-birth-date", birth),
-        ("inbox-id-sex", id.sex.clone()),
-        ("inbox-id-ins", id.ins.clone()),
-        ("inbox-id-ipp", id.ipp.clone()),
+        ("inbox-id-birth-name", id.birth_name.clone(), None),
+        ("inbox-id-given", id.given.clone(), None),
+        (
+            "inbox-id-birth-date",
+            birth.clone(),
+            in_folder(&birth, proposed.map(|p| date_text(p.birth_date))),
+        ),
+        (
+            "inbox-id-sex",
+            id.sex.clone(),
+            in_folder(&id.sex, proposed.map(|p| p.sex.code().to_owned())),
+        ),
+        (
+            "inbox-id-ins",
+            id.ins.clone(),
+            in_folder(&id.ins, proposed.and_then(|p| p.ins.clone())),
+        ),
+        ("inbox-id-ipp", id.ipp.clone(), None),
     ];
     egui::Grid::new("inbox_sent_identity")
-        .num_columns(2)
+        .num_columns(3)
         .spacing([12.0, 2.0])
         .show(ui, |ui| {
-            for (key, value) in lines {
+            for (key, value, differs) in lines {
                 ui.label(i18n.tr(key));
                 match value.filter(|v| !v.trim().is_empty()) {
                     Some(v) => ui.monospace(v),
                     None => ui.weak("—"),
                 };
+                if let Some(folder) = differs {
+                    ui.label(
+                        RichText::new(
+                            i18n.tr_args(
+                                "inbox-id-differs",
+                                &[("value", FluentValue::from(folder))],
+                            ),
+                        )
+                        .color(ui.visuals().warn_fg_color)
+                        .strong(),
+                    );
+                }
                 ui.end_row();
             }
         });

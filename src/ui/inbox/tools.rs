@@ -39,8 +39,11 @@ pub(super) fn tools_ui(
             commands.push(Command::Send(Request::ImportXdm { path: path.into() }));
             state.xdm = Some(XdmOutcome::Importing);
         }
-        if ctx.sandbox {
-            ui.separator();
+        ui.label(RichText::new(i18n.tr("inbox-xdm-drop")).weak().small());
+    });
+    if ctx.sandbox {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(i18n.tr("inbox-simulate")).weak());
             for (scenario, key) in [
                 (HospitalScenario::Admission, "inbox-simulate-admission"),
                 (HospitalScenario::MssDocument, "inbox-simulate-mss"),
@@ -62,8 +65,8 @@ pub(super) fn tools_ui(
                     }
                 }
             }
-        }
-    });
+        });
+    }
     if let Some(outcome) = &state.xdm {
         outcome_ui(ui, i18n, outcome);
     }
