@@ -13,7 +13,7 @@ use crate::support::{LONG, harness, on_shared_record, runtime, sandbox_app, step
 type H = egui_kittest::Harness<'static, chevet::app::ChevetApp>;
 
 /// Logs in as the sandbox physician and waits for the patient list.
-fn log_in(h: &mut H) {
+pub fn log_in(h: &mut H) {
     step_until(h, "sandbox seeded and login form shown", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Identifiant")
             .is_some()
@@ -36,7 +36,7 @@ fn log_in(h: &mut H) {
 }
 
 /// "Réception", its lists read.
-fn open_inbox(h: &mut H) {
+pub fn open_inbox(h: &mut H) {
     h.get_by_label("Réception").click();
     step_until(h, "the inbox", LONG, |h| {
         h.query_by_label_contains("À rapprocher (").is_some()
@@ -45,7 +45,7 @@ fn open_inbox(h: &mut H) {
 }
 
 /// Clicks a simulation button and waits for the acknowledgement's notice.
-fn simulate(h: &mut H, button: &str, ack: &str) {
+pub fn simulate(h: &mut H, button: &str, ack: &str) {
     h.get_by_label(button).click();
     step_until(h, &format!("acknowledgement {ack}"), LONG, |h| {
         h.query_by_label_contains(&format!("accusé de réception {ack}"))
@@ -54,7 +54,7 @@ fn simulate(h: &mut H, button: &str, ack: &str) {
 }
 
 /// What a node says (a label's text is its value).
-fn text_of(node: &egui_kittest::Node<'_>) -> String {
+pub fn text_of(node: &egui_kittest::Node<'_>) -> String {
     let node = node.accesskit_node();
     node.label()
         .filter(|l| !l.is_empty())

@@ -1,6 +1,7 @@
 //! The README's screenshots of establishment mode, rendered by the UI tests' harness (software
 //! Vulkan, `WGPU_BACKEND=vulkan`) rather than by driving real windows: one workstation on a
-//! shared record of the test cluster, reached through a relay the test cuts. Ignored by the
+//! shared record of the test cluster, reached through a relay the test cuts; and "Réception"
+//! on a single workstation, fed by the sandbox's simulated hospital. Ignored by the
 //! normal test run; `scripts/screenshots.sh` runs it with `CHEVET_SCREENSHOTS_DIR` set, and it
 //! writes nothing without it. Only the sandbox's fictitious patients and accounts are shown.
 
@@ -10,7 +11,8 @@ use egui_kittest::kittest::Queryable;
 
 use crate::dmp_folder::{open_not_consulted, record_informed_not_opposed};
 use crate::establishment::back_to_the_list;
-use crate::support::{Establishment, LONG, step_until};
+use crate::intake_flow::{log_in, open_inbox, simulate, text_of};
+use crate::support::{Establishment, LONG, runtime, sandbox_app, step_until};
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
 
@@ -83,4 +85,56 @@ fn establishment_mode() {
             && h.query_all_by_label("◆ DMP").count() == 3
     });
     shot(&mut h, &dir, "degraded.png");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn intake() {
+    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("data dir");
+    let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
+    log_in(&mut h);
+    open_inbox(&mut h);
+    // An MSSanté mail filed at once, then a document for nobody known.
+    simulate(&mut h, "Simuler : courriel MSSanté reçu", "AA");
+    simulate(&mut h, "Simuler : document non rapproché", "AE");
+    h.get_by_label_contains("À rapprocher (").click();
+    step_until(
+        &mut h,
+        "the item, its folder proposed, its PDF",
+        LONG,
+        |h| {
+            h.query_by_label("À rapprocher (1)").is_some()
+                && h.query_by_label_contains("Classer dans le dossier de")
+                    .is_some()
+                && h.query_by_label("Page 1 du PDF").is_some()
+        },
+    );
+    shot(&mut h, &dir, "inbox.png");
+
+    // The received mail, opened from the list: its folder, then the document (the notices
+    // of the simulation dismissed).
+    for _ in 0..4 {
+        let Some(dismiss) = h.query_all_by_label("Fermer").next() else {
+            break;
+        };
+        dismiss.click();
+        h.run_steps(2);
+    }
+    h.get_by_label("Documents reçus").click();
+    step_until(&mut h, "the received list", LONG, |h| {
+        h.query_by_label("Nouveau").is_some()
+    });
+    h.get_all_by_label_contains("PAT-TROIS")
+        .find(|n| text_of(n).starts_with("PAT-TROIS"))
+        .expect("the patient's cell")
+        .click();
+    step_until(&mut h, "the received document, its PDF", LONG, |h| {
+        h.query_by_label("← Dossier").is_some() && h.query_by_label("Page 1 du PDF").is_some()
+    });
+    shot(&mut h, &dir, "received-document.png");
 }
