@@ -234,3 +234,51 @@ fn issue14_an_unmatched_document_is_filed_with_one_key() {
             && h.query_all_by_label_contains("PAT-TROIS").count() > 0
     });
 }
+
+#[test]
+fn issue14_an_xdm_archive_waits_in_the_inbox_and_a_broken_one_says_why() {
+    if on_shared_record() {
+        return;
+    }
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness(sandbox_app(&rt, dir.path()));
+    log_in(&mut h);
+    open_inbox(&mut h);
+    assert!(h.query_by_label("À rapprocher (0)").is_some());
+
+    // Not an archive: refused, with the reason in words.
+    let broken = dir.path().join("pas-une-archive.zip");
+    std::fs::write(&broken, b"not a zip file").expect("write");
+    crate::support::type_into(
+        &mut h,
+        Role::TextInput,
+        "Archive XDM (.zip)",
+        &broken.display().to_string(),
+    );
+    h.get_by_label("Importer une archive XDM").click();
+    step_until(&mut h, "the archive refused", LONG, |h| {
+        h.query_by_label_contains("Archive refusée : ").is_some()
+    });
+
+    // A real archive (NIST's sample): its document waits to be reconciled.
+    let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/xdm/nist-xdm-samples/MIE.zip");
+    let field = h.get_by_role_and_label(Role::TextInput, "Archive XDM (.zip)");
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.get_by_role_and_label(Role::TextInput, "Archive XDM (.zip)")
+        .type_text(&archive.display().to_string());
+    h.run_steps(2);
+    h.get_by_label("Importer une archive XDM").click();
+    step_until(&mut h, "the archive's document queued", LONG, |h| {
+        h.query_by_label("1 document mis en attente de rapprochement.")
+            .is_some()
+            && h.query_by_label("À rapprocher (1)").is_some()
+    });
+    // Why it waits, in the list and beside the item; from which channel.
+    assert_eq!(h.query_all_by_label("archive XDM importée").count(), 2);
+    assert!(h.query_all_by_label("XDM").count() > 0);
+}

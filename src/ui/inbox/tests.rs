@@ -169,3 +169,67 @@ fn issue14_every_text_of_the_screen_exists_in_both_languages() {
         assert!(missing.is_empty(), "{}: {missing:?}", lang.code());
     }
 }
+
+/// The alerts tab drawn with the rights of `role`; what a click on "Marquer comme traité" asks.
+fn alerts_tab(role: crate::domain::Role, click: bool) -> (bool, Vec<Command>) {
+    use egui_kittest::kittest::Queryable as _;
+    let state = InboxState {
+        tab: InboxTab::Alerts,
+        ..InboxState::default()
+    };
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 600.0))
+        .build_ui_state(
+            move |ui, (state, commands): &mut (InboxState, Vec<Command>)| {
+                let i18n = I18n::new(Language::Fr);
+                let ctx = ScreenCtx {
+                    i18n: &i18n,
+                    rights: crate::ui::Rights::of(role),
+                    sandbox: false,
+                    data_dir: std::path::Path::new("."),
+                    log_dir: None,
+                    sandbox_ecps_url: None,
+                    dark: false,
+                };
+                crate::ui::widgets::install_style(ui.ctx());
+                inbox_ui(ui, &ctx, state, None, commands);
+            },
+            (state, Vec::new()),
+        );
+    // The application's fonts (⚠) from the second frame on.
+    h.run();
+    h.state_mut().0.on_alerts(vec![AlertRow {
+        id: 7,
+        kind: crate::store::identity_alerts::AlertKind::InsTraitsDiffer,
+        patient: Some((PatientId(3), "PAT-TROIS DOMINIQUE".into())),
+        other: None,
+        raised_at: "2026-12-05T10:42:00Z".into(),
+    }]);
+    h.run();
+    assert!(
+        h.query_by_label("⚠ INS connu, traits d'identité différents")
+            .is_some()
+    );
+    assert!(h.query_by_label("PAT-TROIS DOMINIQUE").is_some());
+    assert!(h.query_by_label("Identitovigilance (1)").is_some());
+    let button = h.query_by_label("Marquer comme traité").is_some();
+    if click && button {
+        h.get_by_label("Marquer comme traité").click();
+        h.run();
+    }
+    let (_, commands) = h.into_state();
+    (button, commands)
+}
+
+#[test]
+fn issue14_only_who_manages_identities_marks_an_alert_handled() {
+    use crate::domain::Role;
+    let (shown, commands) = alerts_tab(Role::Infirmier, false);
+    assert!(!shown && commands.is_empty());
+    let (shown, commands) = alerts_tab(Role::Secretaire, true);
+    assert!(shown);
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Send(Request::ResolveAlert { id: 7 })]
+    ));
+}
