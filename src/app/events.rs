@@ -4,14 +4,13 @@
 
 use super::ChevetApp;
 use crate::auth::Session;
-use crate::domain::{DocumentId, DocumentSummary, PatientId};
+use crate::domain::{DocumentId, PatientId};
 use crate::i18n::{I18n, Language};
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
 use crate::ui::{NoticeLevel, Rights, Screen, StoreStatus, TaskProgress};
 use crate::worker::{
-    Event, FolderChanges, IntegrationReport, LoadedDocument, Operation, RecordStatus, StoreInfo,
-    TaskId, UserMessage,
+    Event, FolderChanges, LoadedDocument, Operation, RecordStatus, StoreInfo, TaskId, UserMessage,
 };
 
 impl ChevetApp {
@@ -190,62 +189,13 @@ impl ChevetApp {
         }
     }
 
-    fn folder_of(&mut self, patient: PatientId) -> Option<&mut FolderState> {
+    pub(super) fn folder_of(&mut self, patient: PatientId) -> Option<&mut FolderState> {
         self.folder.as_mut().filter(|f| f.patient_id() == patient)
     }
 
     /// The system browser opens the page at the next frame.
     fn on_open_in_browser(&mut self, url: String) {
         self.browser_urls.push(url);
-    }
-
-    /// A DMP document's visibility changed: the viewer and the list follow.
-    fn on_dmp_visibility_changed(
-        &mut self,
-        patient: PatientId,
-        previous: &crate::domain::dmp::DmpEntry,
-        document: crate::domain::dmp::DmpDocument,
-        documents: Vec<DocumentSummary>,
-    ) {
-        self.notify("dmp-visible-done", NoticeLevel::Info);
-        if let Some(d) = self.document.as_mut() {
-            d.on_dmp_visibility_changed(previous, &document);
-        }
-        if let Some(f) = self.folder_of(patient) {
-            f.on_dmp_visibility_changed(previous, document, documents);
-        }
-    }
-
-    /// Integration done: the list and the viewer follow, the user is told what happened.
-    fn on_dmp_integrated(
-        &mut self,
-        patient: PatientId,
-        report: &IntegrationReport,
-        documents: Vec<DocumentSummary>,
-    ) {
-        let id = if !report.failed.is_empty() {
-            "dmp-integrate-some-failed"
-        } else if report.version_taken > 0 {
-            "dmp-integrate-version-taken"
-        } else if report.integrated.is_empty() && !report.already.is_empty() {
-            "dmp-integrate-already"
-        } else if report.cancelled {
-            "dmp-integrate-cancelled"
-        } else {
-            "dmp-integrate-done"
-        };
-        let level = if report.failed.is_empty() && report.version_taken == 0 {
-            NoticeLevel::Info
-        } else {
-            NoticeLevel::Error
-        };
-        self.notify(id, level);
-        if let Some(d) = self.document.as_mut() {
-            d.on_dmp_integrated(report);
-        }
-        if let Some(f) = self.folder_of(patient) {
-            f.on_dmp_integrated(documents);
-        }
     }
 
     fn on_store_ready(&mut self, info: StoreInfo) {

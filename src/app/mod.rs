@@ -4,6 +4,7 @@
 //! does I/O: everything that touches the disk or the network goes out as a `Request`.
 
 mod commands;
+mod dmp;
 mod events;
 mod identity;
 mod intake;

@@ -34,11 +34,11 @@ pub(super) fn received_ui(
         .sense(egui::Sense::click())
         .column(Column::exact(140.0))
         .column(Column::initial(190.0).clip(true).resizable(true))
-        .column(Column::initial(240.0).clip(true).resizable(true))
+        .column(Column::initial(220.0).clip(true).resizable(true))
         .column(Column::initial(180.0).clip(true).resizable(true))
-        .column(Column::initial(200.0).clip(true).resizable(true))
+        .column(Column::initial(170.0).clip(true).resizable(true))
         .column(Column::remainder().at_least(150.0).clip(true))
-        .column(Column::exact(96.0))
+        .column(Column::exact(150.0))
         .header(24.0, |mut header| {
             for id in [
                 "inbox-col-received",
