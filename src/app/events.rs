@@ -277,9 +277,12 @@ impl ChevetApp {
     }
 
     fn on_document(&mut self, loaded: LoadedDocument) {
-        // An inbox item shows beside the inbox, which stays on screen.
+        // An inbox item shows beside the inbox, which stays on screen (and is asked for again
+        // when the inbox shows after another screen).
         if matches!(loaded.reference(), crate::domain::DocumentRef::Received(_)) {
-            self.document = Some(DocumentState::new(loaded, &self.i18n));
+            if self.screen == Screen::Inbox {
+                self.document = Some(DocumentState::new(loaded, &self.i18n));
+            }
             return;
         }
         if let Some(f) = self.folder.as_mut() {

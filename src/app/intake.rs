@@ -42,8 +42,12 @@ impl ChevetApp {
         }
     }
 
+    /// Sends the inbox's requests; its documents only for who may read them.
     fn send_all(&mut self, requests: Vec<Request>) {
         for request in requests {
+            if matches!(request, Request::OpenInboxItem { .. }) && !self.rights.read_documents {
+                continue;
+            }
             self.send(request);
         }
     }
@@ -87,8 +91,11 @@ impl ChevetApp {
         }
         self.notify(id, level);
         if self.session.is_some() {
-            let requests = self.inbox.on_show();
-            self.send_all(requests);
+            self.send_all(vec![
+                Request::Inbox,
+                Request::ReceivedDocuments,
+                Request::IdentityAlerts,
+            ]);
         }
     }
 

@@ -132,13 +132,16 @@ pub struct InboxState {
 }
 
 impl InboxState {
-    /// The requests that fill the screen when it is shown.
+    /// The requests that fill the screen when it is shown (the selected item's document
+    /// again: the viewer may have shown another since).
     pub fn on_show(&mut self) -> Vec<Request> {
-        vec![
+        let mut requests = vec![
             Request::Inbox,
             Request::ReceivedDocuments,
             Request::IdentityAlerts,
-        ]
+        ];
+        requests.extend(self.selected.map(|item| Request::OpenInboxItem { item }));
+        requests
     }
 
     pub fn tab(&self) -> InboxTab {

@@ -12,7 +12,7 @@ use crate::i18n::I18n;
 use crate::ui::document::{DocumentState, document_preview_ui};
 use crate::ui::widgets::{date_text, identity_badge_ui, local_time_text};
 use crate::ui::{Command, ScreenCtx};
-use crate::worker::InboxRow;
+use crate::worker::{InboxRow, Request};
 
 /// The words for a channel code (`mss`, `hl7`, `xdm`).
 pub(super) fn channel_key(code: &str) -> &'static str {
@@ -62,10 +62,11 @@ pub(super) fn reconcile_ui(
         return;
     }
     if state.selected.is_none() {
-        commands.extend(state.select(0).into_iter().map(Command::Send));
+        let requests = state.select(0);
+        send_selection(ctx, requests, commands);
     }
     keyboard(ui, ctx, state, commands);
-    items_table_ui(ui, i18n, state, commands);
+    items_table_ui(ui, ctx, state, commands);
     ui.separator();
     let Some(item) = state.selected_item().cloned() else {
         return;
@@ -87,6 +88,16 @@ pub(super) fn reconcile_ui(
             ui.label(i18n.tr("folder-documents-forbidden"));
         }
     });
+}
+
+/// The requests of a new selection; the document is asked for only by who may read it.
+fn send_selection(ctx: &ScreenCtx<'_>, requests: Vec<Request>, commands: &mut Vec<Command>) {
+    commands.extend(
+        requests
+            .into_iter()
+            .filter(|r| ctx.rights.read_documents || !matches!(r, Request::OpenInboxItem { .. }))
+            .map(Command::Send),
+    );
 }
 
 /// Arrows move through the items; Enter, when no field has the keyboard, files the selected
@@ -112,7 +123,8 @@ fn keyboard(
             .and_then(|id| state.items.iter().position(|i| i.id == id))
             .unwrap_or(0);
         let next = (current + down).saturating_sub(up);
-        commands.extend(state.select(next).into_iter().map(Command::Send));
+        let requests = state.select(next);
+        send_selection(ctx, requests, commands);
     }
     let nothing_focused = ui.memory(|m| m.focused()).is_none();
     if ctx.rights.read_documents
@@ -126,10 +138,11 @@ fn keyboard(
 
 fn items_table_ui(
     ui: &mut egui::Ui,
-    i18n: &I18n,
+    ctx: &ScreenCtx<'_>,
     state: &mut InboxState,
     commands: &mut Vec<Command>,
 ) {
+    let i18n = ctx.i18n;
     let mut clicked = None;
     let selected_index = state
         .selected
@@ -198,7 +211,8 @@ fn items_table_ui(
             });
     });
     if let Some(index) = clicked {
-        commands.extend(state.select(index).into_iter().map(Command::Send));
+        let requests = state.select(index);
+        send_selection(ctx, requests, commands);
     }
 }
 
