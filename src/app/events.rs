@@ -175,7 +175,10 @@ impl ChevetApp {
 
     /// Another workstation changed a folder: the one on screen reads it again.
     fn on_record_changed(&mut self, patient: Option<PatientId>, changes: FolderChanges) {
+        // Réception on screen: what was received may have changed (in establishment mode the
+        // listener is `chevet serve`'s, whose counts reach no workstation otherwise).
         if self.screen == Screen::Inbox {
+            self.send(crate::worker::Request::Inbox);
             self.send(crate::worker::Request::ReceivedDocuments);
         }
         let open = self.folder.as_ref().map(FolderState::patient_id);
