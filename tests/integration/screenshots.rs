@@ -105,13 +105,13 @@ fn intake() {
     h.get_by_label_contains("À rapprocher (").click();
     step_until(
         &mut h,
-        "the item, its folder proposed, its PDF",
+        "the item, its folder proposed, its content",
         LONG,
         |h| {
             h.query_by_label("À rapprocher (1)").is_some()
                 && h.query_by_label_contains("Classer dans le dossier de")
                     .is_some()
-                && h.query_by_label("Page 1 du PDF").is_some()
+                && h.query_all_by_label("Statut du document").next().is_some()
         },
     );
     shot(&mut h, &dir, "inbox.png");
@@ -133,8 +133,9 @@ fn intake() {
         .find(|n| text_of(n).starts_with("PAT-TROIS"))
         .expect("the patient's cell")
         .click();
-    step_until(&mut h, "the received document, its PDF", LONG, |h| {
-        h.query_by_label("← Dossier").is_some() && h.query_by_label("Page 1 du PDF").is_some()
+    step_until(&mut h, "the received document, its content", LONG, |h| {
+        h.query_by_label("← Dossier").is_some()
+            && h.query_all_by_label("Statut du document").next().is_some()
     });
     shot(&mut h, &dir, "received-document.png");
 }

@@ -10,7 +10,7 @@
 use ::base64::Engine as _;
 use chrono::{Days, NaiveDate, Utc};
 
-use super::fixtures::{LDL_SES, N1_PDF, PAT_TROIS_INS};
+use super::fixtures::{LDL_SES, PAT_TROIS_INS};
 use super::generate::bulk_patients;
 use super::retarget::retarget;
 use super::{DemoPatient, SANDBOX_FINESS_GEO};
@@ -135,8 +135,8 @@ fn admission(store: &Store, control: &str, now: &str) -> Result<String, DemoErro
     .join("\r"))
 }
 
-/// A qualified patient of the store: PAT-TROIS when present (her document shows a PDF first),
-/// else the first qualified one with an INS.
+/// A qualified patient of the store: PAT-TROIS when present, else the first qualified one with
+/// an INS.
 fn qualified(store: &Store) -> Result<Patient, DemoError> {
     if let Ok(Some(p)) = patients::by_ins(store, PAT_TROIS_INS, OID_INS_NIR_TEST)
         && p.identity.status == IdentityStatus::Qualifiee
@@ -168,33 +168,14 @@ fn mss_document(
 ) -> Result<String, DemoError> {
     let patient = qualified(store)?;
     let suffix = control[3..].to_owned();
-    let is_pat_trois = patient
-        .identity
-        .ins
-        .as_ref()
-        .is_some_and(|i| i.matricule.as_str() == PAT_TROIS_INS);
-    let cda = if is_pat_trois {
-        // Her own document (its PDF names her), under a new id.
-        let text = String::from_utf8_lossy(N1_PDF.bytes).into_owned();
-        text.replacen(
-            "<id root=\"1.3.6.1.4.1.19376.1.2.20.12345.1.1\"/>",
-            &format!("<id root=\"1.3.6.1.4.1.19376.1.2.20.12345.1.1.{suffix}\"/>"),
-            1,
-        )
-        .replacen(
-            "<setId root=\"1.3.6.1.4.1.19376.1.2.20.12345.1\"/>",
-            &format!("<setId root=\"1.3.6.1.4.1.19376.1.2.20.12345.1.{suffix}\"/>"),
-            1,
-        )
-        .into_bytes()
-    } else {
-        let demo = DemoPatient {
-            identity: patient.identity.clone(),
-            episodes: Vec::new(),
-            documents: Vec::new(),
-        };
-        retarget(LDL_SES.bytes, &demo, &suffix).map_err(|e| error(&e.to_string()))?
+    // The CI-SIS lettre de liaison, rewritten for this patient (an example whose PDF names
+    // another person would contradict the identity checks the demo shows).
+    let demo = DemoPatient {
+        identity: patient.identity.clone(),
+        episodes: Vec::new(),
+        documents: Vec::new(),
     };
+    let cda = retarget(LDL_SES.bytes, &demo, &suffix).map_err(|e| error(&e.to_string()))?;
     let t = &patient.identity.traits;
     let birth_date = if unmatched {
         t.birth_date
