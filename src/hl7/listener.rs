@@ -193,32 +193,7 @@ async fn accept_loop<S: Sink>(
                     (Arc::clone(&config), Arc::clone(&sink), stopped.clone());
                 connections.spawn(async move {
                     let _permit = permit;
-                    let _ = stream.set_nodelay(true);
-                    match config.tls.clone() {
-                        None => {
-                            serve_connection(stream, peer, &config, sink.as_ref(), stopped).await
-                        }
-                        Some(tls) => {
-                            let acceptor = tokio_rustls::TlsAcceptor::from(tls);
-                            match tokio::time::timeout(
-                                config.handshake_timeout,
-                                acceptor.accept(stream),
-                            )
-                            .await
-                            {
-                                Ok(Ok(stream)) => {
-                                    serve_connection(stream, peer, &config, sink.as_ref(), stopped)
-                                        .await;
-                                }
-                                Ok(Err(e)) => {
-                                    tracing::warn!(%peer, "hl7 listener: TLS handshake failed: {e}")
-                                }
-                                Err(_) => {
-                                    tracing::warn!(%peer, "hl7 listener: TLS handshake timed out")
-                                }
-                            }
-                        }
-                    }
+                    serve_accepted(stream, peer, &config, sink.as_ref(), stopped).await;
                 });
             }
             Err(e) => {
@@ -242,6 +217,28 @@ async fn accept_loop<S: Sink>(
         connections.shutdown().await;
     }
     tracing::info!("hl7 listener stopped");
+}
+
+/// One accepted connection: its TLS handshake first when configured (bounded in time), then
+/// its frames.
+async fn serve_accepted<S: Sink>(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    config: &ListenerConfig,
+    sink: &S,
+    stopped: watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let Some(tls) = config.tls.clone() else {
+        serve_connection(stream, peer, config, sink, stopped).await;
+        return;
+    };
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    match tokio::time::timeout(config.handshake_timeout, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => serve_connection(stream, peer, config, sink, stopped).await,
+        Ok(Err(e)) => tracing::warn!(%peer, "hl7 listener: TLS handshake failed: {e}"),
+        Err(_) => tracing::warn!(%peer, "hl7 listener: TLS handshake timed out"),
+    }
 }
 
 /// Why a connection ended (for the log).
