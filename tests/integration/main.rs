@@ -12,6 +12,7 @@ mod dmp_folder;
 mod establishment;
 mod hl7_listener;
 mod hl7_peers;
+mod hl7_send;
 mod hl7_tls;
 mod hostile;
 mod identity_flow;

@@ -3,11 +3,15 @@
 //! a CDA), with identities masked unless asked for; what hospital IT uses to diagnose a
 //! message that was refused or filed to the wrong place. Several files give a JSON array.
 //! Exit code 2, with one line on stderr, when a file or a message is unreadable.
+//!
+//! `chevet hl7 send FICHIER… --to HÔTE:PORT [--timeout-s N]` (`send`) sends each file over
+//! MLLP and prints the ACK it got (MSA-1, MSA-2, ERR-3/ERR-5).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod send;
 pub mod summary;
 #[cfg(test)]
 mod summary_tests;
@@ -15,7 +19,8 @@ mod summary_tests;
 use self::summary::{Summary, summarise};
 use super::CliError;
 
-const HL7_USAGE: &str = "chevet hl7 inspect FICHIER… [--with-identity]";
+const HL7_USAGE: &str = "chevet hl7 inspect FICHIER… [--with-identity]\n       \
+    chevet hl7 send FICHIER… --to HÔTE:PORT [--timeout-s N]";
 
 /// Runs `chevet hl7 …` (arguments after `hl7`); errors of usage are returned, an unreadable
 /// file or message is told on `err` and exits 2.
@@ -26,6 +31,7 @@ pub fn run(
 ) -> Result<ExitCode, CliError> {
     match args {
         [sub, rest @ ..] if sub == "inspect" => inspect(rest, out, err),
+        [sub, rest @ ..] if sub == "send" => send::send(rest, out, err),
         _ => Err(CliError::Usage(HL7_USAGE)),
     }
 }
