@@ -158,7 +158,15 @@ pub fn payload(obx: &Segment<'_>) -> Result<Vec<u8>, PayloadError> {
 }
 
 fn decode(text: &str) -> Result<Vec<u8>, PayloadError> {
-    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    // Wrapped lines are rare on the wire: copy without blanks only when there are some.
+    let compact: std::borrow::Cow<'_, [u8]> = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        text.bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect::<Vec<u8>>()
+            .into()
+    } else {
+        text.as_bytes().into()
+    };
     if compact.is_empty() {
         return Err(PayloadError::Empty);
     }

@@ -24,7 +24,7 @@ fn fixtures() -> std::path::PathBuf {
 
 fn message(raw: &[u8]) -> ReceivedMessage {
     let parsed = crate::hl7::parse(raw).expect("parse");
-    received(&parsed, Arc::from(raw))
+    received(&parsed, Arc::new(raw.to_vec()))
 }
 
 fn send(store: &mut Store, raw: &[u8]) -> (AckCode, Vec<String>) {

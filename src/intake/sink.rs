@@ -56,24 +56,27 @@ pub fn record_and_file(
     message: &ReceivedMessage,
 ) -> Result<(Verdict, Option<Outcome>), StoreError> {
     store.in_transaction(|store| {
+        // The row first (its id, the duplicate check), its bytes with the outcome: in one
+        // transaction, nobody sees it empty, and a large message is written once.
         let incoming = Incoming {
             sending_application: &message.sending_application,
             sending_facility: &message.sending_facility,
             control_id: &message.control_id,
             message_type: &message.message_type,
-            raw: &message.raw,
+            raw: &[],
             ack_code: AckCode::Accept.code(),
         };
         match hl7_journal::record(store, &incoming)? {
             Recorded::New(id) => {
                 let outcome = handle(store, id, &message.raw)?;
-                hl7_journal::finish(
+                hl7_journal::finish_with_raw(
                     store,
                     id,
                     outcome.status,
                     outcome.code.code(),
                     outcome.errors_code().as_deref(),
                     outcome.note,
+                    &message.raw,
                 )?;
                 let verdict = Verdict {
                     code: outcome.code,

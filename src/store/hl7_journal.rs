@@ -146,6 +146,28 @@ pub fn finish(
     Ok(())
 }
 
+/// [`finish`], writing the message's bytes at the same time: for a row [`record`]ed with
+/// empty bytes in the same transaction, so that a large message is written once (SQLite
+/// rewrites a whole row on UPDATE, its blob included).
+#[allow(clippy::too_many_arguments)]
+pub fn finish_with_raw(
+    store: &Store,
+    id: i64,
+    status: JournalStatus,
+    ack_code: &str,
+    ack_errors: Option<&str>,
+    outcome: &str,
+    raw: &[u8],
+) -> Result<(), StoreError> {
+    store.execute(
+        "UPDATE hl7_message SET status = ?2, ack_code = ?3, ack_errors = ?4, outcome = ?5,
+             raw = ?6
+         WHERE id = ?1",
+        params![id, status.code(), ack_code, ack_errors, outcome, raw],
+    )?;
+    Ok(())
+}
+
 /// The answer a recorded message got: MSA-1 and the ERR codes, for a message sent again.
 pub fn answer(store: &Store, id: i64) -> Result<(String, Option<String>), StoreError> {
     let row = store.query_one(

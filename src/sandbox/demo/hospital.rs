@@ -227,7 +227,7 @@ mod tests {
 
     fn file(store: &mut Store, raw: &[u8]) -> AckCode {
         let parsed = crate::hl7::parse(raw).expect("an HL7 message");
-        let received = crate::hl7::listener::received(&parsed, std::sync::Arc::from(raw));
+        let received = crate::hl7::listener::received(&parsed, std::sync::Arc::new(raw.to_vec()));
         crate::intake::sink::record_and_file(store, &received)
             .expect("committed")
             .0
