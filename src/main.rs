@@ -25,6 +25,9 @@ Commandes d'exploitation :
   chevet hl7 inspect FICHIER… [--with-identity]
                         ce que Chevet lit dans un message HL7 v2 reçu (en-tête, patient,
                         consentement ZFA, documents), en JSON
+  chevet hl7 send FICHIER… --to HÔTE:PORT [--timeout-s N]
+                        envoie des messages HL7 v2 en MLLP et affiche chaque accusé
+                        (MSA, ERR) ; code 0 si tout est AA, 1 si AE/AR, 2 si illisible
   chevet xdm inspect ARCHIVE… [--with-identity]
                         ce que Chevet lit dans une archive IHE XDM (IHE_XDM.ZIP) : lots,
                         documents, tailles et empreintes, patient masqué, en JSON

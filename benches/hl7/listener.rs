@@ -51,17 +51,30 @@ pub fn throughput(per_sender: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
     let sqlite =
         Store::open(&dir.path().join("journal.db"), &DbKey::generate()).expect("SQLite store");
-    one_store("SQLite (SQLCipher file, WAL)", sqlite, per_sender);
+    one_store("SQLite (SQLCipher file, WAL)", vec![sqlite], per_sender);
     if let Some(target) = chevet::store::PgTarget::from_test_env() {
         let store = chevet::store::testing::pg_store(&target);
-        one_store("PostgreSQL (throwaway cluster, TLS)", store, per_sender);
+        one_store(
+            "PostgreSQL (throwaway cluster, TLS), 1 connection",
+            vec![store],
+            per_sender,
+        );
+        // As `chevet serve` runs it: a pool of 4 connections.
+        let (store, schema_4) = chevet::store::testing::pg_schema(&target);
+        let mut pool = vec![store];
+        pool.extend((0..3).map(|_| chevet::store::testing::pg_store_in(&target, &schema_4)));
+        one_store(
+            "PostgreSQL, 4 connections (as `chevet serve`)",
+            pool,
+            per_sender,
+        );
     }
     println!();
 }
 
-fn one_store(name: &str, store: Store, per_sender: usize) {
+fn one_store(name: &str, stores: Vec<Store>, per_sender: usize) {
     let rt = runtime();
-    let sink = Arc::new(JournalSink::new(store));
+    let sink = Arc::new(JournalSink::pooled(stores));
     let handle = start(&rt, Arc::clone(&sink));
     let addr = handle.local_addr();
     let template = Arc::new(client::adt_template());
@@ -170,8 +183,10 @@ impl LargeBench {
         let sink = Arc::new(JournalSink::new(store));
         let handle = start(&rt, Arc::clone(&sink));
         let mut client = Client::connect(handle.local_addr(), TIMEOUT).expect("connect");
-        // The MDM's patient (same INS, validated identity), so the document can be filed.
+        // The MDM's patient (same INS and traits), qualified here so that the document is
+        // filed (decision 51: the fixture's VALI would send it to reconciliation).
         let adt = client::with_field(&client::adt_template(), "MSH", 10, "LW0");
+        let adt = client::with_field(&adt, "PID", 32, "QUAL");
         let ack = client.exchange(&mllp::encode(&adt), TIMEOUT).expect("ACK");
         assert!(
             client::is_aa_for(&ack, "LW0"),

@@ -1,6 +1,7 @@
 //! The listener's sink: a readable message is recorded in the journal and filed by intake
 //! **in one transaction**, on a blocking thread (the store is synchronous), one message at a
-//! time on this store; the listener writes the ACK only once this returned. A message sent
+//! time per store connection (a pool of them for PostgreSQL, [`JournalSink::pooled`]); the
+//! listener writes the ACK only once this returned. A message sent
 //! again (same MSH-3, MSH-4 and MSH-10) is not filed twice: it gets the answer it got the
 //! first time, MSA-1 and ERR codes. A store failure rolls everything back: the sender gets AR
 //! and sends again.
@@ -18,7 +19,10 @@ type OnFiled = Box<dyn Fn(&Outcome) + Send + Sync>;
 
 /// The store's journal and intake as the listener's sink.
 pub struct JournalSink {
-    store: Arc<Mutex<Store>>,
+    /// One connection (SQLite: one writer anyway), or a pool (PostgreSQL).
+    stores: Vec<Arc<Mutex<Store>>>,
+    /// The connection the next message tries first.
+    next: std::sync::atomic::AtomicUsize,
     /// Called after each commit with the folder intake changed (the app's workers refresh
     /// what is on screen; `chevet serve` has nothing to do, workstations are notified by the
     /// record's triggers).
@@ -27,8 +31,20 @@ pub struct JournalSink {
 
 impl JournalSink {
     pub fn new(store: Store) -> Self {
+        Self::pooled(vec![store])
+    }
+
+    /// Messages from several senders committed side by side, one per connection (PostgreSQL;
+    /// each message is still one transaction, and a conflict between two of them is an AR
+    /// the sender resends). Panics on an empty pool.
+    pub fn pooled(stores: Vec<Store>) -> Self {
+        assert!(!stores.is_empty(), "a sink needs a store");
         Self {
-            store: Arc::new(Mutex::new(store)),
+            stores: stores
+                .into_iter()
+                .map(|s| Arc::new(Mutex::new(s)))
+                .collect(),
+            next: std::sync::atomic::AtomicUsize::new(0),
             on_filed: None,
         }
     }
@@ -39,14 +55,24 @@ impl JournalSink {
         on_filed: impl Fn(&Outcome) + Send + Sync + 'static,
     ) -> Self {
         Self {
-            store: Arc::new(Mutex::new(store)),
             on_filed: Some(Box::new(on_filed)),
+            ..Self::new(store)
         }
     }
 
-    /// The store, for the caller's own reads.
+    /// The (first) store, for the caller's own reads.
     pub fn store(&self) -> Arc<Mutex<Store>> {
-        Arc::clone(&self.store)
+        Arc::clone(&self.stores[0])
+    }
+
+    /// A free connection if there is one, else the next in turn (its lock then waits).
+    fn pick(&self) -> Arc<Mutex<Store>> {
+        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self.stores.len();
+        let free = (0..n)
+            .map(|i| &self.stores[(start + i) % n])
+            .find(|s| !matches!(s.try_lock(), Err(std::sync::TryLockError::WouldBlock)));
+        Arc::clone(free.unwrap_or(&self.stores[start % n]))
     }
 }
 
@@ -100,7 +126,7 @@ pub fn record_and_file(
 
 impl Sink for JournalSink {
     async fn accept(&self, message: ReceivedMessage) -> Result<Verdict, SinkError> {
-        let store = Arc::clone(&self.store);
+        let store = self.pick();
         let (result, outcome) = tokio::task::spawn_blocking(move || {
             let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
             let result = record_and_file(&mut store, &message);

@@ -18,6 +18,9 @@ use crate::hl7::listener::{self, ListenerConfig};
 use crate::intake::JournalSink;
 use crate::store::{PgTarget, Store};
 
+/// Connections to the shared record the listener commits on.
+const POOL_CONNECTIONS: usize = 4;
+
 /// What the job needs.
 pub struct Hl7Job {
     pub target: PgTarget,
@@ -62,7 +65,18 @@ impl Hl7Job {
                 return;
             }
         };
-        let sink = Arc::new(JournalSink::new(store));
+        // More connections let several senders commit side by side (docs/benchmarks.md).
+        let mut stores = vec![store];
+        while stores.len() < POOL_CONNECTIONS {
+            match Store::connect(&self.target) {
+                Ok(store) => stores.push(store),
+                Err(e) => {
+                    tracing::warn!("hl7-listener: fewer connections: {}", describe(&e));
+                    break;
+                }
+            }
+        }
+        let sink = Arc::new(JournalSink::pooled(stores));
         let handle = match runtime.block_on(listener::start(self.listen, self.config, sink)) {
             Ok(handle) => handle,
             Err(source) => {
