@@ -15,6 +15,8 @@
 //! errors carry codes and fixed wording, never a name, an INS or document content.
 
 pub mod adt;
+#[cfg(test)]
+mod document_tests;
 pub mod documents;
 pub mod envelope;
 #[cfg(test)]
@@ -22,6 +24,9 @@ mod intake_tests;
 pub mod pid;
 pub mod reconcile;
 pub mod sink;
+pub mod stay;
+#[cfg(test)]
+mod test_support;
 pub mod xdm_import;
 
 pub use sink::JournalSink;
