@@ -83,20 +83,25 @@ fn search(h: &mut H, text: &str) {
     h.run_steps(2);
 }
 
-/// The birth name of the folder created last, read from the record the workers write.
-fn newest_birth_name(data_dir: &std::path::Path) -> String {
+/// The birth name and IPP of the folder created last, read from the record the workers write.
+fn newest_patient(data_dir: &std::path::Path) -> (String, String) {
     use chevet::store::{KeyStorage, Store};
     let (key, _) =
         chevet::store::key::obtain_key(data_dir, true, KeyStorage::File, &[]).expect("key");
     let store = Store::open(&data_dir.join(chevet::store::DB_FILE_NAME), &key).expect("record");
     store
         .query(
-            "SELECT birth_name FROM patient ORDER BY id DESC LIMIT 1",
+            "SELECT birth_name, ipp FROM patient ORDER BY id DESC LIMIT 1",
             &[],
         )
-        .expect("newest patient")[0]
-        .get::<String>(0)
-        .expect("birth name")
+        .map(|rows| {
+            let row = &rows[0];
+            (
+                row.get::<String>(0).expect("birth name"),
+                row.get::<String>(1).expect("IPP"),
+            )
+        })
+        .expect("newest patient")
 }
 
 #[test]
@@ -122,8 +127,9 @@ fn issue14_an_admission_from_the_gam_makes_a_folder_found_by_the_search() {
         h.query_by_label_contains(" patients")
             .is_some_and(|_| patient_count(h) == before + 1)
     });
-    let name = newest_birth_name(dir.path());
-    search(&mut h, &format!(" {name}"));
+    // By its IPP: a demo patient may bear the same birth name.
+    let (name, ipp) = newest_patient(dir.path());
+    search(&mut h, &format!(" {ipp}"));
     step_until(&mut h, "the admitted patient found", LONG, |h| {
         h.query_by_label_contains(" patient").is_some()
             && h.query_all_by_label_contains(&name).count() > 0
@@ -132,11 +138,11 @@ fn issue14_an_admission_from_the_gam_makes_a_folder_found_by_the_search() {
         .find(|n| n.accesskit_node().role() != Role::TextInput)
         .expect("a row")
         .click();
-    // The GAM's PID: IPP "G…", a qualified INS; the stay in cardiology.
+    // The GAM's PID: its IPP, a qualified INS; the stay in cardiology.
     step_until(&mut h, "the admitted patient's folder", LONG, |h| {
         h.query_by_label("Venues").is_some()
             && h.query_by_label("Identité qualifiée").is_some()
-            && h.query_by_label_contains("IPP : G").is_some()
+            && h.query_by_label_contains(&format!("IPP : {ipp}")).is_some()
     });
 }
 

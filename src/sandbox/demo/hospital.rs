@@ -101,9 +101,10 @@ fn admission(store: &Store, control: &str, now: &str) -> Result<String, DemoErro
         })
         .ok_or_else(|| error("no free test INS"))?;
     let mut identity = patient;
+    // The GAM's IPP: 9 digits starting with 9 (the demo's are 8), from the clock.
     identity.ipp = format!(
-        "G{}",
-        &control[3..].chars().rev().take(9).collect::<String>()
+        "9{}",
+        &control[3..].chars().rev().take(8).collect::<String>()
     );
     let visit = format!("V{}", &control[control.len().saturating_sub(9)..]);
     let (feeding, consultation) = match seed % 3 {
