@@ -179,8 +179,17 @@ fn issue6_a_consultation_d_annonce_report_offers_the_invisible_documents() {
             .is_some()
             && h.query_by_label_contains("visible d'office dans").is_some()
     });
-    // The worklist's button, then the confirmation.
-    h.get_by_label("Rendre visible").click();
+    // The worklist's button, then the confirmation. Clicked again if a frame that moved the
+    // layout (an event arriving) swallowed the click.
+    for _ in 0..20 {
+        if h.query_by_label("Confirmer").is_some() {
+            break;
+        }
+        if let Some(button) = h.query_by_label("Rendre visible") {
+            button.click();
+        }
+        h.run_steps(5);
+    }
     step_until(&mut h, "confirmation", LONG, |h| {
         h.query_by_label("Confirmer").is_some()
     });
