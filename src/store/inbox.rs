@@ -122,7 +122,7 @@ pub fn add(store: &Store, item: &NewItem<'_>) -> Result<i64, StoreError> {
             item.raw,
             identity,
             item.envelope.sender,
-            item.envelope.recipients.join(", "),
+            item.envelope.recipients_column(),
             item.envelope.subject,
             item.envelope.body,
             item.action.code(),
@@ -219,17 +219,7 @@ fn from_row(r: &Row) -> Result<Item, StoreError> {
         title: r.get(5)?,
         identity: serde_json::from_str(&traits)
             .map_err(|_| StoreError::Corrupt("inbox identity".into()))?,
-        envelope: Envelope {
-            sender: r.get(7)?,
-            recipients: recipients
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            subject: r.get(9)?,
-            body: r.get(10)?,
-        },
+        envelope: Envelope::from_columns(r.get(7)?, &recipients, r.get(9)?, r.get(10)?),
         action: Action::from_code(&action)
             .ok_or_else(|| StoreError::Corrupt("inbox action".into()))?,
         replaces: r.get(12)?,

@@ -75,6 +75,33 @@ impl std::fmt::Debug for Envelope {
     }
 }
 
+impl Envelope {
+    /// The recipients as one column holds them.
+    pub(crate) fn recipients_column(&self) -> String {
+        self.recipients.join(", ")
+    }
+
+    /// An envelope read back from its four columns.
+    pub(crate) fn from_columns(
+        sender: String,
+        recipients: &str,
+        subject: Option<String>,
+        body: Option<String>,
+    ) -> Self {
+        Self {
+            sender,
+            recipients: recipients
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            subject,
+            body,
+        }
+    }
+}
+
 /// One received document, as the "documents reçus" list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
@@ -111,7 +138,7 @@ pub fn record(
             message,
             channel.code(),
             envelope.sender,
-            envelope.recipients.join(", "),
+            envelope.recipients_column(),
             envelope.subject,
             envelope.body,
             action.code(),
@@ -209,17 +236,7 @@ fn from_row(r: &Row) -> Result<Received, StoreError> {
             .ok_or_else(|| StoreError::Corrupt("received channel".into()))?,
         action: Action::from_code(&action)
             .ok_or_else(|| StoreError::Corrupt("received action".into()))?,
-        envelope: Envelope {
-            sender: r.get(4)?,
-            recipients: recipients
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            subject: r.get(6)?,
-            body: r.get(7)?,
-        },
+        envelope: Envelope::from_columns(r.get(4)?, &recipients, r.get(6)?, r.get(7)?),
         title: r.get(8)?,
         received_at: r.get(9)?,
         seen: seen.is_some(),
