@@ -16,6 +16,7 @@ pub mod hl7;
 pub mod http;
 pub mod i18n;
 pub mod intake;
+pub mod outbox;
 pub mod pdf;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -1,0 +1,1 @@
+//! An MLLP client: one message out, its ACK frame back, bounded in time.

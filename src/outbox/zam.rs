@@ -1,0 +1,1 @@
+//! The business acknowledgements (ZAM) the PFI sends back.
