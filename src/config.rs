@@ -182,6 +182,58 @@ pub struct FileConfig {
     /// The HL7 v2 listener of `chevet serve`.
     #[serde(default)]
     pub hl7: Hl7Config,
+    /// Feeding the DMP (absent in production: documents are not queued).
+    pub outbox: Option<OutboxConfig>,
+}
+
+/// `[outbox]`: how validated documents reach the DMP.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// `dmp` (direct, ITI-41; the default) or `pfi` (through the hospital's gateway, HL7 v2).
+    pub route: Option<String>,
+    /// Minutes between validation and sending, to hold or cancel (default 10).
+    pub delay_minutes: Option<u64>,
+    /// The gateway's MLLP address (`pfi` route), e.g. `"10.0.0.5:2576"`.
+    pub pfi_address: Option<std::net::SocketAddr>,
+    /// MSH-5/MSH-6 of the gateway (default `PFI`, the establishment's FINESS).
+    pub pfi_application: Option<String>,
+    /// Lab reports go as ORU^R01 rather than MDM (default false).
+    pub lab_as_oru: Option<bool>,
+    /// Documents sent at the same time (default 8).
+    pub concurrency: Option<usize>,
+}
+
+impl OutboxConfig {
+    /// The outbox's settings for this establishment.
+    pub fn settings(
+        &self,
+        establishment: Option<&crate::domain::Establishment>,
+    ) -> crate::outbox::OutboxSettings {
+        let mut s = crate::outbox::OutboxSettings::direct();
+        if self.route.as_deref() == Some("pfi") {
+            s.route = crate::domain::outbox::OutboxRoute::Pfi;
+        }
+        if let Some(m) = self.delay_minutes {
+            s.delay = std::time::Duration::from_secs(m * 60);
+        }
+        s.pfi_address = self.pfi_address;
+        if let Some(app) = &self.pfi_application {
+            s.pfi.receiving_application = app.clone();
+        }
+        s.pfi.lab_as_oru = self.lab_as_oru.unwrap_or(false);
+        if let Some(n) = self.concurrency {
+            s.concurrency = n.clamp(1, 64);
+        }
+        if let Some(e) = establishment {
+            s.pfi.sending_facility = e.finess.clone();
+            s.pfi.receiving_facility = e.finess.clone();
+            s.pfi.finess_geographique = e.finess.clone();
+            s.pfi.structure_name = e.name.clone();
+            s.ipp_authority_oid = e.ipp_oid.clone();
+        }
+        s
+    }
 }
 
 /// The resolved configuration.
@@ -199,6 +251,8 @@ pub struct Config {
     pub shared_record: Option<SharedRecordConfig>,
     /// The HL7 v2 listener of `chevet serve`.
     pub hl7: Hl7Config,
+    /// Feeding the DMP; the sandbox feeds its DMP after 2 minutes.
+    pub outbox: Option<OutboxConfig>,
 }
 
 /// Why the configuration could not be used.
@@ -272,6 +326,7 @@ impl Config {
             auth: file.auth,
             shared_record: file.shared_record,
             hl7: file.hl7,
+            outbox: file.outbox,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();

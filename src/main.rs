@@ -220,6 +220,7 @@ fn main() -> Result<std::process::ExitCode> {
                 None => None,
             }
         },
+        outbox: outbox_settings(&config),
         shared_record,
         cache_days: config
             .shared_record
@@ -253,6 +254,23 @@ fn main() -> Result<std::process::ExitCode> {
 
 /// Establishment mode: where the shared record is, its password from the OS keyring (a
 /// missing password is logged; the connection then says it was refused).
+/// The outbox's settings: as configured, or in the sandbox a 2-minute delay to its DMP.
+fn outbox_settings(config: &Config) -> Option<chevet::outbox::OutboxSettings> {
+    let establishment = config.establishment();
+    if let Some(o) = &config.outbox {
+        return Some(o.settings(establishment.as_ref()));
+    }
+    #[cfg(feature = "sandbox")]
+    if config.is_sandbox() {
+        let o = chevet::config::OutboxConfig {
+            delay_minutes: Some(2),
+            ..Default::default()
+        };
+        return Some(o.settings(establishment.as_ref()));
+    }
+    None
+}
+
 fn shared_record_target(
     config: &Config,
     keyrings: &[chevet::store::key::Keyring],

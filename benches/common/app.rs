@@ -47,6 +47,7 @@ pub fn worker_config(dir: &Path, dmp: DmpEndpoint) -> WorkerConfig {
         shared_record: None,
         cache_days: 30,
         hl7_listen: None,
+        outbox: None,
     }
 }
 

@@ -482,18 +482,43 @@ impl DmpClient {
         document: &[u8],
         replaces: Option<String>,
     ) -> Result<String, DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
+        let pnr = self.prepare_feed(caller, entry, document, replaces)?;
+        self.send_feed(caller, ins, &pnr, document).await?;
+        Ok(pnr.submission_set_unique_id)
+    }
+
+    /// Builds and signs the ITI-41 request once: its ids (submission set, signature) are fixed
+    /// here, so that the outbox stores it and sends the same request again after an ambiguous
+    /// failure. Only the VIHF is made afresh at each send.
+    pub fn prepare_feed(
+        &self,
+        caller: &Caller,
+        entry: DmpDocumentEntry,
+        document: &[u8],
+        replaces: Option<String>,
+    ) -> Result<xds::ProvideAndRegister, DmpError> {
         let request = FeedRequest {
             submission: self.submission(caller),
             documents: vec![FeedDocument {
                 entry,
                 bytes: document,
-                content_id: "doc1@chevet".to_owned(),
+                content_id: FEED_DOCUMENT_PART.to_owned(),
                 replaces,
             }],
-            signature_content_id: "signature@chevet".to_owned(),
+            signature_content_id: FEED_SIGNATURE_PART.to_owned(),
         };
-        let pnr = xds::provide_and_register(&request, self.signer.as_ref(), &mut IdGen::new())?;
+        xds::provide_and_register(&request, self.signer.as_ref(), &mut IdGen::new())
+    }
+
+    /// Sends a request made by [`DmpClient::prepare_feed`] with `document` (the same bytes).
+    pub async fn send_feed(
+        &self,
+        caller: &Caller,
+        ins: &Ins,
+        pnr: &xds::ProvideAndRegister,
+        document: &[u8],
+    ) -> Result<(), DmpError> {
+        let vihf = self.vihf(caller, Some(ins))?;
         let envelope = self.envelope(Service::Repository, actions::ITI41, &vihf, &pnr.body);
         let boundary = mtom::new_boundary();
         let bytes = mtom::write(
@@ -502,14 +527,14 @@ impl DmpClient {
             &envelope,
             &[
                 mtom::Part {
-                    content_id: "doc1@chevet".to_owned(),
+                    content_id: FEED_DOCUMENT_PART.to_owned(),
                     content_type: "text/xml".to_owned(),
                     body: document.to_vec(),
                 },
                 mtom::Part {
-                    content_id: "signature@chevet".to_owned(),
+                    content_id: FEED_SIGNATURE_PART.to_owned(),
                     content_type: "text/xml".to_owned(),
-                    body: pnr.signature.into_bytes(),
+                    body: pnr.signature.clone().into_bytes(),
                 },
             ],
         );
@@ -527,9 +552,13 @@ impl DmpClient {
             xds::read_first_registry_response(a.payload)
         })?
         .into_result()?;
-        Ok(pnr.submission_set_unique_id)
+        Ok(())
     }
 }
+
+/// Content-IDs of the two MTOM parts of a feeding.
+const FEED_DOCUMENT_PART: &str = "doc1@chevet";
+const FEED_SIGNATURE_PART: &str = "signature@chevet";
 
 #[cfg(test)]
 mod tests {

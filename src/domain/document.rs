@@ -220,6 +220,8 @@ pub struct DocumentSummary {
     pub visibility: Visibility,
     /// When the document entered this store.
     pub integrated_at: NaiveDateTime,
+    /// Its latest outbox job, when it was ever queued for the DMP.
+    pub sharing: Option<super::outbox::Sharing>,
 }
 
 impl DocumentSummary {
@@ -240,6 +242,7 @@ impl DocumentSummary {
             mss_share: ShareState::NotShared,
             visibility,
             integrated_at: chrono::Utc::now().naive_utc(),
+            sharing: None,
         }
     }
 }
@@ -316,6 +319,7 @@ pub(crate) mod tests {
             mss_share: ShareState::NotShared,
             visibility: Visibility::default(),
             integrated_at: date,
+            sharing: None,
         }
     }
 

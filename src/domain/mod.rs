@@ -8,6 +8,7 @@ pub mod episode;
 pub mod establishment;
 pub mod identity;
 pub mod ins;
+pub mod outbox;
 pub mod patient;
 pub mod professional;
 pub mod role;

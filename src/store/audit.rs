@@ -54,6 +54,8 @@ pub enum AuditAction {
     DocumentReconciled,
     /// An identity conflict went to the identity-vigilance list, or was resolved there.
     IdentityAlert,
+    /// A person held, resumed, cancelled or retried a job of the outbox (detail: which).
+    OutboxCommand,
 }
 
 impl AuditAction {
@@ -88,6 +90,7 @@ impl AuditAction {
             Self::DocumentDeletedBySender => "document.deleted-by-sender",
             Self::DocumentReconciled => "document.reconciled",
             Self::IdentityAlert => "identity.alert",
+            Self::OutboxCommand => "outbox.command",
         }
     }
 }
@@ -120,6 +123,8 @@ pub enum AuditObject {
     InboxItem(i64),
     /// An identity-vigilance alert.
     IdentityAlert(i64),
+    /// A job of the outbox.
+    OutboxItem(i64),
 }
 
 impl AuditObject {
@@ -141,6 +146,7 @@ impl AuditObject {
             Self::Message(id) => ("hl7-message", id.to_string()),
             Self::InboxItem(id) => ("inbox-item", id.to_string()),
             Self::IdentityAlert(id) => ("identity-alert", id.to_string()),
+            Self::OutboxItem(id) => ("outbox-item", id.to_string()),
         }
     }
 }

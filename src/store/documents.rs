@@ -273,11 +273,24 @@ fn summary_from_row(r: &Row) -> Result<DocumentSummary, StoreError> {
             masked_ps: r.get(24)?,
         },
         integrated_at: parse_datetime(&integrated)?,
+        sharing: None,
     })
 }
 
-/// Documents of a patient, newest act first (undated last), without their bytes.
+/// Documents of a patient, newest act first (undated last), without their bytes, each with
+/// its latest outbox job.
 pub fn for_patient(store: &Store, patient: PatientId) -> Result<Vec<DocumentSummary>, StoreError> {
+    let mut sharing = super::outbox::sharing_for_patient(store, patient)?;
+    let mut list = list_for_patient(store, patient)?;
+    for d in &mut list {
+        if let DocumentRef::Stored(id) = d.reference {
+            d.sharing = sharing.remove(&id);
+        }
+    }
+    Ok(list)
+}
+
+fn list_for_patient(store: &Store, patient: PatientId) -> Result<Vec<DocumentSummary>, StoreError> {
     store
         .query(
             &format!(
@@ -293,6 +306,12 @@ pub fn for_patient(store: &Store, patient: PatientId) -> Result<Vec<DocumentSumm
 
 /// One document's summary.
 pub fn summary(store: &Store, id: DocumentId) -> Result<DocumentSummary, StoreError> {
+    let mut summary = summary_only(store, id)?;
+    summary.sharing = super::outbox::sharing_of(store, id)?;
+    Ok(summary)
+}
+
+fn summary_only(store: &Store, id: DocumentId) -> Result<DocumentSummary, StoreError> {
     let sql = format!("SELECT {SUMMARY_COLUMNS} FROM document WHERE id = ?1");
     summary_from_row(&store.query_one(&sql, params![id.0])?)
 }

@@ -36,6 +36,11 @@ impl DbKey {
         Self(bytes)
     }
 
+    /// The same key again, for another connection to the same file (zeroed on drop too).
+    pub fn duplicate(&self) -> Self {
+        Self(Zeroizing::new(*self.0))
+    }
+
     /// A key from raw bytes (key import, tests).
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(Zeroizing::new(bytes))

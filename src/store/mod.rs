@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod key;
 pub mod migrations;
 pub mod notify;
+pub mod outbox;
 pub mod patients;
 pub mod postgres;
 pub mod received;
@@ -353,6 +354,26 @@ impl Store {
         self.conn.execute_batch(sql)
     }
 
+    /// [`Store::in_transaction`], fsynced at commit even on SQLite (`synchronous=FULL` for
+    /// this transaction): what the outbox commits must survive a power cut, not only a crash.
+    pub fn in_durable_transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let switch = self.depth.get() == 0 && self.backend() == Backend::Sqlite;
+        if switch {
+            self.conn.execute_batch("PRAGMA synchronous = FULL")?;
+        }
+        let result = self.in_transaction(f);
+        if switch && self.path.as_os_str() != ":memory:" {
+            let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
+        }
+        result
+    }
+
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.
     /// Inside a caller's transaction it is a savepoint, so that it composes.
     pub fn in_transaction<T, E>(
@@ -427,6 +448,18 @@ pub fn now_utc_text() -> String {
 /// Current time as stored: ISO 8601 UTC with seconds.
 pub(crate) fn now_text() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A UTC instant as stored: ISO 8601 with seconds, so that text order is time order.
+pub(crate) fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A UTC instant read back from [`utc_text`].
+pub(crate) fn parse_utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| StoreError::Corrupt("date-time".into()))
 }
 
 pub(crate) fn datetime_text(dt: &chrono::NaiveDateTime) -> String {

@@ -48,7 +48,7 @@ fn parse(payload: &str, schema: &str, by_backend: i32) -> Option<RecordChange> {
     let kind = match p.table {
         "patient" => ChangeKind::Patient,
         "episode" => ChangeKind::Episode,
-        "document" | "received_document" => ChangeKind::Document,
+        "document" | "received_document" | "outbox_item" => ChangeKind::Document,
         "dmp_consent" => ChangeKind::Consent,
         _ => return None,
     };

@@ -224,3 +224,15 @@ pub fn move_all(store: &Store, from: PatientId, into: PatientId) -> Result<usize
         params![from.0, into.0],
     )
 }
+
+/// The visit number (PV1-19) the GAM gave an episode, when any.
+pub fn visit_number(store: &Store, episode: EpisodeId) -> Result<Option<String>, StoreError> {
+    store
+        .query_opt(
+            "SELECT visit_number FROM episode WHERE id = ?1",
+            super::db::params![episode.0],
+        )?
+        .map(|r| r.get::<Option<String>>(0))
+        .transpose()
+        .map(Option::flatten)
+}

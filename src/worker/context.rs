@@ -46,6 +46,9 @@ pub struct WorkerConfig {
     /// GAM, the messaging gateway); `None`: no listener (establishment mode runs it in
     /// `chevet serve`).
     pub hl7_listen: Option<(std::net::SocketAddr, crate::hl7::listener::ListenerConfig)>,
+    /// How documents are fed to the DMP; the workers drain the outbox in single-workstation
+    /// mode (`chevet serve` does in establishment mode). `None`: production does not queue.
+    pub outbox: Option<crate::outbox::OutboxSettings>,
 }
 
 /// Where CPS cards come from.
@@ -75,6 +78,9 @@ pub(super) struct Context {
     pub dmp_cache: DmpCache,
     /// Set when the UI's handle is gone: blocking workers (the PC/SC monitor) stop.
     stop: Arc<AtomicBool>,
+    /// Wakes the outbox's lanes (a job queued, resumed, retried); stops them with the workers.
+    pub(super) outbox_wake: Arc<tokio::sync::Notify>,
+    pub(super) outbox_stop: Arc<crate::outbox::StopFlag>,
     /// Where the workers' HL7 v2 listener listens, once started.
     hl7_addr: Mutex<Option<std::net::SocketAddr>>,
     /// The shared record's server process serving this workstation (0: none): live updates
@@ -204,6 +210,8 @@ impl Context {
             dmp_cache: DmpCache::default(),
             stop: Arc::new(AtomicBool::new(false)),
             hl7_addr: Mutex::new(None),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            outbox_stop: Arc::new(crate::outbox::StopFlag::default()),
             own_backend: AtomicI32::new(0),
             link: super::degraded::RecordLink::default(),
             events,

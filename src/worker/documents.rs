@@ -52,6 +52,7 @@ async fn open_received(ctx: &Arc<Context>, item: i64) -> Result<(), WorkerError>
             mss_share: crate::domain::ShareState::NotShared,
             visibility: crate::domain::Visibility::default(),
             integrated_at: chrono::Utc::now().naive_utc(),
+            sharing: None,
         };
         prepare(summary, &raw, None, &limits)
     })

@@ -19,6 +19,7 @@ mod documents;
 mod handlers;
 mod intake;
 mod login;
+mod outbox;
 mod payloads;
 mod record_listener;
 mod services;
@@ -43,7 +44,10 @@ pub use services::{Service, ServiceBoard, ServiceLine, ServiceState};
 use crate::auth::Session;
 use crate::cda::content::ViewContent;
 use crate::domain::dmp::{DmpDocument, DmpEntry, DmpFilter, DmpVersionState, PortalPage};
-use crate::domain::{DocumentId, DocumentRef, DocumentSummary, Episode, Patient, PatientId};
+use crate::domain::outbox::{BatchProgress, OutboxCommand, OutboxFilter, OutboxItem, OutboxItemId};
+use crate::domain::{
+    DocumentId, DocumentRef, DocumentSummary, Episode, Patient, PatientId, Visibility,
+};
 use crate::store::patients::SearchResult;
 
 /// Wakes the UI after an event was queued (in the app: `egui::Context::request_repaint`).
@@ -53,6 +57,22 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 pub const REQUEST_QUEUE: usize = 64;
 /// Capacity of the event queue; workers wait when the UI is behind.
 pub const EVENT_QUEUE: usize = 256;
+
+/// What the professional chose at validation: send to the DMP or not, and who may see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharingChoice {
+    pub send_to_dmp: bool,
+    pub visibility: Visibility,
+}
+
+impl Default for SharingChoice {
+    fn default() -> Self {
+        Self {
+            send_to_dmp: true,
+            visibility: Visibility::default(),
+        }
+    }
+}
 
 /// What the UI asks of the workers. Each variant names the function that handles it; every
 /// variant but `Cancel` is one [`Operation`].
@@ -102,6 +122,8 @@ pub enum Request {
         patient: PatientId,
         episode: Option<crate::domain::EpisodeId>,
         form: Box<crate::cda::produce::form::ProductionForm>,
+        /// Whether and how it goes to the DMP (chosen at validation).
+        sharing: SharingChoice,
     },
     /// Decode one embedded content of a document for the viewer.
     /// `folder::open_attachment` → `documents::attachment`.
@@ -217,6 +239,28 @@ pub enum Request {
     /// The sandbox's GAM or PFI sends a message to the workers' listener.
     /// `intake::simulate` → `DemoData::hospital_message`.
     SimulateHospital { scenario: HospitalScenario },
+    /// The outbox's jobs a filter keeps (one patient's when given). `outbox::list` →
+    /// `store::outbox::list`.
+    Outbox {
+        filter: OutboxFilter,
+        patient: Option<PatientId>,
+    },
+    /// Hold, resume, cancel or retry one job. `outbox::command` → `store::outbox::command`.
+    OutboxCommand {
+        item: OutboxItemId,
+        command: OutboxCommand,
+    },
+    /// Send older documents of a patient with a qualified INS, in one batch, now (HISTO.03/04;
+    /// also a manual re-send of one document). `outbox::send_history` → `outbox::enqueue`.
+    SendHistory {
+        patient: PatientId,
+        documents: Vec<DocumentId>,
+    },
+    /// Cancel what is left of a batch. `outbox::cancel_batch` → `store::outbox::cancel_batch`.
+    CancelBatch { batch: String },
+    /// Delete a document Chevet sent from the DMP (after the job that sent it).
+    /// `outbox::delete_from_dmp` → `outbox::enqueue`.
+    DeleteFromDmp { document: DocumentId },
 }
 
 /// What a request was doing: one per request, so a failure is shown where it belongs and
@@ -268,6 +312,11 @@ pub enum Operation {
     ResolveAlert,
     ImportXdm,
     SimulateHospital,
+    Outbox,
+    OutboxCommand,
+    SendHistory,
+    CancelBatch,
+    DeleteFromDmp,
 }
 
 impl Request {
@@ -319,6 +368,11 @@ impl Request {
             Self::ResolveAlert { .. } => O::ResolveAlert,
             Self::ImportXdm { .. } => O::ImportXdm,
             Self::SimulateHospital { .. } => O::SimulateHospital,
+            Self::Outbox { .. } => O::Outbox,
+            Self::OutboxCommand { .. } => O::OutboxCommand,
+            Self::SendHistory { .. } => O::SendHistory,
+            Self::CancelBatch { .. } => O::CancelBatch,
+            Self::DeleteFromDmp { .. } => O::DeleteFromDmp,
         })
     }
 }
@@ -524,6 +578,24 @@ pub enum Event {
     },
     /// Received documents of a folder not opened yet. `FolderState::on_received_badge`.
     ReceivedBadge { patient: PatientId, unseen: usize },
+    /// The outbox's jobs asked for. `OutboxView::on_items`.
+    Outbox {
+        filter: OutboxFilter,
+        items: Vec<OutboxItem>,
+    },
+    /// A job changed state (sent, failed, held…): screens showing it ask again; `attention`
+    /// counts the held and finally failed jobs (the navigation badge).
+    /// `ChevetApp::on_outbox_changed`.
+    OutboxChanged {
+        patient: Option<PatientId>,
+        attention: usize,
+    },
+    /// Where a "send the history" batch stands. `DocumentListState::on_batch_progress`.
+    BatchProgress {
+        patient: PatientId,
+        batch: String,
+        progress: BatchProgress,
+    },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -582,6 +654,9 @@ impl Event {
             Self::XdmRefused { .. } => "XdmRefused",
             Self::HospitalSent { .. } => "HospitalSent",
             Self::ReceivedBadge { .. } => "ReceivedBadge",
+            Self::Outbox { .. } => "Outbox",
+            Self::OutboxChanged { .. } => "OutboxChanged",
+            Self::BatchProgress { .. } => "BatchProgress",
             Self::Failed { .. } => "Failed",
         }
     }
@@ -620,11 +695,15 @@ pub struct WorkerHandle {
 }
 
 /// Sets the workers' stop flag when dropped.
-struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+struct StopOnDrop(
+    Arc<std::sync::atomic::AtomicBool>,
+    Arc<crate::outbox::StopFlag>,
+);
 
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
         self.0.store(true, std::sync::atomic::Ordering::Release);
+        self.1.stop();
     }
 }
 
@@ -650,7 +729,7 @@ pub fn start(
     let (req_tx, req_rx) = mpsc::channel(REQUEST_QUEUE);
     let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
     let ctx = context::Context::new(config, ev_tx, waker);
-    let stop = StopOnDrop(ctx.stop_flag());
+    let stop = StopOnDrop(ctx.stop_flag(), Arc::clone(&ctx.outbox_stop));
     runtime.spawn(handlers::dispatch(ctx, req_rx));
     (
         WorkerHandle {

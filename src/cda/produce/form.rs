@@ -341,8 +341,9 @@ pub fn build(
             form.title.trim().to_owned()
         },
         ids: DocumentIds::first(
-            Identifier::new(&ctx.document_root, &format!("D{}", ctx.unique)),
-            Identifier::new(&ctx.document_root, &format!("S{}", ctx.unique)),
+            // Full OIDs: the DMP does not take OID^extension (volet CISIS_CDA_HL7_V2, TXA).
+            Identifier::oid_under(&ctx.document_root, 1, &ctx.unique),
+            Identifier::oid_under(&ctx.document_root, 2, &ctx.unique),
         ),
         created,
         act: Act {

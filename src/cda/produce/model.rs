@@ -28,6 +28,33 @@ impl Identifier {
         }
     }
 
+    /// An identifier that is one OID (the DMP takes no OID^extension): `root.arc.number`,
+    /// `number` with its digits only and no leading zero (an OID arc has none). When that
+    /// exceeds the 64 characters an OID may have, a `2.25.` OID (ISO/IEC 9834-8) derived from
+    /// the same three values by SHA-256 stands in: as unique, and always the same for them.
+    pub fn oid_under(root: &str, arc: u32, number: &str) -> Self {
+        use sha2::Digest as _;
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits.trim_start_matches('0');
+        let full = format!("{root}.{arc}.{}", if digits.is_empty() { "0" } else { digits });
+        let root = if full.len() <= 64 {
+            full
+        } else {
+            let hash = sha2::Sha256::digest(full.as_bytes());
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&hash[..16]);
+            // Version 8 (custom) UUID bits, as a 2.25 arc wants a UUID.
+            let value = (u128::from_be_bytes(bytes) & !(0xf << 76) & !(0x3 << 62))
+                | (0x8 << 76)
+                | (0x2 << 62);
+            format!("2.25.{value}")
+        };
+        Self {
+            root,
+            extension: None,
+        }
+    }
+
     /// `root` or `root^extension` (the XDS uniqueId form, as the parser gives it back).
     pub fn to_uid(&self) -> String {
         match &self.extension {

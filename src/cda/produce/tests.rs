@@ -456,3 +456,16 @@ fn debug_output_shows_no_identity_and_no_content() {
         assert!(!shown.contains(secret), "Debug leaks {secret}: {shown}");
     }
 }
+
+#[test]
+fn issue15_produced_ids_are_full_oids_of_at_most_64_characters() {
+    let short = Identifier::oid_under("1.2.250.1.999.1", 1, "20261205103000-0042");
+    assert_eq!(short.root, "1.2.250.1.999.1.1.202612051030000042");
+    assert_eq!(short.extension, None);
+    let long_root = "2.25.147690573989494476459272630340973074963.2";
+    let a = Identifier::oid_under(long_root, 1, "17330000000001234");
+    let b = Identifier::oid_under(long_root, 1, "17330000000001235");
+    assert!(a.root.starts_with("2.25.") && a.root.len() <= 64, "{}", a.root);
+    assert_ne!(a, b);
+    assert_eq!(a, Identifier::oid_under(long_root, 1, "17330000000001234"));
+}

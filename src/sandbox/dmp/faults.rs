@@ -3,7 +3,9 @@
 //! or no answer at all (the client's timeout). A plan is written as text — in the
 //! configuration (`[sandbox] dmp_faults`), the `CHEVET_SANDBOX_DMP_FAULTS` variable or a test:
 //! `find=slow:1500, feed=http:503*2, retrieve=reset, exists=soap-fault, update=timeout`
-//! (`*N`: only the next N calls).
+//! (`*N`: only the next N calls). Two faults happen after the DMP did the work — the answer
+//! is lost, not the request: `reset-after` and `http-after:502`. `feed=random:30` gives 30 % of
+//! the calls one of all these at random (the outbox's reliability run).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -68,6 +70,29 @@ pub enum Fault {
     Reset,
     /// Never answer (the client's timeout fires).
     Timeout,
+    /// Do the work, then close the connection without answering.
+    ResetAfter,
+    /// Do the work, then answer with this HTTP status (a proxy losing the answer).
+    HttpAfter { status: u16 },
+    /// `percent` % of the calls get one of the faults above, drawn at random.
+    Random { percent: u8 },
+}
+
+impl Fault {
+    /// The faults a random draw chooses from (each as likely).
+    const DRAWN: [Fault; 6] = [
+        Fault::Http { status: 503 },
+        Fault::SoapFault,
+        Fault::Reset,
+        Fault::Timeout,
+        Fault::ResetAfter,
+        Fault::HttpAfter { status: 502 },
+    ];
+
+    /// Whether the DMP does the work before this fault.
+    pub fn after_work(self) -> bool {
+        matches!(self, Self::ResetAfter | Self::HttpAfter { .. })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +150,17 @@ impl FaultPlan {
                 },
                 "reset" => Fault::Reset,
                 "timeout" => Fault::Timeout,
+                "reset-after" => Fault::ResetAfter,
+                "http-after" => Fault::HttpAfter {
+                    status: arg
+                        .parse()
+                        .ok()
+                        .filter(|s| (400..600).contains(s))
+                        .ok_or_else(bad)?,
+                },
+                "random" => Fault::Random {
+                    percent: arg.parse().ok().filter(|p| *p <= 100).ok_or_else(bad)?,
+                },
                 _ => return Err(bad()),
             };
             plan.set(transaction, fault, remaining);
@@ -169,7 +205,15 @@ impl FaultPlan {
                 }
             }
         }
-        Some(fault)
+        match fault {
+            Fault::Random { percent } => {
+                use rand::Rng;
+                let mut rng = rand::rng();
+                (rng.random_range(0..100u8) < percent)
+                    .then(|| Fault::DRAWN[rng.random_range(0..Fault::DRAWN.len())])
+            }
+            f => Some(f),
+        }
     }
 }
 
@@ -220,5 +264,22 @@ mod tests {
             );
         }
         assert!(FaultPlan::parse("").is_ok());
+    }
+
+    #[test]
+    fn random_plans_draw_real_faults_at_about_their_rate() {
+        let plan = FaultPlan::parse("feed=random:30, find=reset-after, update=http-after:502")
+            .expect("plan");
+        let hits = (0..2_000)
+            .filter_map(|_| plan.take(Transaction::Feed))
+            .inspect(|f| assert!(!matches!(f, Fault::Random { .. })))
+            .count();
+        assert!((400..800).contains(&hits), "{hits}");
+        assert_eq!(plan.take(Transaction::Find), Some(Fault::ResetAfter));
+        assert_eq!(
+            plan.take(Transaction::Update),
+            Some(Fault::HttpAfter { status: 502 })
+        );
+        assert!(FaultPlan::parse("feed=random:101").is_err());
     }
 }

@@ -210,7 +210,8 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Answer, I
             "Action SOAP inconnue pour ce service.",
         ));
     };
-    match shared.faults.take(transaction) {
+    let injected = shared.faults.take(transaction);
+    match injected {
         Some(Fault::Slow { delay_ms }) => tokio::time::sleep(Duration::from_millis(delay_ms)).await,
         Some(Fault::SoapFault) => {
             return Ok(fault(
@@ -231,7 +232,7 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Answer, I
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return Err(InjectedReset);
         }
-        None => {}
+        Some(Fault::ResetAfter | Fault::HttpAfter { .. } | Fault::Random { .. }) | None => {}
     }
     let vihf = match check_vihf(&envelope, &shared.pki) {
         Ok(v) => v,
@@ -252,6 +253,14 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Result<Answer, I
         };
         dispatch(&mut state, &caller, transaction, &envelope, &attachments)
     };
+    match injected {
+        Some(Fault::ResetAfter) => return Err(InjectedReset),
+        Some(Fault::HttpAfter { status }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            return Ok(plain(status, "<html><body>Bad gateway</body></html>"));
+        }
+        _ => {}
+    }
     Ok(respond(transaction, message_id.as_deref(), reply))
 }
 

@@ -115,6 +115,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0015_hl7_intake.sql"),
         postgres: include_str!("postgres/0015_hl7_intake.sql"),
     },
+    Migration {
+        version: 16,
+        name: "outbox",
+        sqlite: include_str!("sqlite/0016_outbox.sql"),
+        postgres: include_str!("postgres/0016_outbox.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

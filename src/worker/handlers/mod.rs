@@ -17,6 +17,7 @@ mod folder;
 mod identity;
 mod intake;
 mod opening;
+mod outbox;
 mod produce;
 mod session;
 mod stylesheet;
@@ -95,7 +96,8 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
             patient,
             episode,
             form,
-        } => produce::produce_document(ctx, patient, episode, *form).await,
+            sharing,
+        } => produce::produce_document(ctx, patient, episode, *form, sharing).await,
         Request::OpenAttachment { document, index } => {
             folder::open_attachment(ctx, document, index).await
         }
@@ -161,5 +163,12 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         Request::ResolveAlert { id } => intake::resolve_alert(ctx, id).await,
         Request::ImportXdm { path } => intake::import_xdm(ctx, path).await,
         Request::SimulateHospital { scenario } => intake::simulate(ctx, scenario).await,
+        Request::Outbox { filter, patient } => outbox::list(ctx, filter, patient).await,
+        Request::OutboxCommand { item, command } => outbox::command(ctx, item, command).await,
+        Request::SendHistory { patient, documents } => {
+            outbox::send_history(ctx, patient, documents).await
+        }
+        Request::CancelBatch { batch } => outbox::cancel_batch(ctx, batch).await,
+        Request::DeleteFromDmp { document } => outbox::delete_from_dmp(ctx, document).await,
     }
 }

@@ -124,6 +124,10 @@ fn open(worker: &Arc<Context>) -> Result<(Option<Store>, RecordInfo), WorkerErro
         // The listener commits on its own connection to the same file.
         crate::worker::intake::start_listener(worker, Store::open(&path, &key)?);
     }
+    if worker.config.outbox.is_some() {
+        // The outbox's lanes too, each on its own connection.
+        crate::worker::outbox::start_drainer(worker, path.clone(), key.duplicate());
+    }
     if let Some(demo) = cfg.demo.as_ref()
         && patients::count(&store)? == 0
     {

@@ -1,12 +1,14 @@
 //! Producing a document from the local form: the author is the signed-in professional, the
 //! organisation the configured establishment; the N3 document (narrative + PDF copy) is stored
-//! as a local document of the patient, in the chosen episode, and traced.
+//! as a local document of the patient, in the chosen episode, and traced; when the
+//! professional chose to share it, its outbox job is written in the same transaction (sent
+//! after the configured delay, unless held or cancelled meanwhile).
 
 use std::sync::Arc;
 
 use crate::cda::produce;
 use crate::cda::produce::form::{ProductionContext, ProductionForm, build};
-use crate::domain::{EpisodeId, PatientId, Provenance, Right, Visibility};
+use crate::domain::{EpisodeId, PatientId, Provenance, Right};
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::documents::{self, NewDocument};
 use crate::store::{episodes, patients};
@@ -24,6 +26,7 @@ pub(super) async fn produce_document(
     patient: PatientId,
     episode: Option<EpisodeId>,
     form: ProductionForm,
+    sharing: crate::worker::SharingChoice,
 ) -> Result<(), WorkerError> {
     let session = ctx.require(Right::ProduceDocuments)?;
     let professional = session
@@ -35,45 +38,72 @@ pub(super) async fn produce_document(
         .establishment
         .clone()
         .ok_or(WorkerError::NotConfigured("error-produce-no-establishment"))?;
+    let outbox_settings = ctx.config.outbox.clone().filter(|_| sharing.send_to_dmp);
+    let queued = outbox_settings.is_some();
+    let worker = Arc::clone(ctx);
     let document = ctx
         .with_store(move |store| {
-            let identity = patients::get(store, patient)?.identity;
-            let episode = episodes::for_patient(store, patient)?
-                .into_iter()
-                .find(|e| Some(e.id) == episode);
-            let context = ProductionContext::new(
-                &professional,
-                &establishment,
-                identity,
-                episode.clone(),
-                chrono::Local::now().naive_local(),
-                unique_suffix(),
-            )
-            .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
-            let doc = build(&form, &context)?;
-            let produced = produce::produce(&doc)?;
-            let meta = crate::cda::parse(&produced.n3)?.meta();
-            let inserted = documents::insert(
-                store,
-                &NewDocument {
-                    patient_id: patient,
-                    episode_id: episode.map(|e| e.id),
-                    meta: &meta,
-                    provenance: Provenance::Local,
-                    visibility: Visibility::default(),
-                    raw: &produced.n3,
-                },
-            )?;
-            crate::store::audit::record(
-                store,
-                &session.login,
-                AuditAction::DocumentProduced,
-                AuditObject::Document(inserted.id().0),
-                "",
-            )?;
-            Ok(inserted.id())
+            store.in_durable_transaction(|store| {
+                let identity = patients::get(store, patient)?.identity;
+                let episode = episodes::for_patient(store, patient)?
+                    .into_iter()
+                    .find(|e| Some(e.id) == episode);
+                let context = ProductionContext::new(
+                    &professional,
+                    &establishment,
+                    identity,
+                    episode.clone(),
+                    chrono::Local::now().naive_local(),
+                    unique_suffix(),
+                )
+                .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
+                let doc = build(&form, &context)?;
+                let produced = produce::produce(&doc)?;
+                let meta = crate::cda::parse(&produced.n3)?.meta();
+                let inserted = documents::insert(
+                    store,
+                    &NewDocument {
+                        patient_id: patient,
+                        episode_id: episode.map(|e| e.id),
+                        meta: &meta,
+                        provenance: Provenance::Local,
+                        visibility: sharing.visibility,
+                        raw: &produced.n3,
+                    },
+                )?;
+                crate::store::audit::record(
+                    store,
+                    &session.login,
+                    AuditAction::DocumentProduced,
+                    AuditObject::Document(inserted.id().0),
+                    "",
+                )?;
+                if let Some(settings) = &outbox_settings {
+                    let q = crate::worker::outbox::Queue {
+                        settings,
+                        dmp: worker.dmp.as_ref().map(|d| d.client()),
+                        professional: &professional,
+                        login: &session.login,
+                    };
+                    let due = chrono::Utc::now()
+                        + chrono::Duration::from_std(settings.delay).unwrap_or_default();
+                    crate::worker::outbox::queue_document(
+                        store,
+                        &q,
+                        inserted.id(),
+                        crate::domain::outbox::OutboxAction::Feed,
+                        sharing.visibility,
+                        None,
+                        due,
+                    )?;
+                }
+                Ok(inserted.id())
+            })
         })
         .await?;
+    if queued {
+        crate::worker::outbox::emit_changed(ctx, Some(patient)).await?;
+    }
     tracing::info!(document = document.0, "document produced");
     ctx.emit(Event::DocumentProduced { patient, document })
         .await;
