@@ -125,6 +125,7 @@ pub fn handle(store: &mut Store, journal_id: i64, raw: &[u8]) -> Result<Outcome,
         ("MDM", "T02" | "T04" | "T10") | ("ORU", "R01") => {
             documents::apply(store, &msg, journal_id)
         }
+        ("ZAM", _) => business_ack(store, &msg),
         ("MDM" | "ORU", _) => Ok(Outcome::rejected(
             AckError::message(
                 Hl7Condition::UnsupportedEvent,
@@ -138,6 +139,41 @@ pub fn handle(store: &mut Store, journal_id: i64, raw: &[u8]) -> Result<Outcome,
                 Some(ErrorLocation::field("MSH", 1, 9)),
             ),
             "unsupported message type",
+        )),
+    }
+}
+
+/// A business acknowledgement (ZAM) of a document the outbox sent through the gateway: kept
+/// on its job (matched by OBX-4 = our MSH-10). One for no job of ours, or unreadable, gets AE
+/// 906 with the reason, so that the gateway's operators see it.
+fn business_ack(store: &mut Store, msg: &crate::hl7::Message<'_>) -> Result<Outcome, StoreError> {
+    match crate::outbox::ack::apply(store, msg)? {
+        Ok(Some(item)) => {
+            let patient = store
+                .query_opt(
+                    "SELECT patient_id FROM outbox_item WHERE id = ?1",
+                    crate::store::db::params![item.0],
+                )?
+                .map(|r| r.get::<i64>(0))
+                .transpose()?
+                .map(PatientId);
+            Ok(Outcome::filed("business ack", patient))
+        }
+        Ok(None) => Ok(Outcome::rejected(
+            app_error(
+                ApplicationError::Other,
+                Some(("OBX", 1, 4)),
+                "Accusé métier d'un envoi que Chevet ne connaît pas",
+            ),
+            "business ack for an unknown message",
+        )),
+        Err(_) => Ok(Outcome::rejected(
+            app_error(
+                ApplicationError::Other,
+                None,
+                "Accusé métier illisible (ZAM attendu)",
+            ),
+            "unreadable business ack",
         )),
     }
 }

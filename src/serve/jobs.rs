@@ -49,7 +49,9 @@ impl Job {
         match self {
             Self::Record => "shared record: migrations and reachability",
             Self::Hl7Listener => "HL7 v2 over MLLP from the PFI and the GAM (set [hl7] listen)",
-            Self::DmpOutbox => "feeding the DMP from the outbox (arrives with its issue)",
+            Self::DmpOutbox => {
+                "feeding the DMP from the outbox (set [outbox] and [dmp] or pfi_address)"
+            }
             Self::DirectorySync => "Annuaire Santé synchronisation (arrives with its issue)",
         }
     }

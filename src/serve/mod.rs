@@ -10,7 +10,7 @@
 //! - `hl7-listener` (when `[hl7] listen` is set, [`hl7`]): the MLLP listener the gateway
 //!   (PFI) and the patient administration (GAM) push HL7 v2 to; each message is journalled in
 //!   the shared record before its AA;
-//! - `dmp-outbox`: feeding the DMP from the outbox — arrives with its issue;
+//! - `dmp-outbox`: the outbox's lanes feeding the DMP, directly or through the gateway (`[outbox]`);
 //! - `directory-sync`: the Annuaire Santé synchronisation — arrives with its issue.
 //!
 //! Jobs not configured or not yet written are listed as "not configured". Files: [`options`] (command line,
@@ -21,6 +21,7 @@ pub mod hl7;
 pub mod http;
 pub mod jobs;
 pub mod options;
+pub mod outbox;
 pub mod record;
 pub mod status;
 pub mod supervisor;
@@ -153,8 +154,37 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
             Some(listen) => Some((listen, config.hl7.listener_config()?)),
             None => None,
         },
+        outbox: outbox_setup(&config),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The outbox job's settings and DMP client, when `[outbox]` is configured and its route has
+/// somewhere to send (the DMP configured, or the gateway's address).
+fn outbox_setup(
+    config: &Config,
+) -> Option<(
+    crate::outbox::OutboxSettings,
+    Option<crate::dmp::client::DmpClient>,
+)> {
+    let settings = config
+        .outbox
+        .as_ref()?
+        .settings(config.establishment().as_ref());
+    let dmp = config.dmp.as_ref().and_then(|d| {
+        let endpoint = crate::dmp::setup::DmpEndpoint::from_config(d)
+            .map_err(|e| tracing::warn!("dmp-outbox: the DMP is not usable: {e}"))
+            .ok()?;
+        endpoint
+            .client()
+            .map_err(|e| tracing::warn!("dmp-outbox: the DMP is not usable: {e}"))
+            .ok()
+    });
+    let can_send = match settings.route {
+        crate::domain::outbox::OutboxRoute::Dmp => dmp.is_some(),
+        crate::domain::outbox::OutboxRoute::Pfi => settings.pfi_address.is_some(),
+    };
+    can_send.then_some((settings, dmp))
 }
 
 /// Logs to stderr (journald collects it), level from `CHEVET_LOG` (default `info`).

@@ -39,6 +39,11 @@ pub struct Setup {
     pub status_port: u16,
     /// The HL7 v2 listener's address and settings, when configured.
     pub hl7: Option<(std::net::SocketAddr, ListenerConfig)>,
+    /// The outbox's settings and DMP client, when it has somewhere to send.
+    pub outbox: Option<(
+        crate::outbox::OutboxSettings,
+        Option<crate::dmp::client::DmpClient>,
+    )>,
 }
 
 /// Runs until a signal (`Ok`) or a job's fatal error.
@@ -84,6 +89,13 @@ async fn supervise(setup: Setup) -> Result<(), ServeError> {
         },
         control: control.clone(),
     });
+    let outbox = setup
+        .outbox
+        .map(|(settings, dmp)| super::outbox::OutboxJob {
+            target: setup.target.clone(),
+            settings,
+            dmp,
+        });
     let record = RecordJob {
         target: setup.target,
         demo: setup.demo,
@@ -96,6 +108,10 @@ async fn supervise(setup: Setup) -> Result<(), ServeError> {
             Some(job) => {
                 registry.start(Job::Hl7Listener, move |status, stop| job.run(status, stop))
             }
+            None => Ok(()),
+        })
+        .and_then(|()| match outbox {
+            Some(job) => registry.start(Job::DmpOutbox, move |status, stop| job.run(status, stop)),
             None => Ok(()),
         });
     let outcome = match started {
