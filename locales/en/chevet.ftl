@@ -653,3 +653,87 @@ error-hl7-no-listener = This workstation does not listen for HL7 messages (no li
 error-hl7-send = The HL7 message could not be sent, or its acknowledgement did not arrive.
 error-inbox-already-decided = This document was already filed or refused (perhaps from another workstation).
 error-inbox-unreadable = This received document is unreadable: it cannot be filed.
+
+## DMP sending (the outbox)
+menu-outbox = DMP sending
+menu-outbox-help = The ward's documents on their way to the DMP: waiting, held, failed, sent
+menu-outbox-attention = { $count ->
+    [one] { $count } job needs your attention
+   *[other] { $count } jobs need your attention
+}
+outbox-title = DMP sending
+outbox-help = A validated document leaves after a delay during which it can be held or cancelled. Enter or double click: open the document.
+outbox-refresh = Refresh
+outbox-none = No job in this list.
+outbox-filter-pending = In progress
+outbox-filter-failed = Failed
+outbox-filter-done = Sent
+outbox-filter-stopped = Cancelled or not sent
+outbox-filter-all = All
+outbox-col-patient = Patient
+outbox-col-document = Document
+outbox-col-action = Action
+outbox-col-route = Route
+outbox-col-state = State
+outbox-col-due = Leaves
+outbox-col-attempts = Attempts
+outbox-col-reason = Reason
+outbox-col-acks = Acks
+outbox-col-commands = Actions
+outbox-action-feed = Send
+outbox-action-replace = Replacement
+outbox-action-delete = Deletion
+outbox-route-dmp-help = Sent to the DMP by Chevet itself
+outbox-route-pfi-help = Sent through the establishment's integration platform (PFI)
+outbox-state-waiting = Waiting
+outbox-state-sending = Sending
+outbox-state-sent = Sent
+outbox-state-acknowledged = Acknowledged
+outbox-state-failed = Failed
+outbox-state-failed-final = Failed for good
+outbox-state-held = Held
+outbox-state-cancelled = Cancelled
+outbox-state-not-sent = Not sent
+outbox-in = in { $left }
+outbox-cmd-hold = Hold
+outbox-cmd-resume = Resume
+outbox-cmd-cancel = Cancel
+outbox-cmd-retry = Retry
+outbox-ack-read = Read
+outbox-ack-dmp-help = Receipt from the DMP
+outbox-ack-mss-help = Receipt from the recipient's mail server (MSSanté)
+outbox-ack-read-help = Read receipt from the recipient (MSSanté)
+produce-sharing = Sharing
+produce-send-dmp = Send to the DMP
+produce-send-dmp-help = The document leaves for the patient's DMP after the establishment's delay; it can still be held or cancelled from « DMP sending ».
+produce-invisible-patient = Invisible to the patient (until the disclosure consultation)
+produce-invisible-legal = Invisible to legal representatives
+produce-masked-ps = Masked to professionals
+list-sharing-none = Not sent
+list-sharing-waiting = Waiting · { $left }
+list-sharing-held = Held
+list-sharing-sending = Sending…
+list-sharing-sent = Sent
+list-sharing-acknowledged = DMP ack ✔
+list-sharing-deleted = Deleted from the DMP
+list-sharing-failed-retry = Failed (will retry)
+list-sharing-failed-final = Failed: { $reason }
+list-sharing-cancelled = Cancelled
+list-sharing-not-sent = Not sent: opposition
+list-sharing-actions-help = Click for the DMP sending actions
+list-sharing-of = DMP sending of « { $title } »:
+list-delete-from-dmp = Delete from the DMP
+list-delete-from-dmp-confirm = Confirm deletion from the DMP
+list-send-again = Send again
+list-pick = Send to the DMP with the history: { $title }
+list-pick-help = Tick to send it to the DMP with the history (Space)
+list-send-history = Send the history to the DMP ({ $count })
+list-send-history-help = Sends the ticked documents, produced in the establishment and never sent, to the DMP now
+list-send-history-all = Tick all
+list-send-history-none = Untick all
+list-history-progress = History: { $sent }/{ $total } sent, { $failed ->
+    [0] no failure
+    [one] { $failed } failure
+   *[other] { $failed } failures
+}
+list-history-cancel = Cancel sending

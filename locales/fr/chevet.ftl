@@ -653,3 +653,87 @@ error-hl7-no-listener = Le poste n'écoute pas les messages HL7 (aucune adresse 
 error-hl7-send = Le message HL7 n'a pas pu être envoyé ou son accusé de réception n'est pas arrivé.
 error-inbox-already-decided = Ce document a déjà été classé ou refusé (peut-être depuis un autre poste).
 error-inbox-unreadable = Ce document reçu est illisible : il ne peut pas être classé.
+
+## Envois DMP (la file d'envoi)
+menu-outbox = Envois DMP
+menu-outbox-help = Documents du service en route vers le DMP : en attente, suspendus, en échec, envoyés
+menu-outbox-attention = { $count ->
+    [one] { $count } envoi demande votre attention
+   *[other] { $count } envois demandent votre attention
+}
+outbox-title = Envois DMP
+outbox-help = Un document validé part après un délai pendant lequel il peut être suspendu ou annulé. Entrée ou double-clic : ouvrir le document.
+outbox-refresh = Actualiser
+outbox-none = Aucun envoi dans cette liste.
+outbox-filter-pending = En cours
+outbox-filter-failed = En échec
+outbox-filter-done = Envoyés
+outbox-filter-stopped = Annulés ou non envoyés
+outbox-filter-all = Tous
+outbox-col-patient = Patient
+outbox-col-document = Document
+outbox-col-action = Action
+outbox-col-route = Voie
+outbox-col-state = État
+outbox-col-due = Départ
+outbox-col-attempts = Essais
+outbox-col-reason = Motif
+outbox-col-acks = Accusés
+outbox-col-commands = Actions
+outbox-action-feed = Envoi
+outbox-action-replace = Remplacement
+outbox-action-delete = Suppression
+outbox-route-dmp-help = Envoyé directement au DMP par Chevet
+outbox-route-pfi-help = Envoyé par la plateforme d'intégration (PFI) de l'établissement
+outbox-state-waiting = En attente
+outbox-state-sending = Envoi en cours
+outbox-state-sent = Envoyé
+outbox-state-acknowledged = Accusé reçu
+outbox-state-failed = Échec
+outbox-state-failed-final = Échec définitif
+outbox-state-held = Suspendu
+outbox-state-cancelled = Annulé
+outbox-state-not-sent = Non envoyé
+outbox-in = dans { $left }
+outbox-cmd-hold = Suspendre
+outbox-cmd-resume = Reprendre
+outbox-cmd-cancel = Annuler
+outbox-cmd-retry = Réessayer
+outbox-ack-read = Lu
+outbox-ack-dmp-help = Accusé de réception du DMP
+outbox-ack-mss-help = Accusé de réception de la messagerie du destinataire (MSSanté)
+outbox-ack-read-help = Accusé de lecture du destinataire (MSSanté)
+produce-sharing = Partage
+produce-send-dmp = Envoyer au DMP
+produce-send-dmp-help = Le document part vers le DMP du patient après le délai de l'établissement ; il reste suspendable ou annulable depuis « Envois DMP ».
+produce-invisible-patient = Invisible pour le patient (en attente de consultation d'annonce)
+produce-invisible-legal = Invisible pour les représentants légaux
+produce-masked-ps = Masqué aux professionnels
+list-sharing-none = Non envoyé
+list-sharing-waiting = En attente · { $left }
+list-sharing-held = Suspendu
+list-sharing-sending = Envoi…
+list-sharing-sent = Envoyé
+list-sharing-acknowledged = Accusé DMP ✔
+list-sharing-deleted = Supprimé du DMP
+list-sharing-failed-retry = Échec (nouvel essai)
+list-sharing-failed-final = Échec : { $reason }
+list-sharing-cancelled = Annulé
+list-sharing-not-sent = Non envoyé : opposition
+list-sharing-actions-help = Cliquer pour les actions d'envoi au DMP
+list-sharing-of = Envoi DMP de « { $title } » :
+list-delete-from-dmp = Supprimer du DMP
+list-delete-from-dmp-confirm = Confirmer la suppression du DMP
+list-send-again = Renvoyer
+list-pick = Envoyer au DMP avec l'historique : { $title }
+list-pick-help = Cocher pour l'envoyer au DMP avec l'historique (Espace)
+list-send-history = Envoyer l'historique au DMP ({ $count })
+list-send-history-help = Envoie maintenant au DMP les documents cochés, produits dans l'établissement et jamais envoyés
+list-send-history-all = Tout cocher
+list-send-history-none = Tout décocher
+list-history-progress = Historique : { $sent }/{ $total } envoyés, { $failed ->
+    [0] aucun échec
+    [one] { $failed } échec
+   *[other] { $failed } échecs
+}
+list-history-cancel = Annuler l'envoi

@@ -76,7 +76,12 @@ impl ChevetApp {
             Screen::Document if self.document.is_some() => self.screen = Screen::Document,
             Screen::Produce if self.produce.is_some() => self.screen = Screen::Produce,
             Screen::Inbox => self.show_inbox(),
-            Screen::Login | Screen::Folder | Screen::Document | Screen::Produce => {}
+            Screen::Outbox if self.rights.feed_dmp => self.show_outbox(),
+            Screen::Login
+            | Screen::Folder
+            | Screen::Document
+            | Screen::Produce
+            | Screen::Outbox => {}
         }
     }
 }

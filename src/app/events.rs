@@ -82,6 +82,9 @@ impl ChevetApp {
             | Event::XdmRefused { .. }
             | Event::HospitalSent { .. }
             | Event::ReceivedBadge { .. }) => self.apply_intake_event(event),
+            event @ (Event::Outbox { .. }
+            | Event::OutboxChanged { .. }
+            | Event::BatchProgress { .. }) => self.apply_outbox_event(event),
             Event::BrowserWaiting { task } => self.login.on_browser_waiting(task),
             Event::CibaStarted {
                 task,
@@ -242,6 +245,10 @@ impl ChevetApp {
         self.send(request);
         // The navigation's badges.
         self.send(crate::worker::Request::Inbox);
+        if self.rights.feed_dmp {
+            let request = self.outbox.request();
+            self.send(request);
+        }
     }
 
     /// Forgets every piece of patient data the UI holds.
@@ -257,6 +264,8 @@ impl ChevetApp {
         self.produce = None;
         self.inbox.clear();
         self.intake_counts = Default::default();
+        self.outbox.clear();
+        self.outbox_attention = 0;
         self.open_after_folder = None;
         self.announce_after_folder = false;
         self.settings.on_logged_out();
@@ -368,6 +377,7 @@ impl ChevetApp {
             self.patients.on_search_failed();
         }
         self.inbox.on_failed(operation);
+        self.outbox.on_failed(operation);
         if operation == Operation::GeneratePatients {
             self.tasks.clear();
         }

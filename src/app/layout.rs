@@ -5,8 +5,8 @@
 use super::ChevetApp;
 use crate::ui::chrome::{Whereabouts, degraded_banner_ui, status_bar_ui, top_bar_ui};
 use crate::ui::{
-    Command, NoticeLevel, Screen, about, document, folder, inbox, lock, login, patient_list,
-    produce,
+    Command, NoticeLevel, Screen, about, document, folder, inbox, lock, login, outbox,
+    patient_list, produce,
 };
 use crate::worker::CardStatus;
 use crate::worker::Request;
@@ -37,6 +37,7 @@ impl ChevetApp {
             screen: self.screen,
             has_folder: self.folder.is_some(),
             intake: self.intake_counts,
+            outbox_attention: self.rights.feed_dmp.then_some(self.outbox_attention),
         };
         top_bar_ui(ui, &screen_ctx, &at, &mut commands);
         if let Some(since) = &self.degraded_since {
@@ -96,6 +97,9 @@ impl ChevetApp {
                     .as_mut()
                     .filter(|d| inbox.previews(d.reference()));
                 inbox::inbox_ui(ui, &screen_ctx, inbox, preview, &mut commands);
+            }
+            Screen::Outbox => {
+                outbox::outbox_ui(ui, &screen_ctx, &mut self.outbox, &mut commands);
             }
             Screen::Produce => match (self.produce.as_mut(), self.folder.as_mut()) {
                 (Some(p), _) => produce::produce_ui(ui, screen_ctx.i18n, p, &mut commands),

@@ -9,6 +9,7 @@ mod events;
 mod identity;
 mod intake;
 mod layout;
+mod outbox;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
 use crate::ui::inbox::InboxState;
 use crate::ui::login::{DemoLogin, LoginState};
+use crate::ui::outbox::OutboxView;
 use crate::ui::patient_list::PatientListState;
 use crate::ui::produce::ProduceState;
 use crate::ui::settings::SettingsState;
@@ -69,6 +71,10 @@ pub struct ChevetApp {
     inbox: InboxState,
     /// Documents waiting to be reconciled and open identity alerts (the navigation's badges).
     intake_counts: IntakeCounts,
+    /// "Envois DMP": the service's outbox.
+    outbox: OutboxView,
+    /// Outbox jobs held or failed for good (the navigation's badge).
+    outbox_attention: usize,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
     /// A consultation d'annonce report was produced: the folder offers the worklist of
@@ -112,6 +118,8 @@ impl ChevetApp {
             produce: None,
             inbox: InboxState::default(),
             intake_counts: IntakeCounts::default(),
+            outbox: OutboxView::default(),
+            outbox_attention: 0,
             open_after_folder: None,
             announce_after_folder: false,
             browser_urls: Vec::new(),

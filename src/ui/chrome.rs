@@ -16,6 +16,8 @@ pub struct Whereabouts<'a> {
     pub has_folder: bool,
     /// Documents to reconcile and open identity alerts ("Réception"'s badges).
     pub intake: crate::worker::IntakeCounts,
+    /// Outbox jobs held or failed for good ("Envois DMP"'s badge); `None` hides the entry.
+    pub outbox_attention: Option<usize>,
 }
 
 /// The degraded-mode banner (establishment mode, shared record unreachable since `since`).
@@ -68,6 +70,9 @@ pub fn top_bar_ui(
                     commands.push(Command::Navigate(Screen::Folder));
                 }
                 inbox_tab_ui(ui, ctx, at, commands);
+                if let Some(attention) = at.outbox_attention {
+                    outbox_tab_ui(ui, ctx, at.screen, attention, commands);
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button(i18n.tr("menu-logout")).clicked() {
                         commands.push(Command::Send(Request::Logout));
@@ -148,6 +153,40 @@ fn inbox_tab_ui(
             {
                 commands.push(Command::Navigate(Screen::Inbox));
             }
+        }
+    }
+}
+
+/// "Envois DMP", with a badge for the jobs that need a person (held, failed for good).
+fn outbox_tab_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    screen: Screen,
+    attention: usize,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
+    if ui
+        .selectable_label(screen == Screen::Outbox, i18n.tr("menu-outbox"))
+        .on_hover_text(i18n.tr("menu-outbox-help"))
+        .clicked()
+    {
+        commands.push(Command::Navigate(Screen::Outbox));
+    }
+    if attention > 0 {
+        let text = i18n.tr_args(
+            "menu-outbox-attention",
+            &[("count", fluent_bundle::FluentValue::from(attention))],
+        );
+        let colour = egui::Color32::from_rgb(0xA8, 0x1F, 0x1F);
+        let badge = super::widgets::badge_ui(ui, &attention.to_string(), colour);
+        badge.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text.as_str()));
+        if badge
+            .on_hover_text(text.as_str())
+            .interact(egui::Sense::click())
+            .clicked()
+        {
+            commands.push(Command::Navigate(Screen::Outbox));
         }
     }
 }

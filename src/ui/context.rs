@@ -16,6 +16,8 @@ pub struct Rights {
     pub read_documents: bool,
     pub produce_documents: bool,
     pub consult_dmp: bool,
+    /// Send documents to the DMP and act on the outbox's jobs.
+    pub feed_dmp: bool,
     pub change_dmp_visibility: bool,
     pub record_consent: bool,
     pub read_audit: bool,
@@ -32,6 +34,7 @@ impl Rights {
             read_documents: role.has(Right::ReadDocuments),
             produce_documents: role.has(Right::ProduceDocuments),
             consult_dmp: role.has(Right::ConsultDmp),
+            feed_dmp: role.has(Right::FeedDmp),
             change_dmp_visibility: role.has(Right::ChangeDmpVisibility),
             record_consent: role.has(Right::RecordConsent),
             read_audit: role.has(Right::ReadAudit),

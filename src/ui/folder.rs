@@ -11,6 +11,7 @@ use super::produce::ProduceState;
 use super::widgets::{age_years, badge_ui, date_text, datetime_text, identity_badge_ui};
 use super::{Command, ScreenCtx};
 use crate::domain::dmp::{DmpDocument, DmpEntry};
+use crate::domain::outbox::BatchProgress;
 use crate::domain::{
     DocumentSummary, Episode, EpisodeConsent, EpisodeId, InsOid, Patient, PatientId,
 };
@@ -91,6 +92,11 @@ impl FolderState {
         self.documents.set_dmp(documents);
     }
 
+    /// `Event::BatchProgress` for this folder: its list shows where the batch stands.
+    pub fn on_batch_progress(&mut self, batch: String, progress: BatchProgress) {
+        self.documents.on_batch_progress(batch, progress);
+    }
+
     /// `Event::DmpDocumentsFailed`.
     pub fn on_dmp_documents_failed(&mut self, message: UserMessage) {
         self.documents.dmp_failed(message);
@@ -156,7 +162,7 @@ impl FolderState {
             }
             Operation::SearchDmp => self.documents.dmp_list_failed(message),
             Operation::OpenDocument => self.documents.opened(),
-            _ => {}
+            _ => self.documents.on_sharing_failed(operation),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod folder_dmp;
 pub mod inbox;
 pub mod lock;
 pub mod login;
+pub mod outbox;
 pub mod patient_list;
 pub mod pdf_view;
 pub mod produce;
@@ -38,6 +39,8 @@ pub enum Screen {
     /// "Réception": what the hospital sends (documents to reconcile, received documents,
     /// identity vigilance).
     Inbox,
+    /// "Envois DMP": the service's outbox (documents on their way to the DMP).
+    Outbox,
 }
 
 /// What a screen asks for; applied by the app after layout, so that nothing changes while a

@@ -1,7 +1,9 @@
 //! The production form: the physician picks the kind of document (lettre de liaison, CR
 //! opératoire, ordonnance, CR de consultation) and the episode, fills one text per section and
 //! the medication lines, and produces the document (CDA N3 with its PDF copy, with the "INS à
-//! scanner" DataMatrix when the identity is qualified). The workers do the writing.
+//! scanner" DataMatrix when the identity is qualified). The workers do the writing. At
+//! validation the "Partage" block says whether the document goes to the DMP and who may see
+//! it there, with defaults by kind (`default_visibility`).
 
 use egui::RichText;
 
@@ -9,9 +11,30 @@ use super::widgets::datetime_text;
 use super::{Command, Screen};
 use crate::cda::produce::DocumentKind;
 use crate::cda::produce::form::{FormMedication, ProductionForm, empty_form, kind_from_code};
-use crate::domain::{Episode, EpisodeId, PatientId};
+use crate::domain::{Episode, EpisodeId, PatientId, Visibility};
 use crate::i18n::I18n;
-use crate::worker::Request;
+use crate::worker::{Request, SharingChoice};
+
+/// LOINC type codes of results (biology, imaging, pathology): the patient learns them from a
+/// professional first, so they reach the DMP invisible to the patient by default.
+const RESULT_TYPE_CODES: [&str; 3] = ["11502-2", "18748-4", "11526-1"];
+
+/// Who may see a document of this LOINC type code in the DMP, by default: results invisible to
+/// the patient (until the consultation d'annonce), everything else visible.
+pub fn default_visibility(type_code: &str) -> Visibility {
+    Visibility {
+        invisible_patient: RESULT_TYPE_CODES.contains(&type_code),
+        ..Visibility::default()
+    }
+}
+
+/// The sharing choice a kind starts with: sent to the DMP, with its default visibility.
+fn default_sharing(kind: DocumentKind) -> SharingChoice {
+    SharingChoice {
+        send_to_dmp: true,
+        visibility: default_visibility(kind.loinc()),
+    }
+}
 
 /// The form being filled.
 pub struct ProduceState {
@@ -27,6 +50,8 @@ pub struct ProduceState {
     /// A CR of a consultation d'annonce: the folder then offers to make the establishment's
     /// invisible DMP documents visible.
     announcement: bool,
+    /// Whether and how the document goes to the DMP.
+    sharing: SharingChoice,
 }
 
 impl ProduceState {
@@ -52,6 +77,7 @@ impl ProduceState {
             error: None,
             ins_usable,
             announcement: false,
+            sharing: default_sharing(DocumentKind::LettreLiaisonSortie),
         }
     }
 
@@ -123,6 +149,7 @@ pub fn produce_ui(
                             && kind != current
                         {
                             state.form = empty_form(kind);
+                            state.sharing = default_sharing(kind);
                         }
                     }
                 })
@@ -169,7 +196,7 @@ pub fn produce_ui(
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("produce_sections")
-        .max_height(ui.available_height() - 60.0)
+        .max_height(ui.available_height() - 110.0)
         .show(ui, |ui| {
             for (index, section) in state.form.sections.iter_mut().enumerate() {
                 ui.push_id(index, |ui| {
@@ -189,6 +216,7 @@ pub fn produce_ui(
             }
         });
     ui.separator();
+    sharing_ui(ui, i18n, &mut state.sharing);
     ui.horizontal(|ui| {
         let filled = state.form.sections.iter().any(|s| {
             !s.text.trim().is_empty()
@@ -209,6 +237,7 @@ pub fn produce_ui(
                 patient: state.patient,
                 episode: state.episode,
                 form: Box::new(state.form.clone()),
+                sharing: state.sharing,
             }));
         }
         if state.pending {
@@ -219,6 +248,28 @@ pub fn produce_ui(
             ui.colored_label(ui.visuals().error_fg_color, i18n.tr(error));
         }
     });
+}
+
+/// "Partage": send to the DMP (on by default) and who may see it there.
+fn sharing_ui(ui: &mut egui::Ui, i18n: &I18n, sharing: &mut SharingChoice) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(i18n.tr("produce-sharing")).strong());
+        ui.checkbox(&mut sharing.send_to_dmp, i18n.tr("produce-send-dmp"))
+            .on_hover_text(i18n.tr("produce-send-dmp-help"));
+        ui.add_enabled_ui(sharing.send_to_dmp, |ui| {
+            let v = &mut sharing.visibility;
+            ui.checkbox(
+                &mut v.invisible_patient,
+                i18n.tr("produce-invisible-patient"),
+            );
+            ui.checkbox(
+                &mut v.invisible_legal_reps,
+                i18n.tr("produce-invisible-legal"),
+            );
+            ui.checkbox(&mut v.masked_ps, i18n.tr("produce-masked-ps"));
+        });
+    });
+    ui.separator();
 }
 
 fn medications_ui(ui: &mut egui::Ui, i18n: &I18n, lines: &mut Vec<FormMedication>) {
@@ -263,5 +314,22 @@ fn medications_ui(ui: &mut egui::Ui, i18n: &I18n, lines: &mut Vec<FormMedication
     }
     if ui.small_button(i18n.tr("produce-med-add")).clicked() {
         lines.push(FormMedication::default());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_reach_the_dmp_invisible_to_the_patient_by_default() {
+        for code in ["11502-2", "18748-4", "11526-1"] {
+            assert!(default_visibility(code).invisible_patient, "{code}");
+        }
+        for kind in DocumentKind::ALL {
+            let sharing = default_sharing(kind);
+            assert!(sharing.send_to_dmp);
+            assert_eq!(sharing.visibility, Visibility::default(), "{kind:?}");
+        }
     }
 }

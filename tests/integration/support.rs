@@ -222,14 +222,22 @@ pub fn sandbox_config(
     providers: Vec<chevet::auth::oidc::ProviderConfig>,
     card: worker::CardConfig,
 ) -> WorkerConfig {
+    let establishment = chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
+        .ok()
+        .and_then(|c| c.establishment());
+    // The sandbox's outbox: documents wait 2 minutes (time to hold or cancel them).
+    let outbox = chevet::config::OutboxConfig {
+        delay_minutes: Some(2),
+        ..Default::default()
+    }
+    .settings(establishment.as_ref());
     WorkerConfig {
         data_dir: data_dir.to_path_buf(),
         key_storage: KeyStorage::File,
         keyrings: Vec::new(),
         demo: Some(Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
-        establishment: chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
-            .ok()
-            .and_then(|c| c.establishment()),
+        establishment,
+        outbox: Some(outbox),
         cda_limits: chevet::cda::Limits::default(),
         dmp,
         providers,

@@ -2,9 +2,11 @@
 //! older versions one click away under it, sortable by type and act date, with columns for
 //! provenance and sharing state. Arrow keys, Home and End move, Enter opens, H shows the
 //! history of a chain, a click opens. `toolbar` draws what is above the table, `table` the
-//! table, `dmp` the DMP's side (its documents, selection, search form, visibility, worklist).
+//! table, `dmp` the DMP's side (its documents, selection, search form, visibility, worklist),
+//! `sharing` the outbox's (sharing labels, a job's actions, "Envoyer l'historique").
 
 pub mod dmp;
+mod sharing;
 mod table;
 mod toolbar;
 
@@ -69,6 +71,8 @@ pub struct DocumentListState {
     selected: usize,
     /// The document being opened (spinner on its row).
     opening: Option<DocumentRef>,
+    /// Sending to the DMP: picks for the history, the batch, a job's pending action.
+    sharing: sharing::SharingList,
 }
 
 impl DocumentListState {
@@ -89,6 +93,7 @@ impl DocumentListState {
             ascending: false,
             selected: 0,
             opening: None,
+            sharing: sharing::SharingList::default(),
         };
         state.rebuild();
         state
@@ -107,6 +112,7 @@ impl DocumentListState {
     pub fn set_local(&mut self, documents: Vec<DocumentSummary>) {
         self.local = documents;
         self.local_listed = false;
+        self.sharing_on_local();
         self.rebuild();
     }
 
@@ -309,7 +315,7 @@ impl DocumentListState {
         )
     }
 
-    fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    fn keyboard(&mut self, ui: &mut egui::Ui, feed_dmp: bool, commands: &mut Vec<Command>) {
         use egui::{Key, Modifiers};
         if ui.ctx().egui_wants_keyboard_input() || self.dmp.confirm_visible.is_some() {
             return;
@@ -345,6 +351,9 @@ impl DocumentListState {
         }
         if space {
             self.select_row(self.selected, false);
+            if feed_dmp {
+                self.pick_row(self.selected);
+            }
         }
         if integrate && let Some(request) = self.integrate_request() {
             commands.push(Command::Send(request));
@@ -367,11 +376,12 @@ pub fn document_list_ui(
     commands: &mut Vec<Command>,
 ) {
     toolbar::toolbar_ui(ui, i18n, state, rights, commands);
+    sharing::sharing_bar_ui(ui, i18n, state, rights, commands);
     if state.is_empty() {
         ui.label(i18n.tr("folder-no-documents"));
         return;
     }
-    state.keyboard(ui, commands);
+    state.keyboard(ui, rights.feed_dmp, commands);
     table::table_ui(ui, i18n, state, rights, commands);
 }
 

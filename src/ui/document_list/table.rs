@@ -1,12 +1,14 @@
-//! The document list's table: the columns (selection box, provenance, sharing, type, title,
-//! act date, author, organisation, visibility markers, version), the sort headers, and what a
-//! click asks for.
+//! The document list's table: the columns (selection box — DMP rows to integrate, documents
+//! produced here to send with the history —, provenance, sharing, type, title, act date,
+//! author, organisation, visibility markers, version), the sort headers, and what a click asks
+//! for.
 
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use fluent_bundle::FluentValue;
 
 use super::dmp::{DMP_COLOUR, MARKER_COLOUR, ask_visible, visibility_markers};
+use super::sharing::{outbox_says, sendable, sharing_cell_ui};
 use super::{DocumentListState, Origin};
 use crate::domain::{DocumentSort, Provenance, ShareState};
 use crate::i18n::I18n;
@@ -60,7 +62,14 @@ enum Action {
     Sort(DocumentSort),
     History(usize),
     Open(usize),
-    Select { row: usize, shift: bool },
+    Select {
+        row: usize,
+        shift: bool,
+    },
+    /// Tick a document for "Envoyer l'historique".
+    Pick(usize),
+    /// Select a row without opening it (its sharing actions show).
+    Choose(usize),
     Visible(usize),
 }
 
@@ -85,7 +94,7 @@ pub(super) fn table_ui(
         .sense(egui::Sense::click())
         .column(Column::exact(22.0))
         .column(Column::exact(56.0))
-        .column(Column::exact(72.0))
+        .column(Column::initial(150.0).clip(true).resizable(true))
         .column(
             Column::initial(120.0)
                 .at_least(80.0)
@@ -165,6 +174,29 @@ pub(super) fn table_ui(
                             action = Some(Action::Select { row: index, shift });
                         }
                     }
+                    let pickable = (origin == Origin::Local && rights.feed_dmp)
+                        .then(|| sendable(d))
+                        .flatten();
+                    if let Some(id) = pickable {
+                        let mut on = state.is_picked(id);
+                        let name = i18n.tr_args(
+                            "list-pick",
+                            &[("title", FluentValue::from(d.meta.title.as_str()))],
+                        );
+                        let response = ui.checkbox(&mut on, "");
+                        response.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::CheckBox,
+                                true,
+                                on,
+                                name.as_str(),
+                            )
+                        });
+                        if response.on_hover_text(i18n.tr("list-pick-help")).clicked() {
+                            clicked_inside = true;
+                            action = Some(Action::Pick(index));
+                        }
+                    }
                 });
                 row.col(|ui| {
                     provenance_ui(ui, i18n, d.provenance, origin);
@@ -177,6 +209,12 @@ pub(super) fn table_ui(
                         }
                         Origin::Dmp(_) => {
                             ui.label("—");
+                        }
+                        Origin::Local if outbox_says(d) => {
+                            if sharing_cell_ui(ui, i18n, d) {
+                                clicked_inside = true;
+                                action = Some(Action::Choose(index));
+                            }
                         }
                         Origin::Local => {
                             ui.label(share_text(i18n, d.dmp_share, d.mss_share));
@@ -275,6 +313,11 @@ pub(super) fn table_ui(
             commands.extend(state.open(row));
         }
         Some(Action::Select { row, shift }) => state.select_row(row, shift),
+        Some(Action::Choose(row)) => state.selected = row,
+        Some(Action::Pick(row)) => {
+            state.selected = row;
+            state.pick_row(row);
+        }
         Some(Action::Visible(dmp)) => ask_visible(&mut state.dmp, dmp),
         None => {}
     }
