@@ -12,7 +12,7 @@ use crate::support::{LONG, harness, runtime, sandbox_app_with_dmp_faults, step_u
 type H = egui_kittest::Harness<'static, chevet::app::ChevetApp>;
 
 /// Opens PAT-TROIS's folder (qualified INS, a DMP in the sandbox) from the patient list.
-fn open_pat_trois(h: &mut H) {
+pub fn open_pat_trois(h: &mut H) {
     let search = h.get_by_role_and_label(Role::TextInput, "Rechercher");
     search.focus();
     search.type_text("pat-trois");
@@ -26,7 +26,7 @@ fn open_pat_trois(h: &mut H) {
 
 /// Writes a discharge letter and produces it, sent to the DMP or not, then goes back to the
 /// folder.
-fn produce(h: &mut H, reason: &str, send_to_dmp: bool) {
+pub fn produce(h: &mut H, reason: &str, send_to_dmp: bool) {
     h.get_by_label("✎ Rédiger un document").click();
     step_until(h, "production form", LONG, |h| {
         h.query_by_label("Envoyer au DMP").is_some()
@@ -43,7 +43,8 @@ fn produce(h: &mut H, reason: &str, send_to_dmp: bool) {
     step_until(h, "produced document opened", LONG, |h| {
         h.query_by_label("Document produit et classé dans le dossier.")
             .is_some()
-            && h.query_by_label("Produire le document (CDA + PDF)").is_none()
+            && h.query_by_label("Produire le document (CDA + PDF)")
+                .is_none()
             && h.query_by_label("← Dossier").is_some()
     });
     h.get_by_label("← Dossier").click();
@@ -54,7 +55,7 @@ fn produce(h: &mut H, reason: &str, send_to_dmp: bool) {
 }
 
 /// "Envois DMP", its list read.
-fn open_outbox(h: &mut H) {
+pub fn open_outbox(h: &mut H) {
     h.get_by_label("Envois DMP").click();
     step_until(h, "the outbox", LONG, |h| {
         h.query_by_label("Annulés ou non envoyés").is_some()
@@ -139,7 +140,9 @@ fn the_document_list_says_where_each_document_stands_and_acts_on_its_job() {
     });
     produce(&mut h, "Douleur thoracique à l'effort.", true);
     step_until(&mut h, "a document waiting", LONG, |h| {
-        h.query_all_by_label_contains("En attente · ").next().is_some()
+        h.query_all_by_label_contains("En attente · ")
+            .next()
+            .is_some()
     });
     // A click on its sharing selects it (the document stays closed) and offers its actions.
     h.get_all_by_label_contains("En attente · ")
@@ -168,7 +171,9 @@ fn the_document_list_says_where_each_document_stands_and_acts_on_its_job() {
     h.run_steps(2);
     h.get_by_label("Confirmer la suppression du DMP").click();
     step_until(&mut h, "the deletion queued or done", LONG, |h| {
-        h.query_all_by_label_contains("En attente · ").next().is_some()
+        h.query_all_by_label_contains("En attente · ")
+            .next()
+            .is_some()
             || h.query_by_label("Supprimé du DMP").is_some()
     });
 }

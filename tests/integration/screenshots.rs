@@ -1,7 +1,8 @@
 //! The README's screenshots of establishment mode, rendered by the UI tests' harness (software
 //! Vulkan, `WGPU_BACKEND=vulkan`) rather than by driving real windows: one workstation on a
-//! shared record of the test cluster, reached through a relay the test cuts; and "Réception"
-//! on a single workstation, fed by the sandbox's simulated hospital. Ignored by the
+//! shared record of the test cluster, reached through a relay the test cuts; "Réception"
+//! on a single workstation, fed by the sandbox's simulated hospital; and "Envois DMP" with jobs
+//! sent, held and waiting for the sandbox DMP. Ignored by the
 //! normal test run; `scripts/screenshots.sh` runs it with `CHEVET_SCREENSHOTS_DIR` set, and it
 //! writes nothing without it. Only the sandbox's fictitious patients and accounts are shown.
 
@@ -138,4 +139,64 @@ fn intake() {
             && h.query_all_by_label("Statut du document").next().is_some()
     });
     shot(&mut h, &dir, "received-document.png");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn outbox() {
+    use crate::outbox_flow::{open_outbox, open_pat_trois, produce};
+    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("data dir");
+    let (app, _dmp) = crate::support::sandbox_app_with_dmp(&rt, data.path());
+    let mut h = crate::support::harness(app);
+    log_in(&mut h);
+    open_pat_trois(&mut h);
+    // Three letters: one sent at once (held, then resumed), one held, one waiting its delay.
+    for (reason, hold) in [
+        ("Douleur thoracique à l'effort.", true),
+        ("Dyspnée d'effort.", true),
+        ("Bilan de chute.", false),
+    ] {
+        produce(&mut h, reason, true);
+        if hold {
+            open_outbox(&mut h);
+            step_until(&mut h, "the new job waiting", LONG, |h| {
+                h.query_by_label("Suspendre").is_some()
+            });
+            h.get_by_label("Suspendre").click();
+            step_until(&mut h, "held", LONG, |h| {
+                h.query_by_label("Reprendre").is_some()
+            });
+            h.get_by_label("Dossier").click();
+            step_until(&mut h, "folder", LONG, |h| {
+                h.query_by_label("Venues").is_some()
+            });
+        }
+    }
+    open_outbox(&mut h);
+    step_until(&mut h, "two held, one waiting", LONG, |h| {
+        h.query_all_by_label("Reprendre").count() == 2 && h.query_by_label("Suspendre").is_some()
+    });
+    h.get_all_by_label("Reprendre")
+        .next()
+        .expect("a held job")
+        .click();
+    h.get_by_label("Tous").click();
+    step_until(&mut h, "one sent, one held, one waiting", LONG, |h| {
+        (h.query_by_label("Envoyé").is_some() || h.query_by_label("Accusé reçu").is_some())
+            && h.query_by_label("Suspendu").is_some()
+            && h.query_by_label("En attente").is_some()
+    });
+    for _ in 0..4 {
+        let Some(dismiss) = h.query_all_by_label("Fermer").next() else {
+            break;
+        };
+        dismiss.click();
+        h.run_steps(2);
+    }
+    shot(&mut h, &dir, "outbox.png");
 }
