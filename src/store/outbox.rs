@@ -358,6 +358,12 @@ pub fn batch_progress(store: &Store, batch: &str) -> Result<BatchProgress, Store
     Ok(p)
 }
 
+/// A job the gateway's DMP receipt still settles: sent, being sent, or waiting to be sent
+/// again after an attempt whose answer was lost (the gateway had taken it: its receipt comes
+/// all the same, and a resend of the same MSH-10 gets no second one).
+const NOT_FINISHED: &str = "(state IN ('sent', 'sending', 'waiting', 'held')
+    OR (state = 'failed' AND final_failure = 0))";
+
 /// Records a business acknowledgement for the job that sent `message_id` (our MSH-10); a
 /// DMP receipt moves it to `acknowledged` (or `failed`, final, with the DMP's reason).
 /// `None` when no job sent that message.
@@ -395,14 +401,20 @@ pub fn record_ack(
         if ack.kind == AckKind::DmpReceipt {
             if ack.ok {
                 s.execute(
-                    "UPDATE outbox_item SET state = 'acknowledged', updated_at = ?2
-                     WHERE id = ?1 AND state IN ('sent', 'sending')",
+                    &format!(
+                        "UPDATE outbox_item SET state = 'acknowledged', reason = NULL,
+                            taken_by = NULL, lease_until = NULL, updated_at = ?2
+                         WHERE id = ?1 AND {NOT_FINISHED}"
+                    ),
                     params![id, at],
                 )?;
             } else {
                 s.execute(
-                    "UPDATE outbox_item SET state = 'failed', final_failure = 1, reason = ?3,
-                        updated_at = ?2 WHERE id = ?1 AND state IN ('sent', 'sending')",
+                    &format!(
+                        "UPDATE outbox_item SET state = 'failed', final_failure = 1, reason = ?3,
+                            taken_by = NULL, lease_until = NULL, updated_at = ?2
+                         WHERE id = ?1 AND {NOT_FINISHED}"
+                    ),
                     params![id, at, refusal_reason],
                 )?;
                 s.execute(

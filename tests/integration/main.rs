@@ -19,6 +19,7 @@ mod identity_flow;
 mod intake_flow;
 mod keyring;
 mod oidc_peer;
+mod outbox_fault;
 mod outbox_flow;
 mod privacy;
 mod psc_login;

@@ -73,6 +73,58 @@ impl RunningDmp {
     }
 }
 
+/// The files another process needs to reach a running simulator: its URL and test
+/// credentials, written owner-only under `dir` (what `chevet dmp serve` leaves for the
+/// command line, and the outbox's reliability run for its draining process).
+pub fn write_credentials(running: &RunningDmp, dir: &std::path::Path) -> std::io::Result<()> {
+    let pki = &running.pki;
+    std::fs::create_dir_all(dir)?;
+    for (name, text) in [
+        ("ca.pem", pki.ca_pem.as_str()),
+        ("auth.pem", pki.structure_auth.cert_pem.as_str()),
+        ("auth.key", pki.structure_auth.key_pem.as_str()),
+        ("sign.pem", pki.structure_sign.cert_pem.as_str()),
+        ("sign.key", pki.structure_sign.key_pem.as_str()),
+    ] {
+        let path = dir.join(name);
+        let _ = std::fs::remove_file(&path);
+        crate::store::key::write_owner_only(&path, text.as_bytes())
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    std::fs::write(dir.join(ENDPOINT_FILE), &running.url)
+}
+
+/// File naming the address of a simulator whose credentials were written.
+pub const ENDPOINT_FILE: &str = "endpoint.txt";
+
+/// A client of the simulator whose credentials [`write_credentials`] wrote in `dir`, when it
+/// listens.
+pub fn client_from_dir(dir: &std::path::Path, timeouts: Timeouts) -> Option<crate::dmp::client::DmpClient> {
+    let url = std::fs::read_to_string(dir.join(ENDPOINT_FILE)).ok()?;
+    let address = url.trim().strip_prefix("https://")?;
+    std::net::TcpStream::connect(address).ok()?;
+    let files = |cert: &str, key: &str| crate::dmp::setup::CredentialFiles {
+        certificate_pem: Some(dir.join(cert)),
+        key_pem: Some(dir.join(key)),
+        pkcs12: None,
+    };
+    let config = crate::dmp::setup::DmpConfig {
+        base_url: format!("{}{}", url.trim(), server::BASE_PATH),
+        authentication: files("auth.pem", "auth.key"),
+        signature: files("sign.pem", "sign.key"),
+        trust_anchors_pem: dir.join("ca.pem"),
+        structure_id: structure_id(),
+        structure_name: crate::sandbox::demo::SANDBOX_ESTABLISHMENT_NAME.to_owned(),
+        secteur_activite: "SA01".to_owned(),
+        software_oid: crate::sandbox::demo::SANDBOX_DOCUMENT_OID.to_owned(),
+        homologation: "SANDBOX".to_owned(),
+        connect_timeout_secs: Some(timeouts.connect_secs),
+        timeout_secs: Some(timeouts.total_secs),
+        portal_url_template: None,
+    };
+    DmpEndpoint::from_config(&config).ok()?.client().ok()
+}
+
 /// Starts a fresh simulator (see [`simulator`]) on the current runtime.
 pub async fn start(
     today: chrono::NaiveDate,
