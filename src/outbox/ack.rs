@@ -12,7 +12,10 @@ use crate::store::{Store, StoreError};
 
 /// Records `msg` (a ZAM) on its job; `Ok(None)` when no job sent that MSH-10, `Err` with a
 /// short reason when the message is not a readable ZAM.
-pub fn apply(store: &mut Store, msg: &Message<'_>) -> Result<Result<Option<OutboxItemId>, String>, StoreError> {
+pub fn apply(
+    store: &mut Store,
+    msg: &Message<'_>,
+) -> Result<Result<Option<OutboxItemId>, String>, StoreError> {
     let zam = match zam::read(msg) {
         Ok(z) => z,
         Err(e) => return Ok(Err(e.to_string())),

@@ -34,7 +34,12 @@ async fn issue15_documents_reach_the_dmp_once_even_when_answers_are_lost() {
     for n in 0..6 {
         let d = f.produce(&store, n);
         f.enqueue(&store, &settings, d, OutboxAction::Feed, None);
-        ids.push(crate::store::documents::summary(&store, d).expect("summary").meta.cda_id);
+        ids.push(
+            crate::store::documents::summary(&store, d)
+                .expect("summary")
+                .meta
+                .cda_id,
+        );
     }
     drop(store);
     // The DMP registers the first two, then their answers are lost; then a timeout, a 503.
@@ -56,7 +61,12 @@ async fn issue15_documents_reach_the_dmp_once_even_when_answers_are_lost() {
         all_done(&f, 6)
     })
     .await;
-    assert_eq!(states(&f).get(&OutboxState::Acknowledged), Some(&6), "{:?}", states(&f));
+    assert_eq!(
+        states(&f).get(&OutboxState::Acknowledged),
+        Some(&6),
+        "{:?}",
+        states(&f)
+    );
     let registry = f.registry().await;
     for id in &ids {
         let n = registry.iter().filter(|(u, _)| u == id).count();
@@ -90,7 +100,12 @@ async fn issue15_a_replacement_follows_its_target_and_a_deletion_deletes() {
     drop(store);
     drain_until(f.drainer(settings.clone()), || all_done(&f, 2)).await;
     let registry = f.registry().await;
-    let status_of = |id: &str| registry.iter().find(|(u, _)| u == id).map(|(_, s)| s.clone());
+    let status_of = |id: &str| {
+        registry
+            .iter()
+            .find(|(u, _)| u == id)
+            .map(|(_, s)| s.clone())
+    };
     assert_eq!(status_of(&first_id), Some(AvailabilityStatus::Deprecated));
     let store = f.open();
     let second_id = crate::store::documents::summary(&store, second)
@@ -98,7 +113,9 @@ async fn issue15_a_replacement_follows_its_target_and_a_deletion_deletes() {
         .meta
         .cda_id;
     assert_eq!(status_of(&second_id), Some(AvailabilityStatus::Approved));
-    let feed_of_second = rows::latest_feed_of(&store, second).expect("read").map(|x| x.0);
+    let feed_of_second = rows::latest_feed_of(&store, second)
+        .expect("read")
+        .map(|x| x.0);
     f.enqueue(
         &store,
         &settings,
@@ -128,7 +145,8 @@ async fn issue15_a_refusal_is_final_with_its_reason_in_french() {
     let d = f.produce(&store, 1);
     f.enqueue(&store, &settings, d, OutboxAction::Feed, None);
     drop(store);
-    f.faults.set(Transaction::Feed, Fault::Http { status: 403 }, None);
+    f.faults
+        .set(Transaction::Feed, Fault::Http { status: 403 }, None);
     drain_until(f.drainer(settings), || all_done(&f, 1)).await;
     let items = rows::list(
         &f.open(),

@@ -92,7 +92,8 @@ impl Fixture {
         let mut form = empty_form(DocumentKind::CompteRenduConsultation);
         form.title = format!("Consultation {n}");
         if let Some(section) = form.sections.first_mut() {
-            section.text = format!("Patient revu en consultation ({n}). Examen sans particularité.");
+            section.text =
+                format!("Patient revu en consultation ({n}). Examen sans particularité.");
         }
         let doc = build(&form, &context).expect("form");
         let produced = crate::cda::produce::produce(&doc).expect("produce");
@@ -166,7 +167,8 @@ impl Fixture {
     /// Every entry of the patient in the DMP's registry, whatever its status: uniqueId and
     /// status, through TD3.1 as any client would list it.
     pub async fn registry(&self) -> Vec<(String, AvailabilityStatus)> {
-        self.faults.clear(crate::sandbox::dmp::faults::Transaction::Find);
+        self.faults
+            .clear(crate::sandbox::dmp::faults::Transaction::Find);
         let ins = self.patient.identity.ins.clone().expect("ins");
         let mut query = FindDocumentsQuery::new(Cx::from_ins(&ins));
         query.statuses = vec![

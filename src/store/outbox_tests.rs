@@ -35,14 +35,16 @@ fn patient(store: &Store) -> PatientId {
 }
 
 fn document(store: &Store, patient: PatientId, n: u32) -> DocumentId {
-    let raw = String::from_utf8(crate::testing::cda_fixture("DOC_NON_STRUCTURE_CDA-R2-N1.xml"))
-        .expect("utf-8")
-        .replacen(
-            "<id root=\"1.3.6.1.4.1.19376.1.2.20.12345.1.1\"/>",
-            &format!("<id root=\"1.3.6.1.4.1.19376.1.2.20.12345.7.{n}\"/>"),
-            1,
-        )
-        .into_bytes();
+    let raw = String::from_utf8(crate::testing::cda_fixture(
+        "DOC_NON_STRUCTURE_CDA-R2-N1.xml",
+    ))
+    .expect("utf-8")
+    .replacen(
+        "<id root=\"1.3.6.1.4.1.19376.1.2.20.12345.1.1\"/>",
+        &format!("<id root=\"1.3.6.1.4.1.19376.1.2.20.12345.7.{n}\"/>"),
+        1,
+    )
+    .into_bytes();
     let meta = crate::cda::parse(&raw).expect("cda").meta();
     documents::insert(
         store,
@@ -107,10 +109,34 @@ fn a_job_goes_to_one_sender_and_its_outcome_is_kept() {
             .expect("due");
         assert_eq!((taken.id, taken.attempts, taken.verify), (id, 1, false));
         assert_eq!(taken.request, b"MSH|...");
-        assert!(take(&mut store, "b", Utc::now(), lease()).expect("take").is_none());
+        assert!(
+            take(&mut store, "b", Utc::now(), lease())
+                .expect("take")
+                .is_none()
+        );
         // Another sender's outcome is not recorded.
-        assert!(!finish(&mut store, id, "b", &Outcome::Sent { acknowledged: false }).expect("b"));
-        assert!(finish(&mut store, id, "a", &Outcome::Sent { acknowledged: false }).expect("a"));
+        assert!(
+            !finish(
+                &mut store,
+                id,
+                "b",
+                &Outcome::Sent {
+                    acknowledged: false
+                }
+            )
+            .expect("b")
+        );
+        assert!(
+            finish(
+                &mut store,
+                id,
+                "a",
+                &Outcome::Sent {
+                    acknowledged: false
+                }
+            )
+            .expect("a")
+        );
         let sharing = sharing_of(&store, d).expect("read").expect("sharing");
         assert_eq!(sharing.state, OutboxState::Sent);
         assert_eq!(batch_progress(&store, "b1").expect("batch").sent, 1);
@@ -137,7 +163,15 @@ fn a_sender_that_died_leaves_its_job_to_another_which_verifies_first() {
             .expect("lease over");
         assert_eq!((again.id, again.attempts, again.verify), (id, 2, true));
         // The dead sender's late outcome does not count.
-        assert!(!finish(&mut store, id, "dead", &Outcome::Sent { acknowledged: true }).expect("x"));
+        assert!(
+            !finish(
+                &mut store,
+                id,
+                "dead",
+                &Outcome::Sent { acknowledged: true }
+            )
+            .expect("x")
+        );
     });
 }
 
@@ -148,11 +182,27 @@ fn a_replacement_waits_for_the_job_that_sent_its_target() {
         let d = document(&store, p, 3);
         let first = job(&store, p, d, OutboxAction::Feed, None);
         let second = job(&store, p, d, OutboxAction::Replace, Some(first));
-        let a = take(&mut store, "a", Utc::now(), lease()).expect("take").expect("first");
+        let a = take(&mut store, "a", Utc::now(), lease())
+            .expect("take")
+            .expect("first");
         assert_eq!(a.id, first);
-        assert!(take(&mut store, "b", Utc::now(), lease()).expect("take").is_none());
-        finish(&mut store, first, "a", &Outcome::Sent { acknowledged: false }).expect("sent");
-        let b = take(&mut store, "b", Utc::now(), lease()).expect("take").expect("second");
+        assert!(
+            take(&mut store, "b", Utc::now(), lease())
+                .expect("take")
+                .is_none()
+        );
+        finish(
+            &mut store,
+            first,
+            "a",
+            &Outcome::Sent {
+                acknowledged: false,
+            },
+        )
+        .expect("sent");
+        let b = take(&mut store, "b", Utc::now(), lease())
+            .expect("take")
+            .expect("second");
         assert_eq!(b.id, second);
     });
 }
@@ -163,7 +213,9 @@ fn retryable_failures_wait_their_backoff_and_final_ones_wait_for_a_person() {
         let p = patient(&store);
         let d = document(&store, p, 4);
         let id = job(&store, p, d, OutboxAction::Feed, None);
-        take(&mut store, "a", Utc::now(), lease()).expect("take").expect("due");
+        take(&mut store, "a", Utc::now(), lease())
+            .expect("take")
+            .expect("due");
         let later = Utc::now() + Duration::seconds(30);
         finish(
             &mut store,
@@ -176,7 +228,11 @@ fn retryable_failures_wait_their_backoff_and_final_ones_wait_for_a_person() {
             },
         )
         .expect("failed");
-        assert!(take(&mut store, "a", Utc::now(), lease()).expect("take").is_none());
+        assert!(
+            take(&mut store, "a", Utc::now(), lease())
+                .expect("take")
+                .is_none()
+        );
         let retried = take(&mut store, "a", later + Duration::seconds(1), lease())
             .expect("take")
             .expect("after the backoff");
@@ -192,10 +248,18 @@ fn retryable_failures_wait_their_backoff_and_final_ones_wait_for_a_person() {
             },
         )
         .expect("final");
-        assert!(take(&mut store, "a", later + Duration::hours(9), lease()).expect("t").is_none());
+        assert!(
+            take(&mut store, "a", later + Duration::hours(9), lease())
+                .expect("t")
+                .is_none()
+        );
         assert_eq!(needing_attention(&store).expect("count"), 1);
         assert!(command(&mut store, id, OutboxCommand::Retry).expect("retry"));
-        assert!(take(&mut store, "a", Utc::now(), lease()).expect("take").is_some());
+        assert!(
+            take(&mut store, "a", Utc::now(), lease())
+                .expect("take")
+                .is_some()
+        );
     });
 }
 
@@ -206,11 +270,19 @@ fn hold_resume_and_cancel_apply_only_while_they_mean_something() {
         let d = document(&store, p, 5);
         let id = job(&store, p, d, OutboxAction::Feed, None);
         assert!(command(&mut store, id, OutboxCommand::Hold).expect("hold"));
-        assert!(take(&mut store, "a", Utc::now(), lease()).expect("take").is_none());
+        assert!(
+            take(&mut store, "a", Utc::now(), lease())
+                .expect("take")
+                .is_none()
+        );
         assert!(!command(&mut store, id, OutboxCommand::Hold).expect("held already"));
         assert!(command(&mut store, id, OutboxCommand::Resume).expect("resume"));
         assert!(command(&mut store, id, OutboxCommand::Cancel).expect("cancel"));
-        assert!(take(&mut store, "a", Utc::now(), lease()).expect("take").is_none());
+        assert!(
+            take(&mut store, "a", Utc::now(), lease())
+                .expect("take")
+                .is_none()
+        );
         assert!(!command(&mut store, id, OutboxCommand::Resume).expect("cancelled"));
         let items = list(&store, OutboxFilter::Stopped, Some(p), 10).expect("list");
         assert_eq!(items.len(), 1);
@@ -231,8 +303,18 @@ fn business_acks_are_kept_and_a_dmp_refusal_fails_the_job() {
         let ok = job(&store, p, d1, OutboxAction::Feed, None);
         let refused = job(&store, p, d2, OutboxAction::Feed, None);
         for _ in 0..2 {
-            let t = take(&mut store, "a", Utc::now(), lease()).expect("t").expect("due");
-            finish(&mut store, t.id, "a", &Outcome::Sent { acknowledged: false }).expect("sent");
+            let t = take(&mut store, "a", Utc::now(), lease())
+                .expect("t")
+                .expect("due");
+            finish(
+                &mut store,
+                t.id,
+                "a",
+                &Outcome::Sent {
+                    acknowledged: false,
+                },
+            )
+            .expect("sent");
         }
         let ack = |ok| BusinessAck {
             kind: AckKind::DmpReceipt,
@@ -244,12 +326,18 @@ fn business_acks_are_kept_and_a_dmp_refusal_fails_the_job() {
         };
         let m1 = format!("M{}", d1.0 * 10);
         let m2 = format!("M{}", d2.0 * 10);
-        assert_eq!(record_ack(&mut store, &m1, &ack(true), None).expect("a"), Some(ok));
+        assert_eq!(
+            record_ack(&mut store, &m1, &ack(true), None).expect("a"),
+            Some(ok)
+        );
         assert_eq!(
             record_ack(&mut store, &m2, &ack(false), Some("Refusé : DMP fermé")).expect("b"),
             Some(refused)
         );
-        assert_eq!(record_ack(&mut store, "unknown", &ack(true), None).expect("c"), None);
+        assert_eq!(
+            record_ack(&mut store, "unknown", &ack(true), None).expect("c"),
+            None
+        );
         let items = list(&store, OutboxFilter::All, Some(p), 10).expect("list");
         let of = |id| items.iter().find(|i| i.id == id).expect("item");
         assert_eq!(of(ok).state, OutboxState::Acknowledged);
@@ -288,7 +376,10 @@ fn concurrent_senders_on_the_shared_record_never_take_the_same_job() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("sender")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("sender"))
+            .collect()
     });
     let mut all: Vec<OutboxItemId> = taken.into_iter().flatten().collect();
     let n = all.len();

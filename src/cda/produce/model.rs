@@ -36,7 +36,10 @@ impl Identifier {
         use sha2::Digest as _;
         let digits: String = number.chars().filter(char::is_ascii_digit).collect();
         let digits = digits.trim_start_matches('0');
-        let full = format!("{root}.{arc}.{}", if digits.is_empty() { "0" } else { digits });
+        let full = format!(
+            "{root}.{arc}.{}",
+            if digits.is_empty() { "0" } else { digits }
+        );
         let root = if full.len() <= 64 {
             full
         } else {

@@ -465,7 +465,11 @@ fn issue15_produced_ids_are_full_oids_of_at_most_64_characters() {
     let long_root = "2.25.147690573989494476459272630340973074963.2";
     let a = Identifier::oid_under(long_root, 1, "17330000000001234");
     let b = Identifier::oid_under(long_root, 1, "17330000000001235");
-    assert!(a.root.starts_with("2.25.") && a.root.len() <= 64, "{}", a.root);
+    assert!(
+        a.root.starts_with("2.25.") && a.root.len() <= 64,
+        "{}",
+        a.root
+    );
     assert_ne!(a, b);
     assert_eq!(a, Identifier::oid_under(long_root, 1, "17330000000001234"));
 }
