@@ -225,19 +225,22 @@ pub fn sandbox_config(
     let establishment = chevet::config::Config::resolve(None, Some(data_dir.to_path_buf()), None)
         .ok()
         .and_then(|c| c.establishment());
-    // The sandbox's outbox: documents wait 2 minutes (time to hold or cancel them).
-    let outbox = chevet::config::OutboxConfig {
-        delay_minutes: Some(2),
-        ..Default::default()
-    }
-    .settings(establishment.as_ref());
+    // With a DMP, the sandbox's outbox: documents wait 2 minutes (time to hold or cancel
+    // them). Without one, nothing is queued.
+    let outbox = dmp.is_some().then(|| {
+        chevet::config::OutboxConfig {
+            delay_minutes: Some(2),
+            ..Default::default()
+        }
+        .settings(establishment.as_ref())
+    });
     WorkerConfig {
         data_dir: data_dir.to_path_buf(),
         key_storage: KeyStorage::File,
         keyrings: Vec::new(),
         demo: Some(Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
         establishment,
-        outbox: Some(outbox),
+        outbox,
         cda_limits: chevet::cda::Limits::default(),
         dmp,
         providers,

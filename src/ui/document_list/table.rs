@@ -94,18 +94,18 @@ pub(super) fn table_ui(
         .sense(egui::Sense::click())
         .column(Column::exact(22.0))
         .column(Column::exact(56.0))
-        .column(Column::initial(150.0).clip(true).resizable(true))
+        .column(Column::initial(140.0).clip(true).resizable(true))
         .column(
-            Column::initial(120.0)
+            Column::initial(100.0)
                 .at_least(80.0)
                 .clip(true)
                 .resizable(true),
         )
-        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::remainder().at_least(100.0).clip(true))
         .column(Column::exact(118.0))
         .column(Column::initial(92.0).clip(true).resizable(true))
         .column(Column::initial(96.0).clip(true).resizable(true))
-        .column(Column::initial(156.0).clip(true).resizable(true))
+        .column(Column::initial(128.0).clip(true).resizable(true))
         .column(Column::exact(56.0))
         .header(26.0, |mut header| {
             header.col(|_| {});
