@@ -220,7 +220,7 @@ fn main() -> Result<std::process::ExitCode> {
                 None => None,
             }
         },
-        outbox: outbox_settings(&config),
+        outbox: outbox_settings(&config, services.pfi_address),
         shared_record,
         cache_days: config
             .shared_record
@@ -254,21 +254,30 @@ fn main() -> Result<std::process::ExitCode> {
 
 /// Establishment mode: where the shared record is, its password from the OS keyring (a
 /// missing password is logged; the connection then says it was refused).
-/// The outbox's settings: as configured, or in the sandbox a 2-minute delay to its DMP.
-fn outbox_settings(config: &Config) -> Option<chevet::outbox::OutboxSettings> {
+/// The outbox's settings: as configured, or in the sandbox a 2-minute delay to its DMP —
+/// through its gateway when `CHEVET_SANDBOX_OUTBOX_ROUTE=pfi` (or `[outbox] route = "pfi"`
+/// without an address).
+fn outbox_settings(
+    config: &Config,
+    sandbox_pfi: Option<std::net::SocketAddr>,
+) -> Option<chevet::outbox::OutboxSettings> {
     let establishment = config.establishment();
-    if let Some(o) = &config.outbox {
-        return Some(o.settings(establishment.as_ref()));
+    let mut settings = match &config.outbox {
+        Some(o) => o.settings(establishment.as_ref()),
+        None if config.is_sandbox() => {
+            let o = chevet::config::OutboxConfig {
+                delay_minutes: Some(2),
+                route: std::env::var("CHEVET_SANDBOX_OUTBOX_ROUTE").ok(),
+                ..Default::default()
+            };
+            o.settings(establishment.as_ref())
+        }
+        None => return None,
+    };
+    if settings.pfi_address.is_none() {
+        settings.pfi_address = sandbox_pfi;
     }
-    #[cfg(feature = "sandbox")]
-    if config.is_sandbox() {
-        let o = chevet::config::OutboxConfig {
-            delay_minutes: Some(2),
-            ..Default::default()
-        };
-        return Some(o.settings(establishment.as_ref()));
-    }
-    None
+    Some(settings)
 }
 
 fn shared_record_target(
@@ -297,6 +306,8 @@ struct Services {
     demo_accounts: Vec<chevet::ui::login::DemoLogin>,
     /// The sandbox e-CPS page (approves CIBA requests).
     ecps_url: Option<String>,
+    /// The sandbox gateway (PFI) the outbox sends to when its route is `pfi`.
+    pfi_address: Option<std::net::SocketAddr>,
     /// Simulators to keep running as long as the window.
     keep: Vec<Box<dyn std::any::Any>>,
 }
@@ -375,6 +386,14 @@ mod sandbox {
             });
         match started {
             Ok((endpoint, running)) => {
+                // The sandbox gateway in front of it, sending its ZAMs to the workers' port.
+                match super::gateway(runtime, &endpoint) {
+                    Ok(pfi) => {
+                        services.pfi_address = Some(pfi.addr());
+                        services.keep.push(Box::new(pfi));
+                    }
+                    Err(e) => tracing::warn!("passerelle PFI simulée indisponible : {e}"),
+                }
                 services.dmp = Some(endpoint);
                 services.keep.push(Box::new(running));
             }
@@ -394,6 +413,20 @@ mod sandbox {
         }
         services
     }
+}
+
+/// The sandbox gateway (PFI) on a loopback port, in front of the sandbox DMP.
+#[cfg(feature = "sandbox")]
+fn gateway(
+    runtime: &tokio::runtime::Runtime,
+    dmp: &chevet::dmp::setup::DmpEndpoint,
+) -> Result<chevet::sandbox::pfi::SandboxPfi, String> {
+    let client = dmp.client().map_err(|e| e.to_string())?;
+    let mut config = chevet::sandbox::pfi::PfiConfig::new(client);
+    config.ack_to = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 2575)));
+    runtime
+        .block_on(chevet::sandbox::pfi::SandboxPfi::start(config))
+        .map_err(|e| e.to_string())
 }
 
 /// Measures process start to the end of the first frame, prints it, and closes the window.

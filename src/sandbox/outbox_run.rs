@@ -151,11 +151,31 @@ pub fn prepare(
     let today = chrono::Local::now().date_naive();
     let mut store = Store::open(path, &DbKey::from_bytes(key)).expect("store");
     crate::sandbox::seed::seed_demo(&mut store, today, &mut |_, _| {}).expect("seed");
+    let patient = open_dmp_patient(&store);
+    queue_documents(&mut store, &patient, n, settings, client, "run");
+    patient
+}
+
+/// The demo patient in consultation whose DMP is open, from a seeded record.
+pub fn open_dmp_patient(store: &Store) -> Patient {
+    let today = chrono::Local::now().date_naive();
     let (_, demo) = crate::sandbox::dmp::seed::consultation_demo_patient(today).expect("patient");
     let ins = demo.identity.ins.expect("ins");
-    let patient = patients::by_ins(&store, ins.matricule.as_str(), ins.oid.as_str())
+    patients::by_ins(store, ins.matricule.as_str(), ins.oid.as_str())
         .expect("read")
-        .expect("in the record");
+        .expect("in the record")
+}
+
+/// Produces `n` documents for `patient` and queues them (due now) as `batch`, in one
+/// transaction — what "send the history" writes.
+pub fn queue_documents(
+    store: &mut Store,
+    patient: &Patient,
+    n: usize,
+    settings: &OutboxSettings,
+    client: &crate::dmp::client::DmpClient,
+    batch: &str,
+) {
     let professional = crate::sandbox::dmp::demo_caller().expect("physician").professional;
     let form = crate::cda::produce::form::empty_form(
         crate::cda::produce::catalog::DocumentKind::CompteRenduConsultation,
@@ -199,7 +219,7 @@ pub fn prepare(
                     Some(client),
                     &Production {
                         document: id,
-                        patient: &patient,
+                        patient,
                         episode: None,
                         visit_number: None,
                         cda: &produced.n3,
@@ -208,7 +228,7 @@ pub fn prepare(
                         visibility: Visibility::default(),
                         action: OutboxAction::Feed,
                         target: None,
-                        batch: Some("run"),
+                        batch: Some(batch),
                         created_by: "medecin",
                         due_at: Utc::now(),
                     },
@@ -218,7 +238,6 @@ pub fn prepare(
             Ok::<_, crate::store::StoreError>(())
         })
         .expect("queue");
-    patient
 }
 
 /// Whether every job is finished (sent, acknowledged, or failed for good), and the counts.
