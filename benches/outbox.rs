@@ -106,7 +106,10 @@ fn drain(rt: &tokio::runtime::Runtime, n: usize, lanes: usize) -> (usize, f64) {
     let lanes_task = rt.spawn(drainer.run(Arc::clone(&stop)));
     while acknowledged(&store) < n {
         std::thread::sleep(Duration::from_millis(10));
-        assert!(start.elapsed() < Duration::from_secs(1200), "drain too slow");
+        assert!(
+            start.elapsed() < Duration::from_secs(1200),
+            "drain too slow"
+        );
     }
     let secs = start.elapsed().as_secs_f64();
     stop.stop();
@@ -143,9 +146,10 @@ fn frames(rt: &tokio::runtime::Runtime) {
     };
     let mut h = harness(rt, config, 1_000_000);
     log_in(&mut h, PAUSE, "medecin", "chevet-demo");
-    let key = chevet::store::key::obtain_key(dir.path(), true, chevet::store::KeyStorage::File, &[])
-        .expect("key")
-        .0;
+    let key =
+        chevet::store::key::obtain_key(dir.path(), true, chevet::store::KeyStorage::File, &[])
+            .expect("key")
+            .0;
     let path = dir.path().join(chevet::store::DB_FILE_NAME);
     let mut store = Store::open(&path, &key).expect("store");
     let patient = outbox_run::open_dmp_patient(&store);

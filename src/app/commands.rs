@@ -28,6 +28,21 @@ impl ChevetApp {
                     self.screen = Screen::Produce;
                 }
             }
+            Command::StartReplacement {
+                document,
+                type_code,
+                title,
+                visibility,
+            } => {
+                if let Some(folder) = &self.folder {
+                    self.produce = Some(
+                        folder
+                            .production()
+                            .replacing(document, &type_code, &title, visibility),
+                    );
+                    self.screen = Screen::Produce;
+                }
+            }
             Command::OpenFolderDocument { patient, document } => {
                 // The document opens once its folder is loaded (it would replace it otherwise).
                 self.open_after_folder = Some(document);

@@ -21,8 +21,8 @@ fn all_done(f: &Fixture, n: usize) -> bool {
     c.get(&OutboxState::Acknowledged).copied().unwrap_or(0)
         + c.get(&OutboxState::Failed).copied().unwrap_or(0)
         >= n
-        && c.get(&OutboxState::Waiting).is_none()
-        && c.get(&OutboxState::Sending).is_none()
+        && !c.contains_key(&OutboxState::Waiting)
+        && !c.contains_key(&OutboxState::Sending)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,8 +85,13 @@ async fn issue15_a_replacement_follows_its_target_and_a_deletion_deletes() {
         .expect("summary")
         .meta
         .cda_id;
-    // The replacement is queued before its target left: it waits for it.
-    let second = f.produce(&store, 2);
+    // The replacement (same series, version 2, RPLC) is queued before its target left: it
+    // waits for it.
+    let second = f.produce_version(&store, 2, Some(first));
+    let meta = crate::store::documents::summary(&store, second)
+        .expect("v2")
+        .meta;
+    assert_eq!(meta.version_number, 2);
     f.enqueue(
         &store,
         &settings,

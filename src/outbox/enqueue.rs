@@ -100,8 +100,10 @@ pub fn enqueue(
     let request = match (stop, settings.route, &unusable) {
         (Some(_), _, _) | (None, _, Some(_)) => Vec::new(),
         (None, OutboxRoute::Dmp, None) if p.action == OutboxAction::Feed => {
-            let client = dmp.ok_or(OutboxError::NotConfigured)?;
-            match build_feed(client, p.parsed, p.cda, p.author, p.visibility, None) {
+            match dmp
+                .ok_or(OutboxError::NotConfigured)
+                .and_then(|c| build_feed(c, p.parsed, p.cda, p.author, p.visibility, None))
+            {
                 Ok(feed) => {
                     submission = Some(feed.submission_set_unique_id.clone());
                     feed.to_bytes()

@@ -79,6 +79,16 @@ impl Fixture {
 
     /// Produces document `n` for the patient and stores it.
     pub fn produce(&self, store: &Store, n: usize) -> DocumentId {
+        self.produce_version(store, n, None)
+    }
+
+    /// Produces document `n`, a new version of `earlier` when given (same series, RPLC).
+    pub fn produce_version(
+        &self,
+        store: &Store,
+        n: usize,
+        earlier: Option<DocumentId>,
+    ) -> DocumentId {
         let now = chrono::Local::now().naive_local();
         let context = ProductionContext::new(
             &self.professional,
@@ -95,7 +105,16 @@ impl Fixture {
             section.text =
                 format!("Patient revu en consultation ({n}). Examen sans particularité.");
         }
-        let doc = build(&form, &context).expect("form");
+        let mut doc = build(&form, &context).expect("form");
+        if let Some(earlier) = earlier {
+            let meta = documents::summary(store, earlier).expect("earlier").meta;
+            doc.ids = crate::cda::produce::DocumentIds::after_stored(
+                doc.ids.id.clone(),
+                &meta.cda_id,
+                &meta.set_id,
+                meta.version_number,
+            );
+        }
         let produced = crate::cda::produce::produce(&doc).expect("produce");
         let meta = crate::cda::parse(&produced.n3).expect("parse").meta();
         documents::insert(

@@ -102,7 +102,6 @@ pub fn child_main() {
         wake: Arc::new(tokio::sync::Notify::new()),
         idle: Duration::from_millis(100),
     });
-    println!("READY");
     runtime.block_on(drainer.run(Arc::new(StopFlag::default())));
 }
 
@@ -176,7 +175,9 @@ pub fn queue_documents(
     client: &crate::dmp::client::DmpClient,
     batch: &str,
 ) {
-    let professional = crate::sandbox::dmp::demo_caller().expect("physician").professional;
+    let professional = crate::sandbox::dmp::demo_caller()
+        .expect("physician")
+        .professional;
     let form = crate::cda::produce::form::empty_form(
         crate::cda::produce::catalog::DocumentKind::CompteRenduConsultation,
     );
@@ -245,9 +246,14 @@ fn finished(store: &Store, route: OutboxRoute) -> (bool, HashMap<OutboxState, us
     let counts = rows::counts(store).unwrap_or_default();
     let open = counts.get(&OutboxState::Waiting).copied().unwrap_or(0)
         + counts.get(&OutboxState::Sending).copied().unwrap_or(0);
-    let failed_retryable = rows::list(store, crate::domain::outbox::OutboxFilter::Failed, None, 100_000)
-        .map(|v| v.iter().filter(|i| !i.final_failure).count())
-        .unwrap_or(1);
+    let failed_retryable = rows::list(
+        store,
+        crate::domain::outbox::OutboxFilter::Failed,
+        None,
+        100_000,
+    )
+    .map(|v| v.iter().filter(|i| !i.final_failure).count())
+    .unwrap_or(1);
     let _ = route;
     (open + failed_retryable == 0, counts)
 }
@@ -259,7 +265,10 @@ async fn gateway(
     key: [u8; 32],
     dmp: &crate::sandbox::dmp::RunningDmp,
     percent: u8,
-) -> (crate::sandbox::pfi::SandboxPfi, crate::hl7::listener::ListenerHandle) {
+) -> (
+    crate::sandbox::pfi::SandboxPfi,
+    crate::hl7::listener::ListenerHandle,
+) {
     let store = Store::open(path, &DbKey::from_bytes(key)).expect("listener's connection");
     let sink = Arc::new(crate::intake::JournalSink::new(store));
     let listener = crate::hl7::listener::start(
@@ -300,10 +309,19 @@ pub async fn run(
     let key: [u8; 32] = rand::random();
     let dmp_dir = dir.join("dmp");
     crate::sandbox::dmp::write_credentials(dmp, &dmp_dir).expect("credentials");
-    let client = dmp.endpoint(child_timeouts()).expect("endpoint").client().expect("client");
+    let client = dmp
+        .endpoint(child_timeouts())
+        .expect("endpoint")
+        .client()
+        .expect("client");
     let settings = settings(config.route);
     let patient = {
-        let (path, settings, client, n) = (path.clone(), settings.clone(), client.clone(), config.documents);
+        let (path, settings, client, n) = (
+            path.clone(),
+            settings.clone(),
+            client.clone(),
+            config.documents,
+        );
         tokio::task::spawn_blocking(move || prepare(&path, key, n, &settings, &client))
             .await
             .expect("prepare")
@@ -322,7 +340,10 @@ pub async fn run(
         (KEY_ENV.into(), hex::encode(key)),
         (DMP_ENV.into(), dmp_dir.display().to_string()),
         (ROUTE_ENV.into(), config.route.code().into()),
-        (PFI_ENV.into(), pfi_address.map(|a| a.to_string()).unwrap_or_default()),
+        (
+            PFI_ENV.into(),
+            pfi_address.map(|a| a.to_string()).unwrap_or_default(),
+        ),
         (LANES_ENV.into(), config.lanes.to_string()),
     ];
     if config.route == OutboxRoute::Dmp {
@@ -365,8 +386,7 @@ pub async fn run(
             while grace.elapsed() < Duration::from_secs(30)
                 && rows::counts(&store)
                     .unwrap_or_default()
-                    .get(&OutboxState::Sent)
-                    .is_some()
+                    .contains_key(&OutboxState::Sent)
             {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
@@ -385,12 +405,17 @@ pub async fn run(
     report.kills = kills;
     report.acknowledged = counts.get(&OutboxState::Acknowledged).copied().unwrap_or(0);
     report.sent = counts.get(&OutboxState::Sent).copied().unwrap_or(0);
-    report.failures = rows::list(&store, crate::domain::outbox::OutboxFilter::Failed, None, 100_000)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| i.final_failure)
-        .map(|i| i.reason.unwrap_or_default())
-        .collect();
+    report.failures = rows::list(
+        &store,
+        crate::domain::outbox::OutboxFilter::Failed,
+        None,
+        100_000,
+    )
+    .unwrap_or_default()
+    .into_iter()
+    .filter(|i| i.final_failure)
+    .map(|i| i.reason.unwrap_or_default())
+    .collect();
     plan.clear(Transaction::Feed);
     plan.clear(Transaction::Find);
     let registry: Vec<String> = registry(&client, &patient)

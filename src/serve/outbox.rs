@@ -23,17 +23,14 @@ pub struct OutboxJob {
 impl OutboxJob {
     /// The job's body, on its own thread.
     pub fn run(self, status: StatusCell, stop: StopSignal) {
-        let runtime = match tokio::runtime::Builder::new_multi_thread()
+        let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("chevet-serve-outbox-io")
             .enable_all()
             .build()
-        {
-            Ok(runtime) => runtime,
-            Err(_) => {
-                status.set(JobState::Failed, "no runtime");
-                return;
-            }
+        else {
+            status.set(JobState::Failed, "no runtime");
+            return;
         };
         let target = self.target.clone();
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "serve".to_owned());

@@ -52,6 +52,14 @@ pub enum Command {
     Send(Request),
     /// Open the production form for the patient of the current folder.
     StartProduction,
+    /// Open the production form for a new version of a produced document (same kind and
+    /// title, its visibility): it replaces it, in the DMP too.
+    StartReplacement {
+        document: crate::domain::DocumentId,
+        type_code: String,
+        title: String,
+        visibility: crate::domain::Visibility,
+    },
     /// Open a patient's folder, then one of its documents once the folder is loaded.
     OpenFolderDocument {
         patient: crate::domain::PatientId,

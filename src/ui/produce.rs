@@ -52,6 +52,8 @@ pub struct ProduceState {
     announcement: bool,
     /// Whether and how the document goes to the DMP.
     sharing: SharingChoice,
+    /// A new version of this document (its title): it replaces it, in the DMP too.
+    replaces: Option<(crate::domain::DocumentId, String)>,
 }
 
 impl ProduceState {
@@ -78,7 +80,29 @@ impl ProduceState {
             ins_usable,
             announcement: false,
             sharing: default_sharing(DocumentKind::LettreLiaisonSortie),
+            replaces: None,
         }
+    }
+
+    /// The form for a new version of `document` (same kind and title, the visibility it had):
+    /// once produced it replaces the earlier version, in the DMP too.
+    pub fn replacing(
+        mut self,
+        document: crate::domain::DocumentId,
+        type_code: &str,
+        title: &str,
+        visibility: Visibility,
+    ) -> Self {
+        if let Some(kind) = DocumentKind::ALL
+            .into_iter()
+            .find(|k| k.loinc() == type_code)
+        {
+            self.form = empty_form(kind);
+        }
+        self.form.title = title.to_owned();
+        self.sharing.visibility = visibility;
+        self.replaces = Some((document, title.to_owned()));
+        self
     }
 
     /// A consultation d'annonce report is being produced.
@@ -128,6 +152,12 @@ pub fn produce_ui(
         ui.heading(i18n.tr("produce-title"));
         ui.label(RichText::new(&state.patient_name).strong());
     });
+    if let Some((_, title)) = &state.replaces {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            i18n.tr_args("produce-replacing", &[("title", title.as_str().into())]),
+        );
+    }
     ui.label(i18n.tr(if state.ins_usable {
         "produce-ins-included"
     } else {
@@ -238,6 +268,7 @@ pub fn produce_ui(
                 episode: state.episode,
                 form: Box::new(state.form.clone()),
                 sharing: state.sharing,
+                replaces: state.replaces.as_ref().map(|(id, _)| *id),
             }));
         }
         if state.pending {

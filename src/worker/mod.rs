@@ -122,8 +122,11 @@ pub enum Request {
         patient: PatientId,
         episode: Option<crate::domain::EpisodeId>,
         form: Box<crate::cda::produce::form::ProductionForm>,
-        /// Whether and how it goes to the DMP (chosen at validation).
+        // Whether and how it goes to the DMP (chosen at validation).
         sharing: SharingChoice,
+        // A new version of this document: same series, next version, replacing it (in the
+        // DMP too, after the job that sent it).
+        replaces: Option<DocumentId>,
     },
     /// Decode one embedded content of a document for the viewer.
     /// `folder::open_attachment` → `documents::attachment`.

@@ -78,16 +78,31 @@ pub(super) struct Queue<'a> {
     pub login: &'a str,
 }
 
+/// One stored document to queue.
+pub(super) struct Job<'a> {
+    pub document: DocumentId,
+    pub action: OutboxAction,
+    pub visibility: Visibility,
+    pub batch: Option<&'a str>,
+    pub due_at: chrono::DateTime<Utc>,
+    /// The earlier version a replacement replaces.
+    pub replaced: Option<DocumentId>,
+}
+
 /// Queues one stored document (in the caller's transaction).
 pub(super) fn queue_document(
     store: &Store,
     q: &Queue<'_>,
-    document: DocumentId,
-    action: OutboxAction,
-    visibility: Visibility,
-    batch: Option<&str>,
-    due_at: chrono::DateTime<Utc>,
+    job: &Job<'_>,
 ) -> Result<OutboxItemId, WorkerError> {
+    let Job {
+        document,
+        action,
+        visibility,
+        batch,
+        due_at,
+        replaced,
+    } = *job;
     let summary = documents::summary(store, document)?;
     let patient = patients::get(store, summary.patient_id)?;
     let episode = match summary.episode_id {
@@ -102,9 +117,16 @@ pub(super) fn queue_document(
     };
     let cda = documents::raw(store, document)?;
     let parsed = crate::cda::parse(&cda)?;
-    let target = match action {
-        OutboxAction::Feed => None,
-        OutboxAction::Replace | OutboxAction::Delete => {
+    // A replacement targets the version it replaces; a deletion, the document itself.
+    let target = match (action, replaced) {
+        (OutboxAction::Feed, _) => None,
+        (OutboxAction::Replace, Some(earlier)) => {
+            let raw = documents::raw(store, earlier)?;
+            let unique_id = crate::outbox::enqueue::document_unique_id(&crate::cda::parse(&raw)?)?;
+            let sent_by = rows::latest_feed_of(store, earlier)?.map(|(id, _)| id);
+            Some(Target { unique_id, sent_by })
+        }
+        (OutboxAction::Replace | OutboxAction::Delete, _) => {
             let unique_id = crate::outbox::enqueue::document_unique_id(&parsed)?;
             let sent_by = rows::latest_feed_of(store, document)?.map(|(id, _)| id);
             Some(Target { unique_id, sent_by })
@@ -130,6 +152,29 @@ pub(super) fn queue_document(
             due_at,
         },
     )?)
+}
+
+/// How a new version of `earlier` goes to the DMP: as a replacement when `earlier` was (or is
+/// being, or will be retried to be) sent — it then waits for that job; as a plain feeding when
+/// it never went. An earlier version still waiting is cancelled: only the new one leaves.
+pub(super) fn replacing(
+    store: &mut Store,
+    earlier: DocumentId,
+) -> Result<OutboxAction, WorkerError> {
+    let Some((job, state)) = rows::latest_feed_of(store, earlier)? else {
+        return Ok(OutboxAction::Feed);
+    };
+    Ok(match state {
+        OutboxState::Sent | OutboxState::Acknowledged | OutboxState::Sending => {
+            OutboxAction::Replace
+        }
+        OutboxState::Failed if !rows::final_failure(store, job)? => OutboxAction::Replace,
+        OutboxState::Waiting | OutboxState::Held => {
+            rows::command(store, job, crate::domain::outbox::OutboxCommand::Cancel)?;
+            OutboxAction::Feed
+        }
+        OutboxState::Failed | OutboxState::Cancelled | OutboxState::NotSent => OutboxAction::Feed,
+    })
 }
 
 /// Whether a document may be queued again by hand (never sent, cancelled, not sent, failed

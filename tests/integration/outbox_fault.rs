@@ -69,17 +69,14 @@ fn run(route: OutboxRoute) {
         seed: 15,
         limit: Duration::from_secs(600),
     };
-    let report = rt.block_on(outbox_run::run(
-        dir.path(),
-        &config,
-        &dmp,
-        &plan,
-        &spawn,
-    ));
-    println!("{report:?}");
+    let report = rt.block_on(outbox_run::run(dir.path(), &config, &dmp, &plan, &spawn));
     assert!(report.finished, "{report:?}");
     assert_eq!(report.kills, 5, "{report:?}");
-    assert_eq!((report.lost, report.duplicated, report.strangers), (0, 0, 0), "{report:?}");
+    assert_eq!(
+        (report.lost, report.duplicated, report.strangers),
+        (0, 0, 0),
+        "{report:?}"
+    );
     assert_eq!(
         report.acknowledged + report.failures.len(),
         100,

@@ -89,6 +89,24 @@ impl DocumentIds {
         }
     }
 
+    /// The ids of a new version `id` of a stored document (its `id` and `setId` as the store
+    /// keeps them, `root` or `root^extension`): same series, next number, RPLC to it.
+    pub fn after_stored(id: Identifier, cda_id: &str, set_id: &str, version: u32) -> Self {
+        let parse = |uid: &str| match uid.split_once('^') {
+            Some((root, extension)) => Identifier::new(root, extension),
+            None => Identifier {
+                root: uid.to_owned(),
+                extension: None,
+            },
+        };
+        Self {
+            id,
+            set_id: parse(set_id),
+            version: version.max(1) + 1,
+            replaces: Some(parse(cda_id)),
+        }
+    }
+
     /// The ids of the version replacing `self`: same series, next number, RPLC to `self.id`.
     pub fn replacement(&self, new_id: Identifier) -> Self {
         Self {

@@ -99,7 +99,10 @@ pub const ENDPOINT_FILE: &str = "endpoint.txt";
 
 /// A client of the simulator whose credentials [`write_credentials`] wrote in `dir`, when it
 /// listens.
-pub fn client_from_dir(dir: &std::path::Path, timeouts: Timeouts) -> Option<crate::dmp::client::DmpClient> {
+pub fn client_from_dir(
+    dir: &std::path::Path,
+    timeouts: Timeouts,
+) -> Option<crate::dmp::client::DmpClient> {
     let url = std::fs::read_to_string(dir.join(ENDPOINT_FILE)).ok()?;
     let address = url.trim().strip_prefix("https://")?;
     std::net::TcpStream::connect(address).ok()?;

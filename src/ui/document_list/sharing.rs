@@ -324,6 +324,20 @@ fn selected_actions_ui(
                     confirm = None;
                 }
             }
+            if in_dmp
+                && d.provenance == Provenance::Local
+                && ui
+                    .small_button(i18n.tr("list-new-version"))
+                    .on_hover_text(i18n.tr("list-new-version-help"))
+                    .clicked()
+            {
+                commands.push(Command::StartReplacement {
+                    document: id,
+                    type_code: d.meta.type_code.clone(),
+                    title: d.meta.title.clone(),
+                    visibility: d.visibility,
+                });
+            }
             let again = match sharing.state {
                 OutboxState::Cancelled | OutboxState::NotSent => true,
                 OutboxState::Failed => sharing.final_failure,

@@ -97,7 +97,8 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
             episode,
             form,
             sharing,
-        } => produce::produce_document(ctx, patient, episode, *form, sharing).await,
+            replaces,
+        } => produce::produce_document(ctx, patient, episode, *form, sharing, replaces).await,
         Request::OpenAttachment { document, index } => {
             folder::open_attachment(ctx, document, index).await
         }

@@ -126,7 +126,7 @@ fn open(worker: &Arc<Context>) -> Result<(Option<Store>, RecordInfo), WorkerErro
     }
     if worker.config.outbox.is_some() {
         // The outbox's lanes too, each on its own connection.
-        crate::worker::outbox::start_drainer(worker, path.clone(), key.duplicate());
+        crate::worker::outbox::start_drainer(worker, path, key.duplicate());
     }
     if let Some(demo) = cfg.demo.as_ref()
         && patients::count(&store)? == 0

@@ -11,7 +11,7 @@ use crate::domain::{DocumentId, PatientId, Right};
 use crate::store::outbox as rows;
 use crate::worker::Event;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::outbox::{self, Queue};
+use crate::worker::outbox::{self, Job, Queue};
 
 /// The most jobs one list shows.
 const LIST_LIMIT: usize = 2_000;
@@ -111,11 +111,14 @@ pub(super) async fn send_history(
                 outbox::queue_document(
                     s,
                     &q,
-                    document,
-                    OutboxAction::Feed,
-                    summary.visibility,
-                    Some(&b),
-                    Utc::now(),
+                    &Job {
+                        document,
+                        action: OutboxAction::Feed,
+                        visibility: summary.visibility,
+                        batch: Some(&b),
+                        due_at: Utc::now(),
+                        replaced: None,
+                    },
                 )?;
             }
             Ok::<_, WorkerError>(())
@@ -163,11 +166,14 @@ pub(super) async fn delete_from_dmp(
                 outbox::queue_document(
                     s,
                     &q,
-                    document,
-                    OutboxAction::Delete,
-                    summary.visibility,
-                    None,
-                    Utc::now(),
+                    &Job {
+                        document,
+                        action: OutboxAction::Delete,
+                        visibility: summary.visibility,
+                        batch: None,
+                        due_at: Utc::now(),
+                        replaced: None,
+                    },
                 )?;
                 Ok::<_, WorkerError>(summary.patient_id)
             })

@@ -2,13 +2,15 @@
 //! organisation the configured establishment; the N3 document (narrative + PDF copy) is stored
 //! as a local document of the patient, in the chosen episode, and traced; when the
 //! professional chose to share it, its outbox job is written in the same transaction (sent
-//! after the configured delay, unless held or cancelled meanwhile).
+//! after the configured delay, unless held or cancelled meanwhile). A new version of a
+//! produced document keeps its series and replaces it, in the DMP too.
 
 use std::sync::Arc;
 
 use crate::cda::produce;
+use crate::cda::produce::DocumentIds;
 use crate::cda::produce::form::{ProductionContext, ProductionForm, build};
-use crate::domain::{EpisodeId, PatientId, Provenance, Right};
+use crate::domain::{DocumentId, EpisodeId, PatientId, Provenance, Right};
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::store::documents::{self, NewDocument};
 use crate::store::{episodes, patients};
@@ -27,6 +29,7 @@ pub(super) async fn produce_document(
     episode: Option<EpisodeId>,
     form: ProductionForm,
     sharing: crate::worker::SharingChoice,
+    replaces: Option<DocumentId>,
 ) -> Result<(), WorkerError> {
     let session = ctx.require(Right::ProduceDocuments)?;
     let professional = session
@@ -57,7 +60,17 @@ pub(super) async fn produce_document(
                     unique_suffix(),
                 )
                 .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
-                let doc = build(&form, &context)?;
+                let mut doc = build(&form, &context)?;
+                if let Some(earlier) = replaces {
+                    // Same series, next version, RPLC to the version it replaces.
+                    let meta = documents::summary(store, earlier)?.meta;
+                    doc.ids = DocumentIds::after_stored(
+                        doc.ids.id.clone(),
+                        &meta.cda_id,
+                        &meta.set_id,
+                        meta.version_number,
+                    );
+                }
                 let produced = produce::produce(&doc)?;
                 let meta = crate::cda::parse(&produced.n3)?.meta();
                 let inserted = documents::insert(
@@ -87,14 +100,21 @@ pub(super) async fn produce_document(
                     };
                     let due = chrono::Utc::now()
                         + chrono::Duration::from_std(settings.delay).unwrap_or_default();
+                    let action = match replaces {
+                        Some(earlier) => crate::worker::outbox::replacing(store, earlier)?,
+                        None => crate::domain::outbox::OutboxAction::Feed,
+                    };
                     crate::worker::outbox::queue_document(
                         store,
                         &q,
-                        inserted.id(),
-                        crate::domain::outbox::OutboxAction::Feed,
-                        sharing.visibility,
-                        None,
-                        due,
+                        &crate::worker::outbox::Job {
+                            document: inserted.id(),
+                            action,
+                            visibility: sharing.visibility,
+                            batch: None,
+                            due_at: due,
+                            replaced: replaces,
+                        },
                     )?;
                 }
                 Ok(inserted.id())
