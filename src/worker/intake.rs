@@ -8,13 +8,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
 use super::context::{Context, WorkerError};
 use super::{Event, FolderChanges};
 use crate::domain::{DocumentId, PatientId};
 use crate::hl7::listener;
-use crate::hl7::{MllpDecoder, mllp};
 use crate::intake::JournalSink;
 use crate::store::identity_alerts::{self, AlertKind};
 use crate::store::inbox::{self, SentIdentity};
@@ -210,30 +207,14 @@ pub(super) fn alert_rows(store: &Store) -> Result<Vec<AlertRow>, StoreError> {
 /// PFI, which are outside senders: they use the socket, not the store).
 pub(super) async fn send_mllp(addr: SocketAddr, message: &[u8]) -> Result<String, WorkerError> {
     let failed = |_| WorkerError::NotConfigured("error-hl7-send");
-    let mut stream =
-        tokio::time::timeout(Duration::from_secs(5), tokio::net::TcpStream::connect(addr))
-            .await
-            .map_err(|_| WorkerError::NotConfigured("error-hl7-send"))?
-            .map_err(failed)?;
-    stream
-        .write_all(&mllp::encode(message))
+    let timeouts = crate::hl7::client::ClientTimeouts {
+        connect: Duration::from_secs(5),
+        write: Duration::from_secs(30),
+        ack: Duration::from_secs(30),
+    };
+    let ack = crate::hl7::client::send(addr, message, timeouts)
         .await
         .map_err(failed)?;
-    let mut decoder = MllpDecoder::new(mllp::DEFAULT_MAX_FRAME_BYTES);
-    let mut buffer = [0u8; 4096];
-    let ack = loop {
-        let n = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer))
-            .await
-            .map_err(|_| WorkerError::NotConfigured("error-hl7-send"))?
-            .map_err(failed)?;
-        if n == 0 {
-            return Err(WorkerError::NotConfigured("error-hl7-send"));
-        }
-        decoder.push(&buffer[..n]);
-        if let Some(frame) = decoder.next_frame() {
-            break frame.map_err(|_| WorkerError::NotConfigured("error-hl7-send"))?;
-        }
-    };
     let ack = crate::hl7::parse(&ack).map_err(|_| WorkerError::NotConfigured("error-hl7-send"))?;
     Ok(ack
         .segment("MSA")

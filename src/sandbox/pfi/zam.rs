@@ -11,12 +11,10 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
 use super::PfiError;
 use super::check::Recipient;
 use crate::hl7::writer::write_message;
-use crate::hl7::{Delimiters, FieldValue, MllpDecoder, SegmentValue, mllp};
+use crate::hl7::{Delimiters, FieldValue, SegmentValue};
 
 /// The kinds of ZAM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,45 +185,28 @@ pub async fn send(
     Err(last)
 }
 
-/// One connection, one frame out, its ACK back (MSA-2 must be our MSH-10).
+/// One connection, one frame out, its ACK back (MSA-2 must be our MSH-10): the MLLP client
+/// Chevet's outbox uses too.
 async fn send_once(
     addr: SocketAddr,
     message: &[u8],
     control_id: &str,
     timeout: Duration,
 ) -> Result<String, PfiError> {
-    let unreachable = |_| PfiError::AckUnreachable;
-    let mut stream = tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr))
+    use crate::hl7::client::{self, AckReply, ClientTimeouts};
+    let timeouts = ClientTimeouts {
+        connect: timeout,
+        write: timeout,
+        ack: timeout,
+    };
+    let ack = client::send(addr, message, timeouts)
         .await
-        .map_err(|_| PfiError::AckUnreachable)?
-        .map_err(unreachable)?;
-    stream
-        .write_all(&mllp::encode(message))
-        .await
-        .map_err(unreachable)?;
-    let mut decoder = MllpDecoder::new(mllp::DEFAULT_MAX_FRAME_BYTES);
-    let mut buffer = [0u8; 4096];
-    let frame = tokio::time::timeout(timeout, async {
-        loop {
-            let n = stream.read(&mut buffer).await.map_err(unreachable)?;
-            if n == 0 {
-                return Err(PfiError::AckUnreachable);
-            }
-            decoder.push(&buffer[..n]);
-            if let Some(frame) = decoder.next_frame() {
-                return frame.map_err(|_| PfiError::AckUnreadable);
-            }
-        }
-    })
-    .await
-    .map_err(|_| PfiError::AckUnreachable)??;
-    let _ = stream.shutdown().await;
-    let ack = crate::hl7::parse(&frame).map_err(|_| PfiError::AckUnreadable)?;
-    let msa = ack.segment("MSA").ok_or(PfiError::AckUnreadable)?;
-    if msa.field(2).text().trim() != control_id {
-        return Err(PfiError::AckUnreadable);
+        .map_err(|_| PfiError::AckUnreachable)?;
+    match client::check_ack(&ack, control_id).map_err(|_| PfiError::AckUnreadable)? {
+        AckReply::Accepted => Ok("AA".to_owned()),
+        AckReply::Error { .. } => Ok("AE".to_owned()),
+        AckReply::Rejected => Ok("AR".to_owned()),
     }
-    Ok(msa.field(1).text().trim().to_owned())
 }
 
 #[cfg(test)]
