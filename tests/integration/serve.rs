@@ -373,3 +373,65 @@ fn issue13_serve_in_sandbox_mode_seeds_the_demo_into_an_empty_record_once() {
         assert_eq!(*seeded.get_or_insert(count), count);
     }
 }
+
+#[test]
+fn issue15_serve_drains_the_shared_records_outbox_to_the_dmp() {
+    let Some(target) = pg_target() else { return };
+    let (_, schema) = pg_empty_store(&target);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rt = crate::support::runtime();
+    let today = chrono::Local::now().date_naive();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let dmp_dir = dir.path().join("dmp");
+    chevet::sandbox::dmp::write_credentials(&dmp, &dmp_dir).expect("credentials");
+    let config = record_config(dir.path(), "sandbox", &target, &schema);
+    let file = |name: &str| toml_str(&dmp_dir.join(name).to_string_lossy());
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!(
+        "\n[dmp]\nbase_url = {}\ntrust_anchors_pem = {}\nstructure_id = {}\nstructure_name = \"Sandbox\"\n\
+         software_oid = {}\nhomologation = \"SANDBOX\"\n\
+         [dmp.authentication]\ncertificate_pem = {}\nkey_pem = {}\n\
+         [dmp.signature]\ncertificate_pem = {}\nkey_pem = {}\n\n\
+         [outbox]\nroute = \"dmp\"\ndelay_minutes = 0\nconcurrency = 4\n",
+        toml_str(&format!("{}{}", dmp.url, chevet::sandbox::dmp::server::BASE_PATH)),
+        file("ca.pem"),
+        toml_str(&chevet::sandbox::dmp::structure_id()),
+        toml_str(chevet::sandbox::demo::SANDBOX_DOCUMENT_OID),
+        file("auth.pem"),
+        file("auth.key"),
+        file("sign.pem"),
+        file("sign.key"),
+    ));
+    std::fs::write(&config, text).expect("config");
+    let mut served = Served::start(&config, &dir.path().join("data"), None);
+    let base = served.wait_for_line("LISTENING ");
+    served.wait_for_line("READY ");
+    let (_, body) = get(&base, "/status");
+    assert!(body.contains("dmp-outbox"), "{body}");
+    // A workstation queues ten documents in the shared record; the process sends them.
+    let mut store = chevet::store::testing::pg_store_in(&target, &schema);
+    let patient = chevet::sandbox::outbox_run::open_dmp_patient(&store);
+    let client = dmp
+        .endpoint(Default::default())
+        .expect("endpoint")
+        .client()
+        .expect("client");
+    let settings = chevet::sandbox::outbox_run::settings(chevet::domain::outbox::OutboxRoute::Dmp);
+    chevet::sandbox::outbox_run::queue_documents(&mut store, &patient, 10, &settings, &client, "s");
+    let deadline = Instant::now() + BOUND;
+    let acknowledged = || {
+        chevet::store::outbox::counts(&store)
+            .expect("counts")
+            .get(&chevet::domain::outbox::OutboxState::Acknowledged)
+            .copied()
+            .unwrap_or(0)
+    };
+    while acknowledged() < 10 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(acknowledged(), 10, "stderr:\n{}", served.stderr());
+    let exit = served.terminate();
+    assert!(exit.success(), "{exit:?}; stderr:\n{}", served.stderr());
+}
