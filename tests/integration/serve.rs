@@ -3,7 +3,8 @@
 //! on 127.0.0.1, logs no password and stops cleanly on SIGTERM; without `[shared_record]` it
 //! refuses to start (exit 2, in French); against a server that is not there it answers 503
 //! while it retries and still stops on SIGTERM; in sandbox mode it seeds the demo data into an
-//! empty record, once. Every wait is bounded: a failing test fails,
+//! empty record, once; with `[outbox]` and `[dmp]` it sends what a workstation queued in the
+//! shared record to the (sandbox) DMP. Every wait is bounded: a failing test fails,
 //! it never hangs (the child is killed when the test ends).
 
 use std::io::{BufRead, BufReader, Read, Write};
