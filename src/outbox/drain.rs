@@ -77,7 +77,7 @@ impl Drainer {
         let taken = {
             let open = Arc::clone(&self.open);
             let lease = chrono::Duration::from_std(self.settings.lease)
-                .unwrap_or(chrono::Duration::seconds(120));
+                .unwrap_or(chrono::Duration::seconds(600));
             let held = store.take();
             let name = sender.to_owned();
             let (back, taken) = tokio::task::spawn_blocking(move || {

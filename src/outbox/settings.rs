@@ -21,7 +21,9 @@ pub struct OutboxSettings {
     pub ipp_authority_oid: String,
     /// Documents sent at the same time.
     pub concurrency: usize,
-    /// A sender's hold on a job; after it, another sender takes the job again (verified).
+    /// A sender's hold on a job; after it, another sender takes the job again (verified). It
+    /// must exceed one attempt: a TD3.1b and an ITI-41, each bounded by the transport's
+    /// timeout (60 s by default).
     pub lease: Duration,
     /// First retry delay; doubled at each attempt up to `max_backoff`.
     pub first_backoff: Duration,
@@ -50,7 +52,7 @@ impl OutboxSettings {
             },
             ipp_authority_oid: String::new(),
             concurrency: 8,
-            lease: Duration::from_secs(120),
+            lease: Duration::from_secs(600),
             first_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(3600),
             max_attempts: 20,
