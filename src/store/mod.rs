@@ -20,6 +20,7 @@ pub mod key;
 pub mod migrations;
 pub mod notify;
 pub mod outbox;
+mod outbox_read;
 pub mod patients;
 pub mod postgres;
 pub mod received;
