@@ -56,14 +56,19 @@ pub fn list(
         .map(|s| format!("'{}'", s.code()))
         .collect::<Vec<_>>()
         .join(", ");
+    // One patient's (a typed parameter: PostgreSQL cannot type `$1 IS NULL`), or all.
+    let (of_patient, patient) = match patient {
+        Some(p) => ("o.patient_id = ?2", p.0),
+        None => ("?2 = ?2", 0),
+    };
     let rows = store.query(
         &format!(
             "SELECT {ITEM_COLUMNS} FROM outbox_item o
              JOIN document d ON d.id = o.document_id JOIN patient p ON p.id = o.patient_id
-             WHERE o.state IN ({states}) AND (?1 IS NULL OR o.patient_id = ?1)
-             ORDER BY o.id DESC LIMIT ?2"
+             WHERE o.state IN ({states}) AND {of_patient}
+             ORDER BY o.id DESC LIMIT ?1"
         ),
-        params![patient.map(|p| p.0), limit],
+        params![limit, patient],
     )?;
     let mut items = rows
         .iter()

@@ -68,7 +68,9 @@ fn job(
     action: OutboxAction,
     depends_on: Option<OutboxItemId>,
 ) -> OutboxItemId {
-    let msh10 = format!("M{}", document.0 * 10 + i64::from(depends_on.is_some()));
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let msh10 = format!("M{}-{n}", document.0 * 10 + i64::from(depends_on.is_some()));
     insert(
         store,
         &NewItem {
@@ -324,8 +326,15 @@ fn business_acks_are_kept_and_a_dmp_refusal_fails_the_job() {
             label: (!ok).then(|| "DMP fermé".to_owned()),
             received_at: Utc::now(),
         };
-        let m1 = format!("M{}", d1.0 * 10);
-        let m2 = format!("M{}", d2.0 * 10);
+        let msh10 = |id: OutboxItemId| -> String {
+            store
+                .query_value(
+                    "SELECT message_id FROM outbox_item WHERE id = ?1",
+                    crate::store::db::params![id.0],
+                )
+                .expect("message id")
+        };
+        let (m1, m2) = (msh10(ok), msh10(refused));
         assert_eq!(
             record_ack(&mut store, &m1, &ack(true), None).expect("a"),
             Some(ok)
