@@ -243,7 +243,7 @@ pub enum Request {
     /// `intake::simulate` → `DemoData::hospital_message`.
     SimulateHospital { scenario: HospitalScenario },
     /// The outbox's jobs a filter keeps (one patient's when given). `outbox::list` →
-    /// `store::outbox::list`.
+    /// `store::outbox_read::list`.
     Outbox {
         filter: OutboxFilter,
         patient: Option<PatientId>,
