@@ -4,6 +4,7 @@
 //! The binary (`main.rs`) wires these modules together; the library exists so that tests and
 //! benchmarks drive the same code. See `docs/ARCHITECTURE.md` for the map.
 
+pub mod annuaire;
 pub mod app;
 pub mod auth;
 pub mod card;

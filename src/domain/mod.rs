@@ -2,6 +2,7 @@
 //! roles and rights, documents. No I/O, no UI: everything here is unit-tested in place.
 
 pub mod consent;
+pub mod directory;
 pub mod dmp;
 pub mod document;
 pub mod episode;

@@ -2,6 +2,7 @@
 //! database (`seed`, from the generator in `demo`) and runs simulated national services on
 //! 127.0.0.1 (`registry`). Nothing in the clients knows whether they talk to the sandbox.
 
+pub mod annuaire;
 pub mod card;
 pub mod demo;
 pub mod demo_data;

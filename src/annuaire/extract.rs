@@ -1,0 +1,1 @@
+//! The bulk extract `Extraction_Correspondance_MSSante` (placeholder until written).

@@ -1,0 +1,1 @@
+//! The Annuaire Santé FHIR R4 API (placeholder until written).

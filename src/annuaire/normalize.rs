@@ -1,0 +1,66 @@
+//! Search keys: text folded to lower-case ASCII words (accents removed, ligatures spelt out,
+//! punctuation and apostrophes as spaces), so that "Hélène D'Aubigné-Öz" and "helene
+//! daubigne oz" meet. The import, the search and the FHIR mapping all fold with this.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// `text` folded: lower-case ASCII letters and digits, words separated by one space.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkd() {
+        let mapped: &str = match c {
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            'ß' => "ss",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ł' | 'Ł' => "l",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            push_word_part(&mut out, &mut pending_space, mapped);
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            let lower = c.to_ascii_lowercase();
+            push_word_part(&mut out, &mut pending_space, lower.encode_utf8(&mut [0; 4]));
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // The accent of the previous letter: dropped.
+        } else if c == '\'' || c == '’' {
+            // "D'Aubigné" → "d aubigne": both halves are words.
+            pending_space = true;
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+fn push_word_part(out: &mut String, pending_space: &mut bool, part: &str) {
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
+    }
+    *pending_space = false;
+    out.push_str(part);
+}
+
+/// The words of `text`, folded.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_case_ligatures_and_punctuation_fold() {
+        assert_eq!(fold("Hélène D'Aubigné-Öz"), "helene d aubigne oz");
+        assert_eq!(fold("  ŒDIPE  Cœur "), "oedipe coeur");
+        assert_eq!(fold("12 bis, R. de la Paix"), "12 bis r de la paix");
+        assert_eq!(fold("dr.martin@hopital.mssante.fr"), "dr martin hopital mssante fr");
+        assert_eq!(fold(""), "");
+        assert_eq!(words("Saint-Étienne"), vec!["saint", "etienne"]);
+    }
+}

@@ -1,0 +1,1 @@
+//! Generated Annuaire extract (placeholder until written).

@@ -1,0 +1,1 @@
+//! Sandbox FHIR Annuaire server (placeholder until written).
