@@ -184,6 +184,47 @@ pub struct FileConfig {
     pub hl7: Hl7Config,
     /// Feeding the DMP (absent in production: documents are not queued).
     pub outbox: Option<OutboxConfig>,
+    /// The Annuaire Santé: its API and the bulk extract the local directory is imported from.
+    pub annuaire: Option<AnnuaireConfig>,
+}
+
+/// `[annuaire]`: where the local directory comes from and the API that completes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnuaireConfig {
+    /// The FHIR API (default: the national `gateway.api.esante.gouv.fr/fhir/v2`); its key is
+    /// the keyring credential `annuaire-sante` (`chevet auth set-credential annuaire-sante`).
+    pub api_url: Option<String>,
+    /// Searches may ask the API (default true when a key is in the keyring).
+    pub online: Option<bool>,
+    /// The bulk extract `chevet serve` imports every day: a file path (dropped by the
+    /// establishment's scheduled download) or an `https://` URL.
+    pub extract: Option<String>,
+    /// PEM file of the authority of the extract's server (IGC-Santé is in no public store).
+    pub extract_ca_file: Option<PathBuf>,
+    /// Local hour of the daily import (default 5).
+    pub refresh_hour: Option<u32>,
+}
+
+impl AnnuaireConfig {
+    /// The API's settings, with the key from the keyring; `None` without a key or when off.
+    pub fn api_settings(
+        &self,
+        keyrings: &[crate::store::key::Keyring],
+    ) -> Option<crate::annuaire::fhir::AnnuaireSettings> {
+        if self.online == Some(false) {
+            return None;
+        }
+        let key = crate::auth::providers::credential(
+            keyrings,
+            crate::annuaire::fhir::transport::CREDENTIAL_ID,
+        )
+        .ok()?;
+        Some(match &self.api_url {
+            Some(url) => crate::annuaire::fhir::AnnuaireSettings::with_base_url(url, key),
+            None => crate::annuaire::fhir::AnnuaireSettings::new(key),
+        })
+    }
 }
 
 /// `[outbox]`: how validated documents reach the DMP.
@@ -253,6 +294,8 @@ pub struct Config {
     pub hl7: Hl7Config,
     /// Feeding the DMP; the sandbox feeds its DMP after 2 minutes.
     pub outbox: Option<OutboxConfig>,
+    /// The Annuaire Santé (the sandbox's simulator by default).
+    pub annuaire: Option<AnnuaireConfig>,
 }
 
 /// Why the configuration could not be used.
@@ -327,6 +370,7 @@ impl Config {
             shared_record: file.shared_record,
             hl7: file.hl7,
             outbox: file.outbox,
+            annuaire: file.annuaire,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();

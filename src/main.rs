@@ -138,6 +138,14 @@ fn main() -> Result<std::process::ExitCode> {
         )?;
         return Ok(code);
     }
+    if args.first().is_some_and(|a| a == "annuaire") {
+        let code = chevet::cli::annuaire::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(code);
+    }
     if args.first().is_some_and(|a| a == "xdm") {
         let code = chevet::cli::xdm::run(
             &args[1..],
@@ -221,6 +229,7 @@ fn main() -> Result<std::process::ExitCode> {
             }
         },
         outbox: outbox_settings(&config, services.pfi_address),
+        annuaire: services.annuaire.clone(),
         shared_record,
         cache_days: config
             .shared_record
@@ -308,6 +317,8 @@ struct Services {
     ecps_url: Option<String>,
     /// The sandbox gateway (PFI) the outbox sends to when its route is `pfi`.
     pfi_address: Option<std::net::SocketAddr>,
+    /// The Annuaire Santé FHIR API (the sandbox's, or `[annuaire]` with its key).
+    annuaire: Option<chevet::annuaire::fhir::AnnuaireSettings>,
     /// Simulators to keep running as long as the window.
     keep: Vec<Box<dyn std::any::Any>>,
 }

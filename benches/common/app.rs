@@ -48,6 +48,7 @@ pub fn worker_config(dir: &Path, dmp: DmpEndpoint) -> WorkerConfig {
         cache_days: 30,
         hl7_listen: None,
         outbox: None,
+        annuaire: None,
     }
 }
 

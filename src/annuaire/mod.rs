@@ -4,4 +4,5 @@
 
 pub mod extract;
 pub mod fhir;
+pub mod import;
 pub mod normalize;

@@ -47,7 +47,73 @@ fn push_word_part(out: &mut String, pending_space: &mut bool, part: &str) {
 
 /// The words of `text`, folded.
 pub fn words(text: &str) -> Vec<String> {
-    fold(text).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    fold(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The words of a street type code of the AFNOR address (`R` → "rue"), so that a user
+/// typing "rue" or "avenue" finds the extract's coded lines; an unknown code is kept.
+pub fn street_type_label(code: &str) -> &str {
+    match code.trim().to_ascii_uppercase().as_str() {
+        "R" | "RUE" => "rue",
+        "AV" | "AVE" => "avenue",
+        "BD" => "boulevard",
+        "PL" => "place",
+        "CHE" | "CHEM" => "chemin",
+        "IMP" => "impasse",
+        "ALL" => "allee",
+        "RTE" => "route",
+        "QUAI" | "QU" => "quai",
+        "SQ" => "square",
+        "CRS" => "cours",
+        "PROM" => "promenade",
+        "FG" | "FBG" => "faubourg",
+        "LOT" => "lotissement",
+        "RES" => "residence",
+        "HAM" => "hameau",
+        "PAS" | "PASS" => "passage",
+        "SEN" => "sentier",
+        "CAR" => "carrefour",
+        "QUA" => "quartier",
+        "RPT" => "rond point",
+        "CHS" => "chaussee",
+        "PARV" => "parvis",
+        "ESP" => "esplanade",
+        "MTE" => "montee",
+        "TRA" => "traverse",
+        "ZA" => "zone artisanale",
+        "ZI" => "zone industrielle",
+        "ZAC" => "zone d amenagement concerte",
+        "VC" => "voie communale",
+        "CITE" => "cite",
+        "DOM" => "domaine",
+        "VLA" => "villa",
+        _ => code,
+    }
+}
+
+/// Words too common to search by alone ("rue de la paix": "de" and "la").
+pub fn is_stop_word(word: &str) -> bool {
+    matches!(
+        word,
+        "de" | "du"
+            | "des"
+            | "la"
+            | "le"
+            | "les"
+            | "l"
+            | "d"
+            | "et"
+            | "a"
+            | "au"
+            | "aux"
+            | "en"
+            | "sur"
+            | "sous"
+    )
 }
 
 #[cfg(test)]
@@ -59,7 +125,10 @@ mod tests {
         assert_eq!(fold("Hélène D'Aubigné-Öz"), "helene d aubigne oz");
         assert_eq!(fold("  ŒDIPE  Cœur "), "oedipe coeur");
         assert_eq!(fold("12 bis, R. de la Paix"), "12 bis r de la paix");
-        assert_eq!(fold("dr.martin@hopital.mssante.fr"), "dr martin hopital mssante fr");
+        assert_eq!(
+            fold("dr.martin@hopital.mssante.fr"),
+            "dr martin hopital mssante fr"
+        );
         assert_eq!(fold(""), "");
         assert_eq!(words("Saint-Étienne"), vec!["saint", "etienne"]);
     }

@@ -3,8 +3,10 @@
 //! diagnose a document that displays badly); `chevet dmp …` runs DMP transactions (`dmp`);
 //! `chevet auth set-credential ID` puts a provider's client credential in the keyring (`auth`);
 //! `chevet hl7 inspect FILE` prints what Chevet reads in a received HL7 v2 message (`hl7`);
-//! `chevet xdm inspect ARCHIVE` prints what Chevet reads in an IHE XDM archive (`xdm`).
+//! `chevet xdm inspect ARCHIVE` prints what Chevet reads in an IHE XDM archive (`xdm`);
+//! `chevet annuaire search|import` searches and imports the local directory (`annuaire`).
 
+pub mod annuaire;
 pub mod auth;
 pub mod dmp;
 #[cfg(feature = "sandbox")]

@@ -251,6 +251,9 @@ mod tests {
         assert_eq!(e.rpps(), Some("10101234567"));
         e.person_id_type = "0".into();
         assert_eq!(e.rpps(), None);
-        assert_eq!(MailboxKind::from_code("org"), Some(MailboxKind::Organisation));
+        assert_eq!(
+            MailboxKind::from_code("org"),
+            Some(MailboxKind::Organisation)
+        );
     }
 }

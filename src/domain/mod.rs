@@ -9,6 +9,7 @@ pub mod episode;
 pub mod establishment;
 pub mod identity;
 pub mod ins;
+pub mod mss;
 pub mod outbox;
 pub mod patient;
 pub mod professional;

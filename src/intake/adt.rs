@@ -33,6 +33,7 @@ pub fn apply(store: &mut Store, msg: &Message<'_>, journal: i64) -> Result<Outco
         Ok(patient) => patient,
         Err(outcome) => return Ok(outcome),
     };
+    super::treating::apply(store, msg, patient)?;
     if matches!(trigger.as_str(), "A28" | "A31" | "A47") {
         return Ok(Outcome::filed("patient", Some(patient)));
     }

@@ -27,6 +27,7 @@ pub mod sink;
 pub mod stay;
 #[cfg(test)]
 mod test_support;
+pub mod treating;
 pub mod xdm_import;
 
 pub use sink::JournalSink;

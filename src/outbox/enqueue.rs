@@ -242,6 +242,7 @@ fn pfi_request(
         author: p.author,
         flags,
         recipients: Vec::new(),
+        mail_body: None,
         replaced_document_id: p.target.as_ref().map(|t| t.unique_id.clone()),
     };
     let now = chrono::Local::now().fixed_offset();

@@ -21,6 +21,8 @@ pub enum OutboxError {
     /// The document lacks what the DMP needs (`what` names it, never its value).
     #[error("le document n'a pas de {0} utilisable pour le DMP")]
     Document(&'static str),
+    #[error(transparent)]
+    Mss(#[from] crate::outbox::mss::MssError),
 }
 
 impl OutboxError {
@@ -28,7 +30,11 @@ impl OutboxError {
         match self {
             Self::Store(e) => e.is_retryable(),
             Self::Dmp(e) => e.is_retryable(),
-            Self::Message(_) | Self::Cda(_) | Self::NotConfigured | Self::Document(_) => false,
+            Self::Message(_)
+            | Self::Cda(_)
+            | Self::NotConfigured
+            | Self::Document(_)
+            | Self::Mss(_) => false,
         }
     }
 }

@@ -13,7 +13,11 @@
 //! - `PID-3` holds the IPP given and the INS only when the identity is qualified and the CDA
 //!   carries the same INS (PID-3 must equal the CDA's `recordTarget` ids);
 //! - `MODIF_CONF_CODE` is always `N` (nothing here knows whether a replacement only changes
-//!   the masking or visibility); `CORPSMAIL_*` and the `REPLY` PRT are not sent;
+//!   the masking or visibility); the `REPLY` PRT is not sent;
+//! - the mail body, when given, goes base64 in `CORPSMAIL_PS` and/or `CORPSMAIL_PATIENT`
+//!   (type `ED`) after the flags, one per MSSanté destination chosen;
+//! - an organisation's mailbox (ORG/APP in the directory) is a `PRT` `RCT` with PRT-8 (its
+//!   name and structure id) and no PRT-5, as the agency's example;
 //! - the rules (destinations, MSSanté combinations, ids) are in the `rules` submodule, the
 //!   segments in `segments`: nothing is built the PFI would refuse for a reason known here.
 //!
@@ -107,13 +111,16 @@ pub struct PfiFlags {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecipientKind {
     Professional,
+    /// An organisation's or application's mailbox: no person, PRT-8.
+    Organisation,
     Patient,
 }
 
 /// One MSSanté recipient, chosen from the Annuaire at send time.
 #[derive(Clone, PartialEq, Eq)]
 pub struct MssRecipient {
-    /// idNat_PS of a professional, INS matricule of the patient.
+    /// idNat_PS of a professional, INS matricule of the patient, idNat of the structure of an
+    /// organisation's mailbox (may be empty there).
     pub id: String,
     pub family_name: String,
     pub given_name: String,
@@ -177,6 +184,8 @@ pub struct PfiDocument<'a> {
     pub author: &'a ProfessionalInfo,
     pub flags: PfiFlags,
     pub recipients: Vec<MssRecipient>,
+    /// The mail's text for the MSSanté recipients (`CORPSMAIL_*`); `None`: the gateway's.
+    pub mail_body: Option<String>,
     /// The id of the version replaced (T10; T04 when known); else the CDA's `RPLC` parent.
     pub replaced_document_id: Option<String>,
 }
@@ -306,7 +315,11 @@ pub fn build(
             .iter()
             .map(|r| segments::recipient(r, doc.patient)),
     );
-    segments::metadata(&mut out, &doc.flags, if oru { "CE" } else { "CWE" });
+    let value_type = if oru { "CE" } else { "CWE" };
+    segments::metadata(&mut out, &doc.flags, value_type);
+    if let Some(body) = doc.mail_body.as_deref().filter(|b| !b.trim().is_empty()) {
+        segments::mail_bodies(&mut out, &doc.flags, body);
+    }
     Ok(write_message(&out, &Delimiters::STANDARD).into_bytes())
 }
 

@@ -111,6 +111,7 @@ pub(super) fn built_from(
         author: &author,
         flags,
         recipients,
+        mail_body: None,
         replaced_document_id: None,
     };
     let now = FixedOffset::east_opt(3600)
@@ -334,6 +335,7 @@ fn a_lab_report_goes_as_an_oru_when_asked() {
         author: &author,
         flags: dmp_only(),
         recipients: vec![],
+        mail_body: None,
         replaced_document_id: None,
     };
     assert!(!is_oru(&doc, &mdm_settings));

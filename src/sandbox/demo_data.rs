@@ -46,6 +46,27 @@ impl DemoData for SandboxDemo {
         seed::bulk(store, count, today, cancelled, progress).map_err(|e| demo_error(&e))
     }
 
+    fn directory_extract(
+        &self,
+        dir: &std::path::Path,
+    ) -> Result<Option<std::path::PathBuf>, DemoError> {
+        let path = dir.join("Extraction_Correspondance_MSSante_sandbox.txt");
+        let generate = || {
+            std::fs::create_dir_all(dir)?;
+            crate::sandbox::annuaire::generate::write_extract(
+                &path,
+                crate::sandbox::annuaire::generate::SANDBOX_SEED,
+                crate::sandbox::annuaire::generate::SANDBOX_COUNT,
+                false,
+            )
+        };
+        generate().map_err(|e| DemoError {
+            detail: format!("demo directory: {e}"),
+            retryable: true,
+        })?;
+        Ok(Some(path))
+    }
+
     fn hospital_message(
         &self,
         store: &Store,

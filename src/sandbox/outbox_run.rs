@@ -260,7 +260,7 @@ fn finished(store: &Store, route: OutboxRoute) -> (bool, HashMap<OutboxState, us
 
 /// Through the gateway: Chevet's HL7 listener on the run's record (for the ZAMs) and the
 /// sandbox gateway in front of the sandbox DMP, failing `percent` % of the messages.
-async fn gateway(
+pub(crate) async fn gateway(
     path: &Path,
     key: [u8; 32],
     dmp: &crate::sandbox::dmp::RunningDmp,

@@ -21,7 +21,7 @@ pub enum Job {
     Hl7Listener,
     /// Drains the feeding outbox towards the DMP.
     DmpOutbox,
-    /// Synchronises the Annuaire Santé (professionals' directory).
+    /// Imports the MSSanté bulk extract daily and merges the Annuaire Santé API's changes.
     DirectorySync,
 }
 
@@ -52,7 +52,10 @@ impl Job {
             Self::DmpOutbox => {
                 "feeding the DMP from the outbox (set [outbox] and [dmp] or pfi_address)"
             }
-            Self::DirectorySync => "Annuaire Santé synchronisation (arrives with its issue)",
+            Self::DirectorySync => {
+                "local directory: daily import of the MSSanté extract and API refresh \
+                 (set [annuaire] extract or an API key)"
+            }
         }
     }
 

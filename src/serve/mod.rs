@@ -11,12 +11,14 @@
 //!   (PFI) and the patient administration (GAM) push HL7 v2 to; each message is journalled in
 //!   the shared record before its AA;
 //! - `dmp-outbox`: the outbox's lanes feeding the DMP, directly or through the gateway (`[outbox]`);
-//! - `directory-sync`: the Annuaire Santé synchronisation — arrives with its issue.
+//! - `directory-sync`: the local directory of MSSanté mailboxes, imported every day from the
+//!   bulk extract and completed by the Annuaire Santé API (`[annuaire]`).
 //!
 //! Jobs not configured or not yet written are listed as "not configured". Files: [`options`] (command line,
 //! password), [`supervisor`] (runtime, signals, stop), [`http`] (the endpoint), [`status`]
 //! (what it reports). See `docs/configuration.md` and `packaging/chevet-serve.service`.
 
+pub mod directory;
 pub mod hl7;
 pub mod http;
 pub mod jobs;
@@ -146,6 +148,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
     // Read before the runtime starts: a keyring may run its own.
     let password = options::shared_record_password(&shared_record.url)?;
     let target = shared_record.target(password.map(|p| p.as_str().to_owned()));
+    let directory = directory_setup(&config, &target);
     supervisor::serve(supervisor::Setup {
         target,
         demo: demo_data(&config),
@@ -155,6 +158,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, ServeError> {
             None => None,
         },
         outbox: outbox_setup(&config),
+        directory,
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -185,6 +189,26 @@ fn outbox_setup(
         crate::domain::outbox::OutboxRoute::Pfi => settings.pfi_address.is_some(),
     };
     can_send.then_some((settings, dmp))
+}
+
+/// The directory job's settings, when `[annuaire]` names an extract or the API has a key.
+fn directory_setup(
+    config: &Config,
+    target: &crate::store::PgTarget,
+) -> Option<directory::DirectoryJob> {
+    let annuaire = config.annuaire.as_ref()?;
+    let api = annuaire.api_settings(&crate::store::key::platform_keyrings());
+    if annuaire.extract.is_none() && api.is_none() {
+        return None;
+    }
+    Some(directory::DirectoryJob {
+        target: target.clone(),
+        extract: annuaire.extract.clone(),
+        extract_ca_file: annuaire.extract_ca_file.clone(),
+        api,
+        refresh_hour: annuaire.refresh_hour.unwrap_or(5).min(23),
+        work_dir: config.data_dir.join("annuaire"),
+    })
 }
 
 /// Logs to stderr (journald collects it), level from `CHEVET_LOG` (default `info`).

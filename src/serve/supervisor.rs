@@ -44,6 +44,8 @@ pub struct Setup {
         crate::outbox::OutboxSettings,
         Option<crate::dmp::client::DmpClient>,
     )>,
+    /// The directory's daily refresh, when configured.
+    pub directory: Option<super::directory::DirectoryJob>,
 }
 
 /// Runs until a signal (`Ok`) or a job's fatal error.
@@ -112,6 +114,12 @@ async fn supervise(setup: Setup) -> Result<(), ServeError> {
         })
         .and_then(|()| match outbox {
             Some(job) => registry.start(Job::DmpOutbox, move |status, stop| job.run(status, stop)),
+            None => Ok(()),
+        })
+        .and_then(|()| match setup.directory {
+            Some(job) => registry.start(Job::DirectorySync, move |status, stop| {
+                job.run(status, stop)
+            }),
             None => Ok(()),
         });
     let outcome = match started {

@@ -264,11 +264,16 @@ pub fn finish(
                 Outcome::Sent { .. } => "sent",
                 Outcome::Failed { .. } => "failed",
             };
-            s.execute(
-                "UPDATE document SET dmp_share = ?2
-                 WHERE id = (SELECT document_id FROM outbox_item WHERE id = ?1)",
-                params![id.0, share],
-            )?;
+            // The document's column of the job's channel: the DMP's, or MSSanté's.
+            for (channel, column) in [("dmp", "dmp_share"), ("mss", "mss_share")] {
+                s.execute(
+                    &format!(
+                        "UPDATE document SET {column} = ?2 WHERE id = (SELECT document_id
+                         FROM outbox_item WHERE id = ?1 AND channel = ?3)"
+                    ),
+                    params![id.0, share, channel],
+                )?;
+            }
         }
         Ok(changed == 1)
     })
@@ -317,7 +322,8 @@ pub fn command(
         if n == 1 && command == OutboxCommand::Cancel {
             s.execute(
                 "UPDATE document SET dmp_share = 'none'
-                 WHERE id = (SELECT document_id FROM outbox_item WHERE id = ?1)
+                 WHERE id = (SELECT document_id FROM outbox_item WHERE id = ?1
+                                AND channel = 'dmp')
                    AND dmp_share IN ('pending', 'failed')",
                 params![id.0],
             )?;

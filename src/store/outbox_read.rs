@@ -165,7 +165,7 @@ fn sharing_where(
     for r in store.query(
         &format!(
             "SELECT document_id, id, action, state, final_failure, due_at, reason
-             FROM outbox_item WHERE {column} = ?1 ORDER BY id"
+             FROM outbox_item WHERE {column} = ?1 AND channel = 'dmp' ORDER BY id"
         ),
         params![value],
     )? {
@@ -194,7 +194,7 @@ pub fn latest_feed_of(
 ) -> Result<Option<(OutboxItemId, OutboxState)>, StoreError> {
     store
         .query_opt(
-            "SELECT id, state FROM outbox_item WHERE document_id = ?1
+            "SELECT id, state FROM outbox_item WHERE document_id = ?1 AND channel = 'dmp'
                AND action IN ('feed', 'replace') ORDER BY id DESC LIMIT 1",
             params![document.0],
         )?

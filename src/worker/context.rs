@@ -49,6 +49,8 @@ pub struct WorkerConfig {
     /// How documents are fed to the DMP; the workers drain the outbox in single-workstation
     /// mode (`chevet serve` does in establishment mode). `None`: production does not queue.
     pub outbox: Option<crate::outbox::OutboxSettings>,
+    /// The Annuaire Santé FHIR API (the sandbox's by default); `None`: local directory only.
+    pub annuaire: Option<crate::annuaire::fhir::AnnuaireSettings>,
 }
 
 /// Where CPS cards come from.
@@ -81,6 +83,10 @@ pub(super) struct Context {
     /// Wakes the outbox's lanes (a job queued, resumed, retried); stops them with the workers.
     pub(super) outbox_wake: Arc<tokio::sync::Notify>,
     pub(super) outbox_stop: Arc<crate::outbox::StopFlag>,
+    /// The directory's import, when one runs.
+    pub(super) directory: super::directory::DirectoryJobs,
+    /// The Annuaire Santé API, when configured.
+    pub(super) annuaire: Option<Arc<crate::annuaire::fhir::AnnuaireClient>>,
     /// Where the workers' HL7 v2 listener listens, once started.
     hl7_addr: Mutex<Option<std::net::SocketAddr>>,
     /// The shared record's server process serving this workstation (0: none): live updates
@@ -134,6 +140,8 @@ pub(super) enum WorkerError {
     OfflineLogin,
     #[error(transparent)]
     Dmp(#[from] crate::dmp::error::DmpError),
+    #[error(transparent)]
+    Annuaire(#[from] crate::annuaire::fhir::AnnuaireError),
 }
 
 impl WorkerError {
@@ -161,6 +169,11 @@ impl WorkerError {
             Self::NoPendingLogin => "error-login-expired",
             Self::OfflineLogin => "error-login-offline",
             Self::Dmp(e) => e.message_id(),
+            Self::Annuaire(crate::annuaire::fhir::AnnuaireError::Unauthorized { .. }) => {
+                "error-annuaire-key"
+            }
+            Self::Annuaire(e) if e.is_retryable() => "error-annuaire-unavailable",
+            Self::Annuaire(_) => "error-annuaire-refused",
         }
     }
 
@@ -180,6 +193,7 @@ impl WorkerError {
             Self::NoPendingLogin => false,
             Self::OfflineLogin => true,
             Self::Dmp(e) => e.is_retryable(),
+            Self::Annuaire(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }
@@ -197,6 +211,12 @@ impl Context {
                 .map(crate::dmp::consult::DmpConsult::new)
         });
         let services = super::services::initial(&config);
+        let annuaire = config.annuaire.clone().and_then(|settings| {
+            crate::annuaire::fhir::AnnuaireClient::new(settings)
+                .inspect_err(|e| tracing::error!("Annuaire Santé client unusable: {e}"))
+                .ok()
+                .map(Arc::new)
+        });
         Arc::new(Self {
             services,
             config,
@@ -212,6 +232,8 @@ impl Context {
             hl7_addr: Mutex::new(None),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             outbox_stop: Arc::new(crate::outbox::StopFlag::default()),
+            directory: super::directory::DirectoryJobs::default(),
+            annuaire,
             own_backend: AtomicI32::new(0),
             link: super::degraded::RecordLink::default(),
             events,

@@ -36,6 +36,16 @@ pub trait DemoData: Send + Sync {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<usize, DemoError>;
 
+    /// Writes a demo bulk extract of the Annuaire Santé under `dir` and returns its path,
+    /// imported into an empty directory at start; `None`: no demo directory.
+    fn directory_extract(
+        &self,
+        dir: &std::path::Path,
+    ) -> Result<Option<std::path::PathBuf>, DemoError> {
+        let _ = dir;
+        no_directory()
+    }
+
     /// A message the sandbox's simulated GAM or PFI sends for `scenario` (HL7 v2, ER7),
     /// about the patients of `store`.
     fn hospital_message(
@@ -49,6 +59,11 @@ pub trait DemoData: Send + Sync {
             retryable: false,
         })
     }
+}
+
+/// Default of [`DemoData::directory_extract`]: no demo directory.
+pub fn no_directory() -> Result<Option<std::path::PathBuf>, DemoError> {
+    Ok(None)
 }
 
 /// Demo data could not be written.

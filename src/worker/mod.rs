@@ -12,6 +12,7 @@ mod card_slot;
 mod context;
 mod degraded;
 pub mod demo;
+mod directory;
 mod dmp_cache;
 mod dmp_documents;
 mod dmp_folder;
@@ -35,15 +36,18 @@ pub use degraded::RecordStatus;
 pub use demo::{DemoData, DemoError};
 pub use intake::{AlertRow, HospitalScenario, InboxRow, IntakeCounts, ReceivedRow};
 pub use payloads::{
-    AttachmentInfo, CardStatus, DmpFolderStatus, DmpOrigin, IntegrationReport, LinkChoice,
-    LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, RecordInfo, StoreInfo, UserMessage,
+    AttachmentInfo, CardStatus, DirectoryState, DmpFolderStatus, DmpOrigin, IntegrationReport,
+    LinkChoice, LoadedDocument, PendingLinkInfo, PinOutcome, ProviderInfo, RecordInfo, StoreInfo,
+    UserMessage,
 };
 pub use record_listener::FolderChanges;
 pub use services::{Service, ServiceBoard, ServiceLine, ServiceState};
 
 use crate::auth::Session;
 use crate::cda::content::ViewContent;
+use crate::domain::directory::{DirectoryHit, DirectoryQuery};
 use crate::domain::dmp::{DmpDocument, DmpEntry, DmpFilter, DmpVersionState, PortalPage};
+use crate::domain::mss::{MssSend, MssSendRequest};
 use crate::domain::outbox::{BatchProgress, OutboxCommand, OutboxFilter, OutboxItem, OutboxItemId};
 use crate::domain::{
     DocumentId, DocumentRef, DocumentSummary, Episode, Patient, PatientId, Visibility,
@@ -264,6 +268,45 @@ pub enum Request {
     /// Delete a document Chevet sent from the DMP (after the job that sent it).
     /// `outbox::delete_from_dmp` → `outbox::enqueue`.
     DeleteFromDmp { document: DocumentId },
+    /// Search the local directory as the user types; `seq` orders the answers.
+    /// `directory::search` → `store::directory::search`.
+    SearchDirectory {
+        target: SearchTarget,
+        query: DirectoryQuery,
+        seq: u64,
+    },
+    /// Ask the Annuaire Santé API as well; what it answers confirms and completes the local
+    /// directory. `directory::search_online` → `annuaire::fhir::AnnuaireClient`.
+    SearchDirectoryOnline {
+        target: SearchTarget,
+        query: DirectoryQuery,
+        seq: u64,
+    },
+    /// How many entries, the last import, an import running. `directory::status` →
+    /// `store::directory::last_import`.
+    DirectoryStatus,
+    /// Import a bulk extract (zip or text) in the background with progress; the directory
+    /// is replaced at the end, in one transaction. `directory::import` → `annuaire::import::run`.
+    ImportDirectory { path: std::path::PathBuf },
+    /// Stop the running import: the directory stays as it was. `directory::cancel_import`.
+    CancelDirectoryImport,
+    /// The recipients to propose for a patient: the treating physician (PAM `ROL`) and the
+    /// patient's own mailbox. `mss::proposals` → `store::directory::search`.
+    MssProposals { patient: PatientId },
+    /// Send a document by MSSanté through the gateway. `mss::send` → `outbox::mss::enqueue`.
+    SendMss(MssSendRequest),
+    /// A document's MSSanté sends and their receipts per recipient. `mss::sends` →
+    /// `store::outbox_read::mss_sends`.
+    MssSends { document: DocumentId },
+}
+
+/// Which search field a directory search answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchTarget {
+    /// The Annuaire screen.
+    Directory,
+    /// The recipients of an MSSanté send.
+    Recipients,
 }
 
 /// What a request was doing: one per request, so a failure is shown where it belongs and
@@ -320,6 +363,13 @@ pub enum Operation {
     SendHistory,
     CancelBatch,
     DeleteFromDmp,
+    SearchDirectory,
+    SearchDirectoryOnline,
+    DirectoryStatus,
+    ImportDirectory,
+    MssProposals,
+    SendMss,
+    MssSends,
 }
 
 impl Request {
@@ -376,6 +426,14 @@ impl Request {
             Self::SendHistory { .. } => O::SendHistory,
             Self::CancelBatch { .. } => O::CancelBatch,
             Self::DeleteFromDmp { .. } => O::DeleteFromDmp,
+            Self::SearchDirectory { .. } => O::SearchDirectory,
+            Self::SearchDirectoryOnline { .. } => O::SearchDirectoryOnline,
+            Self::DirectoryStatus => O::DirectoryStatus,
+            Self::ImportDirectory { .. } => O::ImportDirectory,
+            Self::CancelDirectoryImport => return None,
+            Self::MssProposals { .. } => O::MssProposals,
+            Self::SendMss(_) => O::SendMss,
+            Self::MssSends { .. } => O::MssSends,
         })
     }
 }
@@ -599,6 +657,38 @@ pub enum Event {
         batch: String,
         progress: BatchProgress,
     },
+    /// Directory entries for a search; stale `seq`s are ignored; `online` when the Annuaire
+    /// Santé API answered. `ChevetApp::on_directory_results`.
+    DirectoryResults {
+        target: SearchTarget,
+        seq: u64,
+        hits: Vec<DirectoryHit>,
+        online: bool,
+    },
+    /// The directory's state. `ChevetApp::on_directory_status`.
+    DirectoryStatus(DirectoryState),
+    /// An import goes on. `ChevetApp::on_directory_import_progress`.
+    DirectoryImportProgress(crate::annuaire::import::ImportProgress),
+    /// An import replaced the directory. `ChevetApp::on_directory_imported`.
+    DirectoryImported(crate::store::directory::ImportInfo),
+    /// The recipients proposed for a patient. `ChevetApp::on_mss_proposals`.
+    MssProposals {
+        patient: PatientId,
+        /// The treating physician's entries in the directory (PAM `ROL`), best first.
+        treating: Vec<DirectoryHit>,
+        /// `<INS>@patient.mssante.fr` when the identity is qualified.
+        patient_mailbox: Option<String>,
+    },
+    /// A send was queued. `ChevetApp::on_mss_queued`.
+    MssQueued {
+        document: DocumentId,
+        item: OutboxItemId,
+    },
+    /// A document's MSSanté sends. `ChevetApp::on_mss_sends`.
+    MssSends {
+        document: DocumentId,
+        sends: Vec<MssSend>,
+    },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -660,6 +750,13 @@ impl Event {
             Self::Outbox { .. } => "Outbox",
             Self::OutboxChanged { .. } => "OutboxChanged",
             Self::BatchProgress { .. } => "BatchProgress",
+            Self::DirectoryResults { .. } => "DirectoryResults",
+            Self::DirectoryStatus(_) => "DirectoryStatus",
+            Self::DirectoryImportProgress(_) => "DirectoryImportProgress",
+            Self::DirectoryImported(_) => "DirectoryImported",
+            Self::MssProposals { .. } => "MssProposals",
+            Self::MssQueued { .. } => "MssQueued",
+            Self::MssSends { .. } => "MssSends",
             Self::Failed { .. } => "Failed",
         }
     }

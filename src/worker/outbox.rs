@@ -26,6 +26,7 @@ impl From<OutboxError> for WorkerError {
                 WorkerError::NotConfigured("error-outbox-document")
             }
             OutboxError::NotConfigured => WorkerError::NotConfigured("error-outbox-not-configured"),
+            OutboxError::Mss(e) => WorkerError::NotConfigured(e.message_id()),
         }
     }
 }
@@ -89,20 +90,16 @@ pub(super) struct Job<'a> {
     pub replaced: Option<DocumentId>,
 }
 
-/// Queues one stored document (in the caller's transaction).
-pub(super) fn queue_document(
-    store: &Store,
-    q: &Queue<'_>,
-    job: &Job<'_>,
-) -> Result<OutboxItemId, WorkerError> {
-    let Job {
-        document,
-        action,
-        visibility,
-        batch,
-        due_at,
-        replaced,
-    } = *job;
+/// A stored document with what a message about it needs.
+struct Loaded {
+    patient: crate::domain::Patient,
+    episode: Option<crate::domain::Episode>,
+    visit: Option<String>,
+    cda: Vec<u8>,
+    parsed: crate::cda::CdaDocument,
+}
+
+fn load(store: &Store, document: DocumentId) -> Result<Loaded, WorkerError> {
     let summary = documents::summary(store, document)?;
     let patient = patients::get(store, summary.patient_id)?;
     let episode = match summary.episode_id {
@@ -117,6 +114,72 @@ pub(super) fn queue_document(
     };
     let cda = documents::raw(store, document)?;
     let parsed = crate::cda::parse(&cda)?;
+    Ok(Loaded {
+        patient,
+        episode,
+        visit,
+        cda,
+        parsed,
+    })
+}
+
+/// Queues a send by MSSanté of a stored document to `recipients` (directory entries) and,
+/// when asked, the patient's mailbox (in the caller's transaction).
+pub(super) fn queue_mss(
+    store: &Store,
+    q: &Queue<'_>,
+    request: &crate::domain::mss::MssSendRequest,
+    recipients: &[crate::domain::directory::DirectoryEntry],
+) -> Result<OutboxItemId, WorkerError> {
+    let Loaded {
+        patient,
+        episode,
+        visit,
+        cda,
+        parsed,
+    } = load(store, request.document)?;
+    Ok(crate::outbox::mss::enqueue_send(
+        store,
+        q.settings,
+        &crate::outbox::mss::MssProduction {
+            document: request.document,
+            patient: &patient,
+            episode: episode.as_ref(),
+            visit_number: visit.as_deref(),
+            cda: &cda,
+            parsed: &parsed,
+            author: q.professional,
+            recipients,
+            to_patient: request.to_patient,
+            patient_may_not_reply: request.patient_may_not_reply,
+            body: &request.body,
+            created_by: q.login,
+            now: Utc::now(),
+        },
+    )?)
+}
+
+/// Queues one stored document (in the caller's transaction).
+pub(super) fn queue_document(
+    store: &Store,
+    q: &Queue<'_>,
+    job: &Job<'_>,
+) -> Result<OutboxItemId, WorkerError> {
+    let Job {
+        document,
+        action,
+        visibility,
+        batch,
+        due_at,
+        replaced,
+    } = *job;
+    let Loaded {
+        patient,
+        episode,
+        visit,
+        cda,
+        parsed,
+    } = load(store, document)?;
     // A replacement targets the version it replaces; a deletion, the document itself.
     let target = match (action, replaced) {
         (OutboxAction::Feed, _) => None,

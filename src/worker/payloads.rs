@@ -209,3 +209,14 @@ impl IntegrationReport {
         self.integrated.first().or(self.already.first()).copied()
     }
 }
+
+/// The local directory's state (the Annuaire screen's status line).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DirectoryState {
+    pub entries: u64,
+    pub last_import: Option<crate::store::directory::ImportInfo>,
+    /// An import running on this workstation.
+    pub importing: Option<crate::annuaire::import::ImportProgress>,
+    /// The Annuaire Santé API is configured (searches may go online).
+    pub online: bool,
+}

@@ -252,6 +252,7 @@ pub fn sandbox_config(
             std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             chevet::hl7::listener::ListenerConfig::default(),
         )),
+        annuaire: None,
     }
 }
 

@@ -197,7 +197,15 @@ fn check_recipients(doc: &PfiDocument<'_>) -> Result<(), PfiMessageError> {
         ),
         (RecipientKind::Patient, flags.to_mss_patient, "patient"),
     ] {
-        let count = doc.recipients.iter().filter(|r| r.kind == kind).count();
+        let count = doc
+            .recipients
+            .iter()
+            .filter(|r| {
+                r.kind == kind
+                    || (r.kind == RecipientKind::Organisation
+                        && kind == RecipientKind::Professional)
+            })
+            .count();
         if wanted && count == 0 {
             return Err(PfiMessageError::RecipientMissing(name));
         }
@@ -205,11 +213,10 @@ fn check_recipients(doc: &PfiDocument<'_>) -> Result<(), PfiMessageError> {
             return Err(PfiMessageError::UnexpectedRecipient(name));
         }
     }
-    if doc
-        .recipients
-        .iter()
-        .any(|r| r.address.trim().is_empty() || r.id.trim().is_empty())
-    {
+    if doc.recipients.iter().any(|r| {
+        r.address.trim().is_empty()
+            || (r.id.trim().is_empty() && r.kind != RecipientKind::Organisation)
+    }) {
         return Err(PfiMessageError::RecipientIncomplete);
     }
     if flags.to_mss_patient {

@@ -224,6 +224,7 @@ pub(super) fn sender(author: &ProfessionalInfo, s: &PfiSettings) -> SegmentValue
 pub(super) fn recipient(r: &MssRecipient, patient: &PatientIdentity) -> SegmentValue {
     let names = [r.family_name.as_str(), r.given_name.as_str()];
     let person = match r.kind {
+        RecipientKind::Organisation => return organisation_recipient(r),
         RecipientKind::Professional => xcn(&r.id, names, ["ASIP-SANTE-PS", OID_PS], "D", "IDNPS"),
         RecipientKind::Patient => {
             let oid = recipient_ins_oid(&r.id, patient);
@@ -238,6 +239,60 @@ pub(super) fn recipient(r: &MssRecipient, patient: &PatientIdentity) -> SegmentV
         .with(4, role)
         .with(5, person)
         .with(15, address)
+}
+
+/// PRT `RCT` of an organisation's mailbox: its name and structure id in PRT-8.
+fn organisation_recipient(r: &MssRecipient) -> SegmentValue {
+    let aa: &[&str] = &["ASIP-SANTE-ST", OID_STRUCTURES, "ISO"];
+    let name = r.family_name.trim();
+    let organisation = if r.id.trim().is_empty() {
+        one(&[(1, &[name])])
+    } else {
+        one(&[(1, &[name]), (6, aa), (7, &["IDNST"]), (10, &[r.id.trim()])])
+    };
+    SegmentValue::new("PRT")
+        .with(2, FieldValue::text("UC"))
+        .with(
+            4,
+            FieldValue::components(["RCT", "Result Copies To", "participation"]),
+        )
+        .with(8, organisation)
+        .with(
+            15,
+            FieldValue::components(["", "NET", "X.400", r.address.trim()]),
+        )
+}
+
+/// `CORPSMAIL_PS` / `CORPSMAIL_PATIENT` (ED, base64 UTF-8) after the flags, for each MSSanté
+/// destination chosen; OBX-1 goes on after the metadata's.
+pub(super) fn mail_bodies(out: &mut Vec<SegmentValue>, f: &PfiFlags, body: &str) {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(body.as_bytes());
+    let mut n = METADATA.len() + 2;
+    for (wanted, code, label) in [
+        (f.to_mss_ps, "CORPSMAIL_PS", "Corps du mail pour un PS"),
+        (
+            f.to_mss_patient,
+            "CORPSMAIL_PATIENT",
+            "Corps du mail pour le patient",
+        ),
+    ] {
+        if !wanted {
+            continue;
+        }
+        out.push(
+            SegmentValue::new("OBX")
+                .with(1, FieldValue::text(n.to_string()))
+                .with(2, FieldValue::text("ED"))
+                .with(3, FieldValue::components([code, label, "MetaDMPMSS"]))
+                .with(
+                    5,
+                    FieldValue::components(["", "text", "", "Base64", encoded.as_str()]),
+                )
+                .with(11, FieldValue::text("F")),
+        );
+        n += 1;
+    }
 }
 
 /// Code and label of each metadata OBX, in the volet's order.

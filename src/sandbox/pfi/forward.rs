@@ -4,7 +4,8 @@
 //! uniqueId (TD3.1b) and feeds with RPLC (TD2.2), T04 finds it and deletes it (TD3.3c) — with
 //! the visibility flags of the metadata OBX; then the ZAM to the sender's listener: `Z01` with
 //! the DMP's answer, `Z02` per MSSanté recipient, `Z03` when a read receipt was asked (the
-//! simulated mail is delivered and read at once). Nothing sent before the failure is retried
+//! simulated mail is delivered and read at once; an address outside the MSSanté domains, or
+//! whose local part starts with `inconnu`, is refused with SMTP 550). Nothing sent before the failure is retried
 //! but a connection that could not be opened.
 
 use std::future::Future;
@@ -74,13 +75,20 @@ async fn handle(job: Job, shared: &Shared, config: &PfiConfig) {
         if !wanted {
             continue;
         }
-        zams.extend(c.recipients.iter().map(|r| Zam {
-            kind,
-            about: job.control_id.clone(),
-            ok: true,
-            recipient: Some(r.clone()),
-            error: None,
-        }));
+        for r in &c.recipients {
+            let refusal = refusal_of(&r.address);
+            if kind == ZamKind::Z03 && refusal.is_some() {
+                // Never delivered: never read.
+                continue;
+            }
+            zams.push(Zam {
+                kind,
+                about: job.control_id.clone(),
+                ok: refusal.is_none(),
+                recipient: Some(r.clone()),
+                error: refusal,
+            });
+        }
     }
     let Some(addr) = config.ack_to else {
         return;
@@ -110,6 +118,17 @@ async fn handle(job: Job, shared: &Shared, config: &PfiConfig) {
             ),
         }
     }
+}
+
+/// The simulated mail servers' answer to an address: refused (SMTP 550, unknown mailbox)
+/// outside the MSSanté domains or when its local part starts with `inconnu`; delivered else.
+fn refusal_of(address: &str) -> Option<(String, String)> {
+    let address = address.trim().to_ascii_lowercase();
+    let unknown = match address.split_once('@') {
+        Some((local, domain)) => local.starts_with("inconnu") || !domain.ends_with("mssante.fr"),
+        None => true,
+    };
+    unknown.then(|| ("550".to_owned(), "Boîte aux lettres inconnue".to_owned()))
 }
 
 /// The DMP transaction of the message.

@@ -121,10 +121,27 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0016_outbox.sql"),
         postgres: include_str!("postgres/0016_outbox.sql"),
     },
+    Migration {
+        version: 17,
+        name: "directory",
+        sqlite: include_str!("sqlite/0017_directory.sql"),
+        postgres: include_str!("postgres/0017_directory.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "mss_sending",
+        sqlite: include_str!("sqlite/0018_mss_sending.sql"),
+        postgres: include_str!("postgres/0018_mss_sending.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.
 const POSTGRES_GRANTS: &str = include_str!("postgres/grants.sql");
+
+/// Grants the workstations' privileges again (after a table was replaced by a copy).
+pub(crate) fn grant_workstations(store: &Store) -> Result<(), StoreError> {
+    store.execute_batch(POSTGRES_GRANTS)
+}
 
 /// Key of the advisory lock held while the shared database migrates.
 const MIGRATION_LOCK: i64 = 0x4348_4556_4554_0001;

@@ -12,10 +12,12 @@
 
 mod admin;
 mod card;
+mod directory;
 mod dmp;
 mod folder;
 mod identity;
 mod intake;
+mod mss;
 mod opening;
 mod outbox;
 mod produce;
@@ -171,5 +173,17 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         }
         Request::CancelBatch { batch } => outbox::cancel_batch(ctx, batch).await,
         Request::DeleteFromDmp { document } => outbox::delete_from_dmp(ctx, document).await,
+        Request::SearchDirectory { target, query, seq } => {
+            directory::search(ctx, target, query, seq).await
+        }
+        Request::SearchDirectoryOnline { target, query, seq } => {
+            directory::search_online(ctx, target, query, seq).await
+        }
+        Request::DirectoryStatus => directory::status(ctx).await,
+        Request::ImportDirectory { path } => directory::import(ctx, path).await,
+        Request::CancelDirectoryImport => directory::cancel_import(ctx).await,
+        Request::MssProposals { patient } => mss::proposals(ctx, patient).await,
+        Request::SendMss(request) => mss::send(ctx, request).await,
+        Request::MssSends { document } => mss::sends(ctx, document).await,
     }
 }

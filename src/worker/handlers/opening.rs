@@ -126,8 +126,14 @@ fn open(worker: &Arc<Context>) -> Result<(Option<Store>, RecordInfo), WorkerErro
     }
     if worker.config.outbox.is_some() {
         // The outbox's lanes too, each on its own connection.
-        crate::worker::outbox::start_drainer(worker, path, key.duplicate());
+        crate::worker::outbox::start_drainer(worker, path.clone(), key.duplicate());
     }
+    // A directory import runs on its own connection too.
+    let import_key = Arc::new(key.duplicate());
+    let import_path = path.clone();
+    worker
+        .directory
+        .set_opener(Arc::new(move || Store::open(&import_path, &import_key)));
     if let Some(demo) = cfg.demo.as_ref()
         && patients::count(&store)? == 0
     {

@@ -65,13 +65,16 @@ fn command_code(c: OutboxCommand) -> &'static str {
     }
 }
 
-/// Queues documents now, as one batch, and follows it.
-pub(super) async fn send_history(
-    ctx: &Arc<Context>,
-    patient: PatientId,
-    documents: Vec<DocumentId>,
-) -> Result<(), WorkerError> {
-    let session = ctx.require(Right::FeedDmp)?;
+/// Who queues a job and how: the session (with the right asked), the outbox's settings and
+/// the professional it goes on behalf of.
+pub(super) struct Sender {
+    pub session: crate::auth::Session,
+    pub settings: crate::outbox::OutboxSettings,
+    pub professional: crate::domain::ProfessionalInfo,
+}
+
+pub(super) fn sender(ctx: &Arc<Context>, right: Right) -> Result<Sender, WorkerError> {
+    let session = ctx.require(right)?;
     let settings = ctx
         .config
         .outbox
@@ -81,6 +84,24 @@ pub(super) async fn send_history(
         .professional
         .clone()
         .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
+    Ok(Sender {
+        session,
+        settings,
+        professional,
+    })
+}
+
+/// Queues documents now, as one batch, and follows it.
+pub(super) async fn send_history(
+    ctx: &Arc<Context>,
+    patient: PatientId,
+    documents: Vec<DocumentId>,
+) -> Result<(), WorkerError> {
+    let Sender {
+        session,
+        settings,
+        professional,
+    } = sender(ctx, Right::FeedDmp)?;
     let batch = format!(
         "h{}-{:04x}",
         Utc::now().timestamp_millis(),
@@ -142,16 +163,11 @@ pub(super) async fn delete_from_dmp(
     ctx: &Arc<Context>,
     document: DocumentId,
 ) -> Result<(), WorkerError> {
-    let session = ctx.require(Right::FeedDmp)?;
-    let settings = ctx
-        .config
-        .outbox
-        .clone()
-        .ok_or(WorkerError::NotConfigured("error-outbox-not-configured"))?;
-    let professional = session
-        .professional
-        .clone()
-        .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
+    let Sender {
+        session,
+        settings,
+        professional,
+    } = sender(ctx, Right::FeedDmp)?;
     let worker = Arc::clone(ctx);
     let patient = ctx
         .with_store(move |s| {

@@ -1,0 +1,548 @@
+//! The local directory of MSSanté mailboxes: an import fills a copy of the tables, made from
+//! the live schema (the catalogue: `sqlite_master` / `LIKE` + `pg_indexes`), in batches, then
+//! swaps it in one short transaction — readers see the old directory until the swap and never
+//! a half-filled one; a cancelled or failed import drops the copy. Entries the FHIR API
+//! confirmed keep their date and `listeRouge` across imports (matched by mailbox and person).
+//! Searching is `directory_search`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::db::{Backend, Param, Row, params};
+use super::{Store, StoreError, parse_utc, utc_text};
+use crate::annuaire::normalize::{fold, street_type_label};
+use crate::domain::directory::{DirectoryEntry, DirectorySource, MailboxKind, PostalAddress};
+
+pub use super::directory_search::search;
+
+/// The columns written and read, in order (`id` first).
+pub(super) const COLUMNS: &str = "id, kind, mailbox, person_id_type, person_id, national_id, \
+     structure_id_type, structure_id, service, civility, family_name, given_name, \
+     category_code, category_label, profession_code, profession_label, specialty_code, \
+     specialty_label, dematerialisation, organisation, trade_name, addr_complement, \
+     addr_distribution, street_number, street_number_complement, street_type, street_label, \
+     locality, routing_line, postal_code, department, country, unlisted, confirmed_at, \
+     family_key, given_key, city_key, search_key";
+const COLUMN_COUNT: usize = 38;
+/// Rows per multi-row INSERT (38 parameters each, within both backends' limits).
+const BATCH_ROWS: usize = 200;
+/// Rows per committed transaction while filling the copy (SQLite: bounds the WAL).
+const COMMIT_ROWS: usize = 50_000;
+
+/// What the last import left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportInfo {
+    pub imported_at: DateTime<Utc>,
+    pub source: String,
+    pub entries: u64,
+    pub skipped: u64,
+}
+
+/// The search keys of an entry.
+struct Keys {
+    family: String,
+    given: String,
+    city: String,
+    words: String,
+}
+
+fn keys(e: &DirectoryEntry) -> Keys {
+    let a = &e.address;
+    let local_part = e.mailbox.split('@').next().unwrap_or_default();
+    let parts = [
+        e.family_name.as_str(),
+        e.given_name.as_str(),
+        e.person_id.as_str(),
+        e.national_id.as_str(),
+        local_part,
+        e.profession_label.as_str(),
+        e.specialty_label.as_str(),
+        e.organisation.as_str(),
+        e.trade_name.as_str(),
+        e.service.as_str(),
+        a.complement.as_str(),
+        a.street_number.as_str(),
+        street_type_label(&a.street_type),
+        a.street_label.as_str(),
+        a.locality.as_str(),
+        a.postal_code.as_str(),
+        a.city(),
+    ];
+    let mut words = String::with_capacity(160);
+    for p in parts {
+        let f = fold(p);
+        if !f.is_empty() {
+            if !words.is_empty() {
+                words.push(' ');
+            }
+            words.push_str(&f);
+        }
+    }
+    Keys {
+        family: fold(&e.family_name),
+        given: fold(&e.given_name),
+        city: fold(a.city()),
+        words,
+    }
+}
+
+/// An import in progress: rows go to the copy; nothing is visible before [`Import::finish`].
+pub struct Import<'s> {
+    store: &'s mut Store,
+    /// Confirmations of the live directory, by (mailbox, person id): date and `listeRouge`.
+    confirmed: HashMap<(String, String), (Option<String>, bool)>,
+    /// The live directory's FHIR-only entries, carried over when the extract lacks them.
+    api_only: Vec<DirectoryEntry>,
+    pending: Vec<(DirectoryEntry, Keys)>,
+    next_id: i64,
+    since_commit: usize,
+    index_sql: Vec<String>,
+    /// Swapped in: nothing to drop.
+    finished: bool,
+}
+
+impl<'s> Import<'s> {
+    /// Prepares the copy (dropping one a crashed import left).
+    pub fn begin(store: &'s mut Store) -> Result<Self, StoreError> {
+        drop_copies(store)?;
+        let index_sql = create_copies(store)?;
+        let mut confirmed = HashMap::new();
+        let mut api_only = Vec::new();
+        for row in store.query(
+            &format!("SELECT {COLUMNS} FROM directory_entry WHERE confirmed_at IS NOT NULL OR unlisted = 1"),
+            params![],
+        )? {
+            let (_, e) = entry_of(row)?;
+            let date = match e.source {
+                DirectorySource::Api { confirmed_at } => Some(utc_text(confirmed_at)),
+                DirectorySource::Extract => None,
+            };
+            confirmed.insert(
+                (e.mailbox.to_ascii_lowercase(), e.person_id.clone()),
+                (date, e.unlisted),
+            );
+            api_only.push(e);
+        }
+        store.execute_batch(begin_sql(store.backend()))?;
+        Ok(Self {
+            store,
+            confirmed,
+            api_only,
+            pending: Vec::with_capacity(BATCH_ROWS),
+            next_id: 1,
+            since_commit: 0,
+            index_sql,
+            finished: false,
+        })
+    }
+
+    /// Adds one entry to the copy.
+    pub fn add(&mut self, mut e: DirectoryEntry) -> Result<(), StoreError> {
+        e.mailbox.make_ascii_lowercase();
+        let key = (e.mailbox.to_ascii_lowercase(), e.person_id.clone());
+        if let Some((date, unlisted)) = self.confirmed.remove(&key) {
+            e.unlisted = unlisted;
+            if let Some(at) = date.as_deref().and_then(|d| parse_utc(d).ok()) {
+                e.source = DirectorySource::Api { confirmed_at: at };
+            }
+        }
+        let k = keys(&e);
+        self.pending.push((e, k));
+        if self.pending.len() >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Entries written so far.
+    pub fn written(&self) -> u64 {
+        u64::try_from(self.next_id - 1).unwrap_or(0) + self.pending.len() as u64
+    }
+
+    fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(&mut self.pending);
+        let first_id = self.next_id;
+        self.next_id += rows.len() as i64;
+        insert_rows(self.store, "directory_entry_next", first_id, &rows)?;
+        if self.store.backend() == Backend::Sqlite {
+            insert_words(self.store, "directory_fts_next", first_id, &rows)?;
+        }
+        self.since_commit += rows.len();
+        if self.since_commit >= COMMIT_ROWS {
+            self.since_commit = 0;
+            self.store.execute_batch("COMMIT")?;
+            self.store.execute_batch(begin_sql(self.store.backend()))?;
+        }
+        Ok(())
+    }
+
+    /// Carries over the FHIR-only entries, swaps the copy in and records the import.
+    pub fn finish(mut self, source: &str, skipped: u64) -> Result<ImportInfo, StoreError> {
+        let leftovers: Vec<DirectoryEntry> = std::mem::take(&mut self.api_only)
+            .into_iter()
+            .filter(|e| {
+                self.confirmed
+                    .contains_key(&(e.mailbox.to_ascii_lowercase(), e.person_id.clone()))
+            })
+            .collect();
+        for e in leftovers {
+            let k = keys(&e);
+            self.pending.push((e, k));
+        }
+        self.flush()?;
+        self.store.execute_batch("COMMIT")?;
+        let entries = self.written();
+        let info = ImportInfo {
+            imported_at: Utc::now(),
+            source: source.to_owned(),
+            entries,
+            skipped,
+        };
+        let index_sql = std::mem::take(&mut self.index_sql);
+        let store = &mut *self.store;
+        store.in_transaction(|s| {
+            swap(s, &index_sql)?;
+            s.execute("DELETE FROM directory_import", params![])?;
+            s.execute(
+                "INSERT INTO directory_import (id, imported_at, source, entries, skipped) \
+                 VALUES (1, ?1, ?2, ?3, ?4)",
+                params![
+                    utc_text(info.imported_at),
+                    info.source,
+                    entries as i64,
+                    skipped as i64
+                ],
+            )?;
+            Ok::<_, StoreError>(())
+        })?;
+        if store.backend() == Backend::Postgres {
+            super::migrations::grant_workstations(store)?;
+        }
+        self.finished = true;
+        Ok(info)
+    }
+
+    /// Stops: the copy is dropped, the live directory untouched.
+    pub fn abort(self) {
+        // Drop does it.
+    }
+}
+
+impl Drop for Import<'_> {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let _ = self.store.execute_batch("ROLLBACK");
+        if let Err(e) = drop_copies(self.store) {
+            tracing::warn!(error = %e, "directory import: the copy could not be dropped");
+        }
+    }
+}
+
+fn begin_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    }
+}
+
+fn drop_copies(store: &Store) -> Result<(), StoreError> {
+    store.execute_batch(
+        "DROP TABLE IF EXISTS directory_entry_next; DROP TABLE IF EXISTS directory_fts_next;",
+    )
+}
+
+/// Creates the empty copies from the live schema; returns the live indexes' definitions, to
+/// be made again on the copy once swapped (same names).
+fn create_copies(store: &Store) -> Result<Vec<String>, StoreError> {
+    match store.backend() {
+        Backend::Sqlite => {
+            let mut indexes = Vec::new();
+            for mut row in store.query(
+                "SELECT type, name, sql FROM sqlite_master \
+                 WHERE sql IS NOT NULL AND ((type = 'table' \
+                   AND name IN ('directory_entry', 'directory_fts')) \
+                   OR (type = 'index' AND tbl_name = 'directory_entry'))",
+                params![],
+            )? {
+                let kind: String = row.take(0)?;
+                let name: String = row.take(1)?;
+                let sql: String = row.take(2)?;
+                if kind == "index" {
+                    indexes.push(sql);
+                } else {
+                    let copy = sql.replacen(&name, &format!("{name}_next"), 1);
+                    store.execute_batch(&copy)?;
+                }
+            }
+            Ok(indexes)
+        }
+        Backend::Postgres => {
+            store.execute_batch(
+                "CREATE TABLE directory_entry_next \
+                 (LIKE directory_entry INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
+            )?;
+            let mut indexes = Vec::new();
+            for mut row in store.query(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'directory_entry' \
+                   AND schemaname = current_schema() AND indexname <> 'directory_entry_pkey'",
+                params![],
+            )? {
+                indexes.push(row.take::<String>(0)?);
+            }
+            Ok(indexes)
+        }
+    }
+}
+
+/// Replaces the live tables by the copies and indexes them (in the caller's transaction).
+fn swap(store: &Store, index_sql: &[String]) -> Result<(), StoreError> {
+    match store.backend() {
+        Backend::Sqlite => store.execute_batch(
+            "DROP TABLE directory_entry; DROP TABLE directory_fts; \
+             ALTER TABLE directory_entry_next RENAME TO directory_entry; \
+             ALTER TABLE directory_fts_next RENAME TO directory_fts;",
+        )?,
+        Backend::Postgres => store.execute_batch(
+            "DROP TABLE directory_entry; \
+             ALTER TABLE directory_entry_next RENAME TO directory_entry; \
+             ALTER TABLE directory_entry ADD PRIMARY KEY (id);",
+        )?,
+    }
+    for sql in index_sql {
+        store.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
+fn values_clause(rows: usize, columns: usize, first_param: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    let mut n = first_param;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push('?');
+            sql.push_str(&n.to_string());
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+fn insert_rows(
+    store: &Store,
+    table: &str,
+    first_id: i64,
+    rows: &[(DirectoryEntry, Keys)],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO {table} ({COLUMNS}) VALUES {}",
+        values_clause(rows.len(), COLUMN_COUNT, 1)
+    );
+    let ids: Vec<i64> = (0..rows.len() as i64).map(|i| first_id + i).collect();
+    let dates: Vec<Option<String>> = rows
+        .iter()
+        .map(|(e, _)| match e.source {
+            DirectorySource::Api { confirmed_at } => Some(utc_text(confirmed_at)),
+            DirectorySource::Extract => None,
+        })
+        .collect();
+    let mut params: Vec<Param<'_>> = Vec::with_capacity(rows.len() * COLUMN_COUNT);
+    for (((e, k), id), date) in rows.iter().zip(&ids).zip(&dates) {
+        let a = &e.address;
+        params.push(Param::Int(*id));
+        params.push(Param::Text(e.kind.code()));
+        for text in [
+            &e.mailbox,
+            &e.person_id_type,
+            &e.person_id,
+            &e.national_id,
+            &e.structure_id_type,
+            &e.structure_id,
+            &e.service,
+            &e.civility,
+            &e.family_name,
+            &e.given_name,
+            &e.category_code,
+            &e.category_label,
+            &e.profession_code,
+            &e.profession_label,
+            &e.specialty_code,
+            &e.specialty_label,
+            &e.dematerialisation,
+            &e.organisation,
+            &e.trade_name,
+            &a.complement,
+            &a.distribution,
+            &a.street_number,
+            &a.street_number_complement,
+            &a.street_type,
+            &a.street_label,
+            &a.locality,
+            &a.routing_line,
+            &a.postal_code,
+            &a.department,
+            &a.country,
+        ] {
+            params.push(Param::Text(text));
+        }
+        params.push(Param::Int(i64::from(e.unlisted)));
+        params.push(date.as_deref().map_or(Param::Null, Param::Text));
+        for text in [&k.family, &k.given, &k.city, &k.words] {
+            params.push(Param::Text(text));
+        }
+    }
+    store.execute(&sql, &params)?;
+    Ok(())
+}
+
+fn insert_words(
+    store: &Store,
+    table: &str,
+    first_id: i64,
+    rows: &[(DirectoryEntry, Keys)],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO {table} (rowid, search_key) VALUES {}",
+        values_clause(rows.len(), 2, 1)
+    );
+    let ids: Vec<i64> = (0..rows.len() as i64).map(|i| first_id + i).collect();
+    let mut params: Vec<Param<'_>> = Vec::with_capacity(rows.len() * 2);
+    for ((_, k), id) in rows.iter().zip(&ids) {
+        params.push(Param::Int(*id));
+        params.push(Param::Text(&k.words));
+    }
+    store.execute(&sql, &params)?;
+    Ok(())
+}
+
+/// An entry read back (`COLUMNS` order): its id and the entry.
+pub(super) fn entry_of(mut row: Row) -> Result<(i64, DirectoryEntry), StoreError> {
+    let id: i64 = row.take(0)?;
+    let kind: String = row.take(1)?;
+    let mut t = |i: usize| row.take::<String>(i);
+    let mut e = DirectoryEntry {
+        kind: MailboxKind::from_code(&kind).unwrap_or_default(),
+        mailbox: t(2)?,
+        person_id_type: t(3)?,
+        person_id: t(4)?,
+        national_id: t(5)?,
+        structure_id_type: t(6)?,
+        structure_id: t(7)?,
+        service: t(8)?,
+        civility: t(9)?,
+        family_name: t(10)?,
+        given_name: t(11)?,
+        category_code: t(12)?,
+        category_label: t(13)?,
+        profession_code: t(14)?,
+        profession_label: t(15)?,
+        specialty_code: t(16)?,
+        specialty_label: t(17)?,
+        dematerialisation: t(18)?,
+        organisation: t(19)?,
+        trade_name: t(20)?,
+        address: PostalAddress {
+            complement: t(21)?,
+            distribution: t(22)?,
+            street_number: t(23)?,
+            street_number_complement: t(24)?,
+            street_type: t(25)?,
+            street_label: t(26)?,
+            locality: t(27)?,
+            routing_line: t(28)?,
+            postal_code: t(29)?,
+            department: t(30)?,
+            country: t(31)?,
+        },
+        ..DirectoryEntry::default()
+    };
+    e.unlisted = row.take::<i64>(32)? != 0;
+    if let Some(at) = row.take::<Option<String>>(33)? {
+        e.source = DirectorySource::Api {
+            confirmed_at: parse_utc(&at)?,
+        };
+    }
+    Ok((id, e))
+}
+
+/// The last import, if any.
+pub fn last_import(store: &Store) -> Result<Option<ImportInfo>, StoreError> {
+    let Some(mut row) = store.query_opt(
+        "SELECT imported_at, source, entries, skipped FROM directory_import WHERE id = 1",
+        params![],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ImportInfo {
+        imported_at: parse_utc(&row.take::<String>(0)?)?,
+        source: row.take(1)?,
+        entries: u64::try_from(row.take::<i64>(2)?).unwrap_or(0),
+        skipped: u64::try_from(row.take::<i64>(3)?).unwrap_or(0),
+    }))
+}
+
+/// How many entries the directory holds.
+pub fn count(store: &Store) -> Result<u64, StoreError> {
+    let n: i64 = store.query_value("SELECT count(*) FROM directory_entry", params![])?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Records what the FHIR API answered: an entry already known gets its confirmation date and
+/// `listeRouge`; a new one is added. Returns how many were added.
+pub fn merge_confirmed(store: &mut Store, entries: &[DirectoryEntry]) -> Result<usize, StoreError> {
+    store.in_transaction(|s| {
+        let mut added = 0;
+        for e in entries {
+            let at = match e.source {
+                DirectorySource::Api { confirmed_at } => confirmed_at,
+                DirectorySource::Extract => Utc::now(),
+            };
+            let updated = s.execute(
+                "UPDATE directory_entry SET confirmed_at = ?1, unlisted = ?2 \
+                 WHERE mailbox = ?3 AND person_id = ?4",
+                params![
+                    utc_text(at),
+                    e.unlisted,
+                    e.mailbox.to_ascii_lowercase(),
+                    e.person_id
+                ],
+            )?;
+            if updated > 0 {
+                continue;
+            }
+            let id: i64 = s.query_value(
+                "SELECT COALESCE(max(id), 0) + 1 FROM directory_entry",
+                params![],
+            )?;
+            let mut e = e.clone();
+            e.mailbox.make_ascii_lowercase();
+            e.source = DirectorySource::Api { confirmed_at: at };
+            let k = keys(&e);
+            let rows = [(e, k)];
+            insert_rows(s, "directory_entry", id, &rows)?;
+            if s.backend() == Backend::Sqlite {
+                insert_words(s, "directory_fts", id, &rows)?;
+            }
+            added += 1;
+        }
+        Ok(added)
+    })
+}
+
+#[cfg(test)]
+#[path = "directory_tests.rs"]
+mod tests;
