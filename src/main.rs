@@ -352,6 +352,10 @@ fn services(
     Services {
         dmp,
         providers,
+        annuaire: config
+            .annuaire
+            .as_ref()
+            .and_then(|a| a.api_settings(keyrings)),
         ..Services::default()
     }
 }
@@ -409,6 +413,23 @@ mod sandbox {
                 services.keep.push(Box::new(running));
             }
             Err(e) => tracing::error!("DMP simulé indisponible : {e}"),
+        }
+        // The sandbox Annuaire Santé API (faults from CHEVET_SANDBOX_ANNUAIRE_FAULTS, e.g.
+        // "latency=3000" or "wave=504*3").
+        let faults = std::env::var("CHEVET_SANDBOX_ANNUAIRE_FAULTS")
+            .ok()
+            .and_then(|plan| {
+                sandbox::annuaire::server::FaultPlan::parse(&plan)
+                    .inspect_err(|e| tracing::warn!("{e}"))
+                    .ok()
+            })
+            .unwrap_or_default();
+        match runtime.block_on(sandbox::annuaire::start(faults)) {
+            Ok((running, settings)) => {
+                services.annuaire = Some(settings);
+                services.keep.push(Box::new(running));
+            }
+            Err(e) => tracing::error!("Annuaire Santé simulé indisponible : {e}"),
         }
         let auto_approve = std::env::var("CHEVET_SANDBOX_ECPS_AUTO_APPROVE_S")
             .ok()

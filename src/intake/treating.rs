@@ -75,14 +75,14 @@ mod tests {
                         PID|||IPP-ROL^^^H^PI||ROL^TEST\r\
                         ROL||UC|AT^attending|10009999999^AUTRE^Paul^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^RPPS\r\
                         ROL||UC|ODRP^Médecin traitant|810003456789^DURAND^Marie^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS\r";
-            let msg = crate::hl7::Message::parse(text.as_bytes()).expect("message");
+            let msg = Message::parse(text.as_bytes()).expect("message");
             apply(&store, &msg, p).expect("apply");
             assert_eq!(
                 mss::treating_physician(&store, p).expect("read"),
                 Some(("810003456789".into(), "Marie DURAND".into()))
             );
             let clear = text.replace("ROL||UC|ODRP", "ROL||DE|ODRP");
-            let msg = crate::hl7::Message::parse(clear.as_bytes()).expect("message");
+            let msg = Message::parse(clear.as_bytes()).expect("message");
             apply(&store, &msg, p).expect("apply");
             assert_eq!(mss::treating_physician(&store, p).expect("read"), None);
         });

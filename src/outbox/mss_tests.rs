@@ -153,7 +153,7 @@ async fn issue16_a_letter_reaches_professionals_and_the_patient_with_receipts_pe
         received[0].dmp,
         crate::sandbox::pfi::DmpOutcome::NotForwarded
     );
-    let unique_id = crate::outbox::enqueue::document_unique_id(&parsed).expect("id");
+    let unique_id = document_unique_id(&parsed).expect("id");
     assert!(
         f.registry().await.iter().all(|(u, _)| *u != unique_id),
         "nothing reached the DMP"
