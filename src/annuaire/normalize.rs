@@ -95,6 +95,37 @@ pub fn street_type_label(code: &str) -> &str {
     }
 }
 
+/// Words of an address too common to drive a search (« rue », « avenue », a street number,
+/// « cedex »): they still have to match, but the rarer words find the candidates.
+pub fn is_weak_word(word: &str) -> bool {
+    let digits = !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit());
+    (digits && word.len() <= 4)
+        || matches!(
+            word,
+            "rue"
+                | "avenue"
+                | "av"
+                | "boulevard"
+                | "bd"
+                | "place"
+                | "chemin"
+                | "impasse"
+                | "allee"
+                | "route"
+                | "quai"
+                | "square"
+                | "cours"
+                | "promenade"
+                | "faubourg"
+                | "residence"
+                | "cedex"
+                | "bis"
+                | "ter"
+                | "b"
+                | "t"
+        )
+}
+
 /// Words too common to search by alone ("rue de la paix": "de" and "la").
 pub fn is_stop_word(word: &str) -> bool {
     matches!(

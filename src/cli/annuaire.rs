@@ -212,13 +212,15 @@ fn open(place: &Place, writing: bool) -> Result<Store, CliError> {
         .map_err(setup);
     }
     let path = config.data_dir.join(store::DB_FILE_NAME);
-    if !path.exists() {
+    let exists = path.exists();
+    if !exists && !writing {
         return Err(CliError::Setup(format!(
             "aucune base Chevet dans {} : lancez Chevet une fois ou indiquez --data-dir",
             config.data_dir.display()
         )));
     }
-    let (key, _) = store::key::obtain_key(&config.data_dir, true, config.key_storage, &keyrings)
+    std::fs::create_dir_all(&config.data_dir).map_err(setup)?;
+    let (key, _) = store::key::obtain_key(&config.data_dir, exists, config.key_storage, &keyrings)
         .map_err(setup)?;
     Store::open(&path, &key).map_err(setup)
 }

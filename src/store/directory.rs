@@ -53,8 +53,6 @@ fn keys(e: &DirectoryEntry) -> Keys {
     let parts = [
         e.family_name.as_str(),
         e.given_name.as_str(),
-        e.person_id.as_str(),
-        e.national_id.as_str(),
         local_part,
         e.profession_label.as_str(),
         e.specialty_label.as_str(),
@@ -123,6 +121,11 @@ impl<'s> Import<'s> {
                 (date, e.unlisted),
             );
             api_only.push(e);
+        }
+        if store.backend() == Backend::Sqlite {
+            // The copy needs no durability before the swap (a crash drops it): no sync while
+            // filling it, and a larger cache for its indexes.
+            store.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;")?;
         }
         store.execute_batch(begin_sql(store.backend()))?;
         Ok(Self {
@@ -204,8 +207,16 @@ impl<'s> Import<'s> {
         };
         let index_sql = std::mem::take(&mut self.index_sql);
         let store = &mut *self.store;
+        // Indexed before the swap, outside its transaction: the record's other writers never
+        // wait for an index to be built.
+        for sql in &index_sql {
+            store.execute_batch(sql)?;
+        }
+        if store.backend() == Backend::Sqlite {
+            store.execute_batch("PRAGMA synchronous = NORMAL")?;
+        }
         store.in_transaction(|s| {
-            swap(s, &index_sql)?;
+            swap(s)?;
             s.execute("DELETE FROM directory_import", params![])?;
             s.execute(
                 "INSERT INTO directory_import (id, imported_at, source, entries, skipped) \
@@ -238,6 +249,9 @@ impl Drop for Import<'_> {
             return;
         }
         let _ = self.store.execute_batch("ROLLBACK");
+        if self.store.backend() == Backend::Sqlite {
+            let _ = self.store.execute_batch("PRAGMA synchronous = NORMAL");
+        }
         if let Err(e) = drop_copies(self.store) {
             tracing::warn!(error = %e, "directory import: the copy could not be dropped");
         }
@@ -257,12 +271,14 @@ fn drop_copies(store: &Store) -> Result<(), StoreError> {
     )
 }
 
-/// Creates the empty copies from the live schema; returns the live indexes' definitions, to
-/// be made again on the copy once swapped (same names).
+/// Creates the empty copies from the live schema; returns the live indexes' definitions
+/// rewritten for the copy (same columns, names with a new generation suffix), made once the
+/// copy is filled.
 fn create_copies(store: &Store) -> Result<Vec<String>, StoreError> {
+    let generation = format!("_g{}", Utc::now().timestamp_millis());
+    let mut live = Vec::new();
     match store.backend() {
         Backend::Sqlite => {
-            let mut indexes = Vec::new();
             for mut row in store.query(
                 "SELECT type, name, sql FROM sqlite_master \
                  WHERE sql IS NOT NULL AND ((type = 'table' \
@@ -274,50 +290,81 @@ fn create_copies(store: &Store) -> Result<Vec<String>, StoreError> {
                 let name: String = row.take(1)?;
                 let sql: String = row.take(2)?;
                 if kind == "index" {
-                    indexes.push(sql);
+                    live.push(sql);
                 } else {
                     let copy = sql.replacen(&name, &format!("{name}_next"), 1);
                     store.execute_batch(&copy)?;
                 }
             }
-            Ok(indexes)
         }
         Backend::Postgres => {
             store.execute_batch(
                 "CREATE TABLE directory_entry_next \
                  (LIKE directory_entry INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
             )?;
-            let mut indexes = Vec::new();
             for mut row in store.query(
                 "SELECT indexdef FROM pg_indexes WHERE tablename = 'directory_entry' \
-                   AND schemaname = current_schema() AND indexname <> 'directory_entry_pkey'",
+                   AND schemaname = current_schema() AND indexname NOT LIKE '%pkey%'",
                 params![],
             )? {
-                indexes.push(row.take::<String>(0)?);
+                live.push(row.take::<String>(0)?);
             }
-            Ok(indexes)
+            live.push(format!(
+                "ALTER TABLE directory_entry ADD CONSTRAINT directory_entry_pkey{generation} \
+                 PRIMARY KEY (id)"
+            ));
         }
+    }
+    Ok(live.iter().map(|sql| for_copy(sql, &generation)).collect())
+}
+
+/// An index (or primary key) definition of the live table, for the copy: its name takes the
+/// new generation suffix, its table is the copy.
+fn for_copy(sql: &str, generation: &str) -> String {
+    let mut words: Vec<String> = sql.split(' ').map(str::to_owned).collect();
+    let mut renamed = false;
+    for i in 0..words.len() {
+        let previous = i.checked_sub(1).map(|j| words[j].to_ascii_uppercase());
+        match previous.as_deref() {
+            Some("INDEX" | "CONSTRAINT") if !renamed => {
+                let base = strip_generation(&words[i]);
+                words[i] = format!("{base}{generation}");
+                renamed = true;
+            }
+            Some("ON" | "TABLE") => {
+                let table = words[i].clone();
+                if let Some(prefix) = table.strip_suffix("directory_entry") {
+                    words[i] = format!("{prefix}directory_entry_next");
+                }
+            }
+            _ => {}
+        }
+    }
+    words.join(" ")
+}
+
+fn strip_generation(name: &str) -> &str {
+    match name.rfind("_g") {
+        Some(i) if name[i + 2..].bytes().all(|b| b.is_ascii_digit()) && i + 2 < name.len() => {
+            &name[..i]
+        }
+        _ => name,
     }
 }
 
-/// Replaces the live tables by the copies and indexes them (in the caller's transaction).
-fn swap(store: &Store, index_sql: &[String]) -> Result<(), StoreError> {
+/// Replaces the live tables by the (indexed) copies, in the caller's transaction.
+fn swap(store: &Store) -> Result<(), StoreError> {
     match store.backend() {
         Backend::Sqlite => store.execute_batch(
             "DROP TABLE directory_entry; DROP TABLE directory_fts; \
              ALTER TABLE directory_entry_next RENAME TO directory_entry; \
              ALTER TABLE directory_fts_next RENAME TO directory_fts;",
-        )?,
+        ),
         Backend::Postgres => store.execute_batch(
             "DROP TABLE directory_entry; \
-             ALTER TABLE directory_entry_next RENAME TO directory_entry; \
-             ALTER TABLE directory_entry ADD PRIMARY KEY (id);",
-        )?,
+             ALTER TABLE directory_entry_next RENAME TO directory_entry;",
+        ),
     }
-    for sql in index_sql {
-        store.execute_batch(sql)?;
-    }
-    Ok(())
 }
 
 fn values_clause(rows: usize, columns: usize, first_param: usize) -> String {

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use super::db::{Backend, Param, params};
 use super::directory::{COLUMNS, entry_of};
 use super::{Store, StoreError};
-use crate::annuaire::normalize::{fold, is_stop_word};
+use crate::annuaire::normalize::{fold, is_stop_word, is_weak_word};
 use crate::domain::directory::{DirectoryHit, DirectoryQuery, MatchRank};
 
 /// Rows read per candidate query before the filter (a page is 50 at most).
@@ -22,7 +22,8 @@ struct Plan {
     words: Vec<String>,
     /// Words used by the word index: stop words and single letters left out when others exist.
     indexed: Vec<String>,
-    postal_code: Option<String>,
+    /// The postal code typed, and the upper bound of its range.
+    postal_range: Option<(String, String)>,
     city: Option<String>,
     profession_code: Option<String>,
     limit: usize,
@@ -52,25 +53,36 @@ fn plan(q: &DirectoryQuery) -> Plan {
             );
         }
     }
-    let useful: Vec<String> = words
+    // The words that find candidates: neither stop words, nor single letters, nor the weak
+    // words of an address when rarer ones exist; every word still has to match.
+    let strong: Vec<String> = words
         .iter()
-        .filter(|w| !is_stop_word(w) && w.len() > 1)
+        .filter(|w| !is_stop_word(w) && w.len() > 1 && !is_weak_word(w))
         .cloned()
         .collect();
-    let indexed = if useful.is_empty() {
-        words.clone()
+    let indexed = if strong.is_empty() {
+        let useful: Vec<String> = words
+            .iter()
+            .filter(|w| !is_stop_word(w) && w.len() > 1)
+            .cloned()
+            .collect();
+        if useful.is_empty() {
+            words.clone()
+        } else {
+            useful
+        }
     } else {
-        useful
+        strong
     };
     Plan {
         words,
         indexed,
-        postal_code: q
+        postal_range: q
             .postal_code
             .as_deref()
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(str::to_owned),
+            .map(|p| (p.to_owned(), format!("{p}\u{7f}"))),
         city: q.city.as_deref().map(fold).filter(|c| !c.is_empty()),
         profession_code,
         limit: if q.limit == 0 { DEFAULT_LIMIT } else { q.limit },
@@ -82,15 +94,21 @@ impl Plan {
     fn filters<'a>(&'a self, first: usize, params: &mut Vec<Param<'a>>) -> String {
         let mut sql = String::from(" AND e.unlisted = 0");
         let mut n = first;
-        if let Some(code) = &self.postal_code {
+        if let Some((code, upper)) = &self.postal_range {
             if code.len() >= 5 {
                 sql.push_str(&format!(" AND e.postal_code = ?{n}"));
                 params.push(Param::Text(code));
+                n += 1;
             } else {
-                sql.push_str(&format!(" AND e.postal_code LIKE ?{n} || '%'"));
+                // A department or the start of a code: a range, which the index serves.
+                sql.push_str(&format!(
+                    " AND e.postal_code >= ?{n} AND e.postal_code < ?{}",
+                    n + 1
+                ));
                 params.push(Param::Text(code));
+                params.push(Param::Text(upper));
+                n += 2;
             }
-            n += 1;
         }
         if let Some(city) = &self.city {
             sql.push_str(&format!(" AND e.city_key = ?{n}"));
@@ -102,6 +120,14 @@ impl Plan {
             params.push(Param::Text(code));
         }
         sql
+    }
+
+    /// No filter and one word: candidates need no second look.
+    fn single_word(&self) -> bool {
+        self.words.len() == 1
+            && self.postal_range.is_none()
+            && self.city.is_none()
+            && self.profession_code.is_none()
     }
 
     /// Every typed word starts a word of the entry's key.
@@ -126,11 +152,13 @@ pub fn search(store: &Store, query: &DirectoryQuery) -> Result<Vec<DirectoryHit>
     for w in query.text.split_whitespace() {
         let digits = w.bytes().all(|b| b.is_ascii_digit());
         if digits && (8..=12).contains(&w.len()) {
+            // An RPPS or ADELI, or an idNat (its type digit first).
+            let without_type = if w.len() >= 10 { &w[1..] } else { w };
             for id in candidates(
                 store,
                 &plan,
-                "e.person_id = ?1 OR e.national_id = ?1",
-                &[Param::Text(w)],
+                "e.person_id IN (?1, ?2)",
+                &[Param::Text(w), Param::Text(without_type)],
             )? {
                 push(MatchRank::ExactId, id.0, &mut ranked);
             }
@@ -140,6 +168,18 @@ pub fn search(store: &Store, query: &DirectoryQuery) -> Result<Vec<DirectoryHit>
                 push(MatchRank::ExactMailbox, id.0, &mut ranked);
             }
         }
+        if digits && (6..11).contains(&w.len()) {
+            // An RPPS typed so far: its prefix.
+            let upper = format!("{w}\u{7f}");
+            for (id, _, _) in candidates(
+                store,
+                &plan,
+                "e.person_id >= ?1 AND e.person_id < ?2",
+                &[Param::Text(w), Param::Text(&upper)],
+            )? {
+                push(MatchRank::NamePrefix, id, &mut ranked);
+            }
+        }
     }
     // Family names: equal to, then starting with, one of the first two words.
     for w in plan.indexed.iter().take(2) {
@@ -147,13 +187,20 @@ pub fn search(store: &Store, query: &DirectoryQuery) -> Result<Vec<DirectoryHit>
             continue;
         }
         let upper = format!("{w}\u{7f}");
-        for (id, key, family) in candidates(
-            store,
-            &plan,
-            "e.family_key >= ?1 AND e.family_key < ?2",
-            &[Param::Text(w), Param::Text(&upper)],
-        )? {
-            if plan.matches(&key) {
+        let range = [Param::Text(w), Param::Text(&upper)];
+        let found = if plan.single_word() {
+            // Read from the index alone: ids and names, no second look needed.
+            by_family_only(store, &range, plan.limit)?
+        } else {
+            candidates(
+                store,
+                &plan,
+                "e.family_key >= ?1 AND e.family_key < ?2",
+                &range,
+            )?
+        };
+        for (id, key, family) in found {
+            if plan.single_word() || plan.matches(&key) {
                 let exact = family == *w || family.starts_with(&format!("{w} "));
                 let rank = if exact {
                     MatchRank::ExactName
@@ -174,7 +221,7 @@ pub fn search(store: &Store, query: &DirectoryQuery) -> Result<Vec<DirectoryHit>
     }
     // Only filters: the entries at that address or of that profession, by name.
     if plan.words.is_empty()
-        && (plan.postal_code.is_some() || plan.city.is_some() || plan.profession_code.is_some())
+        && (plan.postal_range.is_some() || plan.city.is_some() || plan.profession_code.is_some())
     {
         for (id, _, _) in candidates(store, &plan, "1 = 1", &[])? {
             push(MatchRank::Elsewhere, id, &mut ranked);
@@ -200,6 +247,20 @@ fn candidates<'a>(
          WHERE ({condition}){filters} ORDER BY e.family_key, e.given_key LIMIT {CANDIDATES}"
     );
     read_candidates(store, &sql, &params)
+}
+
+/// Entries whose family name is in the range, from the family index alone (`key` left empty).
+fn by_family_only(
+    store: &Store,
+    range: &[Param<'_>],
+    limit: usize,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let sql = format!(
+        "SELECT e.id, '', e.family_key FROM directory_entry e \
+         WHERE e.family_key >= ?1 AND e.family_key < ?2 AND e.unlisted = 0 \
+         ORDER BY e.family_key, e.given_key LIMIT {limit}"
+    );
+    read_candidates(store, &sql, range)
 }
 
 /// Candidates from the word index: every indexed word as a prefix.

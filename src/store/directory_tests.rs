@@ -254,3 +254,21 @@ fn an_abandoned_import_leaves_the_previous_directory() {
         assert_eq!(find(&store, "durand").len(), 2);
     });
 }
+
+#[test]
+fn the_copys_indexes_take_a_new_generation() {
+    assert_eq!(
+        for_copy(
+            "CREATE INDEX directory_entry_family_g12 ON public.directory_entry USING btree (family_key)",
+            "_g13"
+        ),
+        "CREATE INDEX directory_entry_family_g13 ON public.directory_entry_next USING btree (family_key)"
+    );
+    assert_eq!(
+        for_copy(
+            "CREATE INDEX directory_entry_postal ON directory_entry (postal_code)",
+            "_g2"
+        ),
+        "CREATE INDEX directory_entry_postal_g2 ON directory_entry_next (postal_code)"
+    );
+}

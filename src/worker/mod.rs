@@ -276,7 +276,7 @@ pub enum Request {
         seq: u64,
     },
     /// Ask the Annuaire Santé API as well; what it answers confirms and completes the local
-    /// directory. `directory::search_online` → `annuaire::fhir::AnnuaireClient`.
+    /// directory. `directory::search_online` → `store::directory::merge_confirmed`.
     SearchDirectoryOnline {
         target: SearchTarget,
         query: DirectoryQuery,
@@ -293,10 +293,10 @@ pub enum Request {
     /// The recipients to propose for a patient: the treating physician (PAM `ROL`) and the
     /// patient's own mailbox. `mss::proposals` → `store::directory::search`.
     MssProposals { patient: PatientId },
-    /// Send a document by MSSanté through the gateway. `mss::send` → `outbox::mss::enqueue`.
+    /// Send a document by MSSanté through the gateway. `mss::send` → `outbox::mss::enqueue_send`.
     SendMss(MssSendRequest),
     /// A document's MSSanté sends and their receipts per recipient. `mss::sends` →
-    /// `store::outbox_read::mss_sends`.
+    /// `store::mss::sends_of`.
     MssSends { document: DocumentId },
 }
 

@@ -71,6 +71,35 @@ pub(super) async fn emit_changed(
     Ok(())
 }
 
+/// Who queues a job and how: the session (with the right asked), the outbox's settings and
+/// the professional it goes on behalf of.
+pub(crate) struct Sender {
+    pub session: crate::auth::Session,
+    pub settings: crate::outbox::OutboxSettings,
+    pub professional: ProfessionalInfo,
+}
+
+pub(crate) fn sender(
+    ctx: &Arc<Context>,
+    right: crate::domain::Right,
+) -> Result<Sender, WorkerError> {
+    let session = ctx.require(right)?;
+    let settings = ctx
+        .config
+        .outbox
+        .clone()
+        .ok_or(WorkerError::NotConfigured("error-outbox-not-configured"))?;
+    let professional = session
+        .professional
+        .clone()
+        .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
+    Ok(Sender {
+        session,
+        settings,
+        professional,
+    })
+}
+
 /// What a job needs besides the document: the professional and the settings.
 pub(super) struct Queue<'a> {
     pub settings: &'a crate::outbox::OutboxSettings,

@@ -436,3 +436,46 @@ fn issue15_serve_drains_the_shared_records_outbox_to_the_dmp() {
     let exit = served.terminate();
     assert!(exit.success(), "{exit:?}; stderr:\n{}", served.stderr());
 }
+
+#[test]
+fn issue16_serve_imports_the_directory_into_the_shared_record() {
+    let Some(target) = pg_target() else { return };
+    let (_, schema) = pg_empty_store(&target);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let extract = dir.path().join("Extraction_Correspondance_MSSante.txt");
+    chevet::sandbox::annuaire::generate::write_extract(&extract, 7, 5_000, false).expect("extract");
+    let config = record_config(dir.path(), "production", &target, &schema);
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!(
+        "\n[annuaire]\nextract = {}\nonline = false\n",
+        toml_str(&extract.to_string_lossy())
+    ));
+    std::fs::write(&config, text).expect("config");
+    let mut served = Served::start(&config, &dir.path().join("data"), None);
+    let base = served.wait_for_line("LISTENING ");
+    served.wait_for_line("READY ");
+    let store = chevet::store::testing::pg_store_in(&target, &schema);
+    let deadline = Instant::now() + BOUND;
+    let count = || chevet::store::directory::count(&store).unwrap_or(0);
+    while count() < 5_000 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(count(), 5_000, "stderr:\n{}", served.stderr());
+    let (_, body) = get(&base, "/status");
+    assert!(body.contains("directory-sync"), "{body}");
+    // A workstation searches the shared directory.
+    let hits = chevet::store::directory::search(
+        &store,
+        &chevet::domain::directory::DirectoryQuery {
+            text: "lefevre helene".into(),
+            ..Default::default()
+        },
+    )
+    .expect("search");
+    assert_eq!(
+        hits[0].entry.mailbox,
+        chevet::sandbox::annuaire::generate::LEFEVRE_MAILBOX
+    );
+    let exit = served.terminate();
+    assert!(exit.success(), "{exit:?}; stderr:\n{}", served.stderr());
+}

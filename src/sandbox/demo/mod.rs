@@ -15,7 +15,7 @@ mod identity;
 mod names;
 mod places;
 mod retarget;
-mod rng;
+pub(crate) mod rng;
 #[cfg(test)]
 mod tests;
 

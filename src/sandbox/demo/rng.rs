@@ -56,6 +56,26 @@ impl Rng {
     pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         items.get(self.index(items.len()))
     }
+
+    /// One of `items`, which must not be empty (constant tables).
+    pub(crate) fn choose<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let i = self.index(items.len());
+        &items[i.min(items.len().saturating_sub(1))]
+    }
+
+    /// An index drawn by weight (0 when every weight is 0).
+    pub(crate) fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|w| u64::from(*w)).sum();
+        let mut x = self.below(total);
+        for (i, w) in weights.iter().enumerate() {
+            let w = u64::from(*w);
+            if x < w {
+                return i;
+            }
+            x -= w;
+        }
+        0
+    }
 }
 
 fn mix(mut z: u64) -> u64 {

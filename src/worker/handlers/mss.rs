@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use super::outbox::{Sender, sender};
 use crate::domain::directory::{DirectoryHit, DirectoryQuery};
 use crate::domain::mss::{MssSendRequest, patient_mailbox};
 use crate::domain::{DocumentId, PatientId, Right};
 use crate::store::{directory, mss as rows, patients};
 use crate::worker::Event;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::outbox::{self, Queue};
+use crate::worker::outbox::{self, Queue, Sender, sender};
 
 pub(super) async fn proposals(ctx: &Arc<Context>, patient: PatientId) -> Result<(), WorkerError> {
     ctx.require(Right::OpenFolder)?;

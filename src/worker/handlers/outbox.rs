@@ -11,7 +11,7 @@ use crate::domain::{DocumentId, PatientId, Right};
 use crate::store::outbox as rows;
 use crate::worker::Event;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::outbox::{self, Job, Queue};
+use crate::worker::outbox::{self, Job, Queue, Sender, sender};
 
 /// The most jobs one list shows.
 const LIST_LIMIT: usize = 2_000;
@@ -63,32 +63,6 @@ fn command_code(c: OutboxCommand) -> &'static str {
         OutboxCommand::Cancel => "cancel",
         OutboxCommand::Retry => "retry",
     }
-}
-
-/// Who queues a job and how: the session (with the right asked), the outbox's settings and
-/// the professional it goes on behalf of.
-pub(super) struct Sender {
-    pub session: crate::auth::Session,
-    pub settings: crate::outbox::OutboxSettings,
-    pub professional: crate::domain::ProfessionalInfo,
-}
-
-pub(super) fn sender(ctx: &Arc<Context>, right: Right) -> Result<Sender, WorkerError> {
-    let session = ctx.require(right)?;
-    let settings = ctx
-        .config
-        .outbox
-        .clone()
-        .ok_or(WorkerError::NotConfigured("error-outbox-not-configured"))?;
-    let professional = session
-        .professional
-        .clone()
-        .ok_or(WorkerError::NotConfigured("error-produce-no-professional"))?;
-    Ok(Sender {
-        session,
-        settings,
-        professional,
-    })
 }
 
 /// Queues documents now, as one batch, and follows it.

@@ -1,7 +1,8 @@
 -- The local directory of MSSanté mailboxes (issue 16): the last imported bulk extract
 -- "Extraction_Correspondance_MSSante", completed and confirmed by the Annuaire Santé FHIR API.
--- An import fills a copy of the table and swaps it in one transaction; the copy is made from
--- this schema (LIKE … and pg_indexes), so this file stays the one definition.
+-- An import fills a copy of the table, indexes it, and swaps it in one transaction; the copy
+-- is made from this schema (LIKE … and pg_indexes), so this file stays the one definition
+-- (the indexes of a copy take a generation suffix: `directory_entry_family_g2`…).
 
 CREATE TABLE directory_entry (
     id                  BIGINT PRIMARY KEY,
@@ -43,8 +44,7 @@ CREATE TABLE directory_entry (
     city_key            TEXT NOT NULL DEFAULT '',
     search_key          TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX directory_entry_family ON directory_entry (family_key text_pattern_ops, given_key);
-CREATE INDEX directory_entry_given ON directory_entry (given_key text_pattern_ops);
+CREATE INDEX directory_entry_family ON directory_entry (family_key text_pattern_ops, given_key, unlisted);
 CREATE INDEX directory_entry_person ON directory_entry (person_id);
 CREATE INDEX directory_entry_mailbox ON directory_entry (mailbox);
 CREATE INDEX directory_entry_postal ON directory_entry (postal_code);

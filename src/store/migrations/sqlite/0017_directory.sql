@@ -1,7 +1,8 @@
 -- The local directory of MSSanté mailboxes (issue 16): the last imported bulk extract
 -- "Extraction_Correspondance_MSSante", completed and confirmed by the Annuaire Santé FHIR API.
--- An import fills copies of these tables and swaps them in one transaction; the copies are
--- made from this schema (the catalogue), so this file stays the one definition.
+-- An import fills copies of these tables, indexes them, and swaps them in one transaction;
+-- the copies are made from this schema (the catalogue), so this file stays the one definition
+-- (the indexes of a copy take a generation suffix: `directory_entry_family_g2`…).
 
 CREATE TABLE directory_entry (
     id                  INTEGER PRIMARY KEY,
@@ -40,14 +41,14 @@ CREATE TABLE directory_entry (
     unlisted            INTEGER NOT NULL DEFAULT 0,
     -- When the FHIR API confirmed (or added) it; NULL: from the extract only.
     confirmed_at        TEXT,
-    -- Search keys (annuaire::normalize::fold): the family name, the city, and every word.
+    -- Search keys (annuaire::normalize::fold): the family name, the city, and the words
+    -- (names, mailbox, profession, specialty, organisation, address; ids have their own paths).
     family_key          TEXT NOT NULL DEFAULT '',
     given_key           TEXT NOT NULL DEFAULT '',
     city_key            TEXT NOT NULL DEFAULT '',
     search_key          TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX directory_entry_family ON directory_entry (family_key, given_key);
-CREATE INDEX directory_entry_given ON directory_entry (given_key);
+CREATE INDEX directory_entry_family ON directory_entry (family_key, given_key, unlisted);
 CREATE INDEX directory_entry_person ON directory_entry (person_id);
 CREATE INDEX directory_entry_mailbox ON directory_entry (mailbox);
 CREATE INDEX directory_entry_postal ON directory_entry (postal_code);
@@ -60,7 +61,7 @@ CREATE VIRTUAL TABLE directory_fts USING fts5 (
     detail = none,
     columnsize = 0,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '3'
 );
 
 -- The last import: when, from what, how many rows (one row, id 1).
