@@ -212,7 +212,7 @@ fn search(db: &Path, key: [u8; 32], rows: usize) {
 
 /// The app's frames on the Annuaire screen while an import runs beside it.
 fn frames(extract: &Path) {
-    use common::app::{harness, log_in, runtime, type_into, worker_config};
+    use common::app::{frames_while, harness, log_in, runtime, type_into, worker_config};
     use egui::accesskit::Role;
     use egui_kittest::kittest::Queryable;
     let rt = runtime();
@@ -252,28 +252,9 @@ fn frames(extract: &Path) {
         "Rechercher un correspondant",
         "dur",
     );
-    let mut app = h.into_state();
-    let ctx = egui::Context::default();
-    chevet::ui::widgets::install_style(&ctx);
-    let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1280.0, 800.0),
-        )),
-        ..Default::default()
-    };
-    let mut times = Vec::new();
     let start = Instant::now();
-    while !importer.is_finished() && start.elapsed() < Duration::from_secs(600) {
-        let t = Instant::now();
-        let mut output = ctx.run_ui(input(), |ui| app.frame_ui(ui));
-        output.textures_delta.clear();
-        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-        times.push(t.elapsed());
-        std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
-    }
+    let times = frames_while(h, || !importer.is_finished());
     let info = importer.join().expect("import thread");
-    times.sort();
     println!(
         "frames: the Annuaire screen while {} entries are imported beside it ({:.1} s), {} \
          frames: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",

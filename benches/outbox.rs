@@ -24,7 +24,7 @@ use chevet::outbox::{Drainer, StopFlag};
 use chevet::sandbox::dmp::faults::FaultPlan;
 use chevet::sandbox::outbox_run::{self, RunConfig};
 use chevet::store::{DbKey, Store};
-use common::app::{harness, log_in, open_from_list, runtime, until, worker_config};
+use common::app::{frames_while, harness, log_in, open_from_list, runtime, until, worker_config};
 use common::report::{millis, percentile};
 
 const LATENCY: &str = "feed=slow:200";
@@ -159,28 +159,9 @@ fn frames(rt: &tokio::runtime::Runtime) {
         egui_kittest::kittest::Queryable::query_by_label(h, "Venues").is_some()
     });
     outbox_run::queue_documents(&mut store, &patient, 1_000, &settings, &client, "history");
-    let mut times = Vec::new();
     let start = Instant::now();
-    let mut app = h.into_state();
-    let ctx = egui::Context::default();
-    chevet::ui::widgets::install_style(&ctx);
-    let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1280.0, 800.0),
-        )),
-        ..Default::default()
-    };
-    while acknowledged(&store) < 1_000 && start.elapsed() < Duration::from_secs(900) {
-        let t = Instant::now();
-        let mut output = ctx.run_ui(input(), |ui| app.frame_ui(ui));
-        output.textures_delta.clear();
-        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-        times.push(t.elapsed());
-        std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
-    }
+    let times = frames_while(h, || acknowledged(&store) < 1_000);
     let secs = start.elapsed().as_secs_f64();
-    times.sort();
     println!(
         "frames: folder open while the app's workers drain a 1,000-document history \
          ({} lanes, DMP at 200 ms, {secs:.1} s, {} acknowledged), {} frames: \

@@ -127,3 +127,31 @@ pub fn open_from_list(h: &mut H, pause: Duration, query: &str, name: &str) {
     });
     h.get_by_label_contains(name).click();
 }
+
+/// Runs the app's frames at 60 per second, as the window would but without a GPU (layout and
+/// tessellation on the UI thread), while `running()` holds and 15 minutes at most; each
+/// frame's time, sorted.
+pub fn frames_while(h: H, mut running: impl FnMut() -> bool) -> Vec<Duration> {
+    let mut app = h.into_state();
+    let ctx = egui::Context::default();
+    chevet::ui::widgets::install_style(&ctx);
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while running() && start.elapsed() < Duration::from_secs(900) {
+        let t = Instant::now();
+        let mut output = ctx.run_ui(input(), |ui| app.frame_ui(ui));
+        output.textures_delta.clear();
+        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+        times.push(t.elapsed());
+        std::thread::sleep(Duration::from_millis(16).saturating_sub(t.elapsed()));
+    }
+    times.sort();
+    times
+}

@@ -26,7 +26,7 @@ use thiserror::Error;
 use zip::result::ZipError;
 use zip::{CompressionMethod, ZipArchive};
 
-use crate::domain::directory::{DirectoryEntry, DirectorySource, MailboxKind, PostalAddress};
+use crate::domain::directory::DirectoryEntry;
 
 /// The published file's base name (`.zip` as downloaded, `.txt` inside).
 pub const FILE_NAME: &str = "Extraction_Correspondance_MSSante";
@@ -538,48 +538,10 @@ fn parse_row(text: &str) -> Result<DirectoryEntry, SkipReason> {
     if found < COLUMNS || extra_non_empty {
         return Err(SkipReason::FieldCount { found });
     }
-    let kind = MailboxKind::from_code(fields[0]).ok_or(SkipReason::UnknownKind)?;
     if fields[1].is_empty() || !fields[1].contains('@') {
         return Err(SkipReason::NoMailbox);
     }
-    let f = |i: usize| fields[i].to_owned();
-    Ok(DirectoryEntry {
-        kind,
-        mailbox: f(1),
-        person_id_type: f(2),
-        person_id: f(3),
-        national_id: f(4),
-        structure_id_type: f(5),
-        structure_id: f(6),
-        service: f(7),
-        civility: f(8),
-        family_name: f(9),
-        given_name: f(10),
-        category_code: f(11),
-        category_label: f(12),
-        profession_code: f(13),
-        profession_label: f(14),
-        specialty_code: f(15),
-        specialty_label: f(16),
-        dematerialisation: f(17),
-        organisation: f(18),
-        trade_name: f(19),
-        address: PostalAddress {
-            complement: f(20),
-            distribution: f(21),
-            street_number: f(22),
-            street_number_complement: f(23),
-            street_type: f(24),
-            street_label: f(25),
-            locality: f(26),
-            routing_line: f(27),
-            postal_code: f(28),
-            department: f(29),
-            country: f(30),
-        },
-        unlisted: false,
-        source: DirectorySource::Extract,
-    })
+    DirectoryEntry::from_fields(fields.map(str::to_owned)).ok_or(SkipReason::UnknownKind)
 }
 
 /// Windows-1252 (a superset of Latin-1's printable range) to UTF-8; the five undefined bytes
@@ -611,40 +573,7 @@ pub fn write_header(w: &mut impl Write) -> io::Result<()> {
 /// Writes one entry as a row of the real format (`|` and line breaks inside a field become
 /// spaces). `unlisted` and `source` have no column.
 pub fn write_entry(w: &mut impl Write, e: &DirectoryEntry) -> io::Result<()> {
-    let a = &e.address;
-    let fields: [&str; COLUMNS] = [
-        e.kind.code(),
-        &e.mailbox,
-        &e.person_id_type,
-        &e.person_id,
-        &e.national_id,
-        &e.structure_id_type,
-        &e.structure_id,
-        &e.service,
-        &e.civility,
-        &e.family_name,
-        &e.given_name,
-        &e.category_code,
-        &e.category_label,
-        &e.profession_code,
-        &e.profession_label,
-        &e.specialty_code,
-        &e.specialty_label,
-        &e.dematerialisation,
-        &e.organisation,
-        &e.trade_name,
-        &a.complement,
-        &a.distribution,
-        &a.street_number,
-        &a.street_number_complement,
-        &a.street_type,
-        &a.street_label,
-        &a.locality,
-        &a.routing_line,
-        &a.postal_code,
-        &a.department,
-        &a.country,
-    ];
+    let fields = e.fields();
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             w.write_all(b"|")?;

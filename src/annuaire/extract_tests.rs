@@ -7,6 +7,7 @@ use std::io::{Cursor, Write as _};
 use std::path::PathBuf;
 
 use super::*;
+use crate::domain::directory::{DirectorySource, MailboxKind};
 
 const SHORT_HEADER: &str = "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|\
 Identification nationale PP|Type identifiant structure|Identification Structure|\

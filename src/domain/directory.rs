@@ -159,7 +159,123 @@ pub struct DirectoryEntry {
     pub source: DirectorySource,
 }
 
+/// The columns of the bulk extract (and of the store's rows, in the same order).
+pub const FIELD_COUNT: usize = 31;
+
 impl DirectoryEntry {
+    /// The extract's 31 columns, in its order: the mailbox type's code, then the texts.
+    pub fn fields(&self) -> [&str; FIELD_COUNT] {
+        let a = &self.address;
+        [
+            self.kind.code(),
+            &self.mailbox,
+            &self.person_id_type,
+            &self.person_id,
+            &self.national_id,
+            &self.structure_id_type,
+            &self.structure_id,
+            &self.service,
+            &self.civility,
+            &self.family_name,
+            &self.given_name,
+            &self.category_code,
+            &self.category_label,
+            &self.profession_code,
+            &self.profession_label,
+            &self.specialty_code,
+            &self.specialty_label,
+            &self.dematerialisation,
+            &self.organisation,
+            &self.trade_name,
+            &a.complement,
+            &a.distribution,
+            &a.street_number,
+            &a.street_number_complement,
+            &a.street_type,
+            &a.street_label,
+            &a.locality,
+            &a.routing_line,
+            &a.postal_code,
+            &a.department,
+            &a.country,
+        ]
+    }
+
+    /// An entry (from the extract, listed) from the 31 columns; `None` for an unknown
+    /// mailbox type.
+    pub fn from_fields(fields: [String; FIELD_COUNT]) -> Option<Self> {
+        let [
+            kind,
+            mailbox,
+            person_id_type,
+            person_id,
+            national_id,
+            structure_id_type,
+            structure_id,
+            service,
+            civility,
+            family_name,
+            given_name,
+            category_code,
+            category_label,
+            profession_code,
+            profession_label,
+            specialty_code,
+            specialty_label,
+            dematerialisation,
+            organisation,
+            trade_name,
+            complement,
+            distribution,
+            street_number,
+            street_number_complement,
+            street_type,
+            street_label,
+            locality,
+            routing_line,
+            postal_code,
+            department,
+            country,
+        ] = fields;
+        Some(Self {
+            kind: MailboxKind::from_code(&kind)?,
+            mailbox,
+            person_id_type,
+            person_id,
+            national_id,
+            structure_id_type,
+            structure_id,
+            service,
+            civility,
+            family_name,
+            given_name,
+            category_code,
+            category_label,
+            profession_code,
+            profession_label,
+            specialty_code,
+            specialty_label,
+            dematerialisation,
+            organisation,
+            trade_name,
+            address: PostalAddress {
+                complement,
+                distribution,
+                street_number,
+                street_number_complement,
+                street_type,
+                street_label,
+                locality,
+                routing_line,
+                postal_code,
+                department,
+                country,
+            },
+            unlisted: false,
+            source: DirectorySource::Extract,
+        })
+    }
+
     /// "Dr Marie DURAND" / the organisation's name for an ORG mailbox.
     pub fn display_name(&self) -> String {
         let person = join_words([self.given_name.as_str(), self.family_name.as_str()]);

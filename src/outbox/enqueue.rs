@@ -212,18 +212,7 @@ fn pfi_request(
         OutboxAction::Replace => pfi_message::PfiEvent::Replace,
         OutboxAction::Delete => pfi_message::PfiEvent::Delete,
     };
-    // PV1-19 is required for an in-patient, out-patient or emergency stay: without the
-    // GAM's visit number the stay is not sent (PV1-2 "N").
-    let visit = p
-        .episode
-        .zip(p.visit_number)
-        .map(|(e, visit)| pfi_message::PfiVisit {
-            visit_number: Some(visit.to_owned()),
-            patient_class: e.kind.code().to_owned(),
-            admitted: Some(e.start),
-            discharged: e.end,
-            nda: None,
-        });
+    let visit = pfi_message::PfiVisit::of(p.episode, p.visit_number);
     let flags = pfi_message::PfiFlags {
         masked_ps: p.visibility.masked_ps,
         invisible_patient: p.visibility.invisible_patient,

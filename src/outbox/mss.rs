@@ -164,16 +164,7 @@ pub fn enqueue_send(
         p.to_patient,
         p.patient_may_not_reply,
     );
-    let visit = p
-        .episode
-        .zip(p.visit_number)
-        .map(|(e, visit)| pfi_message::PfiVisit {
-            visit_number: Some(visit.to_owned()),
-            patient_class: e.kind.code().to_owned(),
-            admitted: Some(e.start),
-            discharged: e.end,
-            nda: None,
-        });
+    let visit = pfi_message::PfiVisit::of(p.episode, p.visit_number);
     let body = p.body.trim();
     let doc = pfi_message::PfiDocument {
         event: pfi_message::PfiEvent::New,

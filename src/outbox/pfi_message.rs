@@ -169,6 +169,23 @@ pub struct PfiVisit {
     pub nda: Option<String>,
 }
 
+impl PfiVisit {
+    /// The stay of `episode` when the GAM gave its visit number (PV1-19 is required for an
+    /// in-patient, out-patient or emergency stay: without it the stay is not sent, PV1-2 "N").
+    pub fn of(
+        episode: Option<&crate::domain::Episode>,
+        visit_number: Option<&str>,
+    ) -> Option<Self> {
+        episode.zip(visit_number).map(|(e, visit)| Self {
+            visit_number: Some(visit.to_owned()),
+            patient_class: e.kind.code().to_owned(),
+            admitted: Some(e.start),
+            discharged: e.end,
+            nda: None,
+        })
+    }
+}
+
 /// Everything one message carries.
 pub struct PfiDocument<'a> {
     pub event: PfiEvent,

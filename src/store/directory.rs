@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use super::db::{Backend, Param, Row, params};
 use super::{Store, StoreError, parse_utc, utc_text};
 use crate::annuaire::normalize::{fold, street_type_label};
-use crate::domain::directory::{DirectoryEntry, DirectorySource, MailboxKind, PostalAddress};
+use crate::domain::directory::{DirectoryEntry, DirectorySource, FIELD_COUNT};
 
 pub use super::directory_search::search;
 
@@ -408,43 +408,8 @@ fn insert_rows(
         .collect();
     let mut params: Vec<Param<'_>> = Vec::with_capacity(rows.len() * COLUMN_COUNT);
     for (((e, k), id), date) in rows.iter().zip(&ids).zip(&dates) {
-        let a = &e.address;
         params.push(Param::Int(*id));
-        params.push(Param::Text(e.kind.code()));
-        for text in [
-            &e.mailbox,
-            &e.person_id_type,
-            &e.person_id,
-            &e.national_id,
-            &e.structure_id_type,
-            &e.structure_id,
-            &e.service,
-            &e.civility,
-            &e.family_name,
-            &e.given_name,
-            &e.category_code,
-            &e.category_label,
-            &e.profession_code,
-            &e.profession_label,
-            &e.specialty_code,
-            &e.specialty_label,
-            &e.dematerialisation,
-            &e.organisation,
-            &e.trade_name,
-            &a.complement,
-            &a.distribution,
-            &a.street_number,
-            &a.street_number_complement,
-            &a.street_type,
-            &a.street_label,
-            &a.locality,
-            &a.routing_line,
-            &a.postal_code,
-            &a.department,
-            &a.country,
-        ] {
-            params.push(Param::Text(text));
-        }
+        params.extend(e.fields().into_iter().map(Param::Text));
         params.push(Param::Int(i64::from(e.unlisted)));
         params.push(date.as_deref().map_or(Param::Null, Param::Text));
         for text in [&k.family, &k.given, &k.city, &k.words] {
@@ -478,44 +443,11 @@ fn insert_words(
 /// An entry read back (`COLUMNS` order): its id and the entry.
 pub(super) fn entry_of(mut row: Row) -> Result<(i64, DirectoryEntry), StoreError> {
     let id: i64 = row.take(0)?;
-    let kind: String = row.take(1)?;
-    let mut t = |i: usize| row.take::<String>(i);
-    let mut e = DirectoryEntry {
-        kind: MailboxKind::from_code(&kind).unwrap_or_default(),
-        mailbox: t(2)?,
-        person_id_type: t(3)?,
-        person_id: t(4)?,
-        national_id: t(5)?,
-        structure_id_type: t(6)?,
-        structure_id: t(7)?,
-        service: t(8)?,
-        civility: t(9)?,
-        family_name: t(10)?,
-        given_name: t(11)?,
-        category_code: t(12)?,
-        category_label: t(13)?,
-        profession_code: t(14)?,
-        profession_label: t(15)?,
-        specialty_code: t(16)?,
-        specialty_label: t(17)?,
-        dematerialisation: t(18)?,
-        organisation: t(19)?,
-        trade_name: t(20)?,
-        address: PostalAddress {
-            complement: t(21)?,
-            distribution: t(22)?,
-            street_number: t(23)?,
-            street_number_complement: t(24)?,
-            street_type: t(25)?,
-            street_label: t(26)?,
-            locality: t(27)?,
-            routing_line: t(28)?,
-            postal_code: t(29)?,
-            department: t(30)?,
-            country: t(31)?,
-        },
-        ..DirectoryEntry::default()
-    };
+    let mut fields: [String; FIELD_COUNT] = Default::default();
+    for (i, field) in fields.iter_mut().enumerate() {
+        *field = row.take(i + 1)?;
+    }
+    let mut e = DirectoryEntry::from_fields(fields).unwrap_or_default();
     e.unlisted = row.take::<i64>(32)? != 0;
     if let Some(at) = row.take::<Option<String>>(33)? {
         e.source = DirectorySource::Api {

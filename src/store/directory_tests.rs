@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::domain::directory::{DirectoryQuery, MatchRank};
+use crate::domain::directory::{DirectoryQuery, MailboxKind, MatchRank, PostalAddress};
 use crate::store::testing::each_backend;
 
 fn person(

@@ -100,6 +100,18 @@ pub(crate) fn sender(
     })
 }
 
+impl Sender {
+    /// What a job needs besides the document, for `dmp` (the direct route's client).
+    pub(crate) fn queue<'a>(&'a self, dmp: Option<&'a crate::dmp::client::DmpClient>) -> Queue<'a> {
+        Queue {
+            settings: &self.settings,
+            dmp,
+            professional: &self.professional,
+            login: &self.session.login,
+        }
+    }
+}
+
 /// What a job needs besides the document: the professional and the settings.
 pub(super) struct Queue<'a> {
     pub settings: &'a crate::outbox::OutboxSettings,

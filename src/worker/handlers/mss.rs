@@ -10,7 +10,7 @@ use crate::domain::{DocumentId, PatientId, Right};
 use crate::store::{directory, mss as rows, patients};
 use crate::worker::Event;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::outbox::{self, Queue, Sender, sender};
+use crate::worker::outbox::{self, sender};
 
 pub(super) async fn proposals(ctx: &Arc<Context>, patient: PatientId) -> Result<(), WorkerError> {
     ctx.require(Right::OpenFolder)?;
@@ -64,11 +64,7 @@ fn treating_entries(
 }
 
 pub(super) async fn send(ctx: &Arc<Context>, request: MssSendRequest) -> Result<(), WorkerError> {
-    let Sender {
-        session,
-        settings,
-        professional,
-    } = sender(ctx, Right::ProduceDocuments)?;
+    let who = sender(ctx, Right::ProduceDocuments)?;
     let document = request.document;
     let patient = request.patient;
     let worker = Arc::clone(ctx);
@@ -83,12 +79,7 @@ pub(super) async fn send(ctx: &Arc<Context>, request: MssSendRequest) -> Result<
                 )?;
                 entries.push(hit.entry);
             }
-            let q = Queue {
-                settings: &settings,
-                dmp: worker.dmp.as_ref().map(|d| d.client()),
-                professional: &professional,
-                login: &session.login,
-            };
+            let q = who.queue(worker.dmp.as_ref().map(|d| d.client()));
             s.in_durable_transaction(|s| {
                 let summary = crate::store::documents::summary(s, document)?;
                 if summary.patient_id != patient {
@@ -97,7 +88,7 @@ pub(super) async fn send(ctx: &Arc<Context>, request: MssSendRequest) -> Result<
                 let item = outbox::queue_mss(s, &q, &request, &entries)?;
                 crate::store::audit::record(
                     s,
-                    &session.login,
+                    &who.session.login,
                     crate::store::audit::AuditAction::OutboxCommand,
                     crate::store::audit::AuditObject::OutboxItem(item.0),
                     "mss-send",

@@ -11,7 +11,7 @@ use crate::domain::{DocumentId, PatientId, Right};
 use crate::store::outbox as rows;
 use crate::worker::Event;
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::outbox::{self, Job, Queue, Sender, sender};
+use crate::worker::outbox::{self, Job, sender};
 
 /// The most jobs one list shows.
 const LIST_LIMIT: usize = 2_000;
@@ -71,11 +71,7 @@ pub(super) async fn send_history(
     patient: PatientId,
     documents: Vec<DocumentId>,
 ) -> Result<(), WorkerError> {
-    let Sender {
-        session,
-        settings,
-        professional,
-    } = sender(ctx, Right::FeedDmp)?;
+    let who = sender(ctx, Right::FeedDmp)?;
     let batch = format!(
         "h{}-{:04x}",
         Utc::now().timestamp_millis(),
@@ -84,12 +80,7 @@ pub(super) async fn send_history(
     let worker = Arc::clone(ctx);
     let b = batch.clone();
     ctx.with_store(move |s| {
-        let q = Queue {
-            settings: &settings,
-            dmp: worker.dmp.as_ref().map(|d| d.client()),
-            professional: &professional,
-            login: &session.login,
-        };
+        let q = who.queue(worker.dmp.as_ref().map(|d| d.client()));
         s.in_durable_transaction(|s| {
             for document in documents {
                 let last = rows::latest_feed_of(s, document)?;
@@ -137,20 +128,11 @@ pub(super) async fn delete_from_dmp(
     ctx: &Arc<Context>,
     document: DocumentId,
 ) -> Result<(), WorkerError> {
-    let Sender {
-        session,
-        settings,
-        professional,
-    } = sender(ctx, Right::FeedDmp)?;
+    let who = sender(ctx, Right::FeedDmp)?;
     let worker = Arc::clone(ctx);
     let patient = ctx
         .with_store(move |s| {
-            let q = Queue {
-                settings: &settings,
-                dmp: worker.dmp.as_ref().map(|d| d.client()),
-                professional: &professional,
-                login: &session.login,
-            };
+            let q = who.queue(worker.dmp.as_ref().map(|d| d.client()));
             s.in_durable_transaction(|s| {
                 let summary = crate::store::documents::summary(s, document)?;
                 outbox::queue_document(
