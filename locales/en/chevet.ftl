@@ -83,6 +83,10 @@ provenance-short-mss = MSS
 provenance-short-xdm = XDM
 share-dmp = DMP
 share-mss = MSS
+share-mss-pending = MSSanté sending
+share-mss-sent = MSSanté sent
+share-mss-failed = MSSanté failed
+share-mss-withdrawn = MSSanté withdrawn
 
 ## Patient list
 patients-title = Patients
@@ -742,3 +746,100 @@ list-history-progress = History: { $sent }/{ $total } sent, { $failed ->
    *[other] { $failed } failures
 }
 list-history-cancel = Cancel sending
+
+## Directory (issue 16)
+menu-directory = Directory
+menu-directory-help = Annuaire Santé: correspondents and their MSSanté mailboxes
+directory-title = Directory
+directory-search = Search for a correspondent
+directory-search-hint = name, first name, RPPS, specialty, organisation, address…
+directory-postal-code = Postal code
+directory-city = City
+directory-profession = Profession
+directory-search-online = Also search the Annuaire Santé
+directory-search-online-help = Asks the online Annuaire Santé: its answers confirm and complete the local directory.
+directory-empty-query = Type a name, an RPPS, a specialty, an organisation or an address to find a correspondent.
+directory-searching = searching…
+directory-no-result = No correspondent matches this search.
+directory-results = { $count ->
+    [one] 1 correspondent
+   *[other] { $count } correspondents
+}
+directory-results-first = The first { $count } correspondents: narrow the search to see the others.
+directory-copy-mailbox = Copy the MSSanté address
+directory-col-name = Name
+directory-col-profession = Profession / specialty
+directory-col-structure = Organisation
+directory-col-address = Address
+directory-col-mailbox = MSSanté mailbox
+directory-col-source = Verification
+directory-confirmed = Confirmed by the Annuaire Santé on { $date }
+directory-confirmed-short = Confirmed { $date }
+directory-status-entries = { $count ->
+    [one] 1 correspondent
+   *[other] { $shown } correspondents
+}
+directory-status-import = imported on { $date } ({ $source })
+directory-status-never = never imported
+directory-import-title = Import the Annuaire Santé extract
+directory-import-help = The Extraction_Correspondance_MSSante file (zip or text) downloaded from annuaire.sante.fr replaces the local directory when the import ends; until then the directory stays usable.
+directory-import-path = File
+directory-import-start = Import
+directory-import-starting = Opening the file…
+directory-import-progress = { $entries } correspondents read
+directory-import-done = Import finished: { $entries } correspondents ({ $skipped } lines skipped).
+directory-imported = Directory updated.
+
+## Sending by MSSanté (issue 16)
+mss-send = Send by MSSanté
+mss-send-help = Send this document by secure health messaging, through the establishment's platform
+mss-queued = MSSanté send queued: each recipient's receipts show under "MSSanté sends".
+mss-form-title = Send by MSSanté
+mss-form-treating = Treating physician
+mss-form-treating-none = No treating physician of this patient in the directory.
+mss-form-search = Add a recipient
+mss-form-add = Add
+mss-form-chosen = { $count ->
+    [0] No recipient
+    [one] 1 recipient
+   *[other] { $count } recipients
+}
+mss-form-remove = Remove this recipient
+mss-form-patient = Patient's mailbox (Mon espace santé)
+mss-form-patient-unqualified = identity not qualified: the patient's mailbox is not offered
+mss-form-no-reply = The patient may not reply
+mss-form-body = Message
+mss-form-body-hint = Text of the message (optional: the platform's otherwise)
+mss-form-send = Send
+mss-form-send-none = Choose at least one recipient.
+mss-receipts-title = { $count ->
+    [one] MSSanté sends (1)
+   *[other] MSSanté sends ({ $count })
+}
+mss-send-line = { $date } by { $by }
+mss-send-sent-at = left on { $date }
+mss-send-tally = { $delivered } delivered, { $refused } refused of { $total }
+mss-send-no-reply = patient may not reply
+mss-state-waiting = Queued
+mss-state-sending = Sending
+mss-state-sent = Sent
+mss-state-failed = Failed
+mss-state-cancelled = Cancelled
+mss-receipt-waiting = Waiting
+mss-receipt-delivered = Delivered
+mss-receipt-read = Read
+mss-receipt-refused = Refused: { $code } { $label }
+
+error-directory-cancelled = Import cancelled: the local directory is unchanged.
+error-directory-empty = This file holds no MSSanté mailbox: the local directory is unchanged. Check that it is the Extraction_Correspondance_MSSante extract.
+error-directory-unreadable = The file could not be read: check its path and permissions, then try again. The local directory is unchanged.
+error-directory-format = This file is not a readable Annuaire Santé extract (format or size refused): download the Extraction_Correspondance_MSSante extract again. The local directory is unchanged.
+error-directory-import-server = The establishment's directory is updated by the server (chevet serve): there is nothing to import on this workstation.
+error-directory-import-running = A directory import is already running: wait for it to end or cancel it.
+error-annuaire-not-configured = The online Annuaire Santé is not configured on this workstation: only the local directory is searched.
+error-annuaire-key = The Annuaire Santé refused the establishment's access key: tell the administrator. The results come from the local directory.
+error-annuaire-unavailable = The Annuaire Santé does not answer: the results come from the local directory. Try again later.
+error-annuaire-refused = The Annuaire Santé refused the search: narrow it (at least a name or an identifier). The results come from the local directory.
+error-mss-no-recipient = Choose at least one recipient before sending.
+error-mss-patient-ins = The patient's mailbox needs a qualified identity (INS): qualify the identity or remove this recipient.
+error-mss-recipient-gone = A recipient is no longer in the directory (updated since): search for them again, then send again.

@@ -83,6 +83,10 @@ provenance-short-mss = MSS
 provenance-short-xdm = XDM
 share-dmp = DMP
 share-mss = MSS
+share-mss-pending = MSSanté en cours
+share-mss-sent = MSSanté envoyé
+share-mss-failed = MSSanté en échec
+share-mss-withdrawn = MSSanté retiré
 
 ## Liste des patients
 patients-title = Patients
@@ -742,3 +746,100 @@ list-history-progress = Historique : { $sent }/{ $total } envoyés, { $failed ->
    *[other] { $failed } échecs
 }
 list-history-cancel = Annuler l'envoi
+
+## Annuaire (issue 16)
+menu-directory = Annuaire
+menu-directory-help = Annuaire Santé : les correspondants et leurs boîtes aux lettres MSSanté
+directory-title = Annuaire
+directory-search = Rechercher un correspondant
+directory-search-hint = nom, prénom, RPPS, spécialité, établissement, adresse…
+directory-postal-code = Code postal
+directory-city = Ville
+directory-profession = Profession
+directory-search-online = Chercher aussi dans l'Annuaire Santé
+directory-search-online-help = Interroge l'Annuaire Santé en ligne : ses réponses confirment et complètent l'annuaire local.
+directory-empty-query = Tapez un nom, un RPPS, une spécialité, un établissement ou une adresse pour chercher un correspondant.
+directory-searching = recherche…
+directory-no-result = Aucun correspondant ne correspond à cette recherche.
+directory-results = { $count ->
+    [one] 1 correspondant
+   *[other] { $count } correspondants
+}
+directory-results-first = Les { $count } premiers correspondants : précisez la recherche pour voir les autres.
+directory-copy-mailbox = Copier l'adresse MSSanté
+directory-col-name = Nom
+directory-col-profession = Profession / spécialité
+directory-col-structure = Structure
+directory-col-address = Adresse
+directory-col-mailbox = Boîte MSSanté
+directory-col-source = Vérification
+directory-confirmed = Confirmé par l'Annuaire Santé le { $date }
+directory-confirmed-short = Confirmé le { $date }
+directory-status-entries = { $count ->
+    [one] 1 correspondant
+   *[other] { $shown } correspondants
+}
+directory-status-import = import du { $date } ({ $source })
+directory-status-never = aucun import
+directory-import-title = Importer l'extraction de l'Annuaire Santé
+directory-import-help = Le fichier Extraction_Correspondance_MSSante (zip ou texte) téléchargé sur annuaire.sante.fr remplace l'annuaire local à la fin de l'import ; jusque-là l'annuaire reste utilisable.
+directory-import-path = Fichier
+directory-import-start = Importer
+directory-import-starting = Ouverture du fichier…
+directory-import-progress = { $entries } correspondants lus
+directory-import-done = Import terminé : { $entries } correspondants ({ $skipped } lignes ignorées).
+directory-imported = Annuaire mis à jour.
+
+## Envoi par MSSanté (issue 16)
+mss-send = Envoyer par MSSanté
+mss-send-help = Envoyer ce document par messagerie sécurisée de santé, par la plateforme de l'établissement
+mss-queued = Envoi MSSanté en file : les accusés de chaque destinataire s'affichent sous « Envois MSSanté ».
+mss-form-title = Envoyer par MSSanté
+mss-form-treating = Médecin traitant
+mss-form-treating-none = Aucun médecin traitant connu dans l'annuaire pour ce patient.
+mss-form-search = Ajouter un destinataire
+mss-form-add = Ajouter
+mss-form-chosen = { $count ->
+    [0] Aucun destinataire
+    [one] 1 destinataire
+   *[other] { $count } destinataires
+}
+mss-form-remove = Retirer ce destinataire
+mss-form-patient = Messagerie du patient (Mon espace santé)
+mss-form-patient-unqualified = identité non qualifiée : la messagerie du patient n'est pas proposée
+mss-form-no-reply = Réponse du patient non autorisée
+mss-form-body = Message
+mss-form-body-hint = Texte du message (facultatif : à défaut, celui de la plateforme)
+mss-form-send = Envoyer
+mss-form-send-none = Choisissez au moins un destinataire.
+mss-receipts-title = { $count ->
+    [one] Envois MSSanté (1)
+   *[other] Envois MSSanté ({ $count })
+}
+mss-send-line = { $date } par { $by }
+mss-send-sent-at = parti le { $date }
+mss-send-tally = { $delivered } remis, { $refused } refusés sur { $total }
+mss-send-no-reply = réponse du patient non autorisée
+mss-state-waiting = En file
+mss-state-sending = Envoi en cours
+mss-state-sent = Envoyé
+mss-state-failed = Échec
+mss-state-cancelled = Annulé
+mss-receipt-waiting = En attente
+mss-receipt-delivered = Remis
+mss-receipt-read = Lu
+mss-receipt-refused = Refusé : { $code } { $label }
+
+error-directory-cancelled = Import annulé : l'annuaire local est inchangé.
+error-directory-empty = Ce fichier ne contient aucune boîte aux lettres MSSanté : l'annuaire local est inchangé. Vérifiez qu'il s'agit de l'extraction Extraction_Correspondance_MSSante.
+error-directory-unreadable = Le fichier n'a pas pu être lu : vérifiez le chemin et les droits, puis recommencez. L'annuaire local est inchangé.
+error-directory-format = Ce fichier n'est pas une extraction de l'Annuaire Santé lisible (format ou taille refusés) : téléchargez à nouveau l'extraction Extraction_Correspondance_MSSante. L'annuaire local est inchangé.
+error-directory-import-server = L'annuaire de l'établissement est mis à jour par le serveur (chevet serve) : il n'y a rien à importer sur ce poste.
+error-directory-import-running = Un import de l'annuaire est déjà en cours : attendez sa fin ou annulez-le.
+error-annuaire-not-configured = L'Annuaire Santé en ligne n'est pas configuré sur ce poste : seul l'annuaire local est consulté.
+error-annuaire-key = L'Annuaire Santé a refusé la clé d'accès de l'établissement : prévenez l'administrateur. Les résultats viennent de l'annuaire local.
+error-annuaire-unavailable = L'Annuaire Santé ne répond pas : les résultats viennent de l'annuaire local. Réessayez plus tard.
+error-annuaire-refused = L'Annuaire Santé a refusé la recherche : précisez-la (au moins un nom ou un identifiant). Les résultats viennent de l'annuaire local.
+error-mss-no-recipient = Choisissez au moins un destinataire avant d'envoyer.
+error-mss-patient-ins = La messagerie du patient demande une identité qualifiée (INS) : qualifiez l'identité ou retirez ce destinataire.
+error-mss-recipient-gone = Un destinataire n'est plus dans l'annuaire (mis à jour depuis) : cherchez-le à nouveau puis renvoyez.

@@ -82,7 +82,7 @@ pub fn run(
         // the file's (unreadable, over the limits): the import stops.
         import.add(next?)?;
         state.entries += 1;
-        if state.entries % 1024 == 0 {
+        if state.entries.is_multiple_of(1024) {
             if cancel.load(Ordering::Relaxed) {
                 return Err(ImportError::Cancelled);
             }

@@ -92,11 +92,13 @@ impl ChevetApp {
             Screen::Produce if self.produce.is_some() => self.screen = Screen::Produce,
             Screen::Inbox => self.show_inbox(),
             Screen::Outbox if self.rights.feed_dmp => self.show_outbox(),
+            Screen::Directory if self.rights.open_folder => self.show_directory(),
             Screen::Login
             | Screen::Folder
             | Screen::Document
             | Screen::Produce
-            | Screen::Outbox => {}
+            | Screen::Outbox
+            | Screen::Directory => {}
         }
     }
 }

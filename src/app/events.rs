@@ -157,6 +157,24 @@ impl ChevetApp {
                 document,
                 documents,
             } => self.on_dmp_visibility_changed(patient, &previous, *document, documents),
+            Event::DirectoryResults {
+                target,
+                seq,
+                hits,
+                online,
+            } => self.on_directory_results(target, seq, hits, online),
+            Event::DirectoryStatus(state) => self.on_directory_status(state),
+            Event::DirectoryImportProgress(progress) => {
+                self.on_directory_import_progress(progress);
+            }
+            Event::DirectoryImported(info) => self.on_directory_imported(info),
+            Event::MssProposals {
+                patient,
+                treating,
+                patient_mailbox,
+            } => self.on_mss_proposals(patient, treating, patient_mailbox),
+            Event::MssQueued { document, item } => self.on_mss_queued(document, item),
+            Event::MssSends { document, sends } => self.on_mss_sends(document, sends),
             Event::DmpVersion { document, state } => {
                 if let Some(d) = self.document.as_mut() {
                     d.on_dmp_version(document, state);
@@ -192,6 +210,8 @@ impl ChevetApp {
                 patient: open,
                 changes,
             });
+            // A receipt of an MSSanté send may have come back.
+            self.refresh_mss_sends();
         }
     }
 
@@ -266,6 +286,7 @@ impl ChevetApp {
         self.intake_counts = Default::default();
         self.outbox.clear();
         self.outbox_attention = 0;
+        self.directory.clear();
         self.open_after_folder = None;
         self.announce_after_folder = false;
         self.settings.on_logged_out();
@@ -300,8 +321,13 @@ impl ChevetApp {
         if let Some(f) = self.folder.as_mut() {
             f.on_document_opened();
         }
-        self.document = Some(DocumentState::new(loaded, &self.i18n));
+        let document = DocumentState::new(loaded, &self.i18n);
+        let request = document.on_open_requests();
+        self.document = Some(document);
         self.screen = Screen::Document;
+        if let Some(request) = request {
+            self.send(request);
+        }
     }
 
     /// Reloads the folder (the new document is listed) and opens the document — or, after a
@@ -375,6 +401,15 @@ impl ChevetApp {
         }
         if operation == Operation::SearchPatients {
             self.patients.on_search_failed();
+        }
+        // The directory's and MSSanté's requests: the screen (or form) that asked says why.
+        let directory = self.directory.on_failed(operation, message.id);
+        let form = self
+            .document
+            .as_mut()
+            .is_some_and(|d| d.on_mss_failed(operation, message.id));
+        if directory || form {
+            return;
         }
         self.inbox.on_failed(operation);
         self.outbox.on_failed(operation);

@@ -5,7 +5,7 @@
 use super::ChevetApp;
 use crate::ui::chrome::{Whereabouts, degraded_banner_ui, status_bar_ui, top_bar_ui};
 use crate::ui::{
-    Command, NoticeLevel, Screen, about, document, folder, inbox, lock, login, outbox,
+    Command, NoticeLevel, Screen, about, directory, document, folder, inbox, lock, login, outbox,
     patient_list, produce,
 };
 use crate::worker::CardStatus;
@@ -100,6 +100,9 @@ impl ChevetApp {
             }
             Screen::Outbox => {
                 outbox::outbox_ui(ui, &screen_ctx, &mut self.outbox, &mut commands);
+            }
+            Screen::Directory => {
+                directory::directory_ui(ui, &screen_ctx, &mut self.directory, &mut commands);
             }
             Screen::Produce => match (self.produce.as_mut(), self.folder.as_mut()) {
                 (Some(p), _) => produce::produce_ui(ui, screen_ctx.i18n, p, &mut commands),

@@ -4,6 +4,7 @@
 //! does I/O: everything that touches the disk or the network goes out as a `Request`.
 
 mod commands;
+mod directory;
 mod dmp;
 mod events;
 mod identity;
@@ -19,6 +20,7 @@ use tokio::sync::mpsc;
 use crate::auth::Session;
 use crate::auth::lock::{InactivityClock, LockReason};
 use crate::i18n::{I18n, Language};
+use crate::ui::directory::DirectoryView;
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
 use crate::ui::inbox::InboxState;
@@ -75,6 +77,8 @@ pub struct ChevetApp {
     outbox: OutboxView,
     /// Outbox jobs held or failed for good (the navigation's badge).
     outbox_attention: usize,
+    /// "Annuaire": the professionals' directory.
+    directory: DirectoryView,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
     /// A consultation d'annonce report was produced: the folder offers the worklist of
@@ -120,6 +124,7 @@ impl ChevetApp {
             intake_counts: IntakeCounts::default(),
             outbox: OutboxView::default(),
             outbox_attention: 0,
+            directory: DirectoryView::default(),
             open_after_folder: None,
             announce_after_folder: false,
             browser_urls: Vec::new(),

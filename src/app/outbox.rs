@@ -48,6 +48,8 @@ impl ChevetApp {
             let request = self.outbox.request();
             self.send(request);
         }
+        // The document on screen: its MSSanté sends (a receipt may have come back).
+        self.refresh_mss_sends();
         let open = self.folder.as_ref().map(FolderState::patient_id);
         if let Some(open) = open
             && patient.is_none_or(|p| p == open)

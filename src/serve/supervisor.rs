@@ -118,7 +118,7 @@ async fn supervise(setup: Setup) -> Result<(), ServeError> {
         })
         .and_then(|()| match setup.directory {
             Some(job) => registry.start(Job::DirectorySync, move |status, stop| {
-                job.run(status, stop)
+                job.run(status, stop);
             }),
             None => Ok(()),
         });

@@ -73,7 +73,18 @@ pub fn top_bar_ui(
                 if let Some(attention) = at.outbox_attention {
                     outbox_tab_ui(ui, ctx, at.screen, attention, commands);
                 }
+                if ctx.rights.open_folder
+                    && ui
+                        .selectable_label(at.screen == Screen::Directory, i18n.tr("menu-directory"))
+                        .on_hover_text(i18n.tr("menu-directory-help"))
+                        .clicked()
+                {
+                    commands.push(Command::Navigate(Screen::Directory));
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    // Tighter buttons: the navigation needs the room at 1280 px.
+                    ui.spacing_mut().button_padding.x = 6.0;
+                    ui.spacing_mut().item_spacing.x = 5.0;
                     if ui.button(i18n.tr("menu-logout")).clicked() {
                         commands.push(Command::Send(Request::Logout));
                     }

@@ -13,6 +13,8 @@ use crate::worker::{StoreInfo, TaskId};
 pub struct Rights {
     /// A session is open (whatever its role).
     pub signed_in: bool,
+    /// Open folders and search the directory.
+    pub open_folder: bool,
     pub read_documents: bool,
     pub produce_documents: bool,
     pub consult_dmp: bool,
@@ -31,6 +33,7 @@ impl Rights {
     pub fn of(role: Role) -> Self {
         Self {
             signed_in: true,
+            open_folder: role.has(Right::OpenFolder),
             read_documents: role.has(Right::ReadDocuments),
             produce_documents: role.has(Right::ProduceDocuments),
             consult_dmp: role.has(Right::ConsultDmp),

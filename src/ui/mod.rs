@@ -7,6 +7,7 @@
 pub mod about;
 pub mod chrome;
 pub mod context;
+pub mod directory;
 pub mod document;
 pub mod document_list;
 pub mod folder;
@@ -14,6 +15,7 @@ pub mod folder_dmp;
 pub mod inbox;
 pub mod lock;
 pub mod login;
+pub mod mss;
 pub mod outbox;
 pub mod patient_list;
 pub mod pdf_view;
@@ -41,6 +43,8 @@ pub enum Screen {
     Inbox,
     /// "Envois DMP": the service's outbox (documents on their way to the DMP).
     Outbox,
+    /// "Annuaire": the professionals' directory (MSSanté mailboxes).
+    Directory,
 }
 
 /// What a screen asks for; applied by the app after layout, so that nothing changes while a

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use zeroize::Zeroizing;
 
+pub use crate::annuaire::import::ImportProgress;
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
 pub use degraded::RecordStatus;
@@ -269,7 +270,7 @@ pub enum Request {
     /// `outbox::delete_from_dmp` → `outbox::enqueue`.
     DeleteFromDmp { document: DocumentId },
     /// Search the local directory as the user types; `seq` orders the answers.
-    /// `directory::search` → `store::directory::search`.
+    /// `directory::search` → `store::directory_search::search`.
     SearchDirectory {
         target: SearchTarget,
         query: DirectoryQuery,
@@ -291,7 +292,7 @@ pub enum Request {
     /// Stop the running import: the directory stays as it was. `directory::cancel_import`.
     CancelDirectoryImport,
     /// The recipients to propose for a patient: the treating physician (PAM `ROL`) and the
-    /// patient's own mailbox. `mss::proposals` → `store::directory::search`.
+    /// patient's own mailbox. `mss::proposals` → `store::directory_search::search`.
     MssProposals { patient: PatientId },
     /// Send a document by MSSanté through the gateway. `mss::send` → `outbox::mss::enqueue_send`.
     SendMss(MssSendRequest),
@@ -668,15 +669,15 @@ pub enum Event {
     /// The directory's state. `ChevetApp::on_directory_status`.
     DirectoryStatus(DirectoryState),
     /// An import goes on. `ChevetApp::on_directory_import_progress`.
-    DirectoryImportProgress(crate::annuaire::import::ImportProgress),
+    DirectoryImportProgress(ImportProgress),
     /// An import replaced the directory. `ChevetApp::on_directory_imported`.
     DirectoryImported(crate::store::directory::ImportInfo),
     /// The recipients proposed for a patient. `ChevetApp::on_mss_proposals`.
     MssProposals {
         patient: PatientId,
-        /// The treating physician's entries in the directory (PAM `ROL`), best first.
+        // The treating physician's entries in the directory (PAM `ROL`), best first.
         treating: Vec<DirectoryHit>,
-        /// `<INS>@patient.mssante.fr` when the identity is qualified.
+        // `<INS>@patient.mssante.fr` when the identity is qualified.
         patient_mailbox: Option<String>,
     },
     /// A send was queued. `ChevetApp::on_mss_queued`.

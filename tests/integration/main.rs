@@ -3,6 +3,7 @@
 //! driven by label with egui_kittest, the README's establishment-mode screenshots (`screenshots`,
 //! ignored unless asked for), and the code's shape (`structure`).
 
+mod annuaire_cli;
 mod audit_chain;
 mod card_peer;
 mod cut_proxy;
@@ -30,4 +31,5 @@ mod shutdown;
 mod store_roundtrip;
 mod structure;
 mod support;
+mod ui_annuaire;
 mod ui_flow;

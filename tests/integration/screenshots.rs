@@ -200,3 +200,67 @@ fn outbox() {
     }
     shot(&mut h, &dir, "outbox.png");
 }
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn annuaire() {
+    use crate::ui_annuaire::{log_in_with_directory, open_directory};
+    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("data dir");
+    let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
+    // A directory of a few thousand generated entries beside the sandbox's own.
+    log_in_with_directory(&mut h, data.path(), 4000);
+    open_directory(&mut h);
+    crate::support::type_into(
+        &mut h,
+        egui::accesskit::Role::TextInput,
+        "Rechercher un correspondant",
+        "durand",
+    );
+    step_until(&mut h, "the Durands", LONG, |h| {
+        h.query_by_label("marie.durand@medecin.mssante.fr")
+            .is_some()
+    });
+    h.get_by_label("marie.durand@medecin.mssante.fr").click();
+    step_until(&mut h, "Marie DURAND selected", LONG, |h| {
+        h.query_by_label_contains("RPPS 10003456789").is_some()
+    });
+    shot(&mut h, &dir, "annuaire.png");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn mss_receipts() {
+    use crate::ui_annuaire::{app_with_gateway, log_in_with_directory, send_by_mss};
+    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    let rt = runtime();
+    let data = tempfile::tempdir().expect("data dir");
+    let (app, _keep) = app_with_gateway(&rt, data.path());
+    let mut h = crate::support::harness(app);
+    log_in_with_directory(&mut h, data.path(), 0);
+    send_by_mss(&mut h, |h| {
+        let body = h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message");
+        body.focus();
+        body.type_text("Bonjour, voici l'ordonnance de sortie de votre patiente.");
+        h.run_steps(2);
+        shot(h, &dir, "mss-form.png");
+    });
+    step_until(&mut h, "delivered to both", LONG, |h| {
+        h.query_by_label("2 remis, 0 refusés sur 2").is_some()
+    });
+    for _ in 0..4 {
+        let Some(dismiss) = h.query_all_by_label("Fermer").next() else {
+            break;
+        };
+        dismiss.click();
+        h.run_steps(2);
+    }
+    shot(&mut h, &dir, "mss-receipts.png");
+}

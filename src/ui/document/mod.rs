@@ -2,10 +2,13 @@
 //! provenance, confidentiality), a banner when a newer version exists, then the PDF first (N1
 //! body or N3 "Copie du document"), the structured view of an N3 one action away (button or
 //! key V), the attachments listed and opened in the same viewer, and "open with the
-//! stylesheet" in the system browser. Everything shown was decoded by the workers.
+//! stylesheet" in the system browser. Everything shown was decoded by the workers. A stored
+//! document can be sent by MSSanté (« Envoyer par MSSanté », the form of `ui::mss`), and its
+//! sends show with what each recipient's mailbox answered (« Envois MSSanté »).
 
 mod content;
 mod dmp;
+mod mss;
 
 use std::collections::HashMap;
 
@@ -14,6 +17,7 @@ use fluent_bundle::FluentValue;
 
 pub use content::ContentView;
 
+use super::mss::{MssForm, MssReceipts, mss_form_ui, receipts_ui};
 use super::pdf_view::PdfView;
 use super::structured_view::{StructuredViewState, ViewTexts, structured_view_ui};
 use super::widgets::datetime_text;
@@ -49,6 +53,10 @@ pub struct DocumentState {
     dmp_pending: bool,
     /// The inline "make visible" confirmation is shown.
     confirm_visible: bool,
+    /// The « Envoyer par MSSanté » form, while open.
+    mss_form: Option<MssForm>,
+    /// The document's MSSanté sends (stored documents), once read.
+    mss_receipts: Option<MssReceipts>,
 }
 
 impl DocumentState {
@@ -73,6 +81,8 @@ impl DocumentState {
             dmp_check: None,
             dmp_pending: false,
             confirm_visible: false,
+            mss_form: None,
+            mss_receipts: None,
         }
     }
 
@@ -288,7 +298,10 @@ pub fn document_ui(
 ) {
     let i18n = ctx.i18n;
     doc.keyboard(ui);
-    if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+    // Escape closes the MSSanté form when open, else goes back to the folder.
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        && doc.mss_form.take().is_none()
+    {
         commands.push(Command::Navigate(Screen::Folder));
     }
     ui.horizontal(|ui| {
@@ -306,9 +319,28 @@ pub fn document_ui(
                     document: doc.reference().clone(),
                 }));
             }
+            let stored = doc.reference().stored().is_some();
+            if stored
+                && ctx.rights.produce_documents
+                && ui
+                    .add_enabled(
+                        doc.mss_form.is_none(),
+                        egui::Button::new(i18n.tr("mss-send")),
+                    )
+                    .on_hover_text(i18n.tr("mss-send-help"))
+                    .clicked()
+                && let Some(request) = doc.open_mss_form()
+            {
+                commands.push(Command::Send(request));
+            }
         });
     });
     document_body_ui(ui, ctx, doc, commands);
+    if let Some(form) = doc.mss_form.as_mut()
+        && !mss_form_ui(ui, ctx, form, commands)
+    {
+        doc.mss_form = None;
+    }
 }
 
 /// A document shown beside another screen (the inbox's item): its title, then what the viewer
@@ -340,6 +372,9 @@ fn document_body_ui(
         newer_version_ui(ui, i18n, newer, commands);
     }
     dmp::dmp_banner_ui(ui, i18n, doc, can_change_visibility, commands);
+    if let Some(receipts) = &doc.mss_receipts {
+        receipts_ui(ui, i18n, receipts);
+    }
     views_bar_ui(ui, i18n, doc, commands);
     ui.separator();
     if let Some(error) = doc.loaded.main_error {

@@ -46,6 +46,32 @@ fn share_text(i18n: &I18n, dmp: ShareState, mss: ShareState) -> String {
     }
 }
 
+/// What the MSSanté mark says in words: « MSSanté envoyé »…; `None` when never sent.
+fn mss_share_words(i18n: &I18n, mss: ShareState) -> Option<String> {
+    let key = match mss {
+        ShareState::NotShared => return None,
+        ShareState::Pending => "share-mss-pending",
+        ShareState::Sent => "share-mss-sent",
+        ShareState::Failed => "share-mss-failed",
+        ShareState::Withdrawn => "share-mss-withdrawn",
+    };
+    Some(i18n.tr(key))
+}
+
+/// Beside the DMP job's cell: « ✉ » when the document was sent by MSSanté, its words on hover.
+fn mss_mark_ui(ui: &mut egui::Ui, i18n: &I18n, mss: ShareState) {
+    if let Some(words) = mss_share_words(i18n, mss) {
+        let mark = match mss {
+            ShareState::Sent => "✉✔",
+            ShareState::Failed => "✉✖",
+            _ => "✉…",
+        };
+        let label = ui.label(mark);
+        label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, words.as_str()));
+        label.on_hover_text(words);
+    }
+}
+
 fn header_text(i18n: &I18n, state: &DocumentListState, id: &str, sort: DocumentSort) -> String {
     let arrow = if state.sort != sort {
         ""
@@ -211,13 +237,19 @@ pub(super) fn table_ui(
                             ui.label("—");
                         }
                         Origin::Local if outbox_says(d) => {
-                            if sharing_cell_ui(ui, i18n, d) {
-                                clicked_inside = true;
-                                action = Some(Action::Choose(index));
-                            }
+                            ui.horizontal(|ui| {
+                                if sharing_cell_ui(ui, i18n, d) {
+                                    clicked_inside = true;
+                                    action = Some(Action::Choose(index));
+                                }
+                                mss_mark_ui(ui, i18n, d.mss_share);
+                            });
                         }
                         Origin::Local => {
-                            ui.label(share_text(i18n, d.dmp_share, d.mss_share));
+                            let label = ui.label(share_text(i18n, d.dmp_share, d.mss_share));
+                            if let Some(words) = mss_share_words(i18n, d.mss_share) {
+                                label.on_hover_text(words);
+                            }
                         }
                     };
                 });

@@ -130,7 +130,7 @@ fn open(worker: &Arc<Context>) -> Result<(Option<Store>, RecordInfo), WorkerErro
     }
     // A directory import runs on its own connection too.
     let import_key = Arc::new(key.duplicate());
-    let import_path = path.clone();
+    let import_path = path;
     worker
         .directory
         .set_opener(Arc::new(move || Store::open(&import_path, &import_key)));
