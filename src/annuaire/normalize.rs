@@ -8,6 +8,21 @@ use unicode_normalization::UnicodeNormalization;
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    if text.is_ascii() {
+        // Most of the extract: no decomposition to do.
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                pending_space = true;
+            }
+        }
+        return out;
+    }
     for c in text.nfkd() {
         let mapped: &str = match c {
             'œ' | 'Œ' => "oe",

@@ -22,6 +22,9 @@ struct Plan {
     words: Vec<String>,
     /// Words used by the word index: stop words and single letters left out when others exist.
     indexed: Vec<String>,
+    /// `indexed` holds rare enough words to ask the word index with (not only street numbers,
+    /// street types or stop words).
+    strong: bool,
     /// The postal code typed, and the upper bound of its range.
     postal_range: Option<(String, String)>,
     city: Option<String>,
@@ -60,6 +63,7 @@ fn plan(q: &DirectoryQuery) -> Plan {
         .filter(|w| !is_stop_word(w) && w.len() > 1 && !is_weak_word(w))
         .cloned()
         .collect();
+    let has_strong = !strong.is_empty();
     let indexed = if strong.is_empty() {
         let useful: Vec<String> = words
             .iter()
@@ -77,6 +81,7 @@ fn plan(q: &DirectoryQuery) -> Plan {
     Plan {
         words,
         indexed,
+        strong: has_strong,
         postal_range: q
             .postal_code
             .as_deref()
@@ -128,6 +133,16 @@ impl Plan {
             && self.postal_range.is_none()
             && self.city.is_none()
             && self.profession_code.is_none()
+    }
+
+    /// Whether candidates need a second look at their key: a typed word the index did not
+    /// check, or a filter.
+    fn needs_key(&self) -> bool {
+        self.words.iter().any(|w| !self.indexed.contains(w))
+    }
+
+    fn has_filters(&self) -> bool {
+        self.postal_range.is_some() || self.city.is_some() || self.profession_code.is_some()
     }
 
     /// Every typed word starts a word of the entry's key.
@@ -211,10 +226,12 @@ pub fn search(store: &Store, query: &DirectoryQuery) -> Result<Vec<DirectoryHit>
             }
         }
     }
-    // Every word anywhere.
-    if ranked.len() < plan.limit && !plan.indexed.is_empty() {
+    // Every word anywhere (when a rare enough word was typed: a street number or « rue »
+    // alone would list half the directory).
+    if ranked.len() < plan.limit && plan.strong {
+        let needs_key = plan.needs_key();
         for (id, key, _) in by_words(store, &plan)? {
-            if plan.matches(&key) {
+            if !needs_key || plan.matches(&key) {
                 push(MatchRank::Elsewhere, id, &mut ranked);
             }
         }
@@ -291,6 +308,14 @@ fn by_words(store: &Store, plan: &Plan) -> Result<Vec<(i64, String, String)>, St
         }
     }
     params.push(Param::Text(&expression));
+    if !plan.needs_key() && !plan.has_filters() && store.backend() == Backend::Sqlite {
+        // The index alone answers: no row read before the page.
+        let sql = format!(
+            "SELECT rowid, '', '' FROM directory_fts WHERE directory_fts MATCH ?1 LIMIT {}",
+            plan.limit * 2
+        );
+        return read_candidates(store, &sql, &params);
+    }
     let filters = plan.filters(2, &mut params);
     // No ORDER BY: the index gives the first matches at once; the page is sorted by rank.
     let sql = format!(
@@ -324,7 +349,9 @@ fn read_hits(store: &Store, ranked: &[(MatchRank, i64)]) -> Result<Vec<Directory
         .join(",");
     let params: Vec<Param<'_>> = ids.iter().map(|id| Param::Int(*id)).collect();
     let rows = store.query(
-        &format!("SELECT {COLUMNS} FROM directory_entry WHERE id IN ({placeholders})"),
+        &format!(
+            "SELECT {COLUMNS} FROM directory_entry WHERE id IN ({placeholders}) AND unlisted = 0"
+        ),
         &params,
     )?;
     let mut by_id = std::collections::HashMap::new();
