@@ -30,6 +30,14 @@ fn shot(h: &mut H<'_>, dir: &Path, name: &str) {
     image.save(dir.join(name)).expect("png written");
 }
 
+/// The screenshots' folder (from `CHEVET_SCREENSHOTS_DIR`, created), a runtime and a data
+/// folder; `None` when no folder is asked for (a plain test run).
+fn prepare() -> Option<(PathBuf, crate::support::TestRuntime, tempfile::TempDir)> {
+    let dir = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from)?;
+    std::fs::create_dir_all(&dir).expect("screenshots folder");
+    Some((dir, runtime(), tempfile::tempdir().expect("data dir")))
+}
+
 #[test]
 #[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
 fn establishment_mode() {
@@ -91,12 +99,9 @@ fn establishment_mode() {
 #[test]
 #[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
 fn intake() {
-    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+    let Some((dir, rt, data)) = prepare() else {
         return;
     };
-    std::fs::create_dir_all(&dir).expect("screenshots folder");
-    let rt = runtime();
-    let data = tempfile::tempdir().expect("data dir");
     let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
     log_in(&mut h);
     open_inbox(&mut h);
@@ -145,12 +150,9 @@ fn intake() {
 #[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
 fn outbox() {
     use crate::outbox_flow::{open_outbox, open_pat_trois, produce};
-    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+    let Some((dir, rt, data)) = prepare() else {
         return;
     };
-    std::fs::create_dir_all(&dir).expect("screenshots folder");
-    let rt = runtime();
-    let data = tempfile::tempdir().expect("data dir");
     let (app, _dmp) = crate::support::sandbox_app_with_dmp(&rt, data.path());
     let mut h = crate::support::harness(app);
     log_in(&mut h);
@@ -205,12 +207,9 @@ fn outbox() {
 #[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
 fn annuaire() {
     use crate::ui_annuaire::{log_in_with_directory, open_directory};
-    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+    let Some((dir, rt, data)) = prepare() else {
         return;
     };
-    std::fs::create_dir_all(&dir).expect("screenshots folder");
-    let rt = runtime();
-    let data = tempfile::tempdir().expect("data dir");
     let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
     // A directory of a few thousand generated entries beside the sandbox's own.
     log_in_with_directory(&mut h, data.path(), 4000);
@@ -236,12 +235,9 @@ fn annuaire() {
 #[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
 fn mss_receipts() {
     use crate::ui_annuaire::{app_with_gateway, log_in_with_directory, send_by_mss};
-    let Some(dir) = std::env::var_os("CHEVET_SCREENSHOTS_DIR").map(PathBuf::from) else {
+    let Some((dir, rt, data)) = prepare() else {
         return;
     };
-    std::fs::create_dir_all(&dir).expect("screenshots folder");
-    let rt = runtime();
-    let data = tempfile::tempdir().expect("data dir");
     let (app, _keep) = app_with_gateway(&rt, data.path());
     let mut h = crate::support::harness(app);
     log_in_with_directory(&mut h, data.path(), 0);
