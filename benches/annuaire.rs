@@ -228,8 +228,6 @@ fn frames(extract: &Path) {
     };
     let mut h = harness(&rt, config, 1_000_000);
     log_in(&mut h, PAUSE, "medecin", "chevet-demo");
-    h.get_by_label("Annuaire").click();
-    h.run_steps(3);
     let key =
         chevet::store::key::obtain_key(dir.path(), true, chevet::store::KeyStorage::File, &[])
             .expect("key")
@@ -246,6 +244,11 @@ fn frames(extract: &Path) {
             })
             .expect("thread")
     };
+    // The import holds the directory's lock before the screen opens (the sandbox would
+    // otherwise start importing its own demo directory).
+    std::thread::sleep(Duration::from_secs(2));
+    h.get_by_label("Annuaire").click();
+    h.run_steps(3);
     type_into(
         &mut h,
         Role::TextInput,

@@ -43,6 +43,8 @@ pub enum ImportError {
     Store(#[from] StoreError),
     #[error("import annulé : l'annuaire local est inchangé")]
     Cancelled,
+    #[error("un autre import de l'annuaire est en cours : attendez sa fin")]
+    Running,
     #[error(
         "le fichier ne contient aucune boîte aux lettres MSSanté : l'annuaire local est inchangé"
     )]
@@ -54,6 +56,7 @@ impl ImportError {
         match self {
             Self::Extract(e) => e.is_retryable(),
             Self::Store(e) => e.is_retryable(),
+            Self::Running => true,
             Self::Cancelled | Self::Empty => false,
         }
     }
@@ -71,7 +74,10 @@ pub fn run(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut import = Import::begin(store)?;
+    let mut import = Import::begin(store).map_err(|e| match e {
+        StoreError::Duplicate => ImportError::Running,
+        e => ImportError::Store(e),
+    })?;
     let mut state = ImportProgress {
         total_bytes: reader.total_bytes(),
         ..ImportProgress::default()

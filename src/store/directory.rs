@@ -29,6 +29,8 @@ const COLUMN_COUNT: usize = 38;
 const BATCH_ROWS: usize = 200;
 /// Rows per committed transaction while filling the copy (SQLite: bounds the WAL).
 const COMMIT_ROWS: usize = 50_000;
+/// How long an import's claim holds without being renewed (at each commit).
+const LEASE_MINUTES: i64 = 5;
 
 /// What the last import left.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,12 +100,66 @@ pub struct Import<'s> {
     index_sql: Vec<String>,
     /// Swapped in: nothing to drop.
     finished: bool,
+    /// This import's name in the lock.
+    holder: String,
+}
+
+fn lease_end() -> String {
+    utc_text(Utc::now() + chrono::Duration::minutes(LEASE_MINUTES))
+}
+
+/// Claims the right to import: `Err(Duplicate)` while another import's lease holds.
+fn claim(store: &mut Store, holder: &str) -> Result<(), StoreError> {
+    // A read first: a running import holds the write lock most of the time (WAL readers
+    // never wait for it).
+    let now = utc_text(Utc::now());
+    let held: i64 = store.query_value(
+        "SELECT count(*) FROM directory_import_lock WHERE until >= ?1",
+        params![now],
+    )?;
+    if held > 0 {
+        return Err(StoreError::Duplicate);
+    }
+    store.in_transaction(|s| {
+        s.execute(
+            "DELETE FROM directory_import_lock WHERE until < ?1",
+            params![utc_text(Utc::now())],
+        )?;
+        s.execute(
+            "INSERT INTO directory_import_lock (id, holder, until) VALUES (1, ?1, ?2)",
+            params![holder, lease_end()],
+        )
+        .map_err(|e| match e.constraint() {
+            Some(super::db::Constraint::Unique) => StoreError::Duplicate,
+            _ => e,
+        })?;
+        Ok(())
+    })
+}
+
+fn release(store: &Store, holder: &str) -> Result<(), StoreError> {
+    store.execute(
+        "DELETE FROM directory_import_lock WHERE holder = ?1",
+        params![holder],
+    )?;
+    Ok(())
 }
 
 impl<'s> Import<'s> {
     /// Prepares the copy (dropping one a crashed import left).
+    /// `Err(Duplicate)` while another import runs on this store.
     pub fn begin(store: &'s mut Store) -> Result<Self, StoreError> {
-        drop_copies(store)?;
+        let holder = format!(
+            "{}-{}-{:08x}",
+            std::process::id(),
+            Utc::now().timestamp_millis(),
+            rand::random::<u32>()
+        );
+        claim(store, &holder)?;
+        if let Err(e) = drop_copies(store) {
+            let _ = release(store, &holder);
+            return Err(e);
+        }
         let index_sql = create_copies(store)?;
         let mut confirmed = HashMap::new();
         let mut api_only = Vec::new();
@@ -137,6 +193,7 @@ impl<'s> Import<'s> {
             since_commit: 0,
             index_sql,
             finished: false,
+            holder,
         })
     }
 
@@ -177,6 +234,10 @@ impl<'s> Import<'s> {
         self.since_commit += rows.len();
         if self.since_commit >= COMMIT_ROWS {
             self.since_commit = 0;
+            self.store.execute(
+                "UPDATE directory_import_lock SET until = ?2 WHERE holder = ?1",
+                params![self.holder, lease_end()],
+            )?;
             self.store.execute_batch("COMMIT")?;
             self.store.execute_batch(begin_sql(self.store.backend()))?;
         }
@@ -215,8 +276,10 @@ impl<'s> Import<'s> {
         if store.backend() == Backend::Sqlite {
             store.execute_batch("PRAGMA synchronous = NORMAL")?;
         }
+        let holder = self.holder.clone();
         store.in_transaction(|s| {
             swap(s)?;
+            release(s, &holder)?;
             s.execute("DELETE FROM directory_import", params![])?;
             s.execute(
                 "INSERT INTO directory_import (id, imported_at, source, entries, skipped) \
@@ -255,6 +318,7 @@ impl Drop for Import<'_> {
         if let Err(e) = drop_copies(self.store) {
             tracing::warn!(error = %e, "directory import: the copy could not be dropped");
         }
+        let _ = release(self.store, &self.holder);
     }
 }
 

@@ -272,3 +272,22 @@ fn the_copys_indexes_take_a_new_generation() {
         "CREATE INDEX directory_entry_postal_g2 ON directory_entry_next (postal_code)"
     );
 }
+
+#[test]
+fn a_second_import_is_refused_while_one_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = crate::store::DbKey::generate();
+    let path = dir.path().join("record.db");
+    let mut first = Store::open(&path, &key).expect("store");
+    let mut second = Store::open(&path, &key).expect("second connection");
+    {
+        let _running = Import::begin(&mut first).expect("first import");
+        assert!(matches!(
+            Import::begin(&mut second),
+            Err(StoreError::Duplicate)
+        ));
+    }
+    // Released when the first one ends (here: abandoned).
+    import(&mut second, sample());
+    assert_eq!(count(&second).expect("count"), 5);
+}

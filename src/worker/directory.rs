@@ -54,6 +54,7 @@ impl From<ImportError> for WorkerError {
         match e {
             ImportError::Store(s) => WorkerError::Store(s),
             ImportError::Cancelled => WorkerError::NotConfigured("error-directory-cancelled"),
+            ImportError::Running => WorkerError::NotConfigured("error-directory-import-running"),
             ImportError::Empty => WorkerError::NotConfigured("error-directory-empty"),
             ImportError::Extract(x) if x.is_retryable() => {
                 WorkerError::NotConfigured("error-directory-unreadable")

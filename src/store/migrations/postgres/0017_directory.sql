@@ -60,3 +60,12 @@ CREATE TABLE directory_import (
     entries         BIGINT NOT NULL,
     skipped         BIGINT NOT NULL
 );
+
+-- The import running, if any: its holder and lease (renewed as it goes). A second import
+-- (another process, another workstation) is refused while the lease holds; a crashed one's
+-- lease runs out.
+CREATE TABLE directory_import_lock (
+    id              BIGINT PRIMARY KEY CHECK (id = 1),
+    holder          TEXT NOT NULL,
+    until           TEXT NOT NULL
+);

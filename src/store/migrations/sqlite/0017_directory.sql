@@ -72,3 +72,12 @@ CREATE TABLE directory_import (
     entries         INTEGER NOT NULL,
     skipped         INTEGER NOT NULL
 );
+
+-- The import running, if any: its holder and lease (renewed as it goes). A second import
+-- (another process, another workstation) is refused while the lease holds; a crashed one's
+-- lease runs out.
+CREATE TABLE directory_import_lock (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    holder          TEXT NOT NULL,
+    until           TEXT NOT NULL
+);
