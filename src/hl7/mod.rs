@@ -21,6 +21,7 @@
 pub mod access;
 pub mod ack;
 pub mod charset;
+#[cfg(not(fuzzing))]
 pub mod client;
 pub mod delimiters;
 pub mod er7;
