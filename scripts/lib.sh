@@ -85,3 +85,58 @@ pg_stop() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
 }
+
+# Supply chain (deny.toml, docs/security.md).
+
+# cargo-deny, pinned: built from crates.io with its own lock file (about 3 minutes on 2 cores).
+CARGO_DENY_VERSION=0.20.2
+
+# Installs cargo-deny $CARGO_DENY_VERSION unless that version is already on PATH.
+ensure_cargo_deny() {
+  if [ "$(cargo deny --version 2>/dev/null)" = "cargo-deny $CARGO_DENY_VERSION" ]; then return 0; fi
+  echo "==> installing cargo-deny $CARGO_DENY_VERSION (cargo install --locked)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --quiet
+}
+
+# Where cargo-deny opens its default database under deny.toml's db-path
+# (target/advisory-dbs): the last segment of the database's URL and a hash of that URL, as
+# cargo-deny names it. A wrong name shows as "failed to get 'FETCH_HEAD' metadata".
+ADVISORY_DB_DIR=target/advisory-dbs/advisory-db-3157b0e258782691
+
+# Lays the vendored advisory database (vendor/advisory-db/) out as cargo-deny opens it offline:
+# a git repository whose last fetch is the snapshot's date (FETCH_HEAD's time, what cargo-deny
+# weighs against maximum-db-staleness), its `crates/` advisories inside. Idempotent: redone
+# only when the vendored files changed. Warns when the snapshot is more than 90 days old.
+prepare_advisory_db() {
+  local root src dest date commit sum age_days
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  src="$root/vendor/advisory-db"
+  dest="$root/$ADVISORY_DB_DIR"
+  date="$(sed -n 's/^date=//p' "$src/SNAPSHOT")"
+  commit="$(sed -n 's/^commit=//p' "$src/SNAPSHOT")"
+  if [ -z "$date" ] || [ -z "$commit" ]; then
+    echo "vendor/advisory-db/SNAPSHOT is incomplete" >&2
+    return 1
+  fi
+  sum="$(cd "$src" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$dest/.git/FETCH_HEAD" ] || [ "$(cat "$dest/.vendored-sha256" 2>/dev/null)" != "$sum" ]; then
+    command -v git >/dev/null || ensure_apt_packages git
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    cp -R "$src/." "$dest/"
+    echo "$sum" >"$dest/.vendored-sha256"
+    git -C "$dest" init -q
+    git -C "$dest" add -A
+    GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" git -C "$dest" \
+      -c user.name=chevet -c user.email=chevet@localhost.invalid -c commit.gpgsign=false \
+      commit -q -m "RustSec advisory database, upstream commit $commit (vendored)"
+    printf '%s\t\tvendored snapshot of upstream commit %s\n' "$(git -C "$dest" rev-parse HEAD)" "$commit" \
+      >"$dest/.git/FETCH_HEAD"
+    touch -d "$date" "$dest/.git/FETCH_HEAD"
+  fi
+  age_days=$(( ( $(date +%s) - $(date -d "$date" +%s) ) / 86400 ))
+  echo "==> advisory database: upstream commit ${commit:0:12} of ${date%%T*} ($age_days days old)"
+  if [ "$age_days" -gt 90 ]; then
+    echo "WARNING: the vendored advisory database is $age_days days old; refresh it (scripts/update-advisory-db.sh)" >&2
+  fi
+}

@@ -17,11 +17,18 @@ ensure_apt_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" keyutils lib
   pcscd pcsc-tools vsmartcard-vpcd
 command -v node >/dev/null || ensure_apt_packages nodejs npm
 fetch_pdfium
+# Supply chain: cargo-deny (pinned, from crates.io) and the vendored RustSec database laid out
+# where it reads it offline.
+ensure_cargo_deny
+prepare_advisory_db
 
 [ -d ../shared/fixtures ] || { echo "test fixtures expected in ../shared/fixtures" >&2; exit 1; }
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
+echo "==> cargo deny: licences, advisories (vendored database, offline), bans, sources"
+cargo fetch --locked --quiet
+cargo deny --locked --offline check --hide-inclusion-graph --show-stats
 echo "==> cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
 echo "==> cargo clippy, production build (no sandbox)"
