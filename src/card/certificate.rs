@@ -1,7 +1,7 @@
 //! What the client takes from the card's authentication certificate: the holder as named in
 //! the subject (fallback when the identity file is missing), the serial number, and the check
-//! of an RSA PKCS#1 v1.5 SHA-256 signature with its public key. The chain to the IGC-Santé
-//! authority is not checked here.
+//! of an RSA PKCS#1 v1.5 SHA-256 signature with its public key, and the authorities' file cut
+//! into certificates. The chain to the IGC-Santé authority is `card::trust`.
 
 use x509_parser::oid_registry::{
     OID_PKCS1_RSAENCRYPTION, OID_X509_COMMON_NAME, OID_X509_GIVEN_NAME, OID_X509_SERIALNUMBER,
@@ -77,6 +77,20 @@ pub fn verify_sha256(der: &[u8], data: &[u8], signature: &[u8]) -> Result<(), Ca
     );
     key.verify(data, signature)
         .map_err(|_| CardError::BadSignature)
+}
+
+/// The certificates of a file holding DER certificates one after the other; stops at the first
+/// bytes that are not one (the file's `00`/`FF` filler), at most 8.
+pub fn split_certificates(mut bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut found = Vec::new();
+    while found.len() < 8 {
+        let Ok((rest, _)) = X509Certificate::from_der(bytes) else {
+            break;
+        };
+        found.push(bytes[..bytes.len() - rest.len()].to_vec());
+        bytes = rest;
+    }
+    found
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ pub struct CardHolder {
     pub specialty_code: Option<String>,
     pub card_serial: String,
     pub certificate_der: Vec<u8>,
+    /// Authorities' certificates the card carries (may be empty), for the chain check.
+    pub authority_certificates: Vec<Vec<u8>>,
 }
 
 /// DER prefix of a SHA-256 DigestInfo (RFC 8017, section 9.2 note 1).
@@ -74,6 +76,15 @@ pub fn read_holder(
     let certificate_der =
         read_file(ch, profile, profile.auth_certificate_ef)?.ok_or(CardError::NotACps)?;
     let subject = certificate::subject_holder(&certificate_der)?;
+    let authority_certificates = match profile.authority_certificates_ef {
+        Some(ef) => match read_file(ch, profile, ef) {
+            Ok(Some(bytes)) => certificate::split_certificates(&bytes),
+            Ok(None) => Vec::new(),
+            Err(e) if e.is_retryable() => return Err(e),
+            Err(_) => Vec::new(),
+        },
+        None => Vec::new(),
+    };
     let record = match read_file(ch, profile, profile.identity_ef)? {
         Some(bytes) => match IdentityRecord::decode(&bytes) {
             Ok(record) => Some(record),
@@ -103,6 +114,7 @@ pub fn read_holder(
                 specialty_code: record.specialty_code,
                 card_serial: record.card_serial.unwrap_or(subject.certificate_serial),
                 certificate_der,
+                authority_certificates,
             }
         }
         None => CardHolder {
@@ -115,6 +127,7 @@ pub fn read_holder(
             specialty_code: None,
             card_serial: subject.certificate_serial,
             certificate_der,
+            authority_certificates,
         },
     };
     tracing::debug!(profile = profile.name, "card holder read");
@@ -203,6 +216,7 @@ pub fn sign_sha256(
 }
 
 /// Random 32-byte challenge signed on the card and verified with the certificate's public key.
+/// Whether that certificate is to be trusted is `card::revocation::CardTrust`'s call.
 pub fn prove_possession(
     ch: &mut dyn CardChannel,
     profile: &CardProfile,

@@ -43,6 +43,9 @@ pub enum CardError {
     /// Any other PC/SC failure (text from the PC/SC layer, never card data).
     #[error("PC/SC error: {0}")]
     Pcsc(String),
+    /// The card's certificate is not trusted: chain, dates or revocation (`card::trust`).
+    #[error(transparent)]
+    Trust(#[from] super::trust::TrustError),
 }
 
 impl CardError {
@@ -64,6 +67,7 @@ impl CardError {
             | Self::Status(_)
             | Self::Malformed(_)
             | Self::BadSignature => false,
+            Self::Trust(e) => e.is_retryable(),
         }
     }
 
@@ -83,6 +87,7 @@ impl CardError {
             Self::Malformed(_) => "error-card-malformed",
             Self::BadSignature => "error-card-bad-signature",
             Self::Pcsc(_) => "error-card-pcsc",
+            Self::Trust(e) => e.message_id(),
         }
     }
 }

@@ -34,6 +34,9 @@ pub struct CardProfile {
     pub identity_ef: u16,
     /// File id (in the application) of the authentication certificate (X.509 DER).
     pub auth_certificate_ef: u16,
+    /// File id of the issuing authorities' certificates the card may carry (X.509 DER, one
+    /// after the other); a missing file is no error.
+    pub authority_certificates_ef: Option<u16>,
     /// P2 of VERIFY for the holder PIN.
     pub pin_reference: u8,
     /// Shortest PIN accepted before anything is sent to the card.
@@ -73,13 +76,15 @@ pub const CPS3_IAS_AID: [u8; 13] = [
 /// Assumptions (no public source; the sandbox card implements exactly these): the identity
 /// file id and its TLV layout (`D0F1`, a Chevet layout: the real CPS identity files are not
 /// public; a real card without it falls back to the certificate subject), the certificate file
-/// id (`C000`), the PIN reference (`81`, an IAS-ECC local PIN) and its padding to 8 bytes with
+/// id (`C000`), the authorities' certificates file id (`C001`; absent on a card, nothing is
+/// lost: the configured intermediates serve), the PIN reference (`81`, an IAS-ECC local PIN) and its padding to 8 bytes with
 /// `FF`, the authentication key reference (`82`) and the algorithm reference (`02`).
 pub const CPS3: CardProfile = CardProfile {
     name: "CPS3 (IAS-ECC)",
     application_aid: &CPS3_IAS_AID,
     identity_ef: 0xD0F1,
     auth_certificate_ef: 0xC000,
+    authority_certificates_ef: Some(0xC001),
     pin_reference: 0x81,
     pin_min_len: 4,
     pin_max_len: 8,

@@ -2,7 +2,8 @@
 //! sandbox card behind it (`serve_vpcd` on 127.0.0.1:35963, reader "Virtual PCD 00 00"). The
 //! monitor sees the card arrive, the CPS operations run over `PcscChannel`, and stopping the
 //! emulator is reported as a removal. Without pcscd or the vpcd reader the test is skipped,
-//! unless CHEVET_REQUIRE_PCSC=1 (the test script) makes that a failure.
+//! unless CHEVET_REQUIRE_PCSC=1 (the test script) makes that a failure. `issue17`: forged,
+//! revoked and expired cards refused before the PIN, and an unreachable revocation list.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -16,6 +17,8 @@ use chevet::card::{
 };
 use chevet::sandbox::card::{ATR, VPCD_PORT, VirtualCps, serve_vpcd};
 use zeroize::Zeroizing;
+
+mod issue17;
 
 /// vpcd's reader for port 35963.
 const READER: &str = "Virtual PCD 00 00";

@@ -11,9 +11,9 @@ use zeroize::Zeroizing;
 use crate::card::apdu::sw;
 use crate::card::cps::SHA256_DIGEST_INFO_PREFIX;
 use crate::card::identity::IdentityRecord;
-use crate::card::profile::{CPS3, CardProfile, SignMethod};
+use crate::card::profile::{CardProfile, SignMethod};
 
-use super::{DEFAULT_PIN, VirtualCardError, keys};
+use super::{DEFAULT_PIN, VirtualCardError};
 
 /// A simulated CPS card.
 #[derive(Clone)]
@@ -119,32 +119,6 @@ impl VirtualCps {
         card.with_pin(DEFAULT_PIN)
     }
 
-    /// A CPS3 card for this holder with fresh keys (see `keys`); serial `SBX` + national id.
-    pub fn demo(
-        national_id: &str,
-        given: &str,
-        family: &str,
-        profession: &str,
-        specialty: &str,
-    ) -> Result<Self, VirtualCardError> {
-        let keys = keys::generate(national_id, given, family)?;
-        let identity = IdentityRecord {
-            national_id: national_id.to_owned(),
-            given_name: given.to_owned(),
-            family_name: family.to_owned(),
-            profession_code: Some(profession.to_owned()).filter(|s| !s.is_empty()),
-            specialty_code: Some(specialty.to_owned()).filter(|s| !s.is_empty()),
-            card_serial: Some(format!("SBX{national_id}")),
-        };
-        Self::new(
-            CPS3,
-            &identity,
-            &keys.key_pkcs8,
-            keys.certificate_der,
-            keys.ca_der,
-        )
-    }
-
     /// Changes the PIN (4 to 8 digits, per the profile).
     pub fn with_pin(mut self, pin: &str) -> Result<Self, VirtualCardError> {
         let p = &self.profile;
@@ -177,7 +151,8 @@ impl VirtualCps {
         &self.certificate_der
     }
 
-    /// The certificate of the test CA that issued the card certificate (DER).
+    /// The certificate of the test CA that issued the card certificate (DER; empty for a
+    /// self-signed one). The card serves it in its authorities' file.
     pub fn ca_certificate_der(&self) -> &[u8] {
         &self.ca_der
     }
@@ -260,8 +235,12 @@ impl VirtualCps {
                 let Ok(fid) = <[u8; 2]>::try_from(apdu.data).map(u16::from_be_bytes) else {
                     return sw::WRONG_DATA;
                 };
+                let authorities =
+                    self.profile.authority_certificates_ef == Some(fid) && !self.ca_der.is_empty();
                 if self.application_selected
-                    && (fid == self.profile.identity_ef || fid == self.profile.auth_certificate_ef)
+                    && (fid == self.profile.identity_ef
+                        || fid == self.profile.auth_certificate_ef
+                        || authorities)
                 {
                     self.current_ef = Some(fid);
                     sw::OK
@@ -280,6 +259,7 @@ impl VirtualCps {
         }
         let file = match self.current_ef {
             Some(fid) if fid == self.profile.identity_ef => &self.identity_file,
+            Some(fid) if Some(fid) == self.profile.authority_certificates_ef => &self.ca_der,
             Some(_) => &self.certificate_der,
             None => return (Vec::new(), sw::COMMAND_NOT_ALLOWED_NO_EF),
         };

@@ -1,11 +1,16 @@
 //! The sandbox virtual CPS card: `VirtualCps`, an APDU-level simulator of exactly the profile
 //! the client uses (`crate::card::CPS3`), reachable in process through `VirtualChannel` (the
 //! sandbox "virtual card" option, no PC/SC needed) or through pcscd's vpcd driver with
-//! `serve_vpcd` (the real-peer tests). Its keys are made at every start (`keys`).
+//! `serve_vpcd` (the real-peer tests). Its certificate comes from the sandbox's test
+//! IGC-Santé, made at every start (`keys`), whose revocation list a loopback HTTP server
+//! publishes (`crl_server`); `pki` holds both and issues genuine, revoked, expired and forged
+//! cards (`CardKind`).
 
 mod channel;
 mod cps;
+pub mod crl_server;
 pub mod keys;
+pub mod pki;
 mod vpcd;
 
 #[cfg(test)]
@@ -13,6 +18,8 @@ mod tests;
 
 pub use channel::VirtualChannel;
 pub use cps::VirtualCps;
+pub use keys::CardKind;
+pub use pki::{SandboxPki, sandbox_trust};
 pub use vpcd::{VPCD_PORT, serve_vpcd};
 
 /// The demo physician's card (`810101234567`, Claire LAMBERT, physician, specialty SM04).
@@ -50,6 +57,15 @@ pub enum VirtualCardError {
     Key,
     #[error("the PIN must be 4 to 8 digits")]
     PinFormat,
+    /// The revocation list server could not listen.
+    #[error("sandbox revocation list server: {0}")]
+    Server(std::io::ErrorKind),
+    /// Not one of `genuine`, `revoked`, `expired`, `forged`, `forged-ca`.
+    #[error("unknown sandbox card kind (genuine, revoked, expired, forged, forged-ca)")]
+    UnknownKind,
+    /// The shared test PKI could not be made.
+    #[error("sandbox test PKI unavailable: {0}")]
+    Pki(String),
 }
 
 impl VirtualCardError {
@@ -58,7 +74,7 @@ impl VirtualCardError {
     }
 }
 
-/// A virtual card for a holder, with fresh keys and PIN `1234`.
+/// A virtual card for a holder, with fresh keys from the shared test PKI and PIN `1234`.
 pub fn demo(
     national_id: &str,
     given: &str,

@@ -92,6 +92,39 @@ fn card_certificate_chains_to_the_test_ca() {
     assert_eq!(subject.family_name.as_deref(), Some(DEMO_FAMILY_NAME));
 }
 
+/// Issue 17: the card carries the authority that issued it (file `C001`); a self-signed
+/// forgery has none, and the holder it names is read all the same (trust is decided later).
+#[test]
+fn issue17_the_card_carries_its_issuing_authority() {
+    let mut ch = VirtualChannel::new(demo_card());
+    let holder = read_holder(&mut ch, &CPS3).expect("holder");
+    assert_eq!(holder.authority_certificates, vec![keys().ca_der.clone()]);
+    let pki = pki::shared().expect("pki");
+    assert_eq!(keys().ca_der, pki.pki().intermediate_der());
+    let forged = pki
+        .demo_physician(CardKind::ForgedSelfSigned)
+        .expect("forged");
+    assert!(forged.ca_certificate_der().is_empty());
+    let mut ch = VirtualChannel::new(forged);
+    let holder = read_holder(&mut ch, &CPS3).expect("holder");
+    assert_eq!(holder.national_id, DEMO_NATIONAL_ID);
+    assert!(holder.authority_certificates.is_empty());
+    // A profile without the file reads none.
+    let without = CardProfile {
+        authority_certificates_ef: None,
+        ..CPS3
+    };
+    let mut ch = VirtualChannel::new(demo_card());
+    assert!(
+        read_holder(&mut ch, &without)
+            .expect("holder")
+            .authority_certificates
+            .is_empty()
+    );
+    assert!("forged-ca".parse::<CardKind>().is_ok());
+    assert!("bogus".parse::<CardKind>().is_err());
+}
+
 #[test]
 fn wrong_then_right_pin_resets_the_counter() {
     let mut ch = VirtualChannel::new(demo_card());
