@@ -323,6 +323,7 @@ fn open(
 pub fn method_detail(method: &LoginMethod) -> String {
     match method {
         LoginMethod::Password => "password".to_owned(),
+        LoginMethod::PasswordSecondFactor => "password+second-factor".to_owned(),
         LoginMethod::Provider { id } => format!("oidc:{id}"),
         LoginMethod::Card { .. } => "cps-card".to_owned(),
     }
@@ -396,7 +397,10 @@ mod tests {
         assert_eq!(session.method, LoginMethod::Provider { id: "psc".into() });
         // Next time: straight in, and the card (same trust domain) too.
         let mut by_card = id.clone();
-        by_card.method = LoginMethod::Card { serial: "1".into() };
+        by_card.method = LoginMethod::Card {
+            serial: "1".into(),
+            certificate_sha256: "ab".into(),
+        };
         let Resolution::Session(s) = resolve(&mut store, &by_card).expect("resolve") else {
             panic!("expected a session");
         };

@@ -1,6 +1,9 @@
 //! Local accounts: argon2id password hashes (PHC strings), login with a temporary lock after
-//! repeated failures, and the first administrator of a fresh installation. Every attempt is
-//! written to the audit trail; no password or hash ever reaches a log.
+//! repeated failures, and the first administrator of a fresh installation. The password step
+//! of a sign-in is here: an account with a second factor then needs its code
+//! (`auth::second_factor`), an account whose password someone else chose must change it first
+//! (`auth::password_policy`). Every attempt is written to the audit trail; no password or hash
+//! ever reaches a log.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -16,7 +19,8 @@ use crate::store::{Store, StoreError};
 pub const MAX_FAILED_ATTEMPTS: u32 = 5;
 /// How long a locked account stays locked.
 pub const LOCK_MINUTES: i64 = 5;
-/// Shortest password accepted for a new account.
+/// Shortest password accepted by [`create_account`], the provisioning path (first administrator,
+/// demo accounts); passwords chosen or changed by users follow `auth::password_policy`.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// Why a login or an account creation failed.
@@ -40,6 +44,32 @@ pub enum AuthError {
     IdentityMismatch,
     #[error("no role is defined for this profession")]
     NoRoleForProfession,
+    #[error("the password is right; the second factor is needed")]
+    SecondFactorRequired,
+    #[error("wrong or already used second-factor code")]
+    SecondFactorInvalid,
+    #[error("the second factor cannot be read with this password")]
+    SecondFactorUnreadable,
+    #[error("the password must be changed before signing in")]
+    PasswordChangeRequired,
+    #[error("password too short for an administrator")]
+    PasswordTooShortAdmin,
+    #[error("password too simple")]
+    PasswordTooSimple,
+    #[error("password contains the login")]
+    PasswordContainsLogin,
+    #[error("password used recently")]
+    PasswordReused,
+    #[error("the last administrator cannot lose the role or be disabled")]
+    LastAdministrator,
+    #[error("no second-factor enrolment in progress")]
+    NoEnrolment,
+    #[error("unknown account")]
+    UnknownAccount,
+    #[error("this password does not have to be changed here")]
+    ChangeNotDue,
+    #[error("a required field is empty")]
+    EmptyField,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -58,12 +88,25 @@ impl AuthError {
             Self::BadCredentials => "error-login-bad-credentials",
             Self::Locked => "error-login-locked",
             Self::Disabled => "error-login-disabled",
-            Self::PasswordTooShort => "error-password-too-short",
+            Self::PasswordTooShort => "error-password-policy-length",
             Self::LoginTaken => "error-login-taken",
             Self::Hash(_) => "error-store-generic",
             Self::LinkPending => "error-link-pending",
             Self::IdentityMismatch => "error-link-mismatch",
             Self::NoRoleForProfession => "error-link-no-role",
+            Self::SecondFactorRequired => "login-second-factor-required",
+            Self::SecondFactorInvalid => "error-second-factor-invalid",
+            Self::SecondFactorUnreadable => "error-second-factor-unreadable",
+            Self::PasswordChangeRequired => "login-password-change-required",
+            Self::PasswordTooShortAdmin => "error-password-policy-length-admin",
+            Self::PasswordTooSimple => "error-password-policy-kinds",
+            Self::PasswordContainsLogin => "error-password-policy-login",
+            Self::PasswordReused => "error-password-policy-reused",
+            Self::LastAdministrator => "error-accounts-last-admin",
+            Self::NoEnrolment => "error-second-factor-no-enrolment",
+            Self::UnknownAccount => "error-accounts-unknown",
+            Self::ChangeNotDue => "error-forbidden",
+            Self::EmptyField => "error-accounts-empty-field",
             Self::Store(e) => e.message_id(),
         }
     }
@@ -89,10 +132,26 @@ pub struct Session {
 pub enum LoginMethod {
     /// Local password.
     Password,
+    /// Local password and a second factor (a TOTP code, or a recovery code).
+    PasswordSecondFactor,
     /// An OpenID provider of the configuration (Pro Santé Connect, the establishment's IdP).
     Provider { id: String },
-    /// A CPS card and its PIN; `serial` tells the same card from another one.
-    Card { serial: String },
+    /// A CPS card and its PIN. The session is bound to the card's authentication certificate
+    /// (`certificate_sha256`, lower-case hex): only that certificate unlocks it, whatever the
+    /// national id or the `serial` (kept for display and traces) say.
+    Card {
+        serial: String,
+        certificate_sha256: String,
+    },
+}
+
+impl LoginMethod {
+    /// Whether the session may reach the DMP and the national health services: Pro Santé
+    /// Connect or the establishment's provider, the CPS card, or a password with a second
+    /// factor — never a password alone.
+    pub fn is_strong(&self) -> bool {
+        !matches!(self, Self::Password)
+    }
 }
 
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes, 1 lane).
@@ -105,7 +164,7 @@ pub fn hash_password(password: &str) -> Result<String, AuthError> {
         .map_err(|e| AuthError::Hash(e.to_string()))
 }
 
-fn verify_password(password: &str, phc: &str) -> bool {
+pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|parsed| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
@@ -150,12 +209,32 @@ pub fn create_account(
     Ok(id)
 }
 
-/// Checks a login and password; counts failures and locks the account after too many.
+/// Checks a login and password; counts failures and locks the account after too many. An
+/// account with a second factor answers [`AuthError::SecondFactorRequired`] (then
+/// `second_factor::login`), one whose password must be changed
+/// [`AuthError::PasswordChangeRequired`] (then `second_factor::change_expired_password`).
 pub fn login(
     store: &mut Store,
     login: &str,
     password: &Zeroizing<String>,
 ) -> Result<Session, AuthError> {
+    let account = check_password(store, login, password)?;
+    if account.must_change_password {
+        return Err(AuthError::PasswordChangeRequired);
+    }
+    if account.second_factor {
+        return Err(AuthError::SecondFactorRequired);
+    }
+    signed_in(store, account, LoginMethod::Password)
+}
+
+/// The password step of every local sign-in: the account, when it exists, is not locked nor
+/// disabled, and the password is its own. Failures are counted and traced.
+pub(crate) fn check_password(
+    store: &mut Store,
+    login: &str,
+    password: &Zeroizing<String>,
+) -> Result<Account, AuthError> {
     let login = login.trim();
     let Some(account) = accounts::by_login(store, login)? else {
         let _ = verify_password(password, decoy_hash());
@@ -183,15 +262,29 @@ pub fn login(
     }
     refuse_disabled(store, &account)?;
     if !verify_password(password, &account.password_hash) {
-        return Err(fail(store, &account, now)?);
+        return Err(fail(
+            store,
+            &account,
+            AuditAction::LoginFailed,
+            "bad-password",
+        )?);
     }
+    Ok(account)
+}
+
+/// A sign-in succeeded: failures cleared, the last login set, traced; the session.
+pub(crate) fn signed_in(
+    store: &mut Store,
+    account: Account,
+    method: LoginMethod,
+) -> Result<Session, AuthError> {
     accounts::record_success(store, account.id)?;
     audit::record(
         store,
         &account.login,
         AuditAction::LoginSucceeded,
         AuditObject::Account(account.id.0),
-        "password",
+        crate::auth::external::method_detail(&method),
     )?;
     Ok(Session {
         account_id: account.id,
@@ -199,7 +292,7 @@ pub fn login(
         display_name: account.display_name,
         role: account.role,
         professional: account.professional,
-        method: LoginMethod::Password,
+        method,
         activity: None,
     })
 }
@@ -219,11 +312,15 @@ pub(crate) fn refuse_disabled(store: &mut Store, account: &Account) -> Result<()
     Err(AuthError::Disabled)
 }
 
-fn fail(
+/// Counts a failed attempt (a wrong password or second factor), traced as `action` with
+/// `detail`; locks the account at the limit.
+pub(crate) fn fail(
     store: &mut Store,
     account: &Account,
-    now: chrono::DateTime<Utc>,
+    action: AuditAction,
+    detail: &str,
 ) -> Result<AuthError, AuthError> {
+    let now = Utc::now();
     let lock = (account.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS).then(|| {
         (now + Duration::minutes(LOCK_MINUTES))
             .format("%Y-%m-%dT%H:%M:%SZ")
@@ -233,9 +330,9 @@ fn fail(
     audit::record(
         store,
         &account.login,
-        AuditAction::LoginFailed,
+        action,
         AuditObject::Account(account.id.0),
-        "bad-password",
+        detail,
     )?;
     if lock.is_some() {
         audit::record(
@@ -251,7 +348,10 @@ fn fail(
         );
         return Ok(AuthError::Locked);
     }
-    Ok(AuthError::BadCredentials)
+    Ok(match action {
+        AuditAction::LoginSecondFactorFailed => AuthError::SecondFactorInvalid,
+        _ => AuthError::BadCredentials,
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! When a session locks and how it unlocks, as pure rules (no clock, no I/O): pulling the card
-//! that opened the session locks it at once; the same card and its PIN unlock it; another card
-//! switches user; no input for the configured time locks it too. The app applies the
-//! decisions; the workers trace them.
+//! that opened the session locks it at once; the same card — the same authentication
+//! certificate, not merely the same national id or serial — and its PIN unlock it; another
+//! card switches user; no input for the configured time locks it too. The app applies the
+//! decisions; the workers trace them and make the final unlock decision (`unlocks`).
 
 use std::time::{Duration, Instant};
 
@@ -63,11 +64,33 @@ pub enum CardDecision {
     SwitchUser,
 }
 
-/// The card that opened `session`, if any.
+/// The certificate (SHA-256) of the card that opened `session`, if any.
 fn session_card(session: Option<&Session>) -> Option<&str> {
     match session.map(|s| &s.method) {
-        Some(LoginMethod::Card { serial }) => Some(serial),
+        Some(LoginMethod::Card {
+            certificate_sha256, ..
+        }) => Some(certificate_sha256),
         _ => None,
+    }
+}
+
+/// Whether a login proven by `presented` may unlock a locked session opened by `current`, for
+/// the same account: a card session only with the same certificate (a renewed or another card
+/// of the same holder opens a new session instead); other sessions as before.
+pub fn unlocks(current: &LoginMethod, presented: &LoginMethod) -> bool {
+    match (current, presented) {
+        (
+            LoginMethod::Card {
+                certificate_sha256: held,
+                ..
+            },
+            LoginMethod::Card {
+                certificate_sha256: shown,
+                ..
+            },
+        ) => !held.is_empty() && held == shown,
+        (LoginMethod::Card { .. }, _) => false,
+        _ => true,
     }
 }
 
@@ -80,11 +103,15 @@ pub fn on_card_removed(session: Option<&Session>, locked: bool) -> CardDecision 
     }
 }
 
-/// A card was inserted and its holder read (serial known, no PIN yet).
-pub fn on_card_inserted(session: Option<&Session>, locked: bool, serial: &str) -> CardDecision {
+/// A card was inserted and its holder read (certificate known, no PIN yet).
+pub fn on_card_inserted(
+    session: Option<&Session>,
+    locked: bool,
+    certificate_sha256: &str,
+) -> CardDecision {
     match (session, session_card(session)) {
         (None, _) => CardDecision::PinToLogin,
-        (Some(_), Some(current)) if current == serial => {
+        (Some(_), Some(current)) if current == certificate_sha256 => {
             if locked {
                 CardDecision::PinToUnlock
             } else {
@@ -157,9 +184,16 @@ mod tests {
         }
     }
 
+    fn card(serial: &str, certificate: &str) -> LoginMethod {
+        LoginMethod::Card {
+            serial: serial.into(),
+            certificate_sha256: certificate.into(),
+        }
+    }
+
     #[test]
     fn card_sessions_lock_on_removal_and_unlock_with_the_same_card() {
-        let s = session(LoginMethod::Card { serial: "A".into() });
+        let s = session(card("1", "A"));
         assert_eq!(on_card_removed(Some(&s), false), CardDecision::Lock);
         assert_eq!(on_card_removed(Some(&s), true), CardDecision::Ignore);
         assert_eq!(
@@ -172,6 +206,28 @@ mod tests {
         );
         assert_eq!(on_card_inserted(Some(&s), false, "A"), CardDecision::Ignore);
         assert_eq!(on_card_inserted(None, false, "A"), CardDecision::PinToLogin);
+    }
+
+    /// Issue 17: the certificate decides, not the serial nor the national id.
+    #[test]
+    fn issue17_only_the_same_certificate_unlocks_a_card_session() {
+        let s = session(card("SERIAL-1", "cert-a"));
+        // Same serial, another certificate (a forged or re-issued card): another user's card.
+        assert_eq!(
+            on_card_inserted(Some(&s), true, "cert-b"),
+            CardDecision::SwitchUser
+        );
+        assert!(unlocks(&s.method, &card("SERIAL-1", "cert-a")));
+        assert!(!unlocks(&s.method, &card("SERIAL-1", "cert-b")));
+        assert!(!unlocks(&s.method, &card("SERIAL-1", "")));
+        assert!(!unlocks(&s.method, &LoginMethod::Password));
+        assert!(!unlocks(
+            &s.method,
+            &LoginMethod::Provider { id: "psc".into() }
+        ));
+        // A password session may still be unlocked by the account's card (strong proof).
+        assert!(unlocks(&LoginMethod::Password, &card("1", "cert-a")));
+        assert!(!unlocks(&card("1", ""), &card("1", "")));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Local accounts: login, role, argon2id password hash (computed by `auth::local`), failed
-//! attempts and temporary lock.
+//! attempts and temporary lock, and what the administration screen changes (display name,
+//! role, disabled, unlocked) and lists. The password's history, the second factor and the
+//! first-use change are in `account_security`.
 
 use super::db::{Constraint, ToParam, params};
 use super::{Store, StoreError, now_text};
@@ -24,6 +26,14 @@ pub struct Account {
     pub locked_until: Option<String>,
     /// Set for health professionals (signs documents).
     pub professional: Option<ProfessionalInfo>,
+    /// The password was chosen by someone else: it must be changed before anything else.
+    pub must_change_password: bool,
+    /// A second factor (TOTP) is enrolled.
+    pub second_factor: bool,
+    /// UTC ISO time of the last successful sign-in.
+    pub last_login_at: Option<String>,
+    /// UTC ISO time the account was created.
+    pub created_at: String,
 }
 
 /// Creates an account.
@@ -93,23 +103,40 @@ pub fn by_national_id(store: &Store, national_id: &str) -> Result<Option<Account
     select_one(store, "national_id = ?1", &national_id)
 }
 
+/// The columns [`account_of`] reads, in its order.
+const ACCOUNT_COLUMNS: &str = "id, login, display_name, role, password_hash, national_id, active,
+    failed_attempts, locked_until, given_name, family_name, title, specialty_code,
+    specialty_label, must_change_password,
+    CASE WHEN totp_sealed IS NULL THEN 0 ELSE 1 END, last_login_at, created_at";
+
 fn select_one(
     store: &Store,
     condition: &str,
     value: &dyn ToParam,
 ) -> Result<Option<Account>, StoreError> {
-    let Some(r) = store.query_opt(
-        &format!(
-            "SELECT id, login, display_name, role, password_hash, national_id, active,
-                failed_attempts, locked_until, given_name, family_name, title,
-                specialty_code, specialty_label
-             FROM account WHERE {condition} LIMIT 1"
-        ),
-        &[value.to_param()],
-    )?
-    else {
-        return Ok(None);
-    };
+    store
+        .query_opt(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE {condition} LIMIT 1"),
+            &[value.to_param()],
+        )?
+        .map(|r| account_of(&r))
+        .transpose()
+}
+
+/// Every account, by login (the administration screen filters them).
+pub fn list(store: &Store) -> Result<Vec<Account>, StoreError> {
+    store
+        .query(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY lower(login)"),
+            &[],
+        )?
+        .iter()
+        .map(account_of)
+        .collect()
+}
+
+/// An account from the columns of [`ACCOUNT_COLUMNS`].
+fn account_of(r: &super::db::Row) -> Result<Account, StoreError> {
     let professional = match (
         r.get::<Option<String>>(5)?,
         r.get::<Option<String>>(9)?,
@@ -129,7 +156,7 @@ fn select_one(
         _ => None,
     };
     let role: String = r.get(3)?;
-    Ok(Some(Account {
+    Ok(Account {
         id: AccountId(r.get(0)?),
         login: r.get(1)?,
         display_name: r.get(2)?,
@@ -140,7 +167,11 @@ fn select_one(
         failed_attempts: r.get(7)?,
         locked_until: r.get(8)?,
         professional,
-    }))
+        must_change_password: r.get(14)?,
+        second_factor: r.get(15)?,
+        last_login_at: r.get(16)?,
+        created_at: r.get(17)?,
+    })
 }
 
 /// Number of accounts (zero on a fresh production install).
@@ -165,13 +196,62 @@ pub fn record_failure(
     )
 }
 
-/// Clears failures after a successful login.
+/// Clears failures after a successful login, which becomes the last one.
 pub fn record_success(store: &Store, id: AccountId) -> Result<(), StoreError> {
+    store.execute(
+        "UPDATE account SET failed_attempts = 0, locked_until = NULL, last_login_at = ?2
+         WHERE id = ?1",
+        params![id.0, now_text()],
+    )?;
+    Ok(())
+}
+
+/// Clears failures and the lock (an administrator unlocked the account).
+pub fn unlock(store: &Store, id: AccountId) -> Result<(), StoreError> {
+    store.require_record()?;
     store.execute(
         "UPDATE account SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
         params![id.0],
     )?;
     Ok(())
+}
+
+/// Enables or disables an account (a disabled account signs in by no means).
+pub fn set_active(store: &Store, id: AccountId, active: bool) -> Result<(), StoreError> {
+    store.require_record()?;
+    store.execute(
+        "UPDATE account SET active = ?2 WHERE id = ?1",
+        params![id.0, active],
+    )?;
+    Ok(())
+}
+
+/// Changes an account's role.
+pub fn set_role(store: &Store, id: AccountId, role: Role) -> Result<(), StoreError> {
+    store.require_record()?;
+    store.execute(
+        "UPDATE account SET role = ?2 WHERE id = ?1",
+        params![id.0, role.code()],
+    )?;
+    Ok(())
+}
+
+/// Changes the name an account is shown with.
+pub fn set_display_name(store: &Store, id: AccountId, name: &str) -> Result<(), StoreError> {
+    store.require_record()?;
+    store.execute(
+        "UPDATE account SET display_name = ?2 WHERE id = ?1",
+        params![id.0, name],
+    )?;
+    Ok(())
+}
+
+/// How many enabled administrators there are (the last one may not lose the role).
+pub fn active_admins(store: &Store) -> Result<usize, StoreError> {
+    store.query_value(
+        "SELECT count(*) FROM account WHERE active = 1 AND role = ?1",
+        params![Role::Administrateur.code()],
+    )
 }
 
 #[cfg(test)]

@@ -1,17 +1,20 @@
 //! The login screen: the ways in as tabs — Pro Santé Connect or another OpenID provider
 //! (`login_external`), the CPS card, a local account — the creation of the first
 //! administrator on an installation without accounts, the language choice, and in the
-//! sandbox the demo accounts. [`LoginState`] also carries the lock screen's forms and applies
+//! sandbox the demo accounts. A local sign-in may take a second step (`local`): the second
+//! factor, or the password chosen at first use. [`LoginState`] also carries the lock screen's forms and applies
 //! the identity events (providers, CIBA, card, first-login link, unlock).
 
 mod external;
+mod local;
 mod state;
 
 use egui::RichText;
 use zeroize::Zeroizing;
 
 pub use external::{card_status_ui, flow_ui, pin_entry_ui, virtual_card_ui};
-pub use state::{DemoLogin, ExternalFlow, LoginState, LoginTab};
+pub use local::second_factor_unlock_ui;
+pub use state::{DemoLogin, ExternalFlow, LocalStep, LoginState, LoginTab};
 
 use super::widgets::labelled_field_ui;
 use super::{Command, ScreenCtx, StoreStatus};
@@ -50,6 +53,11 @@ pub fn login_ui(
             }
             StoreStatus::Ready(_) if form.flow.is_some() => {
                 flow_ui(ui, ctx, form, commands);
+            }
+            StoreStatus::Ready(_) if form.local_step.is_some() => {
+                if let Some(step) = form.local_step {
+                    local::local_step_ui(ui, ctx, form, step, commands);
+                }
             }
             StoreStatus::Ready(_) => {
                 tabs_ui(ui, ctx, form);
@@ -177,6 +185,7 @@ fn first_admin_ui(
             );
             ui.end_row();
         });
+    ui.label(RichText::new(i18n.tr("password-policy-help")).small());
     let matching = form.password.as_str() == form.password_confirm.as_str();
     if !matching && !form.password_confirm.is_empty() {
         ui.colored_label(
@@ -184,8 +193,18 @@ fn first_admin_ui(
             i18n.tr("login-password-mismatch"),
         );
     }
+    // The first administrator's password follows the administrators' policy.
+    let policy = crate::auth::password_policy::check(
+        &form.password,
+        crate::domain::Role::Administrateur,
+        &form.login,
+    );
+    if let (Err(e), false) = (&policy, form.password.is_empty()) {
+        ui.colored_label(ui.visuals().error_fg_color, i18n.tr(e.message_id()));
+    }
     let ready = !form.pending
         && matching
+        && policy.is_ok()
         && !form.login.trim().is_empty()
         && !form.display_name.trim().is_empty()
         && !form.password.is_empty();

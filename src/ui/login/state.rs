@@ -1,6 +1,7 @@
 //! The login and lock screens' state: the chosen way in, the fields typed (secrets cleared as
-//! soon as they are sent or refused), the external login under way, the card reader, and the
-//! transitions the identity events make.
+//! soon as they are sent or refused), the external login under way, the card reader, the
+//! local sign-in's second step (the second factor, or the password changed at first use), and
+//! the transitions the identity events make.
 
 use zeroize::Zeroizing;
 
@@ -49,6 +50,20 @@ pub enum ExternalFlow {
     },
 }
 
+/// The second step of a local sign-in, once the password was right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalStep {
+    /// The code of the authenticator application, or (`recovery`) a recovery code.
+    SecondFactor { recovery: bool },
+    /// The password was chosen by someone else: the user chooses theirs.
+    ChangePassword,
+}
+
+/// The message the workers answer a right password with when a second factor is needed.
+pub const SECOND_FACTOR_REQUIRED: &str = "login-second-factor-required";
+/// The message the workers answer a right password with when it must be changed.
+pub const PASSWORD_CHANGE_REQUIRED: &str = "login-password-change-required";
+
 /// What the login and lock screens hold between frames.
 #[derive(Default)]
 pub struct LoginState {
@@ -80,6 +95,12 @@ pub struct LoginState {
     pub(in crate::ui) focused_once: bool,
     /// The sandbox's demo accounts, listed under the form.
     pub(in crate::ui) demo_accounts: Vec<DemoLogin>,
+    /// The local sign-in's second step under way (the password typed stays until it ends).
+    pub(in crate::ui) local_step: Option<LocalStep>,
+    /// The second factor typed: six digits, or a recovery code.
+    pub(in crate::ui) code: Zeroizing<String>,
+    /// The password chosen at first use (confirmed in `password_confirm`).
+    pub(in crate::ui) new_password: Zeroizing<String>,
 }
 
 impl LoginState {
@@ -95,6 +116,16 @@ impl LoginState {
         self.pin = Zeroizing::new(String::new());
         self.password = Zeroizing::new(String::new());
         self.password_confirm = Zeroizing::new(String::new());
+        self.code = Zeroizing::new(String::new());
+        self.new_password = Zeroizing::new(String::new());
+    }
+
+    /// Leaves the local sign-in's second step (back to the login and password).
+    pub(in crate::ui) fn cancel_local_step(&mut self) {
+        self.local_step = None;
+        self.pending = false;
+        self.error = None;
+        self.clear_secrets();
     }
 
     /// What the card reader shows now.
@@ -178,6 +209,7 @@ impl LoginState {
     /// Signed in: nothing typed stays.
     pub fn on_logged_in(&mut self) {
         self.flow = None;
+        self.local_step = None;
         self.pin_outcome = None;
         self.clear_secrets();
         self.error = None;
@@ -187,6 +219,8 @@ impl LoginState {
     /// Signed out: back to an empty form.
     pub fn on_logged_out(&mut self) {
         self.flow = None;
+        self.local_step = None;
+        self.clear_secrets();
         self.pending = false;
         self.focused_once = false;
     }
@@ -200,6 +234,7 @@ impl LoginState {
 
     /// The locked session is open again.
     pub fn on_unlocked(&mut self) {
+        self.local_step = None;
         self.pending = false;
         self.flow = None;
         self.clear_secrets();
@@ -308,6 +343,9 @@ impl LoginState {
     /// failure is not the form's.
     pub fn on_failed(&mut self, operation: Operation, message_id: &'static str) -> bool {
         use Operation as O;
+        if self.on_local_step(operation, message_id) {
+            return true;
+        }
         match operation {
             O::Login
             | O::CreateFirstAdmin
@@ -318,7 +356,11 @@ impl LoginState {
             | O::AbandonLogin
             | O::CardPin
             | O::VirtualCard
-            | O::UnlockWithPassword => {
+            | O::UnlockWithPassword
+            | O::LoginSecondFactor
+            | O::ChangeExpiredPassword
+            | O::UnlockWithSecondFactor => {
+                self.local_step = None;
                 self.pending = false;
                 self.error = Some(message_id);
                 self.clear_secrets();
@@ -329,5 +371,38 @@ impl LoginState {
             }
             _ => false,
         }
+    }
+
+    /// A right password answered with a step to take (second factor, change at first use),
+    /// or a step's own refusal (wrong code, password refused by the policy): the form stays
+    /// on the step, the password typed kept. `false` when it is neither.
+    fn on_local_step(&mut self, operation: Operation, message_id: &'static str) -> bool {
+        use Operation as O;
+        let step = match (operation, message_id) {
+            (O::Login | O::ChangeExpiredPassword, SECOND_FACTOR_REQUIRED) => {
+                LocalStep::SecondFactor { recovery: false }
+            }
+            (O::Login, PASSWORD_CHANGE_REQUIRED) => LocalStep::ChangePassword,
+            (O::LoginSecondFactor | O::UnlockWithSecondFactor, "error-second-factor-invalid") => {
+                self.local_step
+                    .unwrap_or(LocalStep::SecondFactor { recovery: false })
+            }
+            (O::ChangeExpiredPassword, id) if id.starts_with("error-password-policy") => {
+                LocalStep::ChangePassword
+            }
+            _ => return false,
+        };
+        let refusal = !matches!(
+            message_id,
+            SECOND_FACTOR_REQUIRED | PASSWORD_CHANGE_REQUIRED
+        );
+        self.local_step = Some(step);
+        self.pending = false;
+        self.error = refusal.then_some(message_id);
+        self.code = Zeroizing::new(String::new());
+        self.new_password = Zeroizing::new(String::new());
+        self.password_confirm = Zeroizing::new(String::new());
+        self.focused_once = false;
+        true
     }
 }
