@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use chevet::sandbox::dmp::faults::FaultPlan;
 use chevet::store::KeyStorage;
 use chevet::worker::WorkerConfig;
-use common::app::{H, harness, log_in, open_from_list, runtime, until, worker_config};
+use common::app::{H, harness, log_in_strong, open_from_list, runtime, until, worker_config};
 use common::report::{millis, percentile};
 use egui_kittest::kittest::Queryable;
 
@@ -64,7 +64,8 @@ fn main() {
         ..worker_config(dir.path(), endpoint)
     };
     let mut h = harness(&rt, config, 100_000);
-    log_in(&mut h, PAUSE, "medecin", "chevet-demo");
+    // The DMP opens only to a strong session: the password, then a second factor enrolled.
+    log_in_strong(&mut h, PAUSE, "medecin", "chevet-demo");
 
     // 1. Opening a patient in consultation: badge and count with no click.
     let (index, patient) = chevet::sandbox::dmp::seed::consultation_demo_patient(today)

@@ -186,6 +186,11 @@ pub struct FileConfig {
     pub outbox: Option<OutboxConfig>,
     /// The Annuaire Santé: its API and the bulk extract the local directory is imported from.
     pub annuaire: Option<AnnuaireConfig>,
+    /// Which CPS cards are trusted: the IGC-Santé roots, revocation lists (docs/card.md).
+    #[serde(default)]
+    pub card: crate::card::settings::CardSettings,
+    /// The INSi teleservice (absent: the INS cannot be looked up).
+    pub insi: Option<crate::insi::InsiConfig>,
 }
 
 /// `[annuaire]`: where the local directory comes from and the API that completes it.
@@ -296,6 +301,10 @@ pub struct Config {
     pub outbox: Option<OutboxConfig>,
     /// The Annuaire Santé (the sandbox's simulator by default).
     pub annuaire: Option<AnnuaireConfig>,
+    /// `[card]`: the card trust roots and revocation (the sandbox uses its test PKI).
+    pub card: crate::card::settings::CardSettings,
+    /// The INSi teleservice (the sandbox's simulator by default).
+    pub insi: Option<crate::insi::InsiConfig>,
 }
 
 /// Why the configuration could not be used.
@@ -371,6 +380,8 @@ impl Config {
             hl7: file.hl7,
             outbox: file.outbox,
             annuaire: file.annuaire,
+            card: file.card,
+            insi: file.insi,
             establishment: file.establishment,
             cda_limits: {
                 let default = crate::cda::Limits::default();

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod hl7;
 pub mod http;
 pub mod i18n;
+pub mod insi;
 pub mod intake;
 pub mod outbox;
 pub mod pdf;

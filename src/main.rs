@@ -146,6 +146,14 @@ fn main() -> Result<std::process::ExitCode> {
         )?;
         return Ok(code);
     }
+    if args.first().is_some_and(|a| a == "insi") {
+        let code = chevet::cli::insi::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(code);
+    }
     if args.first().is_some_and(|a| a == "xdm") {
         let code = chevet::cli::xdm::run(
             &args[1..],
@@ -217,6 +225,7 @@ fn main() -> Result<std::process::ExitCode> {
         card: worker::CardConfig {
             pcsc: config.auth.pcsc.unwrap_or(true),
             virtual_card: services.virtual_card,
+            trust: card_trust(&config),
         },
         // Single workstation: the workers listen (the sandbox's GAM and PFI send there);
         // establishment mode: `chevet serve` does.
@@ -230,6 +239,7 @@ fn main() -> Result<std::process::ExitCode> {
         },
         outbox: outbox_settings(&config, services.pfi_address),
         annuaire: services.annuaire.clone(),
+        insi: services.insi.clone(),
         shared_record,
         cache_days: config
             .shared_record
@@ -319,6 +329,8 @@ struct Services {
     pfi_address: Option<std::net::SocketAddr>,
     /// The Annuaire Santé FHIR API (the sandbox's, or `[annuaire]` with its key).
     annuaire: Option<chevet::annuaire::fhir::AnnuaireSettings>,
+    /// The INSi teleservice (the sandbox's, or `[insi]` with its key from the keyring).
+    insi: Option<chevet::insi::InsiSettings>,
     /// Simulators to keep running as long as the window.
     keep: Vec<Box<dyn std::any::Any>>,
 }
@@ -356,6 +368,11 @@ fn services(
             .annuaire
             .as_ref()
             .and_then(|a| a.api_settings(keyrings)),
+        insi: config.insi.as_ref().and_then(|insi| {
+            insi.settings(keyrings)
+                .inspect_err(|e| tracing::error!("INSi non configurable : {e}"))
+                .ok()
+        }),
         ..Services::default()
     }
 }
@@ -372,13 +389,18 @@ mod sandbox {
     /// Starts the sandbox DMP, Pro Santé Connect and hospital provider; the virtual card and
     /// the demo data. A simulator that cannot start is logged and left out: the rest works.
     pub(super) fn services(runtime: &tokio::runtime::Runtime) -> Services {
+        // The demo physician's card from the test IGC-Santé (a vpcd card stays in `keep`).
+        let mut keep: Vec<Box<dyn std::any::Any>> = Vec::new();
+        let virtual_card = super::sandbox_card(&mut keep)
+            .inspect_err(|e| tracing::warn!("carte virtuelle indisponible : {e}"))
+            .ok()
+            .flatten();
         let mut services = Services {
             demo: Some(Arc::new(sandbox::demo_data::SandboxDemo)),
             hl7_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 2575))),
             demo_accounts: sandbox::demo_data::demo_logins(),
-            virtual_card: sandbox::identity::virtual_card()
-                .inspect_err(|e| tracing::warn!("carte virtuelle indisponible : {e}"))
-                .ok(),
+            virtual_card,
+            keep,
             ..Services::default()
         };
         let today = chrono::Local::now().date_naive();
@@ -431,6 +453,23 @@ mod sandbox {
             }
             Err(e) => tracing::error!("Annuaire Santé simulé indisponible : {e}"),
         }
+        // The sandbox INSi (faults from CHEVET_SANDBOX_INSI_FAULTS, e.g. "latency=3000" or
+        // "fault=insi_102*2").
+        let faults = std::env::var("CHEVET_SANDBOX_INSI_FAULTS")
+            .ok()
+            .and_then(|plan| {
+                sandbox::insi::FaultPlan::parse(&plan)
+                    .inspect_err(|e| tracing::warn!("{e}"))
+                    .ok()
+            })
+            .unwrap_or_default();
+        match runtime.block_on(sandbox::insi::start(faults)) {
+            Ok((settings, running)) => {
+                services.insi = Some(settings);
+                services.keep.push(Box::new(running));
+            }
+            Err(e) => tracing::error!("INSi simulé indisponible : {e}"),
+        }
         let auto_approve = std::env::var("CHEVET_SANDBOX_ECPS_AUTO_APPROVE_S")
             .ok()
             .and_then(|s| s.parse::<u64>().ok())
@@ -445,6 +484,69 @@ mod sandbox {
         }
         services
     }
+}
+
+/// The card trust: the configured IGC-Santé roots and revocation (`[card]`), or the sandbox's
+/// test IGC-Santé. Unusable: logged, and every card is refused.
+fn card_trust(config: &Config) -> Option<Arc<chevet::card::CardTrust>> {
+    #[cfg(feature = "sandbox")]
+    if config.is_sandbox() && config.card.trust_roots.is_empty() {
+        return chevet::sandbox::card::sandbox_trust(&config.data_dir)
+            .inspect_err(|e| tracing::error!("IGC-Santé de test indisponible : {e}"))
+            .ok()
+            .map(Arc::new);
+    }
+    match config.card.card_trust(&config.data_dir) {
+        Ok(trust) => Some(Arc::new(trust)),
+        Err(chevet::card::TrustError::NotConfigured) => {
+            tracing::warn!("aucune racine IGC-Santé ([card] trust_roots) : cartes CPS refusées");
+            None
+        }
+        Err(e) => {
+            tracing::error!("racines IGC-Santé inutilisables, cartes CPS refusées : {e}");
+            None
+        }
+    }
+}
+
+/// The sandbox's virtual card: the demo physician's, issued by the test IGC-Santé.
+/// `CHEVET_SANDBOX_CARD` picks its kind (`genuine`, `revoked`, `expired`, `forged`,
+/// `forged-ca`); with `CHEVET_SANDBOX_CARD_VPCD=1` it is plugged into pcscd's vpcd reader
+/// (port 35963) instead of the in-process one (`None` then), until the window closes.
+#[cfg(feature = "sandbox")]
+fn sandbox_card(
+    keep: &mut Vec<Box<dyn std::any::Any>>,
+) -> Result<Option<Box<dyn chevet::card::VirtualCard>>, chevet::sandbox::card::VirtualCardError> {
+    use chevet::sandbox::card::{self, CardKind};
+    let kind: CardKind = std::env::var("CHEVET_SANDBOX_CARD")
+        .unwrap_or_default()
+        .parse()?;
+    let virtual_card = card::pki::shared()?.demo_physician(kind)?;
+    if std::env::var("CHEVET_SANDBOX_CARD_VPCD").as_deref() != Ok("1") {
+        return Ok(Some(Box::new(card::VirtualChannel::new(virtual_card))));
+    }
+    /// Stops the vpcd card when the window closes.
+    struct StopVpcd(Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for StopVpcd {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], card::VPCD_PORT));
+    let spawned = std::thread::Builder::new()
+        .name("chevet-sandbox-vpcd".into())
+        .spawn(move || {
+            if let Err(e) = card::serve_vpcd(addr, virtual_card, flag) {
+                tracing::warn!("carte virtuelle sur vpcd arrêtée : {e}");
+            }
+        });
+    match spawned {
+        Ok(_) => keep.push(Box::new(StopVpcd(stop))),
+        Err(e) => tracing::warn!("carte virtuelle sur vpcd non démarrée : {e}"),
+    }
+    Ok(None)
 }
 
 /// The sandbox gateway (PFI) on a loopback port, in front of the sandbox DMP.

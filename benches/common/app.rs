@@ -1,6 +1,6 @@
 //! The whole app as a user drives it, without a GPU: a `ChevetApp` on its worker runtime in a
 //! data folder, under egui_kittest; stepping frames until something is on screen, typing,
-//! logging in, opening a patient from the list.
+//! logging in (with a second factor where the DMP is used), opening a patient from the list.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -49,6 +49,7 @@ pub fn worker_config(dir: &Path, dmp: DmpEndpoint) -> WorkerConfig {
         hl7_listen: None,
         outbox: None,
         annuaire: None,
+        insi: None,
     }
 }
 
@@ -106,6 +107,61 @@ pub fn log_in(h: &mut H, pause: Duration, login: &str, password: &str) {
         h.query_by_role_and_label(Role::Button, "Patients")
             .is_some()
     });
+}
+
+/// Logs in with a local account, then enrols a second factor as its user would (Settings →
+/// "Sécurité du compte": the key shown, a first code computed from it, the recovery codes
+/// acknowledged), since the DMP opens only to a strong session; closes Settings. The secret.
+pub fn log_in_strong(
+    h: &mut H,
+    pause: Duration,
+    login: &str,
+    password: &str,
+) -> chevet::auth::totp::TotpSecret {
+    use chevet::auth::totp::{TotpSecret, now_unix_s};
+    use egui_kittest::kittest::NodeT as _;
+    log_in(h, pause, login, password);
+    h.get_by_label("Paramètres").click();
+    until(h, pause, "settings", |h| {
+        h.query_by_label("Sécurité du compte").is_some()
+    });
+    h.get_by_label("Sécurité du compte").click();
+    until(h, pause, "enrolment offered", |h| {
+        h.query_by_label("Activer la double authentification")
+            .is_some()
+    });
+    h.get_by_label("Activer la double authentification").click();
+    until(h, pause, "secret shown", |h| {
+        h.query_by_label_contains("Clé secrète :").is_some()
+    });
+    let shown = {
+        let node = h.get_by_label_contains("Clé secrète :");
+        let node = node.accesskit_node();
+        node.label()
+            .filter(|l| !l.is_empty())
+            .or_else(|| node.value())
+            .unwrap_or_default()
+    };
+    let key = shown.split(':').nth(1).expect("key after the colon");
+    let secret = TotpSecret::from_base32(key).expect("a base32 key");
+    type_into(h, Role::PasswordInput, "Votre mot de passe", password);
+    let code = secret.code_at(now_unix_s());
+    type_into(h, Role::TextInput, "Code affiché par l'application", &code);
+    h.get_by_label("Confirmer l'activation").click();
+    until(h, pause, "recovery codes", |h| {
+        h.query_by_label("J'ai noté mes codes de secours").is_some()
+    });
+    h.get_by_label("J'ai noté mes codes de secours").click();
+    until(h, pause, "second factor on", |h| {
+        h.query_by_label("Activée : votre session peut accéder au DMP.")
+            .is_some()
+    });
+    let close = h.query_all_by_label("Close window").next();
+    if let Some(close) = close {
+        close.click();
+    }
+    h.run_steps(2);
+    secret
 }
 
 /// From anywhere once logged in: the patient list, `query` in its search box (replacing what

@@ -444,7 +444,7 @@ settings-dmp-traces-written = Extraction written: { $path }
 dmp-traced-notice = Your DMP accesses are checked and traced with your national id (RPPS): each consultation is recorded here and by the DMP, and the patient can see it.
 dmp-portal-open = Open the DMP (web)
 dmp-portal-vaccination = Vaccination note
-dmp-portal-not-configured = Access to the DMP web portal is not configured (portal address template, [dmp] section).
+dmp-portal-not-configured = Access to the DMP web portal is not configured (the portal's context address: portal_context_url, [dmp] section).
 dmp-count-new = Count the new documents
 dmp-count-new-help = The count runs by itself for external consultations and emergencies (configurable); here, on request. Shortcut: Ctrl+R.
 settings-dmp = DMP
@@ -843,3 +843,227 @@ error-annuaire-refused = The Annuaire Santé refused the search: narrow it (at l
 error-mss-no-recipient = Choose at least one recipient before sending.
 error-mss-patient-ins = The patient's mailbox needs a qualified identity (INS): qualify the identity or remove this recipient.
 error-mss-recipient-gone = A recipient is no longer in the directory (updated since): search for them again, then send again.
+
+# issue 17 — identity vigilance workflow
+identity-search-ins = Look up the INS
+identity-search-ins-help = Asks the INSi teleservice with the folder's traits, then compares the identity found with the folder's.
+identity-open-panel = Identity vigilance
+identity-open-panel-help = Identity status, identity document checked, doubt, history.
+identity-panel-title = Patient identity
+identity-insi-heading = INSi teleservice
+identity-insi-searching = Asking the INSi teleservice…
+identity-insi-found = INS found: { $ins } ({ $kind }), in { $calls ->
+        [one] 1 call
+       *[other] { $calls } calls
+    }
+identity-insi-earlier = { $count ->
+        [one] INSi knows 1 earlier INS for this person.
+       *[other] INSi knows { $count } earlier INS for this person.
+    }
+identity-comparison-trait = Trait
+identity-comparison-folder = Folder
+identity-comparison-insi = INSi teleservice
+identity-comparison-result = Comparison
+identity-trait-birth-name = Birth name
+identity-trait-first-names = Birth first names
+identity-trait-sex = Sex
+identity-trait-birth-date = Birth date
+identity-trait-birthplace = Birthplace
+identity-trait-empty = not given
+identity-agreement-same = ✓ identical
+identity-agreement-written = ≈ written differently: { $what }
+identity-agreement-case = upper/lower case
+identity-agreement-accents = accents
+identity-agreement-separators = hyphens, apostrophes or spaces
+identity-agreement-completed = + completed by INSi
+identity-agreement-different = ✗ different
+identity-insi-differs = A trait differs: the INS identity cannot be accepted. Check the identity with the patient and their identity document; correct the folder and search again, or refuse.
+identity-insi-accept = Accept the INS identity
+identity-insi-accept-help = Stores the INS and the traits INSi returned: identity retrieved (qualified if an identity document was already checked).
+identity-insi-refuse = Refuse
+identity-insi-refuse-help = Nothing is stored; the refusal is traced in the history.
+identity-insi-not-found = INSi found no identity ({ $calls ->
+        [one] 1 call
+       *[other] { $calls } calls
+    }): check the traits with the patient and their identity document, correct them and search again.
+identity-insi-several = INSi found several identities, even with every first name and the birthplace ({ $calls ->
+        [one] 1 call
+       *[other] { $calls } calls
+    }): complete the folder's first names and birthplace, then search again.
+identity-insi-again = Search again
+identity-document-heading = Identity document checked:
+identity-document-help = The original document, shown by the patient. A high-trust document validates the identity (qualified if the INS was retrieved).
+identity-document-other = Other document…
+identity-document-other-help = These documents do not validate an identity; showing one is traced.
+identity-document-cni = National identity card
+identity-document-passeport = Passport
+identity-document-titre-sejour = Residence permit
+identity-document-livret-famille = Family record book or birth certificate (minor)
+identity-document-permis-conduire = Driving licence
+identity-document-carte-vitale = Carte Vitale
+identity-document-autre = Other document
+identity-doubt = Doubt on the identity…
+identity-doubt-help = The identity goes back to provisional: the INS is no longer used in exchanges.
+identity-doubt-traits-contradicted = Traits contradicted (patient, relative or document)
+identity-doubt-document-doubtful = Doubtful identity document
+identity-doubt-suspected-fraud = Suspected identity theft
+identity-doubt-duplicate-or-collision = Possible duplicate or collision of folders
+identity-doubt-other = Other reason
+identity-deciding = Saving…
+identity-now-provisoire = The identity is provisional: the INS is not used in exchanges.
+identity-now-recuperee = Identity retrieved: check an identity document to qualify it.
+identity-now-validee = Identity validated: look the INS up to qualify it.
+identity-now-qualifiee = Identity qualified: the INS may be used in exchanges.
+identity-ins-on-other-folder = This INS already belongs to another folder: nothing is stored, an alert waits in the identity-vigilance list (Inbox).
+identity-document-low-trust = This document does not validate an identity: showing it is traced, the status is unchanged.
+identity-ins-refused = INS identity refused: nothing was stored, the refusal is traced in the history.
+identity-history = Identity history
+identity-history-none = No change recorded.
+identity-history-line = { $at } · { $event } · { $from } → { $to } · { $who }
+identity-history-ins-accepted = INS identity accepted
+identity-history-ins-refused = INS identity refused
+identity-history-ins-not-found = INSi: no identity
+identity-history-ins-several = INSi: several identities
+identity-history-document-checked = Identity document checked
+identity-history-doubt = Doubt on the identity
+identity-history-gam = Updated by the admission system (GAM)
+identity-why-document = Document: { $document }
+identity-why-reason = Reason: { $reason }
+identity-why-insi = INSi: code { $code }, { $calls ->
+        [one] 1 call
+       *[other] { $calls } calls
+    }
+identity-why-ins = INS: { $ins }
+identity-detail-low-trust = low-trust document
+identity-detail-traits = traits changed: { $traits }
+identity-detail-ins = INS
+identity-detail-status = status sent: { $status }
+error-identity-traits-changed = The folder's identity changed since the INSi search: search again before deciding.
+error-identity-traits-differ = A trait of the INS identity differs from the folder's: it cannot be accepted. Check the identity, correct the folder and search again.
+error-identity-transition = This status change is not possible from the current status: reload the folder.
+alert-traits-changed-by-gam = The GAM changed a strict trait: identity back to provisional
+alert-status-lowered-by-gam = The GAM sent a lower status: INS not usable
+inbox-alert-verify = Verify the identity
+inbox-alert-verify-help = Opens the folder on its identity: INSi, identity document, doubt, history.
+
+# issue 17 — two-factor authentication, password policy, account administration
+dmp-strong-auth-required = The DMP requires strong authentication: sign in with Pro Santé Connect, your CPS card, or turn on two-factor authentication
+login-second-factor-required = Enter the code from your authenticator app.
+login-password-change-required = An administrator chose this password: choose your own to continue.
+error-second-factor-invalid = Wrong or already used code. Enter the code the app shows now (each code works once).
+error-second-factor-unreadable = This account's two-factor authentication cannot be read: ask an administrator to reset it.
+error-second-factor-no-enrolment = The set-up expired: start it again from "Account security".
+error-password-policy-length = The password must have at least 12 characters.
+error-password-policy-length-admin = An administrator's password must have at least 16 characters.
+error-password-policy-kinds = Password too simple: mix at least three kinds of characters (lower case, upper case, digits, others) and vary them, or choose a passphrase of at least 20 characters.
+error-password-policy-login = The password must not contain the login.
+error-password-policy-reused = This password is one of the last 5 used: choose a new one.
+error-accounts-last-admin = Not possible: at least one administrator must stay active, and nobody disables their own account.
+error-accounts-unknown = This account no longer exists: refresh the list.
+error-accounts-empty-field = Fill in the login and the display name.
+password-policy-help = At least 12 characters (16 for an administrator), three kinds among lower case, upper case, digits and others — or a passphrase of 20 characters or more; neither the login nor one of the last 5 passwords.
+password-current = Current password
+password-new = New password
+password-new-confirm = Confirm the new password
+password-change-submit = Change the password
+login-step-back = Back to the login
+login-second-factor-title = Two-factor authentication
+login-second-factor-help = Open your authenticator app and enter the 6-digit code it shows for Chevet.
+login-recovery-help = Enter one of your recovery codes (each works once), then set up two-factor authentication again with your new phone.
+login-second-factor-code = Code from the app
+login-recovery-code = Recovery code
+login-second-factor-submit = Confirm
+login-use-recovery = I don't have my phone: use a recovery code
+login-use-totp = Use the code from the app
+login-change-password-title = Choose your password
+login-change-password-help = The current password is temporary. Choose one only you know.
+security-title = Account security
+security-second-factor = Two-factor authentication
+security-second-factor-off = Off: without it, a session opened with a password does not reach the DMP.
+security-second-factor-on = On: your session may reach the DMP.
+security-enrol-start = Turn on two-factor authentication
+security-enrol-again = Change authenticator app
+security-enrol-scan = Scan this QR code with your authenticator app (or type the key below).
+security-enrol-qr = Two-factor authentication QR code
+security-enrol-secret = Secret key: { $secret }
+security-enrol-confirm-help = To confirm, enter your password and the code the app shows now.
+security-enrol-password = Your password
+security-enrol-code = Code shown by the app
+security-enrol-confirm = Confirm
+security-enrol-cancel = Cancel
+security-enrolled = Two-factor authentication is on.
+security-recovery-codes-help = Your recovery codes: write them down and keep them safe. Each replaces the app's code once. They will not be shown again.
+security-recovery-codes-kept = I have written down my recovery codes
+security-password = Password
+security-password-changed = Password changed.
+menu-accounts = Accounts
+menu-accounts-help = User accounts: create, edit, disable, unlock, reset, export.
+accounts-title = User accounts
+accounts-search = Search an account
+accounts-role-any = Every role
+accounts-filter-all = All accounts
+accounts-filter-active = Active
+accounts-filter-disabled = Disabled
+accounts-filter-locked = Locked
+accounts-filter-no-second-factor = Without two-factor authentication
+accounts-refresh = Refresh
+accounts-export = Export the list (CSV)
+accounts-exported = Accounts list exported: { $path }
+accounts-temporary-password = Temporary password of { $login }: { $password }
+accounts-temporary-password-help = Hand it to the user in person: they will change it at their first sign-in. It will not be shown again.
+accounts-temporary-password-hide = Hide the temporary password
+accounts-create-title = New account
+accounts-new-login = New login
+accounts-new-name = Display name
+accounts-create = Create the account
+accounts-col-login = Login
+accounts-col-name = Name
+accounts-col-role = Role
+accounts-col-state = State
+accounts-col-second-factor = Two-factor authentication
+accounts-col-last-login = Last sign-in
+accounts-yes = yes
+accounts-no = no
+accounts-never = never
+accounts-state-active = active
+accounts-state-disabled = disabled
+accounts-state-locked = locked
+accounts-state-must-change = temporary password
+accounts-selected = Account { $login }
+accounts-edit-name = Account's display name
+accounts-save-name = Save the name
+accounts-edit-role = Account's role
+accounts-save-role = Change the role
+accounts-disable = Disable
+accounts-enable = Enable
+accounts-unlock = Unlock
+accounts-reset-password = Reset the password
+accounts-reset-second-factor = Reset two-factor authentication
+accounts-confirm-disable = Disable this account? It will no longer sign in, by any means.
+accounts-confirm-reset-password = Give this account a temporary password? Its two-factor authentication will be removed: the user sets it up again.
+accounts-confirm-reset-second-factor = Remove this account's two-factor authentication? The user will set it up again to reach the DMP.
+accounts-confirm = Confirm
+accounts-cancel = Cancel
+
+# issue 17 — CPS card trust (IGC-Santé chain, dates, revocation)
+error-card-untrusted = This card was not issued by a trusted authority (IGC-Santé): sign-in refused. Contact the IT department; if this really is your CPS card, report it to the ANS (which manages CPS cards).
+error-card-expired = This CPS card's certificate has expired: sign-in refused. Use your new card or order one from the ANS; the IT department can help meanwhile.
+error-card-not-yet-valid = This CPS card's certificate is not valid yet: sign-in refused. Check this workstation's date and time, otherwise contact the IT department.
+error-card-authority-not-valid = This card's certification authority is not valid at this date: sign-in refused. Contact the IT department (the workstation's IGC-Santé certificates need updating, or its date is wrong).
+error-card-revoked = This CPS card has been revoked (declared lost, stolen or replaced): sign-in refused. Use your new card or contact the ANS; the IT department can help.
+error-card-crl-unavailable = The CPS card revocation list could not be checked (server unreachable or list out of date): card sign-in refused. Try again in a few minutes or sign in another way (Pro Santé Connect); if it lasts, contact the IT department.
+error-card-trust-not-configured = No IGC-Santé trust authority is configured on this workstation: card sign-in is impossible. Contact the IT department (the [card] section of the configuration).
+
+# issue 17 — INSi client and simulator
+error-insi-fault = The INSi teleservice refused the request: “{ $reason }” ({ $codes }). Check the identity traits entered; if this persists, tell the IT department.
+error-insi-access = The INSi teleservice refuses the establishment's certificate: “{ $reason }” ({ $codes }). An INSI-AUTO or INSI-MANU certificate is required: tell the IT department.
+error-insi-software = The INSi teleservice does not recognise this software: “{ $reason }” ({ $codes }). The authorisation number (IDAM) in the configuration must be corrected: tell the IT department.
+error-insi-busy = The INSi teleservice is temporarily unavailable: “{ $reason }” ({ $codes }). Try again in a few minutes.
+error-insi-timeout = The INSi teleservice did not answer in time. Try again in a moment; the identity stays unchanged meanwhile.
+error-insi-unavailable = The INSi teleservice cannot be reached or is unavailable. Check the network connection and try again; if this lasts, tell the IT department (the establishment's INSi certificate).
+error-insi-tls = The secure connection to the INSi teleservice failed (certificate refused). Tell the IT department: the establishment's INSI-AUTO or INSI-MANU certificate or its chain of trust must be checked.
+error-insi-answer = The INSi teleservice's answer was unreadable or unexpected: nothing was recorded. Try again; if this persists, tell the IT department.
+error-insi-invalid-ins = The INSi teleservice returned an INS whose key or OID is invalid: it was not recorded. Tell the IT department.
+error-insi-config = The INSi teleservice is misconfigured on this workstation (address, certificate or authorisation number). Tell the IT department.
+error-insi-incomplete = The identity traits are not enough to query INSi (birth name, male or female sex, birth date, birthplace as a 5-character INSEE code). Complete the identity, then search again.
+error-insi-not-configured = The INSi teleservice is not configured on this workstation: the INS cannot be looked up. Tell the IT department.

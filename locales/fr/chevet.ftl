@@ -444,7 +444,7 @@ settings-dmp-traces-written = Extraction écrite : { $path }
 dmp-traced-notice = Vos accès au DMP sont contrôlés et tracés avec votre identifiant national (RPPS) : chaque consultation est enregistrée ici et par le DMP, et peut être vue par le patient.
 dmp-portal-open = Ouvrir le DMP (web)
 dmp-portal-vaccination = Note de vaccination
-dmp-portal-not-configured = L'accès au portail web du DMP n'est pas configuré (modèle d'adresse du portail, section [dmp]).
+dmp-portal-not-configured = L'accès au portail web du DMP n'est pas configuré (adresse de contexte du portail : portal_context_url, section [dmp]).
 dmp-count-new = Compter les nouveaux documents
 dmp-count-new-help = Le décompte se fait seul pour les consultations externes et les urgences (réglable) ; ici, à la demande. Raccourci : Ctrl+R.
 settings-dmp = DMP
@@ -843,3 +843,227 @@ error-annuaire-refused = L'Annuaire Santé a refusé la recherche : précisez-la
 error-mss-no-recipient = Choisissez au moins un destinataire avant d'envoyer.
 error-mss-patient-ins = La messagerie du patient demande une identité qualifiée (INS) : qualifiez l'identité ou retirez ce destinataire.
 error-mss-recipient-gone = Un destinataire n'est plus dans l'annuaire (mis à jour depuis) : cherchez-le à nouveau puis renvoyez.
+
+# issue 17 — identity vigilance workflow
+identity-search-ins = Rechercher l'INS
+identity-search-ins-help = Interroge le téléservice INSi avec les traits du dossier, puis compare l'identité trouvée avec celle du dossier.
+identity-open-panel = Vigilance identité
+identity-open-panel-help = Statut de l'identité, pièce d'identité vérifiée, doute, historique.
+identity-panel-title = Identité du patient
+identity-insi-heading = Téléservice INSi
+identity-insi-searching = Interrogation du téléservice INSi…
+identity-insi-found = INS trouvé : { $ins } ({ $kind }), en { $calls ->
+        [one] 1 appel
+       *[other] { $calls } appels
+    }
+identity-insi-earlier = { $count ->
+        [one] L'INSi connaît 1 INS antérieur pour cette personne.
+       *[other] L'INSi connaît { $count } INS antérieurs pour cette personne.
+    }
+identity-comparison-trait = Trait
+identity-comparison-folder = Dossier
+identity-comparison-insi = Téléservice INSi
+identity-comparison-result = Comparaison
+identity-trait-birth-name = Nom de naissance
+identity-trait-first-names = Prénoms de naissance
+identity-trait-sex = Sexe
+identity-trait-birth-date = Date de naissance
+identity-trait-birthplace = Lieu de naissance
+identity-trait-empty = non renseigné
+identity-agreement-same = ✓ identique
+identity-agreement-written = ≈ écrit autrement : { $what }
+identity-agreement-case = majuscules
+identity-agreement-accents = accents
+identity-agreement-separators = tirets, apostrophes ou espaces
+identity-agreement-completed = + complété par l'INSi
+identity-agreement-different = ✗ différent
+identity-insi-differs = Un trait diffère : l'identité INS ne peut pas être acceptée. Vérifiez l'identité avec le patient et sa pièce d'identité ; corrigez le dossier puis recherchez de nouveau, ou refusez.
+identity-insi-accept = Accepter l'identité INS
+identity-insi-accept-help = Enregistre l'INS et les traits renvoyés par l'INSi : identité récupérée (qualifiée si une pièce d'identité a déjà été vérifiée).
+identity-insi-refuse = Refuser
+identity-insi-refuse-help = Rien n'est enregistré ; le refus est tracé dans l'historique.
+identity-insi-not-found = Aucune identité trouvée par l'INSi ({ $calls ->
+        [one] 1 appel
+       *[other] { $calls } appels
+    }) : vérifiez les traits avec le patient et sa pièce d'identité, corrigez-les puis recherchez de nouveau.
+identity-insi-several = Plusieurs identités trouvées par l'INSi, même avec tous les prénoms et le lieu de naissance ({ $calls ->
+        [one] 1 appel
+       *[other] { $calls } appels
+    }) : complétez les prénoms et le lieu de naissance du dossier, puis recherchez de nouveau.
+identity-insi-again = Rechercher de nouveau
+identity-document-heading = Pièce d'identité vérifiée :
+identity-document-help = Pièce originale, présentée par le patient. Une pièce à haut niveau de confiance valide l'identité (qualifiée si l'INS a été récupéré).
+identity-document-other = Autre pièce…
+identity-document-other-help = Ces pièces ne permettent pas de valider l'identité ; leur présentation est tracée.
+identity-document-cni = Carte nationale d'identité
+identity-document-passeport = Passeport
+identity-document-titre-sejour = Titre de séjour
+identity-document-livret-famille = Livret de famille ou acte de naissance (mineur)
+identity-document-permis-conduire = Permis de conduire
+identity-document-carte-vitale = Carte Vitale
+identity-document-autre = Autre document
+identity-doubt = Doute sur l'identité…
+identity-doubt-help = L'identité repasse provisoire : l'INS n'est plus utilisé dans les échanges.
+identity-doubt-traits-contradicted = Traits contredits (patient, proche ou document)
+identity-doubt-document-doubtful = Pièce d'identité douteuse
+identity-doubt-suspected-fraud = Usurpation d'identité suspectée
+identity-doubt-duplicate-or-collision = Doublon ou collision de dossiers possible
+identity-doubt-other = Autre motif
+identity-deciding = Enregistrement…
+identity-now-provisoire = L'identité est provisoire : l'INS n'est pas utilisé dans les échanges.
+identity-now-recuperee = Identité récupérée : vérifiez une pièce d'identité pour la qualifier.
+identity-now-validee = Identité validée : recherchez l'INS pour la qualifier.
+identity-now-qualifiee = Identité qualifiée : l'INS peut être utilisé dans les échanges.
+identity-ins-on-other-folder = Cet INS est déjà celui d'un autre dossier : rien n'est enregistré, une alerte attend dans la liste d'identitovigilance (Réception).
+identity-document-low-trust = Cette pièce ne permet pas de valider l'identité : sa présentation est tracée, le statut est inchangé.
+identity-ins-refused = Identité INS refusée : rien n'a été enregistré, le refus est tracé dans l'historique.
+identity-history = Historique de l'identité
+identity-history-none = Aucun changement enregistré.
+identity-history-line = { $at } · { $event } · { $from } → { $to } · { $who }
+identity-history-ins-accepted = Identité INS acceptée
+identity-history-ins-refused = Identité INS refusée
+identity-history-ins-not-found = INSi : aucune identité
+identity-history-ins-several = INSi : plusieurs identités
+identity-history-document-checked = Pièce d'identité vérifiée
+identity-history-doubt = Doute sur l'identité
+identity-history-gam = Mise à jour par la GAM
+identity-why-document = Pièce : { $document }
+identity-why-reason = Motif : { $reason }
+identity-why-insi = INSi : code { $code }, { $calls ->
+        [one] 1 appel
+       *[other] { $calls } appels
+    }
+identity-why-ins = INS : { $ins }
+identity-detail-low-trust = pièce à faible niveau de confiance
+identity-detail-traits = traits modifiés : { $traits }
+identity-detail-ins = INS
+identity-detail-status = statut envoyé : { $status }
+error-identity-traits-changed = L'identité du dossier a changé depuis la recherche INSi : recherchez de nouveau avant de décider.
+error-identity-traits-differ = Un trait de l'identité INS diffère de celui du dossier : elle ne peut pas être acceptée. Vérifiez l'identité, corrigez le dossier puis recherchez de nouveau.
+error-identity-transition = Ce changement de statut n'est pas possible depuis le statut actuel : rechargez le dossier.
+alert-traits-changed-by-gam = La GAM a modifié un trait strict : identité repassée provisoire
+alert-status-lowered-by-gam = La GAM a envoyé un statut inférieur : INS non utilisable
+inbox-alert-verify = Vérifier l'identité
+inbox-alert-verify-help = Ouvre le dossier sur son identité : INSi, pièce d'identité, doute, historique.
+
+# issue 17 — double authentification, politique de mot de passe, administration des comptes
+dmp-strong-auth-required = Le DMP demande une authentification forte : connectez-vous avec Pro Santé Connect, votre carte CPS, ou activez la double authentification
+login-second-factor-required = Saisissez le code de votre application d'authentification.
+login-password-change-required = Ce mot de passe a été choisi par un administrateur : choisissez le vôtre pour continuer.
+error-second-factor-invalid = Code incorrect ou déjà utilisé. Saisissez le code affiché maintenant par l'application (chaque code ne sert qu'une fois).
+error-second-factor-unreadable = La double authentification de ce compte ne peut pas être lue : demandez à un administrateur de la réinitialiser.
+error-second-factor-no-enrolment = L'activation a expiré : recommencez-la depuis « Sécurité du compte ».
+error-password-policy-length = Le mot de passe doit compter au moins 12 caractères.
+error-password-policy-length-admin = Le mot de passe d'un administrateur doit compter au moins 16 caractères.
+error-password-policy-kinds = Mot de passe trop simple : mêlez au moins trois sortes de caractères (minuscules, majuscules, chiffres, autres) et variez-les, ou choisissez une phrase de passe d'au moins 20 caractères.
+error-password-policy-login = Le mot de passe ne doit pas contenir l'identifiant.
+error-password-policy-reused = Ce mot de passe fait partie des 5 derniers utilisés : choisissez-en un nouveau.
+error-accounts-last-admin = Impossible : il faut garder au moins un administrateur actif, et on ne désactive pas son propre compte.
+error-accounts-unknown = Ce compte n'existe plus : actualisez la liste.
+error-accounts-empty-field = Renseignez l'identifiant et le nom affiché.
+password-policy-help = Au moins 12 caractères (16 pour un administrateur), trois sortes de caractères parmi minuscules, majuscules, chiffres et autres — ou une phrase de passe de 20 caractères ou plus ; ni l'identifiant, ni l'un des 5 derniers mots de passe.
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe
+password-new-confirm = Confirmer le nouveau mot de passe
+password-change-submit = Changer le mot de passe
+login-step-back = Revenir à l'identifiant
+login-second-factor-title = Double authentification
+login-second-factor-help = Ouvrez votre application d'authentification et saisissez le code à 6 chiffres affiché pour Chevet.
+login-recovery-help = Saisissez l'un de vos codes de secours (chacun ne sert qu'une fois), puis réactivez la double authentification avec votre nouveau téléphone.
+login-second-factor-code = Code de l'application
+login-recovery-code = Code de secours
+login-second-factor-submit = Valider
+login-use-recovery = Je n'ai pas mon téléphone : utiliser un code de secours
+login-use-totp = Utiliser le code de l'application
+login-change-password-title = Choisissez votre mot de passe
+login-change-password-help = Le mot de passe actuel est provisoire. Choisissez-en un que vous seul connaissez.
+security-title = Sécurité du compte
+security-second-factor = Double authentification
+security-second-factor-off = Non activée : sans elle, une session ouverte par mot de passe n'accède pas au DMP.
+security-second-factor-on = Activée : votre session peut accéder au DMP.
+security-enrol-start = Activer la double authentification
+security-enrol-again = Changer d'application d'authentification
+security-enrol-scan = Scannez ce QR code avec votre application d'authentification (ou saisissez la clé ci-dessous).
+security-enrol-qr = QR code de la double authentification
+security-enrol-secret = Clé secrète : { $secret }
+security-enrol-confirm-help = Pour confirmer, saisissez votre mot de passe et le code que l'application affiche maintenant.
+security-enrol-password = Votre mot de passe
+security-enrol-code = Code affiché par l'application
+security-enrol-confirm = Confirmer l'activation
+security-enrol-cancel = Annuler
+security-enrolled = Double authentification activée.
+security-recovery-codes-help = Vos codes de secours : notez-les et gardez-les à l'abri. Chacun remplace une fois le code de l'application. Ils ne seront plus affichés.
+security-recovery-codes-kept = J'ai noté mes codes de secours
+security-password = Mot de passe
+security-password-changed = Mot de passe changé.
+menu-accounts = Comptes
+menu-accounts-help = Les comptes utilisateurs : créer, modifier, désactiver, débloquer, réinitialiser, exporter.
+accounts-title = Comptes utilisateurs
+accounts-search = Rechercher un compte
+accounts-role-any = Tous les rôles
+accounts-filter-all = Tous les comptes
+accounts-filter-active = Actifs
+accounts-filter-disabled = Désactivés
+accounts-filter-locked = Bloqués
+accounts-filter-no-second-factor = Sans double authentification
+accounts-refresh = Actualiser
+accounts-export = Exporter la liste (CSV)
+accounts-exported = Liste des comptes exportée : { $path }
+accounts-temporary-password = Mot de passe provisoire de { $login } : { $password }
+accounts-temporary-password-help = Remettez-le à l'utilisateur en main propre : il devra le changer à sa première connexion. Il ne sera plus affiché.
+accounts-temporary-password-hide = Masquer le mot de passe provisoire
+accounts-create-title = Nouveau compte
+accounts-new-login = Nouvel identifiant
+accounts-new-name = Nom affiché
+accounts-create = Créer le compte
+accounts-col-login = Identifiant
+accounts-col-name = Nom
+accounts-col-role = Rôle
+accounts-col-state = État
+accounts-col-second-factor = Double authentification
+accounts-col-last-login = Dernière connexion
+accounts-yes = oui
+accounts-no = non
+accounts-never = jamais
+accounts-state-active = actif
+accounts-state-disabled = désactivé
+accounts-state-locked = bloqué
+accounts-state-must-change = mot de passe provisoire
+accounts-selected = Compte { $login }
+accounts-edit-name = Nom affiché du compte
+accounts-save-name = Enregistrer le nom
+accounts-edit-role = Rôle du compte
+accounts-save-role = Changer le rôle
+accounts-disable = Désactiver
+accounts-enable = Réactiver
+accounts-unlock = Débloquer
+accounts-reset-password = Réinitialiser le mot de passe
+accounts-reset-second-factor = Réinitialiser la double authentification
+accounts-confirm-disable = Désactiver ce compte ? Il ne pourra plus se connecter, par aucun moyen.
+accounts-confirm-reset-password = Donner un mot de passe provisoire à ce compte ? Sa double authentification sera supprimée : l'utilisateur la réactivera.
+accounts-confirm-reset-second-factor = Supprimer la double authentification de ce compte ? L'utilisateur devra la réactiver pour accéder au DMP.
+accounts-confirm = Confirmer
+accounts-cancel = Annuler
+
+# issue 17 — confiance des cartes CPS (chaîne IGC-Santé, dates, révocation)
+error-card-untrusted = Cette carte n'a pas été émise par une autorité de confiance (IGC-Santé) : connexion refusée. Contactez le service informatique ; si c'est bien votre carte CPS, signalez-le à l'ANS (gestionnaire des cartes CPS).
+error-card-expired = Le certificat de cette carte CPS a expiré : connexion refusée. Utilisez votre nouvelle carte ou commandez-en une auprès de l'ANS ; le service informatique peut vous aider en attendant.
+error-card-not-yet-valid = Le certificat de cette carte CPS n'est pas encore valide : connexion refusée. Vérifiez la date et l'heure de ce poste, sinon contactez le service informatique.
+error-card-authority-not-valid = L'autorité de certification de cette carte n'est pas valide à cette date : connexion refusée. Contactez le service informatique (certificats IGC-Santé du poste à mettre à jour, ou date du poste erronée).
+error-card-revoked = Cette carte CPS a été révoquée (déclarée perdue, volée ou remplacée) : connexion refusée. Utilisez votre nouvelle carte ou contactez l'ANS ; le service informatique peut vous aider.
+error-card-crl-unavailable = La liste de révocation des cartes CPS n'a pas pu être vérifiée (serveur injoignable ou liste périmée) : connexion par carte refusée. Réessayez dans quelques minutes ou connectez-vous autrement (Pro Santé Connect) ; si cela dure, contactez le service informatique.
+error-card-trust-not-configured = Aucune autorité de confiance IGC-Santé n'est configurée sur ce poste : connexion par carte impossible. Contactez le service informatique (section [card] de la configuration).
+
+# issue 17 — INSi client and simulator
+error-insi-fault = Le téléservice INSi a refusé la demande : « { $reason } » ({ $codes }). Vérifiez les traits d'identité saisis ; si cela persiste, prévenez le service informatique.
+error-insi-access = Le téléservice INSi refuse le certificat de l'établissement : « { $reason } » ({ $codes }). Il faut un certificat INSI-AUTO ou INSI-MANU : prévenez le service informatique.
+error-insi-software = Le téléservice INSi ne reconnaît pas ce logiciel : « { $reason } » ({ $codes }). Le numéro d'autorisation (IDAM) de la configuration est à corriger : prévenez le service informatique.
+error-insi-busy = Le téléservice INSi est momentanément indisponible : « { $reason } » ({ $codes }). Réessayez dans quelques minutes.
+error-insi-timeout = Le téléservice INSi n'a pas répondu à temps. Réessayez dans quelques instants ; l'identité reste inchangée en attendant.
+error-insi-unavailable = Le téléservice INSi est injoignable ou indisponible. Vérifiez la connexion au réseau puis réessayez ; si cela dure, prévenez le service informatique (certificat INSI de l'établissement).
+error-insi-tls = La connexion sécurisée au téléservice INSi a échoué (certificat refusé). Prévenez le service informatique : le certificat INSI-AUTO ou INSI-MANU de l'établissement ou sa chaîne de confiance est à vérifier.
+error-insi-answer = Réponse illisible ou inattendue du téléservice INSi : rien n'a été enregistré. Réessayez ; si cela persiste, prévenez le service informatique.
+error-insi-invalid-ins = Le téléservice INSi a renvoyé un INS dont la clé ou l'OID est invalide : il n'a pas été enregistré. Prévenez le service informatique.
+error-insi-config = Le téléservice INSi est mal configuré sur ce poste (adresse, certificat ou numéro d'autorisation). Prévenez le service informatique.
+error-insi-incomplete = Les traits d'identité ne suffisent pas pour interroger l'INSi (nom de naissance, sexe masculin ou féminin, date de naissance, lieu de naissance en code INSEE à 5 caractères). Complétez l'identité puis recherchez de nouveau.
+error-insi-not-configured = Le téléservice INSi n'est pas configuré sur ce poste : l'INS ne peut pas être recherché. Prévenez le service informatique.

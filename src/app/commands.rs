@@ -93,12 +93,14 @@ impl ChevetApp {
             Screen::Inbox => self.show_inbox(),
             Screen::Outbox if self.rights.feed_dmp => self.show_outbox(),
             Screen::Directory if self.rights.open_folder => self.show_directory(),
+            Screen::Accounts if self.rights.manage_accounts => self.show_accounts(),
             Screen::Login
             | Screen::Folder
             | Screen::Document
             | Screen::Produce
             | Screen::Outbox
-            | Screen::Directory => {}
+            | Screen::Directory
+            | Screen::Accounts => {}
         }
     }
 }

@@ -73,6 +73,12 @@ impl ChevetApp {
             Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
             Event::AuditVerified { rows, intact } => self.settings.on_audit_verified(rows, intact),
             Event::Failed { operation, message } => self.on_failed(operation, &message),
+            Event::InsSearched { patient, outcome } => self.on_ins_searched(patient, outcome),
+            Event::IdentityUpdated {
+                patient,
+                history,
+                notice,
+            } => self.on_identity_updated(patient, history, notice),
             event @ (Event::Inbox(_)
             | Event::ReceivedDocuments(_)
             | Event::IdentityAlerts(_)
@@ -85,6 +91,12 @@ impl ChevetApp {
             event @ (Event::Outbox { .. }
             | Event::OutboxChanged { .. }
             | Event::BatchProgress { .. }) => self.apply_outbox_event(event),
+            event @ (Event::Accounts(_)
+            | Event::TemporaryPassword { .. }
+            | Event::AccountsExported { .. }
+            | Event::EnrolmentStarted { .. }
+            | Event::SecondFactorEnrolled { .. }
+            | Event::PasswordChanged) => self.apply_accounts_event(event),
             Event::BrowserWaiting { task } => self.login.on_browser_waiting(task),
             Event::CibaStarted {
                 task,
@@ -257,6 +269,7 @@ impl ChevetApp {
         }
         self.locked = None;
         self.login.on_logged_in();
+        self.settings.security_mut().on_logged_in(&session);
         self.rights = Rights::of(session.role);
         self.session = Some(session);
         self.screen = Screen::Patients;
@@ -289,7 +302,9 @@ impl ChevetApp {
         self.directory.clear();
         self.open_after_folder = None;
         self.announce_after_folder = false;
+        self.pending_identity = None;
         self.settings.on_logged_out();
+        self.accounts.on_logged_out();
     }
 
     fn on_folder(&mut self, mut folder: FolderState) {
@@ -298,6 +313,7 @@ impl ChevetApp {
             let request = folder.offer_worklist();
             self.send(request);
         }
+        self.identity_with_folder(&mut folder);
         self.folder = Some(folder);
         self.document = None;
         self.screen = Screen::Folder;
@@ -390,7 +406,13 @@ impl ChevetApp {
             self.store = StoreStatus::Failed(message.id);
             return;
         }
-        if self.login.on_failed(operation, message.id) {
+        if self.login.on_failed(operation, message.id)
+            || self.accounts.on_failed(operation, message.id)
+            || self
+                .settings
+                .security_mut()
+                .on_failed(operation, message.id)
+        {
             return;
         }
         if operation == Operation::ProduceDocument

@@ -40,9 +40,13 @@ impl ChevetApp {
     /// `Event::Card`: the login screen shows the reader; pulling the session's card locks.
     pub(super) fn on_card(&mut self, status: CardStatus) {
         let decision = match &status {
-            CardStatus::Inserted { serial, .. } => {
-                lock::on_card_inserted(self.session.as_ref(), self.locked.is_some(), serial)
-            }
+            CardStatus::Inserted {
+                certificate_sha256, ..
+            } => lock::on_card_inserted(
+                self.session.as_ref(),
+                self.locked.is_some(),
+                certificate_sha256,
+            ),
             CardStatus::Removed => {
                 lock::on_card_removed(self.session.as_ref(), self.locked.is_some())
             }

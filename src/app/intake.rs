@@ -15,7 +15,10 @@ impl ChevetApp {
                 self.send_all(requests);
             }
             Event::ReceivedDocuments(rows) => self.inbox.on_received(rows),
-            Event::IdentityAlerts(rows) => self.inbox.on_alerts(rows),
+            Event::IdentityAlerts(rows) => {
+                self.on_identity_alerts_for_folder(&rows);
+                self.inbox.on_alerts(rows);
+            }
             Event::IntakeCounts(counts) => self.on_intake_counts(counts),
             Event::InboxFiled {
                 item,

@@ -104,6 +104,14 @@ impl ChevetApp {
             Screen::Directory => {
                 directory::directory_ui(ui, &screen_ctx, &mut self.directory, &mut commands);
             }
+            Screen::Accounts => {
+                crate::ui::accounts::accounts_ui(
+                    ui,
+                    &screen_ctx,
+                    &mut self.accounts,
+                    &mut commands,
+                );
+            }
             Screen::Produce => match (self.produce.as_mut(), self.folder.as_mut()) {
                 (Some(p), _) => produce::produce_ui(ui, screen_ctx.i18n, p, &mut commands),
                 (None, Some(f)) => folder::folder_ui(ui, &screen_ctx, f, &mut commands),

@@ -3,11 +3,13 @@
 //! screen (`layout`), then applies the commands the screens returned (`commands`). It never
 //! does I/O: everything that touches the disk or the network goes out as a `Request`.
 
+mod accounts;
 mod commands;
 mod directory;
 mod dmp;
 mod events;
 mod identity;
+mod identity_vigilance;
 mod intake;
 mod layout;
 mod outbox;
@@ -20,6 +22,7 @@ use tokio::sync::mpsc;
 use crate::auth::Session;
 use crate::auth::lock::{InactivityClock, LockReason};
 use crate::i18n::{I18n, Language};
+use crate::ui::accounts::AccountsView;
 use crate::ui::directory::DirectoryView;
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
@@ -79,6 +82,8 @@ pub struct ChevetApp {
     outbox_attention: usize,
     /// "Annuaire": the professionals' directory.
     directory: DirectoryView,
+    /// "Comptes": the local accounts (administrators).
+    accounts: AccountsView,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
     /// A consultation d'annonce report was produced: the folder offers the worklist of
@@ -98,6 +103,8 @@ pub struct ChevetApp {
     inactivity: InactivityClock,
     /// Establishment mode: the shared record is unreachable since then (degraded mode).
     degraded_since: Option<String>,
+    /// An identity asked for with its folder (from the vigilance list), until the folder shows.
+    pending_identity: Option<identity_vigilance::PendingIdentity>,
 }
 
 impl ChevetApp {
@@ -125,6 +132,7 @@ impl ChevetApp {
             outbox: OutboxView::default(),
             outbox_attention: 0,
             directory: DirectoryView::default(),
+            accounts: AccountsView::default(),
             open_after_folder: None,
             announce_after_folder: false,
             browser_urls: Vec::new(),
@@ -137,6 +145,7 @@ impl ChevetApp {
             locked: None,
             inactivity,
             degraded_since: None,
+            pending_identity: None,
         };
         app.send(Request::OpenStore);
         app

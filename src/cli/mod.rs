@@ -4,7 +4,8 @@
 //! `chevet auth set-credential ID` puts a provider's client credential in the keyring (`auth`);
 //! `chevet hl7 inspect FILE` prints what Chevet reads in a received HL7 v2 message (`hl7`);
 //! `chevet xdm inspect ARCHIVE` prints what Chevet reads in an IHE XDM archive (`xdm`);
-//! `chevet annuaire search|import` searches and imports the local directory (`annuaire`).
+//! `chevet annuaire search|import` searches and imports the local directory (`annuaire`);
+//! `chevet insi search` looks an INS up in INSi (`insi`).
 
 pub mod annuaire;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod dmp;
 #[cfg(feature = "sandbox")]
 mod dmp_sandbox;
 pub mod hl7;
+pub mod insi;
 pub mod xdm;
 
 use std::io::Write;

@@ -52,10 +52,12 @@ pub struct DmpConfig {
     pub connect_timeout_secs: Option<u64>,
     #[serde(default)]
     pub timeout_secs: Option<u64>,
-    /// Contextual access to the DMP professional web portal: a URL with `{ins}` (and
-    /// optionally `{ins_oid}`, `{page}`), e.g. given by the DMP's integration guide.
+    /// Contextual access to the DMP professional web portal: the `https://` address where
+    /// Chevet posts the patient's context (mutual TLS, signed VIHF) and receives the
+    /// single-use address the browser opens (see `dmp::consult::PortalClient`). No INS ever
+    /// goes into a browser address.
     #[serde(default)]
-    pub portal_url_template: Option<String>,
+    pub portal_context_url: Option<String>,
 }
 
 fn default_secteur() -> String {
@@ -85,8 +87,8 @@ pub struct DmpEndpoint {
     pub roots: Vec<CertificateDer<'static>>,
     pub signer: Arc<dyn Signer>,
     pub timeouts: Timeouts,
-    /// Template of the contextual web-portal URL (see `dmp::consult::portal_url`).
-    pub portal_template: Option<String>,
+    /// The web portal's context address (see `dmp::consult::PortalClient`).
+    pub portal_context_url: Option<String>,
 }
 
 impl DmpEndpoint {
@@ -146,7 +148,7 @@ impl DmpEndpoint {
                 connect_secs: config.connect_timeout_secs.unwrap_or(default.connect_secs),
                 total_secs: config.timeout_secs.unwrap_or(default.total_secs),
             },
-            portal_template: config.portal_url_template.clone(),
+            portal_context_url: config.portal_context_url.clone(),
         })
     }
 }

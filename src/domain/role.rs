@@ -35,6 +35,9 @@ pub enum Right {
     BreakGlass,
     /// Create and correct identities, change identity status, manage episodes.
     ManageIdentity,
+    /// Identity vigilance at the patient's side (RNIV): look the INS up with INSi and accept
+    /// or refuse it, record an identity document checked, put an identity in doubt.
+    VerifyIdentity,
     /// Record the patient's information / opposition about the DMP.
     RecordConsent,
     /// Create accounts, change roles.
@@ -95,14 +98,23 @@ impl Role {
                     | R::BreakGlass
                     | R::RecordConsent
                     | R::ChangeSettings
+                    | R::VerifyIdentity
             ),
             Self::Infirmier => matches!(
                 right,
-                R::OpenFolder | R::ReadDocuments | R::RecordConsent | R::ChangeSettings
+                R::OpenFolder
+                    | R::ReadDocuments
+                    | R::RecordConsent
+                    | R::ChangeSettings
+                    | R::VerifyIdentity
             ),
             Self::Secretaire => matches!(
                 right,
-                R::OpenFolder | R::ManageIdentity | R::RecordConsent | R::ChangeSettings
+                R::OpenFolder
+                    | R::ManageIdentity
+                    | R::RecordConsent
+                    | R::ChangeSettings
+                    | R::VerifyIdentity
             ),
             Self::Administrateur => matches!(
                 right,
@@ -158,6 +170,21 @@ mod tests {
             );
             assert_eq!(role.has(Right::ReadAudit), role == Role::Administrateur);
         }
+    }
+
+    #[test]
+    fn issue17_everyone_who_meets_the_patient_verifies_identities() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.has(Right::VerifyIdentity),
+                role != Role::Administrateur,
+                "{role:?}"
+            );
+        }
+        // Correcting identities and closing the vigilance list's alerts stay with the
+        // physicians and the admission staff.
+        assert!(!Role::Infirmier.has(Right::ManageIdentity));
+        assert!(Role::Secretaire.has(Right::ManageIdentity));
     }
 
     #[test]

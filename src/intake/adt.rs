@@ -2,9 +2,12 @@
 //! PID is created or updated by its IPP, then its stay follows the event (`intake::stay`:
 //! states, ZBE movements, the ZFA consent "from the GAM"); A40 merges an IPP into another.
 //!
-//! Identity vigilance: an INS already held by another patient, a qualified identity whose
-//! traits the message contradicts, a merge of two folders that both hold documents — each
-//! raises an alert for a person and changes nothing of the identities involved.
+//! Identity vigilance: an INS already held by another patient, a merge of two folders that
+//! both hold documents — each raises an alert for a person and changes nothing of the
+//! identities involved. An identity whose INS came from INSi (récupérée, qualifiée) keeps its
+//! INSi traits against the GAM's spelling, but a strict trait changed or a lower status sent is
+//! applied as a downgrade (the INS no longer usable), traced in its history, with an alert
+//! (`adt_vigilance`). A merge moves the identity history to the folder kept.
 
 use super::Outcome;
 use super::pid::{self, SentPatient};
@@ -12,6 +15,7 @@ use crate::domain::{IdentityStatus, PatientId};
 use crate::hl7::{AckError, ErrorLocation, Hl7Condition, Message};
 use crate::store::audit::{self, AuditAction, AuditObject};
 use crate::store::identity_alerts::{self, AlertKind};
+use crate::store::identity_history::{self, HistoryEvent, NewEntry};
 use crate::store::stays;
 use crate::store::{Store, StoreError, patients};
 
@@ -93,25 +97,25 @@ fn upsert_patient(
         };
     }
     let id = match existing {
+        Some(stored) if stored.identity.status.requires_ins() => {
+            vigilance::guard_verified(store, stored, identity, sent, journal, actor)?
+        }
         Some(stored) => {
             let s = &stored.identity;
-            if s.status == IdentityStatus::Qualifiee
-                && s.ins.is_some()
-                && s.ins == identity.ins
-                && !sent.traits_match(s)
-            {
-                alert(
-                    store,
-                    AlertKind::InsTraitsDiffer,
-                    Some(stored.id),
-                    None,
-                    journal,
-                    actor,
-                )?;
-                return Ok(Ok(stored.id));
-            }
             if identity.used_first_name.is_none() {
                 identity.used_first_name = s.used_first_name.clone();
+            }
+            // An INS kept by a downgrade stays (not usable) when the GAM sends none.
+            if identity.ins.is_none()
+                && s.ins.is_some()
+                && crate::domain::patient::identity_problems(
+                    &identity.traits,
+                    s.ins.as_ref(),
+                    identity.status,
+                )
+                .is_empty()
+            {
+                identity.ins = s.ins.clone();
             }
             if *s != identity {
                 patients::update_identity(store, stored.id, &identity)?;
@@ -121,6 +125,21 @@ fn upsert_patient(
                     AuditObject::Patient(stored.id.0),
                     "patient updated",
                 )?;
+                if s.status != identity.status {
+                    let mut line = NewEntry::new(
+                        stored.id,
+                        actor,
+                        HistoryEvent::Gam,
+                        s.status,
+                        identity.status,
+                    );
+                    line.ins = identity
+                        .ins
+                        .as_ref()
+                        .filter(|_| identity.status.requires_ins());
+                    line.detail = format!("status:{}", identity.status.code());
+                    identity_history::record(store, &line)?;
+                }
             }
             stored.id
         }
@@ -239,6 +258,7 @@ fn merge(
                 ));
             }
             stays::move_all(store, old.id, new.id)?;
+            identity_history::move_all(store, old.id, new.id)?;
             patients::remove_merged(store, old.id)?;
             trace(
                 store,
@@ -250,3 +270,9 @@ fn merge(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "adt_tests.rs"]
+mod tests;
+#[path = "adt_vigilance.rs"]
+mod vigilance;

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod dmp;
 pub mod identity;
+pub mod insi;
 pub mod outbox_run;
 pub mod pfi;
 pub mod psc;

@@ -54,8 +54,38 @@ pub enum AuditAction {
     DocumentReconciled,
     /// An identity conflict went to the identity-vigilance list, or was resolved there.
     IdentityAlert,
+    /// The identity status of a patient changed, or a vigilance decision left it as it was
+    /// (detail: from, to, event; the history in `identity_history` says why).
+    IdentityStatusChanged,
+    /// The INSi teleservice was asked for a patient's INS (detail: result code and calls, or
+    /// the error's message id).
+    InsiSearch,
     /// A person held, resumed, cancelled or retried a job of the outbox (detail: which).
     OutboxCommand,
+    /// An administrator changed an account's display name.
+    AccountUpdated,
+    /// An administrator changed an account's role (detail: from, to).
+    AccountRoleChanged,
+    AccountDisabled,
+    AccountEnabled,
+    /// An administrator lifted a lock after failures.
+    AccountUnlocked,
+    /// An administrator gave an account a temporary password (to change at first use).
+    PasswordReset,
+    /// A user changed their password (detail: own, or at first use).
+    PasswordChanged,
+    /// A password change was refused (detail: why — policy, reuse, wrong current password).
+    PasswordChangeRefused,
+    /// A second factor (TOTP) was enrolled, with new recovery codes.
+    SecondFactorEnrolled,
+    /// An administrator removed an account's second factor.
+    SecondFactorReset,
+    /// A recovery code replaced the TOTP code at a sign-in (detail: how many are left).
+    RecoveryCodeUsed,
+    /// A wrong or replayed second-factor code after the right password.
+    LoginSecondFactorFailed,
+    /// The accounts list was exported (how many rows).
+    AccountsExported,
 }
 
 impl AuditAction {
@@ -90,7 +120,22 @@ impl AuditAction {
             Self::DocumentDeletedBySender => "document.deleted-by-sender",
             Self::DocumentReconciled => "document.reconciled",
             Self::IdentityAlert => "identity.alert",
+            Self::IdentityStatusChanged => "identity.status",
+            Self::InsiSearch => "identity.insi",
             Self::OutboxCommand => "outbox.command",
+            Self::AccountUpdated => "account.updated",
+            Self::AccountRoleChanged => "account.role-changed",
+            Self::AccountDisabled => "account.disabled",
+            Self::AccountEnabled => "account.enabled",
+            Self::AccountUnlocked => "account.unlocked",
+            Self::PasswordReset => "account.password-reset",
+            Self::PasswordChanged => "account.password-changed",
+            Self::PasswordChangeRefused => "account.password-change-refused",
+            Self::SecondFactorEnrolled => "account.second-factor-enrolled",
+            Self::SecondFactorReset => "account.second-factor-reset",
+            Self::RecoveryCodeUsed => "login.recovery-code",
+            Self::LoginSecondFactorFailed => "login.second-factor-failed",
+            Self::AccountsExported => "accounts.exported",
         }
     }
 }
@@ -125,6 +170,8 @@ pub enum AuditObject {
     IdentityAlert(i64),
     /// A job of the outbox.
     OutboxItem(i64),
+    /// The local accounts as a whole (how many were exported).
+    Accounts(usize),
 }
 
 impl AuditObject {
@@ -147,6 +194,7 @@ impl AuditObject {
             Self::InboxItem(id) => ("inbox-item", id.to_string()),
             Self::IdentityAlert(id) => ("identity-alert", id.to_string()),
             Self::OutboxItem(id) => ("outbox-item", id.to_string()),
+            Self::Accounts(count) => ("accounts", count.to_string()),
         }
     }
 }

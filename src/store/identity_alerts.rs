@@ -1,7 +1,9 @@
 //! The identity-vigilance list (migration 15): conflicts found while reading what the GAM or
 //! the messaging gateway sent — an INS already known with other traits, a merge of two
 //! patients who both have documents — wait here for a person of the identity-vigilance cell.
-//! Nothing is merged or rewritten silently; a decision names who took it.
+//! Nothing is merged or rewritten silently; a decision names who took it. An identity whose
+//! INS came from INSi and that the GAM downgraded (a strict trait changed, a lower status
+//! sent) waits here too, for someone to verify it again.
 
 use super::db::{Row, params};
 use super::{Store, StoreError, now_text};
@@ -18,6 +20,12 @@ pub enum AlertKind {
     MergeWithDocuments,
     /// A merge naming a patient unknown here.
     MergeUnknownPatient,
+    /// The GAM changed a strict trait of an identity whose INS came from INSi (récupérée or
+    /// qualifiée): the identity went back to provisoire, its INS kept but not usable.
+    TraitsChangedByGam,
+    /// The GAM sent a lower status than the récupérée or qualifiée one held here: applied, the
+    /// INS kept but not usable.
+    StatusLoweredByGam,
 }
 
 impl AlertKind {
@@ -27,6 +35,8 @@ impl AlertKind {
             Self::InsOnOtherPatient => "ins-on-other-patient",
             Self::MergeWithDocuments => "merge-with-documents",
             Self::MergeUnknownPatient => "merge-unknown-patient",
+            Self::TraitsChangedByGam => "traits-changed-by-gam",
+            Self::StatusLoweredByGam => "status-lowered-by-gam",
         }
     }
 
@@ -36,6 +46,8 @@ impl AlertKind {
             Self::InsOnOtherPatient,
             Self::MergeWithDocuments,
             Self::MergeUnknownPatient,
+            Self::TraitsChangedByGam,
+            Self::StatusLoweredByGam,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -48,6 +60,8 @@ impl AlertKind {
             Self::InsOnOtherPatient => "alert-ins-on-other-patient",
             Self::MergeWithDocuments => "alert-merge-with-documents",
             Self::MergeUnknownPatient => "alert-merge-unknown-patient",
+            Self::TraitsChangedByGam => "alert-traits-changed-by-gam",
+            Self::StatusLoweredByGam => "alert-status-lowered-by-gam",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! open. Repositories are plain functions on a [`Store`] written once for both backends through
 //! [`db`]; they run on worker threads only (the UI never holds a `Store`).
 
+pub mod account_security;
 pub mod accounts;
 pub mod audit;
 pub mod cache;
@@ -16,6 +17,7 @@ pub mod documents;
 pub mod episodes;
 pub mod hl7_journal;
 pub mod identity_alerts;
+pub mod identity_history;
 pub mod identity_links;
 pub mod inbox;
 pub mod key;

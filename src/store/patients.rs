@@ -120,6 +120,19 @@ pub fn get(store: &Store, id: PatientId) -> Result<Patient, StoreError> {
     patient_from_row(&store.query_one(&sql, params![id.0])?)
 }
 
+/// Reads one patient to change its identity, in the caller's transaction: on PostgreSQL the
+/// row stays locked until the transaction ends, so that an identity decision and a GAM update
+/// from another process never overwrite each other (a SQLite transaction already holds the
+/// write lock).
+pub fn lock(store: &Store, id: PatientId) -> Result<Patient, StoreError> {
+    let lock = match store.backend() {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let sql = format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE id = ?1{lock}");
+    patient_from_row(&store.query_one(&sql, params![id.0])?)
+}
+
 /// The patient with this IPP.
 pub fn by_ipp(store: &Store, ipp: &str) -> Result<Option<Patient>, StoreError> {
     let sql = format!("SELECT {PATIENT_COLUMNS} FROM patient WHERE ipp = ?1");

@@ -81,6 +81,14 @@ pub fn top_bar_ui(
                 {
                     commands.push(Command::Navigate(Screen::Directory));
                 }
+                if ctx.rights.manage_accounts
+                    && ui
+                        .selectable_label(at.screen == Screen::Accounts, i18n.tr("menu-accounts"))
+                        .on_hover_text(i18n.tr("menu-accounts-help"))
+                        .clicked()
+                {
+                    commands.push(Command::Navigate(Screen::Accounts));
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     // Tighter buttons: the navigation needs the room at 1280 px.
                     ui.spacing_mut().button_padding.x = 6.0;

@@ -27,6 +27,8 @@ pub struct Rights {
     pub manage_accounts: bool,
     /// Correct identities (identity vigilance).
     pub manage_identity: bool,
+    /// Look the INS up with INSi, record a document checked, put an identity in doubt.
+    pub verify_identity: bool,
 }
 
 impl Rights {
@@ -44,6 +46,7 @@ impl Rights {
             change_settings: role.has(Right::ChangeSettings),
             manage_accounts: role.has(Right::ManageAccounts),
             manage_identity: role.has(Right::ManageIdentity),
+            verify_identity: role.has(Right::VerifyIdentity),
         }
     }
 }

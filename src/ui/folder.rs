@@ -1,12 +1,14 @@
-//! The patient folder: the identity banner with the INS status badge and the DMP badge
-//! (visible without a click), the care episodes with the patient's information and opposition
-//! for the DMP (`folder_dmp`), and the document list (`document_list`).
+//! The patient folder: the identity banner with the INS status badge, "Rechercher l'INS" and
+//! the identity panel (`identity`), and the DMP badge (visible without a click), the care
+//! episodes with the patient's information and opposition for the DMP (`folder_dmp`), and the
+//! document list (`document_list`).
 
 use egui::RichText;
 use fluent_bundle::FluentValue;
 
 use super::document_list::{DocumentListState, document_list_ui};
 use super::folder_dmp::{FolderDmp, consent_ui, dmp_badge_ui, last_known_ui, new_documents_ui};
+use super::identity::{IdentityPanel, banner_buttons_ui, identity_panel_ui};
 use super::produce::ProduceState;
 use super::widgets::{age_years, badge_ui, date_text, datetime_text, identity_badge_ui};
 use super::{Command, ScreenCtx};
@@ -16,7 +18,10 @@ use crate::domain::{
     DocumentSummary, Episode, EpisodeConsent, EpisodeId, InsOid, Patient, PatientId,
 };
 use crate::i18n::I18n;
-use crate::worker::{DmpFolderStatus, Operation, Request, UserMessage};
+use crate::worker::{
+    AlertRow, DmpFolderStatus, IdentityHistoryEntry, InsSearchOutcome, Operation, Request,
+    UserMessage,
+};
 
 /// A loaded folder.
 pub struct FolderState {
@@ -28,6 +33,8 @@ pub struct FolderState {
     cached_at: Option<String>,
     /// Received documents of this folder not opened yet.
     received_unseen: usize,
+    /// The identity panel (identity vigilance), opened from the banner.
+    identity: IdentityPanel,
 }
 
 impl FolderState {
@@ -39,7 +46,39 @@ impl FolderState {
             dmp: FolderDmp::default(),
             cached_at: None,
             received_unseen: 0,
+            identity: IdentityPanel::default(),
         }
+    }
+
+    /// `Event::InsSearched`.
+    pub fn on_ins_searched(&mut self, outcome: InsSearchOutcome) {
+        self.identity.on_ins_searched(outcome);
+    }
+
+    /// `Event::IdentityUpdated`: the banner shows the identity as it is now, the panel its
+    /// history.
+    pub fn on_identity_updated(
+        &mut self,
+        patient: Patient,
+        history: Vec<IdentityHistoryEntry>,
+        notice: Option<&'static str>,
+    ) {
+        if patient.id == self.patient.id {
+            self.patient = patient;
+            self.identity.on_updated(history, notice);
+        }
+    }
+
+    /// The same patient's folder read again: its identity panel stays as it was.
+    pub fn keep_identity_panel(&mut self, previous: &mut FolderState) {
+        if previous.patient.id == self.patient.id {
+            std::mem::swap(&mut self.identity, &mut previous.identity);
+        }
+    }
+
+    /// `Event::IdentityAlerts`: the panel keeps this patient's.
+    pub fn on_identity_alerts(&mut self, rows: &[AlertRow]) {
+        self.identity.on_alerts(self.patient.id, rows);
     }
 
     pub fn patient_id(&self) -> PatientId {
@@ -154,6 +193,9 @@ impl FolderState {
 
     /// A request failed; only what it was doing shows the failure.
     pub fn on_failed(&mut self, operation: Operation, message: &UserMessage) {
+        if self.identity.on_failed(operation, message) {
+            return;
+        }
         match operation {
             Operation::RecordConsent => self.dmp.on_record_failed(message.id),
             Operation::RefreshDmp => {
@@ -179,7 +221,17 @@ pub fn folder_ui(
     if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::R)) {
         commands.push(Command::Send(Request::RefreshDmp { patient }));
     }
-    identity_banner_ui(ui, i18n, &folder.patient, |ui| {
+    let mut identity_commands = Vec::new();
+    let beside_ins_ui = |ui: &mut egui::Ui| {
+        banner_buttons_ui(
+            ui,
+            ctx,
+            &mut folder.identity,
+            patient,
+            &mut identity_commands,
+        );
+    };
+    identity_banner_ui(ui, i18n, &folder.patient, beside_ins_ui, |ui| {
         dmp_badge_ui(ui, i18n, &folder.dmp, patient, commands);
         last_known_ui(ui, i18n, &folder.dmp);
         if folder.received_unseen > 0 {
@@ -194,6 +246,8 @@ pub fn folder_ui(
             .on_hover_text(i18n.tr("folder-received-unseen-help"));
         }
     });
+    commands.append(&mut identity_commands);
+    identity_panel_ui(ui, ctx, &mut folder.identity, &folder.patient, commands);
     if let Some(at) = &folder.cached_at {
         let when = super::widgets::local_time_text(at);
         ui.colored_label(
@@ -241,6 +295,7 @@ fn identity_banner_ui(
     ui: &mut egui::Ui,
     i18n: &I18n,
     p: &Patient,
+    beside_ins_ui: impl FnOnce(&mut egui::Ui),
     beside_identity_ui: impl FnOnce(&mut egui::Ui),
 ) {
     egui::Frame::group(ui.style())
@@ -303,6 +358,7 @@ fn identity_banner_ui(
                         ));
                     }
                 }
+                beside_ins_ui(ui);
             });
         });
 }

@@ -32,6 +32,9 @@ pub fn lock_ui(
         match &session.method {
             LoginMethod::Card { .. } => card_unlock_ui(ui, ctx, form, commands),
             LoginMethod::Password => password_unlock_ui(ui, ctx, form, commands),
+            LoginMethod::PasswordSecondFactor => {
+                super::login::second_factor_unlock_ui(ui, ctx, form, commands);
+            }
             LoginMethod::Provider { .. } if form.flow.is_some() => {
                 flow_ui(ui, ctx, form, commands);
             }
@@ -68,6 +71,10 @@ fn card_unlock_ui(
     if matches!(form.card, Some(CardStatus::Inserted { .. })) {
         card_status_ui(ui, i18n, form.card.as_ref());
         pin_entry_ui(ui, i18n, form, commands);
+    } else if matches!(form.card, Some(CardStatus::Unreadable { .. })) {
+        // A refused card (untrusted chain, revoked, expired) says why; no PIN is asked.
+        card_status_ui(ui, i18n, form.card.as_ref());
+        ui.label(i18n.tr("lock-card-help"));
     } else {
         ui.label(i18n.tr("lock-card-help"));
     }

@@ -5,6 +5,7 @@
 //! disk, and never block. Every function that takes `&mut egui::Ui` ends in `_ui`.
 
 pub mod about;
+pub mod accounts;
 pub mod chrome;
 pub mod context;
 pub mod directory;
@@ -12,6 +13,7 @@ pub mod document;
 pub mod document_list;
 pub mod folder;
 pub mod folder_dmp;
+pub mod identity;
 pub mod inbox;
 pub mod lock;
 pub mod login;
@@ -45,6 +47,8 @@ pub enum Screen {
     Outbox,
     /// "Annuaire": the professionals' directory (MSSanté mailboxes).
     Directory,
+    /// "Comptes": the local accounts (administrators).
+    Accounts,
 }
 
 /// What a screen asks for; applied by the app after layout, so that nothing changes while a

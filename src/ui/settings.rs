@@ -34,6 +34,8 @@ pub struct SettingsState {
     dmp_since_text: String,
     /// The service-status board, once asked for.
     services: Option<ServiceBoard>,
+    /// "Sécurité du compte": the user's own password and second factor.
+    security: super::accounts::AccountSecurityState,
 }
 
 impl Default for SettingsState {
@@ -49,6 +51,7 @@ impl Default for SettingsState {
             dmp_count_since: CountSince::default(),
             dmp_since_text: String::new(),
             services: None,
+            security: super::accounts::AccountSecurityState::default(),
         }
     }
 }
@@ -60,6 +63,11 @@ impl SettingsState {
 
     pub fn set_open(&mut self, open: bool) {
         self.open = open;
+    }
+
+    /// "Sécurité du compte"'s state.
+    pub fn security_mut(&mut self) -> &mut super::accounts::AccountSecurityState {
+        &mut self.security
     }
 
     /// The stored settings this window shows.
@@ -126,6 +134,7 @@ impl SettingsState {
         self.pending_links = None;
         self.audit_result = None;
         self.exported = None;
+        self.security.on_logged_out();
     }
 }
 
@@ -216,6 +225,7 @@ pub fn settings_ui(
             if ui.checkbox(&mut dark, i18n.tr("settings-dark")).changed() {
                 commands.push(Command::SetDark(dark));
             }
+            super::accounts::security_ui(ui, ctx, &mut settings.security, commands);
             ui.separator();
             ui.heading(i18n.tr("settings-storage"));
             ui.label(format!(

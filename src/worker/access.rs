@@ -4,15 +4,17 @@
 //! DMP be asked now, in which mode (normal or bris de glace), for which INS, as which
 //! professional; which structures are this establishment's; which unit documents are
 //! integrated for; whether the new-document count runs with no click and from which day.
+//! A session opened by a password alone never reaches the DMP (strong authentication: Pro
+//! Santé Connect, the CPS card, or a password with a second factor); the folder says why.
 //! Handlers ask [`evaluate`]; nothing else decides these.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::DmpFolderStatus;
 use super::audit;
 use super::context::{Context, WorkerError};
+use super::{DmpFolderStatus, UserMessage};
 use crate::auth::Session;
 use crate::dmp::consult::{AccessMode, ConsultPatient, DmpConsult, Outcome};
 use crate::dmp::error::DmpError;
@@ -67,6 +69,9 @@ impl DmpAccess {
     }
 }
 
+/// Why a password-only session may not reach the DMP (the folder shows it, nothing is sent).
+pub(super) const STRONG_AUTH_REQUIRED: &str = "dmp-strong-auth-required";
+
 /// Whether the DMP may be asked about a patient now.
 pub(super) enum Gate {
     Open(Box<DmpAccess>),
@@ -93,6 +98,7 @@ impl Gate {
                 DmpFolderStatus::NotAllowed(reason) => reason.message_id(),
                 DmpFolderStatus::NoIns => "dmp-no-ins",
                 DmpFolderStatus::NoProfessional => "dmp-no-professional",
+                DmpFolderStatus::Failed(message) => message.id,
                 _ => "dmp-not-configured",
             })),
         }
@@ -170,6 +176,12 @@ fn decide(
     };
     if !session.role.has(Right::ConsultDmp) {
         return Gate::Silent;
+    }
+    if !session.method.is_strong() {
+        return closed(DmpFolderStatus::Failed(UserMessage {
+            id: STRONG_AUTH_REQUIRED,
+            retryable: false,
+        }));
     }
     let Some(service) = service else {
         return closed(DmpFolderStatus::NotConfigured);

@@ -51,6 +51,9 @@ pub struct WorkerConfig {
     pub outbox: Option<crate::outbox::OutboxSettings>,
     /// The Annuaire Santé FHIR API (the sandbox's by default); `None`: local directory only.
     pub annuaire: Option<crate::annuaire::fhir::AnnuaireSettings>,
+    /// The INSi teleservice (the sandbox's by default, `[insi]` in production); `None`: the
+    /// INS cannot be looked up.
+    pub insi: Option<crate::insi::InsiSettings>,
 }
 
 /// Where CPS cards come from.
@@ -61,6 +64,8 @@ pub struct CardConfig {
     /// A virtual card (the sandbox's, clearly labelled) for machines without a reader; it
     /// starts pulled.
     pub virtual_card: Option<Box<dyn crate::card::VirtualCard>>,
+    /// The certificate checks (IGC-Santé roots, revocation); `None`: every card is refused.
+    pub trust: Option<Arc<crate::card::CardTrust>>,
 }
 
 pub(super) struct Context {
@@ -74,8 +79,9 @@ pub(super) struct Context {
     pub card: Mutex<CardSlot>,
     /// The DMP consultation service, when a DMP is configured (the sandbox DMP by default).
     pub dmp: Option<crate::dmp::consult::DmpConsult>,
-    /// Template of the DMP web portal's contextual URL.
-    pub dmp_portal: Option<String>,
+    /// The DMP web portal's contextual access (a single-use token per opening), when the
+    /// DMP configuration names a context address.
+    pub dmp_portal: Option<crate::dmp::consult::PortalClient>,
     /// The DMP rows shown and the DMP documents read, bounded.
     pub dmp_cache: DmpCache,
     /// Set when the UI's handle is gone: blocking workers (the PC/SC monitor) stop.
@@ -87,6 +93,8 @@ pub(super) struct Context {
     pub(super) directory: super::directory::DirectoryJobs,
     /// The Annuaire Santé API, when configured.
     pub(super) annuaire: Option<Arc<crate::annuaire::fhir::AnnuaireClient>>,
+    /// The INSi client, when INSi is configured (`WorkerConfig::insi`).
+    pub(super) insi: Option<crate::insi::InsiClient>,
     /// Where the workers' HL7 v2 listener listens, once started.
     hl7_addr: Mutex<Option<std::net::SocketAddr>>,
     /// The shared record's server process serving this workstation (0: none): live updates
@@ -142,6 +150,8 @@ pub(super) enum WorkerError {
     Dmp(#[from] crate::dmp::error::DmpError),
     #[error(transparent)]
     Annuaire(#[from] crate::annuaire::fhir::AnnuaireError),
+    #[error(transparent)]
+    Insi(#[from] crate::insi::InsiError),
 }
 
 impl WorkerError {
@@ -174,6 +184,7 @@ impl WorkerError {
             }
             Self::Annuaire(e) if e.is_retryable() => "error-annuaire-unavailable",
             Self::Annuaire(_) => "error-annuaire-refused",
+            Self::Insi(e) => e.message_id(),
         }
     }
 
@@ -194,6 +205,7 @@ impl WorkerError {
             Self::OfflineLogin => true,
             Self::Dmp(e) => e.is_retryable(),
             Self::Annuaire(e) => e.is_retryable(),
+            Self::Insi(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }
@@ -202,7 +214,10 @@ impl WorkerError {
 impl Context {
     pub fn new(mut config: WorkerConfig, events: mpsc::Sender<Event>, waker: Waker) -> Arc<Self> {
         let card = CardSlot::new(config.card.virtual_card.take());
-        let dmp_portal = config.dmp.as_ref().and_then(|e| e.portal_template.clone());
+        let dmp_portal = config
+            .dmp
+            .as_ref()
+            .and_then(crate::dmp::consult::PortalClient::from_endpoint);
         let dmp = config.dmp.as_ref().and_then(|endpoint| {
             endpoint
                 .client()
@@ -217,7 +232,13 @@ impl Context {
                 .ok()
                 .map(Arc::new)
         });
+        let insi = config.insi.as_ref().and_then(|settings| {
+            crate::insi::InsiClient::new(settings)
+                .inspect_err(|e| tracing::error!("INSi client unusable: {e}"))
+                .ok()
+        });
         Arc::new(Self {
+            insi,
             services,
             config,
             store: Mutex::new(None),
@@ -257,6 +278,13 @@ impl Context {
 
     pub fn set_hl7_addr(&self, addr: std::net::SocketAddr) {
         *self.hl7_addr.lock().unwrap_or_else(PoisonError::into_inner) = Some(addr);
+    }
+
+    /// The INSi client, or why there is none (`error-insi-not-configured`).
+    pub(super) fn insi_client(&self) -> Result<&crate::insi::InsiClient, WorkerError> {
+        self.insi
+            .as_ref()
+            .ok_or(WorkerError::NotConfigured("error-insi-not-configured"))
     }
 
     /// The UI dropped its handle: long-running tasks end.

@@ -2,7 +2,8 @@
 //! provider (claims mapped, activity chosen) or proven by a card is resolved to an account
 //! (`auth::external`), then opens, unlocks or switches the session; provider tokens are
 //! refreshed while the session lasts and revoked at its end. The login state (pending first
-//! logins, tokens, discovered providers, lock) lives here.
+//! logins, tokens, discovered providers, lock, the TOTP secret of an enrolment under way)
+//! lives here.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,11 @@ pub(crate) struct LoginState {
     locked: bool,
     /// Changes at each sign-in and sign-out, so that an old refresh loop stops.
     generation: u64,
+    /// A TOTP secret shown to a local account enrolling, until its first code confirms it.
+    enrolment: Option<(
+        crate::store::accounts::AccountId,
+        crate::auth::totp::TotpSecret,
+    )>,
 }
 
 impl LoginState {
@@ -44,6 +50,30 @@ impl LoginState {
     /// The identity of the first login waiting for a link.
     pub fn pending_identity(&self) -> Option<ExternalIdentity> {
         self.pending.as_ref().map(|p| p.identity.clone())
+    }
+
+    /// Keeps the secret shown to `account` for its enrolment (replacing any earlier one).
+    pub fn set_enrolment(
+        &mut self,
+        account: crate::store::accounts::AccountId,
+        secret: crate::auth::totp::TotpSecret,
+    ) {
+        self.enrolment = Some((account, secret));
+    }
+
+    /// The secret shown to `account`, while its enrolment is under way.
+    pub fn enrolment(
+        &self,
+        account: crate::store::accounts::AccountId,
+    ) -> Option<crate::auth::totp::TotpSecret> {
+        self.enrolment
+            .as_ref()
+            .filter(|(a, _)| *a == account)
+            .map(|(_, secret)| secret.clone())
+    }
+
+    pub fn forget_enrolment(&mut self) {
+        self.enrolment = None;
     }
 }
 
@@ -219,8 +249,8 @@ pub(super) async fn abandon(ctx: &Arc<Context>) {
     }
 }
 
-/// A proven identity with its account: unlocks the locked session of the same account,
-/// else ends any other session and opens this one.
+/// A proven identity with its account: unlocks the locked session of the same account (a card
+/// session: the same certificate), else ends any other session and opens this one.
 async fn open_session(
     ctx: &Arc<Context>,
     mut session: Session,
@@ -230,7 +260,11 @@ async fn open_session(
     let current = ctx.session();
     let locked = ctx.with_login(|s| s.locked);
     if let Some(current) = current.filter(|_| locked) {
-        if current.account_id == session.account_id {
+        // A card session unlocks only with the certificate that opened it (issue 17): the
+        // same account shown by another card gets a new session instead.
+        if current.account_id == session.account_id
+            && crate::auth::lock::unlocks(&current.method, &session.method)
+        {
             install(ctx, session, pending.tokens);
             audit::record(
                 ctx,
@@ -274,6 +308,7 @@ fn install(ctx: &Arc<Context>, session: Session, tokens: Option<ProviderTokens>)
         s.locked = false;
         s.generation += 1;
         s.pending = None;
+        s.enrolment = None;
         s.tokens = tokens;
         (s.generation, s.tokens.is_some())
     });
@@ -336,6 +371,7 @@ pub(super) async fn end_session(ctx: &Arc<Context>) -> Result<(), WorkerError> {
         s.generation += 1;
         s.locked = false;
         s.pending = None;
+        s.enrolment = None;
         s.tokens.take()
     });
     if let Some(t) = tokens

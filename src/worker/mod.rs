@@ -6,6 +6,7 @@
 //! Workers wake the UI through an injected [`Waker`] so that nothing here knows egui.
 
 mod access;
+mod accounts;
 mod audit;
 mod cancel;
 mod card_slot;
@@ -18,6 +19,9 @@ mod dmp_documents;
 mod dmp_folder;
 mod documents;
 mod handlers;
+mod identity;
+mod identity_compare;
+mod identity_decisions;
 mod intake;
 mod login;
 mod outbox;
@@ -31,10 +35,16 @@ use tokio::sync::mpsc;
 use zeroize::Zeroizing;
 
 pub use crate::annuaire::import::ImportProgress;
+pub use accounts::{AccountId, AccountRow};
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
 pub use degraded::RecordStatus;
 pub use demo::{DemoData, DemoError};
+pub use identity::InsSearchOutcome;
+pub use identity_compare::{
+    Agreement, InsComparison, ReturnedIdentity, TraitComparison, TraitField,
+};
+pub use identity_decisions::{Decided, VigilanceError};
 pub use intake::{AlertRow, HospitalScenario, InboxRow, IntakeCounts, ReceivedRow};
 pub use payloads::{
     AttachmentInfo, CardStatus, DirectoryState, DmpFolderStatus, DmpOrigin, IntegrationReport,
@@ -53,6 +63,7 @@ use crate::domain::outbox::{BatchProgress, OutboxCommand, OutboxFilter, OutboxIt
 use crate::domain::{
     DocumentId, DocumentRef, DocumentSummary, Episode, Patient, PatientId, Visibility,
 };
+pub use crate::store::identity_history::{HistoryEntry as IdentityHistoryEntry, HistoryEvent};
 use crate::store::patients::SearchResult;
 
 /// Wakes the UI after an event was queued (in the app: `egui::Context::request_repaint`).
@@ -193,8 +204,8 @@ pub enum Request {
     /// Ask the DMP again (retry, or count the new documents where it does not run by
     /// itself): badge, authorization, new documents. `dmp::refresh` → `dmp_folder::run`.
     RefreshDmp { patient: PatientId },
-    /// Open the DMP web portal in the patient's context in the system browser.
-    /// `dmp::open_portal` → `dmp::consult::portal_url`.
+    /// Open the DMP web portal in the patient's context in the system browser (a single-use
+    /// address, no INS in it). `dmp::open_portal` → `dmp::consult::PortalClient::portal_url`.
     OpenDmpPortal {
         patient: PatientId,
         page: PortalPage,
@@ -242,6 +253,37 @@ pub enum Request {
     /// Close an identity-vigilance alert. `intake::resolve_alert` →
     /// `store::identity_alerts::resolve`.
     ResolveAlert { id: i64 },
+    /// Look the folder's INS up with INSi, with its traits (on the workers, never the UI
+    /// thread); the comparison comes back for a decision. `vigilance::search_ins` →
+    /// `identity::search`.
+    SearchIns { patient: PatientId },
+    /// Accept the identity INSi returned: its INS, OID and traits stored (récupérée, or
+    /// qualifiée after a document). `vigilance::accept_ins` → `identity_decisions::accept_in`.
+    AcceptIns {
+        patient: PatientId,
+        comparison: Box<InsComparison>,
+    },
+    /// Refuse the identity INSi returned: nothing stored, the refusal traced.
+    /// `vigilance::refuse_ins` → `identity_decisions::refuse_in`.
+    RefuseIns {
+        patient: PatientId,
+        comparison: Box<InsComparison>,
+    },
+    /// An identity document was checked (a high-trust one validates the identity).
+    /// `vigilance::check_document` → `identity_decisions::check_document_in`.
+    CheckIdentityDocument {
+        patient: PatientId,
+        document: crate::domain::identity::IdentityDocument,
+    },
+    /// Put an identity in doubt: back to provisoire. `vigilance::doubt_identity` →
+    /// `identity_decisions::doubt_in`.
+    DoubtIdentity {
+        patient: PatientId,
+        reason: crate::domain::identity::DoubtReason,
+    },
+    /// The identity as it is now and its history (the identity panel).
+    /// `vigilance::identity_history` → `identity::show`.
+    IdentityHistory { patient: PatientId },
     /// Import an IHE XDM archive into the inbox. `intake::import_xdm` → `xdm::read_archive`.
     ImportXdm { path: std::path::PathBuf },
     /// The sandbox's GAM or PFI sends a message to the workers' listener.
@@ -299,6 +341,59 @@ pub enum Request {
     /// A document's MSSanté sends and their receipts per recipient. `mss::sends` →
     /// `store::mss::sends_of`.
     MssSends { document: DocumentId },
+    /// The second step of a local sign-in: the password again with the TOTP code or a recovery
+    /// code. `accounts::login_second_factor` → `auth::credentials::login`.
+    LoginSecondFactor {
+        login: String,
+        password: Zeroizing<String>,
+        code: Zeroizing<String>,
+    },
+    /// Change a password someone else chose, at its first use, then sign in.
+    /// `accounts::change_expired_password` → `auth::credentials::change_expired_password`.
+    ChangeExpiredPassword {
+        login: String,
+        password: Zeroizing<String>,
+        new_password: Zeroizing<String>,
+    },
+    /// Unlock a session opened with a password and a second factor.
+    /// `accounts::unlock_with_second_factor` → `auth::credentials::verify`.
+    UnlockWithSecondFactor {
+        password: Zeroizing<String>,
+        code: Zeroizing<String>,
+    },
+    /// The signed-in local account changes its password.
+    /// `accounts::change_password` → `auth::credentials::change_password`.
+    ChangePassword {
+        current: Zeroizing<String>,
+        new_password: Zeroizing<String>,
+    },
+    /// Start enrolling a TOTP second factor: a new secret to show.
+    /// `accounts::start_enrolment` → `auth::totp::TotpSecret::generate`.
+    StartEnrolment,
+    /// Confirm the enrolment with the password and a first code.
+    /// `accounts::confirm_enrolment` → `auth::credentials::confirm_enrolment`.
+    ConfirmEnrolment {
+        password: Zeroizing<String>,
+        code: Zeroizing<String>,
+    },
+    /// The local accounts (administrators). `accounts::list` → `store::accounts::list`.
+    Accounts,
+    /// Create an account with a temporary password (changed at first use).
+    /// `accounts::create` → `auth::account_admin::create`.
+    CreateAccount {
+        login: String,
+        display_name: String,
+        role: crate::domain::Role,
+    },
+    /// Change one account (name, role, enabled, lock, password reset, second factor reset).
+    /// `accounts::change` → `auth::account_admin::change`.
+    ChangeAccount {
+        account: AccountId,
+        change: crate::auth::account_admin::AccountChange,
+    },
+    /// Export the accounts list for review (CSV). `accounts::export` →
+    /// `auth::account_admin::export_csv`.
+    ExportAccounts,
 }
 
 /// Which search field a directory search answers.
@@ -357,6 +452,12 @@ pub enum Operation {
     FileInboxItem,
     RefuseInboxItem,
     ResolveAlert,
+    SearchIns,
+    AcceptIns,
+    RefuseIns,
+    CheckIdentityDocument,
+    DoubtIdentity,
+    IdentityHistory,
     ImportXdm,
     SimulateHospital,
     Outbox,
@@ -371,6 +472,16 @@ pub enum Operation {
     MssProposals,
     SendMss,
     MssSends,
+    LoginSecondFactor,
+    ChangeExpiredPassword,
+    UnlockWithSecondFactor,
+    ChangePassword,
+    StartEnrolment,
+    ConfirmEnrolment,
+    Accounts,
+    CreateAccount,
+    ChangeAccount,
+    ExportAccounts,
 }
 
 impl Request {
@@ -420,6 +531,12 @@ impl Request {
             Self::FileInboxItem { .. } => O::FileInboxItem,
             Self::RefuseInboxItem { .. } => O::RefuseInboxItem,
             Self::ResolveAlert { .. } => O::ResolveAlert,
+            Self::SearchIns { .. } => O::SearchIns,
+            Self::AcceptIns { .. } => O::AcceptIns,
+            Self::RefuseIns { .. } => O::RefuseIns,
+            Self::CheckIdentityDocument { .. } => O::CheckIdentityDocument,
+            Self::DoubtIdentity { .. } => O::DoubtIdentity,
+            Self::IdentityHistory { .. } => O::IdentityHistory,
             Self::ImportXdm { .. } => O::ImportXdm,
             Self::SimulateHospital { .. } => O::SimulateHospital,
             Self::Outbox { .. } => O::Outbox,
@@ -435,6 +552,16 @@ impl Request {
             Self::MssProposals { .. } => O::MssProposals,
             Self::SendMss(_) => O::SendMss,
             Self::MssSends { .. } => O::MssSends,
+            Self::LoginSecondFactor { .. } => O::LoginSecondFactor,
+            Self::ChangeExpiredPassword { .. } => O::ChangeExpiredPassword,
+            Self::UnlockWithSecondFactor { .. } => O::UnlockWithSecondFactor,
+            Self::ChangePassword { .. } => O::ChangePassword,
+            Self::StartEnrolment => O::StartEnrolment,
+            Self::ConfirmEnrolment { .. } => O::ConfirmEnrolment,
+            Self::Accounts => O::Accounts,
+            Self::CreateAccount { .. } => O::CreateAccount,
+            Self::ChangeAccount { .. } => O::ChangeAccount,
+            Self::ExportAccounts => O::ExportAccounts,
         })
     }
 }
@@ -618,6 +745,19 @@ pub enum Event {
     ReceivedDocuments(Vec<ReceivedRow>),
     /// The open identity-vigilance alerts. `InboxState::on_alerts`.
     IdentityAlerts(Vec<AlertRow>),
+    /// What an INSi search came to (the comparison to decide on, none, several, or why it
+    /// failed). `ChevetApp::on_ins_searched`.
+    InsSearched {
+        patient: PatientId,
+        outcome: InsSearchOutcome,
+    },
+    /// The identity as it is now and its history, after a decision (its notice) or when
+    /// asked. `ChevetApp::on_identity_updated`.
+    IdentityUpdated {
+        patient: Box<Patient>,
+        history: Vec<IdentityHistoryEntry>,
+        notice: Option<&'static str>,
+    },
     /// How many documents wait and alerts are open (the navigation's badges).
     /// `ChevetApp::on_intake_counts`.
     IntakeCounts(IntakeCounts),
@@ -690,6 +830,32 @@ pub enum Event {
         document: DocumentId,
         sends: Vec<MssSend>,
     },
+    /// A TOTP secret to show while enrolling (QR code and text), until a first code confirms
+    /// it. `AccountSecurityState::on_enrolment_started`.
+    EnrolmentStarted {
+        // Base32, as typed into an authenticator application.
+        secret: Zeroizing<String>,
+        // The `otpauth://` URI the QR code carries.
+        uri: Zeroizing<String>,
+    },
+    /// The second factor is enrolled: the recovery codes, shown once, and the session, now
+    /// strong. `ChevetApp::on_second_factor_enrolled`.
+    SecondFactorEnrolled {
+        recovery_codes: Vec<Zeroizing<String>>,
+        session: Session,
+    },
+    /// The user's password was changed. `AccountSecurityState::on_password_changed`.
+    PasswordChanged,
+    /// The local accounts, for administrators. `AccountsView::on_accounts`.
+    Accounts(Vec<AccountRow>),
+    /// An account was created or its password reset: the temporary password to hand over,
+    /// shown once. `AccountsView::on_temporary_password`.
+    TemporaryPassword {
+        login: String,
+        password: Zeroizing<String>,
+    },
+    /// The accounts list was exported there. `AccountsView::on_exported`.
+    AccountsExported { path: std::path::PathBuf },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -742,6 +908,8 @@ impl Event {
             Self::Inbox(_) => "Inbox",
             Self::ReceivedDocuments(_) => "ReceivedDocuments",
             Self::IdentityAlerts(_) => "IdentityAlerts",
+            Self::InsSearched { .. } => "InsSearched",
+            Self::IdentityUpdated { .. } => "IdentityUpdated",
             Self::IntakeCounts(_) => "IntakeCounts",
             Self::InboxFiled { .. } => "InboxFiled",
             Self::XdmImported(_) => "XdmImported",
@@ -758,6 +926,12 @@ impl Event {
             Self::MssProposals { .. } => "MssProposals",
             Self::MssQueued { .. } => "MssQueued",
             Self::MssSends { .. } => "MssSends",
+            Self::EnrolmentStarted { .. } => "EnrolmentStarted",
+            Self::SecondFactorEnrolled { .. } => "SecondFactorEnrolled",
+            Self::PasswordChanged => "PasswordChanged",
+            Self::Accounts(_) => "Accounts",
+            Self::TemporaryPassword { .. } => "TemporaryPassword",
+            Self::AccountsExported { .. } => "AccountsExported",
             Self::Failed { .. } => "Failed",
         }
     }

@@ -74,6 +74,9 @@ pub enum CardStatus {
     /// A CPS card is in a reader; its holder was read (no PIN yet).
     Inserted {
         serial: String,
+        /// SHA-256 of the card's authentication certificate, already checked against the
+        /// configured IGC-Santé roots: what tells this card from another one.
+        certificate_sha256: String,
         holder_name: String,
         national_id: String,
         /// PIN attempts left, when the card tells.
@@ -83,7 +86,8 @@ pub enum CardStatus {
     },
     /// The card left the reader.
     Removed,
-    /// A card that is not a readable CPS card.
+    /// A card that is not a readable CPS card, or whose certificate is refused (untrusted,
+    /// expired, revoked): the message says which, and no PIN is asked.
     Unreadable { message: &'static str },
 }
 

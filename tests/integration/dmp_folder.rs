@@ -2,8 +2,10 @@
 //! the folder says the DMP is not consulted (and why) and sends nothing; once the patient is
 //! recorded "informé et non opposé", the badge and the count of new documents appear with no
 //! further click; a patient who never authorized this professional gets the authorization set
-//! automatically. Every transaction is in the audit trail.
+//! automatically. Every transaction is in the audit trail. The demo physician signs in as the
+//! DMP needs since issue 17: the password, then a second factor enrolled through Settings.
 
+use chevet::auth::totp::TotpSecret;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
@@ -14,7 +16,8 @@ use crate::support::{
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
 
-fn log_in(h: &mut H<'_>) {
+/// Signs the demo physician in by password alone: enough for the folder, not for the DMP.
+pub(crate) fn log_in_by_password(h: &mut H<'_>) {
     step_until(h, "login form", LONG, |h| {
         h.query_by_role_and_label(Role::TextInput, "Identifiant")
             .is_some()
@@ -48,9 +51,23 @@ pub(crate) fn record_informed_not_opposed(h: &mut H<'_>) {
     h.get_by_label("Enregistrer").click();
 }
 
-/// Logs in and opens a folder whose DMP is not consulted yet (nothing recorded).
-pub(crate) fn open_not_consulted(h: &mut H<'_>, query: &str, name: &str) {
-    log_in(h);
+/// Signs the demo physician in as the DMP needs (strong authentication, issue 17): the
+/// password, then a second factor enrolled through Settings; back on the patient list. The
+/// TOTP secret, for the account's later sign-ins.
+pub(crate) fn log_in(h: &mut H<'_>) -> TotpSecret {
+    crate::support::log_in_strong(h, "medecin", "chevet-demo")
+}
+
+/// Logs in (with a second factor) and opens a folder whose DMP is not consulted yet (nothing
+/// recorded). The TOTP secret.
+pub(crate) fn open_not_consulted(h: &mut H<'_>, query: &str, name: &str) -> TotpSecret {
+    let secret = log_in(h);
+    show_not_consulted(h, query, name);
+    secret
+}
+
+/// Opens, signed in already, a folder whose DMP is not consulted yet.
+pub(crate) fn show_not_consulted(h: &mut H<'_>, query: &str, name: &str) {
     open_patient(h, query, name);
     step_until(h, "not consulted", LONG, |h| {
         h.query_by_label("DMP non consulté").is_some()
@@ -188,6 +205,24 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
         password: zeroize::Zeroizing::new("chevet-demo".into()),
     });
     next("login", &mut |e| matches!(e, Event::LoggedIn(_)));
+    // The DMP needs a strong session: the password and a second factor, enrolled here.
+    send(Request::StartEnrolment);
+    let mut secret = None;
+    next("enrolment", &mut |e| match e {
+        Event::EnrolmentStarted { secret: s, .. } => {
+            secret = Some(s);
+            true
+        }
+        _ => false,
+    });
+    let secret = TotpSecret::from_base32(&secret.expect("secret")).expect("base32 secret");
+    send(Request::ConfirmEnrolment {
+        password: zeroize::Zeroizing::new("chevet-demo".into()),
+        code: zeroize::Zeroizing::new(secret.code_at(chevet::auth::totp::now_unix_s())),
+    });
+    next("second factor", &mut |e| {
+        matches!(e, Event::SecondFactorEnrolled { .. })
+    });
     send(Request::SearchPatients {
         generation: 1,
         query: "pat-trois".into(),
@@ -256,8 +291,11 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
         }
         _ => false,
     });
-    assert!(url.contains("ins=279035121518989"), "{url}");
-    assert!(url.contains("page=note-vaccination"), "{url}");
+    // A single-use address: no INS in it (issue 17, tests/integration/portal.rs).
+    assert!(
+        !url.contains("279035121518989") && url.contains("ctx="),
+        "{url}"
+    );
     let page = rt.block_on(async {
         reqwest::get(&url)
             .await
@@ -266,7 +304,7 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
             .await
             .expect("page")
     });
-    assert!(page.contains("Note de vaccination"));
+    assert!(page.contains("Note de vaccination") && page.contains("279035121518989"));
 
     // The DPO's extraction (administrator).
     send(Request::Logout);

@@ -4,13 +4,18 @@
 //! patient's DMP information (and the DMP state it opens), then a document it integrates.
 //! Cut from the record, a workstation says so, opens a folder it has seen from its cache,
 //! records the information, and replays it when the record is back — the other workstation
-//! then shows it.
+//! then shows it. The physician's account is one for the whole record: it enrols its second
+//! factor (the DMP needs it) on the first workstation and signs in with a code on the other.
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
-use crate::dmp_folder::{open_not_consulted, open_patient, record_informed_not_opposed};
+use crate::dmp_folder::{
+    log_in_by_password, open_not_consulted, open_patient, record_informed_not_opposed,
+    show_not_consulted,
+};
 use crate::support::{Establishment, LONG, step_until, type_into};
+use crate::ui_accounts::log_in_with_code;
 use chevet::store::{KeyStorage, Store};
 
 type H<'a> = egui_kittest::Harness<'a, chevet::app::ChevetApp>;
@@ -39,8 +44,9 @@ fn issue13_what_one_workstation_records_shows_on_the_others_open_folder() {
     );
     let mut a = e.workstation(dir_a.path(), false);
     let mut b = e.workstation(dir_b.path(), false);
-    open_not_consulted(&mut a, &e.ipp, &e.family);
-    open_not_consulted(&mut b, &e.ipp, &e.family);
+    let secret = open_not_consulted(&mut a, &e.ipp, &e.family);
+    log_in_with_code(&mut b, "medecin", "chevet-demo", &secret);
+    show_not_consulted(&mut b, &e.ipp, &e.family);
 
     // A records the patient informed: B's folder shows the DMP it now allows, untouched.
     record_informed_not_opposed(&mut a);
@@ -86,8 +92,9 @@ fn issue13_cut_from_the_record_a_workstation_works_from_its_cache_then_replays()
     let mut a = e.workstation(dir_a.path(), true);
     let mut b = e.workstation(dir_b.path(), false);
     // A opens the folder once (so its cache holds it), then goes back to the list.
-    open_not_consulted(&mut a, &e.ipp, family);
-    open_not_consulted(&mut b, &e.ipp, family);
+    let secret = open_not_consulted(&mut a, &e.ipp, family);
+    log_in_with_code(&mut b, "medecin", "chevet-demo", &secret);
+    show_not_consulted(&mut b, &e.ipp, family);
     back_to_the_list(&mut a, family);
 
     // The record goes away: the banner says so, and the folder opens from the cache.
@@ -137,7 +144,9 @@ fn issue13_the_service_panel_shows_the_record_failing_then_answering() {
     };
     let dir = tempfile::tempdir().expect("dir");
     let mut a = e.workstation(dir.path(), true);
-    open_not_consulted(&mut a, &e.ipp, &e.family);
+    // No DMP here: the password alone.
+    log_in_by_password(&mut a);
+    show_not_consulted(&mut a, &e.ipp, &e.family);
     a.get_by_label("Paramètres").click();
     step_until(&mut a, "the panel, the record answering", LONG, |h| {
         h.query_by_label("État des services").is_some()
@@ -172,7 +181,8 @@ fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from
     // A normal day: the physician signs in here and opens the folder; both reach the cache.
     {
         let mut a = e.workstation(dir.path(), true);
-        open_not_consulted(&mut a, &e.ipp, &e.family);
+        log_in_by_password(&mut a);
+        show_not_consulted(&mut a, &e.ipp, &e.family);
         let cache = open_cache(dir.path());
         step_until(&mut a, "the account and folder in the cache", LONG, |_| {
             let accounts = chevet::store::accounts::count(&cache).unwrap_or(0);
@@ -238,5 +248,83 @@ fn issue13_started_while_the_record_is_unreachable_a_known_account_signs_in_from
         chevet::store::audit::verify(&e.admin)
             .expect("verify")
             .is_intact()
+    );
+}
+
+/// Issue 17 in degraded mode: the physician enrolled a second factor on the record (workstation
+/// A) and signed in with a code on workstation B, whose cache thus holds the account with its
+/// second factor. B started while the record is unreachable asks for the password and a fresh
+/// code (the one used online is spent), and the session, strong, reaches the DMP (the DMP
+/// itself answers) for the folder opened from the cache.
+#[test]
+fn issue17_from_the_cache_the_second_factor_is_asked_and_opens_the_dmp() {
+    use chevet::auth::totp::{STEP_S, now_unix_s};
+    let Some(e) = Establishment::new() else {
+        return;
+    };
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let secret = {
+        let mut a = e.workstation(dir_a.path(), false);
+        crate::dmp_folder::log_in(&mut a)
+    };
+    let spent_step = {
+        let mut b = e.workstation(dir_b.path(), true);
+        log_in_with_code(&mut b, "medecin", "chevet-demo", &secret);
+        show_not_consulted(&mut b, &e.ipp, &e.family);
+        let cache = open_cache(dir_b.path());
+        let mut spent = None;
+        step_until(
+            &mut b,
+            "the account, its second factor and the folder in the cache",
+            LONG,
+            |_| {
+                spent = cache
+                    .query_value::<Option<i64>>(
+                        "SELECT totp_last_step FROM account
+                         WHERE login = 'medecin' AND totp_sealed IS NOT NULL",
+                        &[],
+                    )
+                    .ok()
+                    .flatten();
+                let folders: i64 = cache
+                    .query_value("SELECT count(*) FROM cached_folder", &[])
+                    .unwrap_or(0);
+                spent.is_some() && folders == 1
+            },
+        );
+        spent.expect("the step used online")
+    };
+
+    e.relay.cut();
+    let mut b = e.workstation(dir_b.path(), true);
+    step_until(&mut b, "degraded banner and login form", LONG, |h| {
+        h.query_by_label_contains("Mode dégradé").is_some()
+            && h.query_by_role_and_label(Role::TextInput, "Identifiant")
+                .is_some()
+    });
+    // The next code must be a later step than the one used online (at most 30 s away).
+    let step_now = || i64::try_from((now_unix_s() + STEP_S) / STEP_S).expect("step");
+    step_until(&mut b, "a fresh TOTP step", LONG, |_| {
+        step_now() > spent_step
+    });
+    log_in_with_code(&mut b, "medecin", "chevet-demo", &secret);
+    open_patient(&mut b, &e.ipp, &e.family);
+    step_until(&mut b, "the cached copy", LONG, |h| {
+        h.query_by_label_contains("Copie locale de ce poste")
+            .is_some()
+    });
+    record_informed_not_opposed(&mut b);
+    step_until(
+        &mut b,
+        "the DMP for the strong session from the cache",
+        LONG,
+        |h| h.query_by_label("DMP : accès autorisé").is_some(),
+    );
+    assert!(
+        b.query_by_label_contains("Le DMP demande une authentification forte")
+            .is_none()
     );
 }

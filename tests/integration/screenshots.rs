@@ -61,6 +61,11 @@ fn establishment_mode() {
                 .is_some()
             && h.query_all_by_label("◆ DMP").count() == 3
     });
+    // The notice of the second factor's enrolment (the DMP needs it) dismissed.
+    let notice = h.query_all_by_label("Fermer").next();
+    if let Some(notice) = notice {
+        notice.click();
+    }
     shot(&mut h, &dir, "establishment-folder.png");
 
     // Settings: the service-status board, the record answering.
@@ -259,4 +264,22 @@ fn mss_receipts() {
         h.run_steps(2);
     }
     shot(&mut h, &dir, "mss-receipts.png");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn identity_insi() {
+    use crate::ui_identity::{app_with_insi, open_folder, provisional_demo_patient};
+    let Some((dir, rt, data)) = prepare() else {
+        return;
+    };
+    let (app, _insi, _) = app_with_insi(&rt, data.path(), false, "");
+    let mut h = crate::support::harness(app);
+    log_in(&mut h);
+    let (ipp, birth_name) = provisional_demo_patient();
+    open_folder(&mut h, &ipp, &birth_name);
+    // The identity panel: INSi's traits beside the folder's, field by field.
+    h.get_by_label("Rechercher l'INS").click();
+    crate::ui_identity::wait_for_comparison(&mut h);
+    shot(&mut h, &dir, "identity-insi.png");
 }

@@ -90,6 +90,7 @@ pub fn sandbox_app(rt: &tokio::runtime::Runtime, data_dir: &std::path::Path) -> 
         worker::CardConfig {
             pcsc: false,
             virtual_card: Some(chevet::sandbox::identity::virtual_card().expect("virtual card")),
+            trust: Some(sandbox_card_trust(data_dir)),
         },
     )
 }
@@ -253,6 +254,7 @@ pub fn sandbox_config(
             chevet::hl7::listener::ListenerConfig::default(),
         )),
         annuaire: None,
+        insi: None,
     }
 }
 
@@ -300,12 +302,51 @@ pub fn pcsc_app_on_login(
         worker::CardConfig {
             pcsc: true,
             virtual_card: None,
+            trust: Some(sandbox_card_trust(data_dir)),
         },
     ));
     step_until(&mut h, "login tabs", LONG, |h| {
         h.query_by_label("Carte CPS").is_some()
     });
     h
+}
+
+/// The card trust of a sandbox installation in `data_dir`: the shared test IGC-Santé's root,
+/// its revocation lists cached in `data_dir/crl`.
+pub fn sandbox_card_trust(data_dir: &std::path::Path) -> Arc<chevet::card::CardTrust> {
+    Arc::new(chevet::sandbox::card::sandbox_trust(data_dir).expect("sandbox card trust"))
+}
+
+/// Signs `login` in by password, then enrols a second factor through the screens (Settings →
+/// "Sécurité du compte"), as a local account must before the DMP opens to it, closes the
+/// Settings window and goes back to the patient list. The TOTP secret, for the account's later
+/// sign-ins (`ui_accounts::log_in_with_code`).
+pub fn log_in_strong(
+    h: &mut Harness<'_, ChevetApp>,
+    login: &str,
+    password: &str,
+) -> chevet::auth::totp::TotpSecret {
+    use egui_kittest::kittest::Queryable as _;
+    crate::ui_accounts::log_in(h, login, password);
+    patient_list(h);
+    let (secret, _) = crate::ui_accounts::enrol(h, password);
+    let close = h.query_all_by_label("Close window").next();
+    if let Some(close) = close {
+        close.click();
+    }
+    h.run_steps(2);
+    h.get_all_by_label("Patients").next().expect("tab").click();
+    patient_list(h);
+    secret
+}
+
+/// Waits for the patient list (its search box).
+fn patient_list(h: &mut Harness<'_, ChevetApp>) {
+    use egui_kittest::kittest::Queryable as _;
+    step_until(h, "patient list", LONG, |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::TextInput, "Rechercher")
+            .is_some()
+    });
 }
 
 /// A harness showing the whole app at a workstation's window size.

@@ -10,13 +10,15 @@
 //!   rows as [`DmpDocumentRow`];
 //! - `documents`: retrieve (TD3.2), make visible to the patient / legal representatives
 //!   (TD3.3b), and whether a local copy has a newer version or was deleted ([`VersionCheck`]);
-//! - `portal`: the contextual URL of the DMP professional web portal ([`portal_url`]);
+//! - `portal`: the DMP professional web portal opened in the patient's context, by a
+//!   single-use token asked over the DMP's channel, never the INS in the address
+//!   ([`PortalClient`]);
 //! - `trace`: [`DmpTrace`] and its CSV form for the DPO.
 //!
 //! Nothing here logs or puts in an error the patient's identity, INS or document content.
 
 mod documents;
-mod portal;
+pub mod portal;
 mod search;
 mod status;
 mod trace;
@@ -31,7 +33,7 @@ use std::time::Instant;
 use chrono::Utc;
 
 pub use documents::{LocalDocumentRef, RetrievedDocument, VersionCheck};
-pub use portal::{PortalUrlError, portal_url};
+pub use portal::PortalClient;
 pub use search::{DmpDocumentRow, NewDocumentsCount, SearchCriteria, VisibilityFilter};
 pub use status::{DmpFacts, StatusReport, badge_of_refusal};
 pub use trace::{

@@ -1,7 +1,8 @@
 //! The consultation service against the sandbox DMP started in-process (HTTPS, mutual TLS,
 //! signed VIHF): the badges of the seeded situations, authorization, the count of new documents
 //! checked against the seed, search, retrieve, visibility, versions, fault injection and its
-//! traces; and the pure parts (CSV, portal URL, age).
+//! traces; and the pure parts (CSV, age). The portal's are in `portal.rs` and
+//! `tests/integration/portal.rs`.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -13,8 +14,6 @@ use crate::dmp::error::Refusal;
 use crate::dmp::hl7v3::AuthorizationStatus;
 use crate::dmp::transport::Timeouts;
 use crate::dmp::xds::{AvailabilityStatus, Code, DmpDocumentEntry, FeedParams, OID_LOINC};
-use crate::domain::dmp::PortalPage;
-use crate::domain::ins::OID_INS_NIR_TEST;
 use crate::sandbox::dmp::faults::{Fault, FaultPlan, Transaction};
 use crate::sandbox::dmp::seed::situation;
 use crate::sandbox::dmp::state::{Access, DmpLife};
@@ -649,50 +648,6 @@ fn csv_rows_quote_as_rfc_4180_with_semicolons() {
     assert!(file.starts_with(CSV_BOM));
     assert!(file.ends_with(";12\r\n"));
     assert_eq!(file.matches("\r\n").count(), 3);
-}
-
-#[test]
-fn portal_urls_are_encoded_and_checked() {
-    let ins = Ins::parse("279035121518989", OID_INS_NIR_TEST).expect("INS");
-    let url = portal_url(
-        "https://portail.dmp.example/ps/contexte?ins={ins}&oid={ins_oid}&page={page}",
-        &ins,
-        PortalPage::VaccinationNote,
-    )
-    .expect("url");
-    assert_eq!(
-        url,
-        "https://portail.dmp.example/ps/contexte?ins=279035121518989&oid=1.2.250.1.213.1.4.10\
-         &page=note-vaccination"
-    );
-    assert_eq!(
-        portal_url("https://x.example/{page}", &ins, PortalPage::Summary),
-        Err(PortalUrlError::MissingInsPlaceholder)
-    );
-    assert_eq!(
-        portal_url(
-            "https://x.example/?i={ins}&n={nom}",
-            &ins,
-            PortalPage::Summary
-        ),
-        Err(PortalUrlError::UnknownPlaceholder)
-    );
-    assert_eq!(
-        portal_url("http://x.example/?i={ins}", &ins, PortalPage::Summary),
-        Err(PortalUrlError::NotHttps)
-    );
-    assert!(
-        portal_url(
-            "http://127.0.0.1:8443/?i={ins}",
-            &ins,
-            PortalPage::Documents
-        )
-        .is_ok()
-    );
-    assert_eq!(
-        portal_url("{ins}", &ins, PortalPage::Summary),
-        Err(PortalUrlError::Invalid)
-    );
 }
 
 #[test]

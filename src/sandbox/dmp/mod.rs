@@ -57,6 +57,8 @@ pub fn simulator(
 pub struct RunningDmp {
     pub registry: crate::sandbox::registry::Registry,
     pub pki: pki::TestPki,
+    /// The web portal (its context side and browser side are in `registry`).
+    pub portal: portal::SandboxPortal,
     /// `https://127.0.0.1:port`.
     pub url: String,
 }
@@ -65,10 +67,10 @@ impl RunningDmp {
     /// How a client reaches it.
     pub fn endpoint(&self, timeouts: Timeouts) -> Result<DmpEndpoint, SetupError> {
         let mut endpoint = endpoint(&self.pki, &self.url, timeouts)?;
-        endpoint.portal_template = self
+        endpoint.portal_context_url = self
             .registry
-            .url_of("dmp-portail")
-            .map(|u| portal::template(&u));
+            .url_of(portal::CONTEXT_SERVICE)
+            .map(|u| portal::context_url(&u));
         Ok(endpoint)
     }
 }
@@ -123,7 +125,7 @@ pub fn client_from_dir(
         homologation: "SANDBOX".to_owned(),
         connect_timeout_secs: Some(timeouts.connect_secs),
         timeout_secs: Some(timeouts.total_secs),
-        portal_url_template: None,
+        portal_context_url: None,
     };
     DmpEndpoint::from_config(&config).ok()?.client().ok()
 }
@@ -135,13 +137,21 @@ pub async fn start(
 ) -> Result<RunningDmp, server::SandboxDmpError> {
     let simulator = simulator(today, faults)?;
     let pki = simulator.pki().clone();
+    let portal = portal::SandboxPortal::new(&pki, portal::TOKEN_TTL)?;
     let registry = crate::sandbox::registry::Registry::start(vec![
         Box::new(simulator),
-        Box::new(portal::SandboxPortal),
+        portal.browser_side(),
+        portal.context_side(),
     ])
     .await?;
+    portal.publish(&registry);
     let url = registry.url_of("dmp").unwrap_or_default();
-    Ok(RunningDmp { registry, pki, url })
+    Ok(RunningDmp {
+        registry,
+        pki,
+        portal,
+        url,
+    })
 }
 
 /// How a client reaches the simulator at `root_url` (`https://127.0.0.1:port`).
@@ -170,7 +180,7 @@ pub fn endpoint(
         roots: trust_anchors(pki.ca_pem.as_bytes())?,
         signer: Arc::new(signer),
         timeouts,
-        portal_template: None,
+        portal_context_url: None,
     })
 }
 

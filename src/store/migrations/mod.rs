@@ -133,6 +133,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0018_mss_sending.sql"),
         postgres: include_str!("postgres/0018_mss_sending.sql"),
     },
+    Migration {
+        version: 19,
+        name: "account_security",
+        sqlite: include_str!("sqlite/0019_account_security.sql"),
+        postgres: include_str!("postgres/0019_account_security.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "identity_vigilance",
+        sqlite: include_str!("sqlite/0020_identity_vigilance.sql"),
+        postgres: include_str!("postgres/0020_identity_vigilance.sql"),
+    },
 ];
 
 /// The workstations' privileges on the shared database, granted again after each migration.

@@ -1,11 +1,14 @@
 //! The "Identitovigilance" tab: the open alerts the intake raised (an INS whose traits differ,
 //! an INS already on another folder, a merge of folders that have documents or of an unknown
-//! patient), the folders they name (a click opens one), and "Marquer comme traité" for who
-//! manages identities.
+//! patient, an identity the GAM downgraded), the folders they name (a click opens one),
+//! "Vérifier l'identité" (the folder opens on its identity panel, where the conflict is
+//! resolved: INSi again, a document, a doubt) and "Marquer comme traité" for who manages
+//! identities.
 
 use egui::RichText;
 
 use super::InboxState;
+use crate::domain::PatientId;
 use crate::ui::widgets::local_time_text;
 use crate::ui::{Command, ScreenCtx};
 use crate::worker::Request;
@@ -34,18 +37,23 @@ pub(super) fn alerts_ui(
                                 .strong(),
                         );
                         ui.label(RichText::new(local_time_text(&alert.raised_at)).weak());
-                        if ctx.rights.manage_identity {
-                            ui.with_layout(
-                                egui::Layout::right_to_left(egui::Align::Center),
-                                |ui| {
-                                    if ui.button(i18n.tr("inbox-alert-resolve")).clicked() {
-                                        commands.push(Command::Send(Request::ResolveAlert {
-                                            id: alert.id,
-                                        }));
-                                    }
-                                },
-                            );
-                        }
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ctx.rights.manage_identity
+                                && ui.button(i18n.tr("inbox-alert-resolve")).clicked()
+                            {
+                                commands
+                                    .push(Command::Send(Request::ResolveAlert { id: alert.id }));
+                            }
+                            if let Some((patient, _)) = &alert.patient
+                                && ctx.rights.verify_identity
+                                && ui
+                                    .button(i18n.tr("inbox-alert-verify"))
+                                    .on_hover_text(i18n.tr("inbox-alert-verify-help"))
+                                    .clicked()
+                            {
+                                verify_identity(*patient, commands);
+                            }
+                        });
                     });
                     ui.horizontal_wrapped(|ui| {
                         for (key, named) in [
@@ -69,4 +77,18 @@ pub(super) fn alerts_ui(
                 });
             }
         });
+}
+
+/// Opens the folder on its identity panel: the folder and its identity are asked together
+/// (the app keeps the identity until the folder shows), with the alerts the panel lists.
+fn verify_identity(patient: PatientId, commands: &mut Vec<Command>) {
+    commands.extend(
+        [
+            Request::OpenFolder { patient },
+            Request::IdentityHistory { patient },
+            Request::IdentityAlerts,
+        ]
+        .into_iter()
+        .map(Command::Send),
+    );
 }

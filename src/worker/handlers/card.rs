@@ -1,6 +1,7 @@
 //! The CPS card requests: insert or pull the virtual card, and the PIN that opens, unlocks or
-//! switches the session once the card proved it holds the certificate's key. The reader and
-//! its monitor are `worker::card_slot`; where the login ends is `worker::login`.
+//! switches the session once the card's certificate is trusted and the card proved it holds
+//! its key. The reader, its monitor and the certificate checks are `worker::card_slot`; where
+//! the login ends is `worker::login`.
 
 use std::sync::Arc;
 
@@ -8,39 +9,30 @@ use zeroize::Zeroizing;
 
 use crate::auth::LoginMethod;
 use crate::auth::external::{ANS_DOMAIN, ExternalIdentity};
-use crate::card::profile::CPS3;
-use crate::card::{CardError, CardHolder, cps};
+use crate::card::CardError;
 use crate::store::audit::AuditAction;
-use crate::worker::context::{Context, WorkerError, blocking};
+use crate::worker::card_slot::ProvenCard;
+use crate::worker::context::{Context, WorkerError};
 use crate::worker::{Event, PinOutcome, card_slot, login as logins};
 
 /// Inserts or pulls the virtual card; reported like a real card.
 pub(super) async fn virtual_card(ctx: &Arc<Context>, inserted: bool) -> Result<(), WorkerError> {
-    let worker = Arc::clone(ctx);
-    let status = blocking(move || card_slot::lock(&worker).switch_virtual(inserted))
+    let status = card_slot::switch_virtual(ctx, inserted)
         .await?
         .ok_or(WorkerError::NotConfigured("error-card-no-virtual"))?;
     ctx.emit(Event::Card(status)).await;
     Ok(())
 }
 
-/// Checks the PIN, proves the card holds the certificate's key, then signs the holder in.
+/// Checks the certificate again, the PIN, proves the card holds the certificate's key, then
+/// signs the holder in, the session bound to that certificate.
 pub(super) async fn submit_pin(
     ctx: &Arc<Context>,
     pin: Zeroizing<String>,
 ) -> Result<(), WorkerError> {
-    let worker = Arc::clone(ctx);
-    let proven = blocking(move || -> Result<CardHolder, CardError> {
-        let mut slot = card_slot::lock(&worker);
-        let holder = slot.holder().ok_or(CardError::NoCard)?;
-        let channel = slot.channel().ok_or(CardError::NoCard)?;
-        cps::verify_pin(channel, &CPS3, &pin)?;
-        cps::prove_possession(channel, &CPS3, &holder)?;
-        Ok(holder)
-    })
-    .await?;
-    let holder = match proven {
-        Ok(holder) => holder,
+    let proven = card_slot::prove(ctx, pin).await?;
+    let ProvenCard { holder, report } = match proven {
+        Ok(proven) => proven,
         Err(CardError::WrongPin { attempts_left }) => {
             trace_failure(ctx, "wrong-pin").await?;
             ctx.emit(Event::PinRefused(PinOutcome::Wrong { attempts_left }))
@@ -52,6 +44,8 @@ pub(super) async fn submit_pin(
             ctx.emit(Event::PinRefused(PinOutcome::Blocked)).await;
             return Ok(());
         }
+        // Already traced, with the certificate's fingerprint.
+        Err(e @ CardError::Trust(_)) => return Err(e.into()),
         Err(e) => {
             trace_failure(ctx, e.message_id()).await?;
             return Err(e.into());
@@ -61,6 +55,7 @@ pub(super) async fn submit_pin(
         trust_domain: ANS_DOMAIN.to_owned(),
         method: LoginMethod::Card {
             serial: holder.card_serial.clone(),
+            certificate_sha256: report.certificate_sha256,
         },
         national_id: holder.national_id.clone(),
         given_name: holder.given_name.clone(),

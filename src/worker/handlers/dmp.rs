@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::dmp::client::Caller;
 use crate::domain::dmp::{DmpEntry, DmpFilter, PortalPage};
 use crate::domain::{ConsentChange, EpisodeId, PatientId, Right};
 use crate::store::audit::{AuditAction, AuditObject};
@@ -38,20 +39,28 @@ pub(super) async fn refresh(ctx: &Arc<Context>, patient: PatientId) -> Result<()
 }
 
 /// Opens the DMP professional web portal in the patient's context, in the system browser —
-/// only when the access policy opens the gate. Traced.
+/// only when the access policy opens the gate: the context (patient, professional, mode,
+/// page) goes to the portal over the DMP's mutual-TLS channel, and the browser gets only the
+/// single-use address it answers, with no INS in it. Traced.
 pub(super) async fn open_portal(
     ctx: &Arc<Context>,
     patient: PatientId,
     page: PortalPage,
 ) -> Result<(), WorkerError> {
     ctx.require(Right::ConsultDmp)?;
-    let template = ctx
+    let portal = ctx
         .dmp_portal
         .clone()
         .ok_or(WorkerError::NotConfigured("dmp-portal-not-configured"))?;
     let a = evaluate(ctx, patient).await?.open()?;
-    let url = crate::dmp::consult::portal_url(&template, &a.who.ins, page)
-        .map_err(|_| WorkerError::NotConfigured("dmp-portal-not-configured"))?;
+    let caller = Caller {
+        professional: a.professional.clone(),
+        purpose: a.mode.purpose(),
+    };
+    let url = portal
+        .portal_url(&caller, &a.who.ins, page)
+        .await
+        .map_err(WorkerError::Dmp)?;
     audit::record(
         ctx,
         &a.session.login,

@@ -4,12 +4,14 @@
 //! PDF pages), `dmp` (the folder's DMP and its documents), `produce` (documents from the local
 //! form), `stylesheet`, `admin` (settings, audit, demo load, cancel), `intake` (what the
 //! hospital sends: inbox, received documents, identity vigilance, XDM import, the sandbox's GAM
-//! and PFI).
+//! and PFI), `vigilance` (the identity panel: INSi search, accept or refuse, document checked,
+//! doubt, history).
 //!
 //! Handlers are thin: they check the session's rights, call one service or one worker module
 //! below them (`access`, `dmp_folder`, `dmp_documents`, `documents`, `login`, `card_slot`,
 //! `audit`), and answer with `Event`s. They never call each other.
 
+mod accounts;
 mod admin;
 mod card;
 mod directory;
@@ -23,6 +25,7 @@ mod outbox;
 mod produce;
 mod session;
 mod stylesheet;
+mod vigilance;
 
 use std::sync::Arc;
 
@@ -164,6 +167,22 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         Request::FileInboxItem { item, patient } => intake::file_item(ctx, item, patient).await,
         Request::RefuseInboxItem { item } => intake::refuse_item(ctx, item).await,
         Request::ResolveAlert { id } => intake::resolve_alert(ctx, id).await,
+        Request::SearchIns { patient } => vigilance::search_ins(ctx, patient).await,
+        Request::AcceptIns {
+            patient,
+            comparison,
+        } => vigilance::accept_ins(ctx, patient, *comparison).await,
+        Request::RefuseIns {
+            patient,
+            comparison,
+        } => vigilance::refuse_ins(ctx, patient, *comparison).await,
+        Request::CheckIdentityDocument { patient, document } => {
+            vigilance::check_document(ctx, patient, document).await
+        }
+        Request::DoubtIdentity { patient, reason } => {
+            vigilance::doubt_identity(ctx, patient, reason).await
+        }
+        Request::IdentityHistory { patient } => vigilance::identity_history(ctx, patient).await,
         Request::ImportXdm { path } => intake::import_xdm(ctx, path).await,
         Request::SimulateHospital { scenario } => intake::simulate(ctx, scenario).await,
         Request::Outbox { filter, patient } => outbox::list(ctx, filter, patient).await,
@@ -185,5 +204,34 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         Request::MssProposals { patient } => mss::proposals(ctx, patient).await,
         Request::SendMss(request) => mss::send(ctx, request).await,
         Request::MssSends { document } => mss::sends(ctx, document).await,
+        Request::LoginSecondFactor {
+            login,
+            password,
+            code,
+        } => accounts::login_second_factor(ctx, login, password, code).await,
+        Request::ChangeExpiredPassword {
+            login,
+            password,
+            new_password,
+        } => accounts::change_expired_password(ctx, login, password, new_password).await,
+        Request::UnlockWithSecondFactor { password, code } => {
+            accounts::unlock_with_second_factor(ctx, password, code).await
+        }
+        Request::ChangePassword {
+            current,
+            new_password,
+        } => accounts::change_password(ctx, current, new_password).await,
+        Request::StartEnrolment => accounts::start_enrolment(ctx).await,
+        Request::ConfirmEnrolment { password, code } => {
+            accounts::confirm_enrolment(ctx, password, code).await
+        }
+        Request::Accounts => accounts::list(ctx).await,
+        Request::CreateAccount {
+            login,
+            display_name,
+            role,
+        } => accounts::create(ctx, login, display_name, role).await,
+        Request::ChangeAccount { account, change } => accounts::change(ctx, account, change).await,
+        Request::ExportAccounts => accounts::export(ctx).await,
     }
 }

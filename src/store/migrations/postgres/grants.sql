@@ -24,3 +24,5 @@ END
 $$;
 REVOKE UPDATE, DELETE, TRUNCATE ON audit, dmp_consent FROM chevet_workstation;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_version FROM chevet_workstation;
+-- The identity-vigilance history (step 20) is append-only: a merge moves rows, nothing deletes.
+REVOKE DELETE, TRUNCATE ON identity_history FROM chevet_workstation;
