@@ -115,7 +115,9 @@ wait "$app_pid" 2>/dev/null || true
 # renders those screens (tests/integration/screenshots.rs, ignored by the normal test run) on a
 # throwaway cluster (installed if missing), in software Vulkan (mesa's lavapipe, among the
 # runtime packages above): establishment-folder.png, services.png, degraded.png, and on a single
-# workstation inbox.png, received-document.png, outbox.png.
+# workstation inbox.png, received-document.png, outbox.png, annuaire.png, mss-receipts.png,
+# identity-insi.png (the sandbox INSi's answer beside the folder), accounts.png and
+# totp-enrolment.png.
 scripts/pg-test-cluster.sh run -- env CHEVET_SCREENSHOTS_DIR="$PWD/$out" WGPU_BACKEND=vulkan \
   cargo test --locked --test integration -- --ignored screenshots::
 echo "screenshots written to $out"

@@ -283,3 +283,42 @@ fn identity_insi() {
     crate::ui_identity::wait_for_comparison(&mut h);
     shot(&mut h, &dir, "identity-insi.png");
 }
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn accounts() {
+    let Some((dir, rt, data)) = prepare() else {
+        return;
+    };
+    let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
+    // « Comptes » (administrators): the list, one account selected with its actions.
+    crate::ui_accounts::log_in(&mut h, "admin", "chevet-admin");
+    step_until(&mut h, "signed in", LONG, |h| h.query_by_label("Comptes").is_some());
+    h.get_by_label("Comptes").click();
+    step_until(&mut h, "accounts list", LONG, |h| {
+        h.query_by_label("medecin").is_some()
+    });
+    h.get_by_label("medecin").click();
+    shot(&mut h, &dir, "accounts.png");
+    h.get_by_label("Se déconnecter").click();
+    // Paramètres › Sécurité du compte: the second factor's QR code, before the first code.
+    crate::ui_accounts::log_in(&mut h, "medecin", "chevet-demo");
+    step_until(&mut h, "signed in", LONG, |h| {
+        h.query_by_label("Paramètres").is_some()
+    });
+    h.get_by_label("Paramètres").click();
+    step_until(&mut h, "settings", LONG, |h| {
+        h.query_by_label("Sécurité du compte").is_some()
+    });
+    h.get_by_label("Sécurité du compte").click();
+    step_until(&mut h, "enrolment offered", LONG, |h| {
+        h.query_by_label("Activer la double authentification")
+            .is_some()
+    });
+    h.get_by_label("Activer la double authentification").click();
+    step_until(&mut h, "QR code", LONG, |h| {
+        h.query_by_label("QR code de la double authentification")
+            .is_some()
+    });
+    shot(&mut h, &dir, "totp-enrolment.png");
+}
