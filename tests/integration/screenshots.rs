@@ -293,7 +293,9 @@ fn accounts() {
     let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
     // « Comptes » (administrators): the list, one account selected with its actions.
     crate::ui_accounts::log_in(&mut h, "admin", "chevet-admin");
-    step_until(&mut h, "signed in", LONG, |h| h.query_by_label("Comptes").is_some());
+    step_until(&mut h, "signed in", LONG, |h| {
+        h.query_by_label("Comptes").is_some()
+    });
     h.get_by_label("Comptes").click();
     step_until(&mut h, "accounts list", LONG, |h| {
         h.query_by_label("medecin").is_some()
