@@ -98,6 +98,33 @@ fn roles(p: &ProfessionalInfo) -> Vec<Coded> {
     roles
 }
 
+/// The VIHF `DmpClient` puts in its envelopes for `caller`, about `patient` (`resource-id`) if
+/// given, signed by `signer`: the assertion without its XML declaration.
+pub(crate) fn signed_vihf(
+    settings: &DmpSettings,
+    signer: &dyn Signer,
+    caller: &Caller,
+    patient: Option<&Ins>,
+) -> Result<String, DmpError> {
+    let p = &caller.professional;
+    let mut request = VihfRequest::new(
+        settings.mode,
+        &p.national_id,
+        &settings.structure_id,
+        &settings.secteur_activite,
+        settings.lps.clone(),
+    );
+    request.subject_id = Some(format!("{} {}", p.given_name, p.family_name));
+    request.roles = roles(p);
+    request.resource = patient.cloned();
+    request.purpose = caller.purpose;
+    let signed = vihf::build_signed(&request, signer)?;
+    Ok(match signed.find("?>") {
+        Some(i) if signed.starts_with("<?xml") => signed[i + 2..].trim_start().to_owned(),
+        _ => signed,
+    })
+}
+
 impl From<vihf::VihfError> for DmpError {
     fn from(e: vihf::VihfError) -> Self {
         match e {
@@ -181,28 +208,6 @@ impl DmpClient {
         )
     }
 
-    fn vihf(&self, caller: &Caller, patient: Option<&Ins>) -> Result<String, DmpError> {
-        let s = &self.settings;
-        let p = &caller.professional;
-        let mut request = VihfRequest::new(
-            s.mode,
-            &p.national_id,
-            &s.structure_id,
-            &s.secteur_activite,
-            s.lps.clone(),
-        );
-        request.subject_id = Some(format!("{} {}", p.given_name, p.family_name));
-        request.roles = roles(p);
-        request.resource = patient.cloned();
-        request.purpose = caller.purpose;
-        let signed = vihf::build_signed(&request, self.signer.as_ref())?;
-        // Inside the envelope: the assertion without its XML declaration.
-        Ok(match signed.find("?>") {
-            Some(i) if signed.starts_with("<?xml") => signed[i + 2..].trim_start().to_owned(),
-            _ => signed,
-        })
-    }
-
     fn envelope(&self, service: Service, action: &str, vihf: &str, body: &str) -> String {
         let url = self.url(service);
         soap::envelope(
@@ -251,7 +256,7 @@ impl DmpClient {
         body: &str,
         idempotent: bool,
     ) -> Result<Received, DmpError> {
-        let vihf = self.vihf(caller, patient)?;
+        let vihf = signed_vihf(&self.settings, self.signer.as_ref(), caller, patient)?;
         let envelope = self.envelope(service, action, &vihf, body);
         self.exchange(service, action, Body::Soap { xml: envelope }, idempotent)
             .await
@@ -518,7 +523,7 @@ impl DmpClient {
         pnr: &xds::ProvideAndRegister,
         document: &[u8],
     ) -> Result<(), DmpError> {
-        let vihf = self.vihf(caller, Some(ins))?;
+        let vihf = signed_vihf(&self.settings, self.signer.as_ref(), caller, Some(ins))?;
         let envelope = self.envelope(Service::Repository, actions::ITI41, &vihf, &pnr.body);
         let boundary = mtom::new_boundary();
         let bytes = mtom::write(

@@ -6,7 +6,7 @@ use egui::RichText;
 use zeroize::Zeroizing;
 
 use super::login::{LoginState, card_status_ui, flow_ui, pin_entry_ui, virtual_card_ui};
-use super::widgets::labelled_field_ui;
+use super::widgets::{focus_once, labelled_field_ui};
 use super::{Command, ScreenCtx};
 use crate::auth::lock::LockReason;
 use crate::auth::{LoginMethod, Session};
@@ -95,10 +95,7 @@ fn password_unlock_ui(
         .num_columns(2)
         .show(ui, |ui| {
             let field = labelled_field_ui(ui, &i18n.tr("login-password"), &mut form.password, true);
-            if !form.focused_once {
-                field.request_focus();
-                form.focused_once = true;
-            }
+            focus_once(&field, &mut form.focused_once);
             submit_by_key = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.end_row();
         });

@@ -1,5 +1,6 @@
-//! Small shared widgets: the identity-status badge, the sandbox marker, labelled fields, and
-//! the text style a clinical screen needs (larger body text, clear headings).
+//! Small shared widgets: the identity-status badge, the sandbox marker, labelled fields (and
+//! their first focus), and the text style a clinical screen needs (larger body text, clear
+//! headings).
 
 use egui::{Color32, RichText};
 
@@ -122,6 +123,14 @@ pub fn labelled_field_ui(
             .desired_width(260.0),
     )
     .labelled_by(label.id)
+}
+
+/// Gives `field` the keyboard focus the first time its form shows (`*done` remembers it).
+pub fn focus_once(field: &egui::Response, done: &mut bool) {
+    if !*done {
+        field.request_focus();
+        *done = true;
+    }
 }
 
 /// Age in whole years at `today`.

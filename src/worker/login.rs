@@ -266,16 +266,7 @@ async fn open_session(
             && crate::auth::lock::unlocks(&current.method, &session.method)
         {
             install(ctx, session, pending.tokens);
-            audit::record(
-                ctx,
-                &current.login,
-                AuditAction::SessionUnlocked,
-                AuditObject::Account(current.account_id.0),
-                "",
-            )
-            .await?;
-            ctx.emit(Event::Unlocked).await;
-            return Ok(());
+            return unlocked(ctx, &current, "").await;
         }
         end_session(ctx).await?;
     }
@@ -283,6 +274,45 @@ async fn open_session(
     install(ctx, session.clone(), pending.tokens);
     ctx.emit(Event::LoggedIn(session)).await;
     Ok(())
+}
+
+/// The locked `session` is open again: traced (`how`: the proof asked, if not the first one),
+/// then the screen unlocks.
+pub(super) async fn unlocked(
+    ctx: &Arc<Context>,
+    session: &Session,
+    how: &str,
+) -> Result<(), WorkerError> {
+    audit::record(
+        ctx,
+        &session.login,
+        AuditAction::SessionUnlocked,
+        AuditObject::Account(session.account_id.0),
+        how,
+    )
+    .await?;
+    ctx.with_login(|s| s.set_locked(false));
+    ctx.emit(Event::Unlocked).await;
+    Ok(())
+}
+
+/// A local sign-in: `check` proves the credentials against the store (refused while the shared
+/// record is unreachable: said as such, `degraded::explain_refusal`), then the session opens;
+/// `how` is logged.
+pub(super) async fn sign_in_local<F>(
+    ctx: &Arc<Context>,
+    how: &'static str,
+    check: F,
+) -> Result<(), WorkerError>
+where
+    F: FnOnce(&mut crate::store::Store) -> Result<Session, WorkerError> + Send + 'static,
+{
+    let session = ctx
+        .with_store(check)
+        .await
+        .map_err(|e| super::degraded::explain_refusal(ctx, e))?;
+    tracing::info!(account = session.account_id.0, "{how}");
+    open_local(ctx, session).await
 }
 
 /// Makes a local account's session current (ending any other first).

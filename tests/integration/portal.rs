@@ -9,14 +9,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chevet::auth::totp::{TotpSecret, now_unix_s};
 use chevet::dmp::client::Caller;
 use chevet::dmp::consult::PortalClient;
 use chevet::dmp::transport::{Timeouts, TlsIdentity};
 use chevet::domain::Ins;
 use chevet::domain::dmp::PortalPage;
 use chevet::sandbox::dmp::portal::{self, SandboxPortal};
-use chevet::worker::{self, Event, Request};
+use chevet::worker::{Event, Request};
 
 use crate::support::runtime;
 
@@ -73,99 +72,13 @@ fn issue17_the_browser_gets_a_single_use_address_without_the_ins() {
     crate::support::logs();
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
-    let today = chrono::Local::now().date_naive();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Arc::default()))
-        .expect("sandbox DMP");
-    let config = crate::support::worker_config(
-        dir.path(),
-        Some(dmp.endpoint(Timeouts::default()).expect("endpoint")),
-        Vec::new(),
-        worker::CardConfig::default(),
-    );
-    let (handle, mut events) = worker::start(rt.handle(), config, Arc::new(|| {}));
+    let (dmp, handle, mut events) = crate::support::workers_with_sandbox_dmp(&rt, dir.path());
     let mut next = |what: &str, pick: &mut dyn FnMut(Event) -> bool| {
-        rt.block_on(async {
-            loop {
-                let e = tokio::time::timeout(Duration::from_secs(60), events.recv())
-                    .await
-                    .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
-                    .expect("workers alive");
-                if let Event::Failed { operation, message } = &e {
-                    panic!("{what}: {operation:?} failed: {}", message.id);
-                }
-                if pick(e) {
-                    return;
-                }
-            }
-        });
+        crate::support::next_event(&rt, &mut events, what, false, pick);
     };
     let send = |r: Request| handle.send(r).expect("send");
-    send(Request::OpenStore);
-    next("store", &mut |e| matches!(e, Event::StoreReady(_)));
-    send(Request::Login {
-        login: "medecin".into(),
-        password: zeroize::Zeroizing::new("chevet-demo".into()),
-    });
-    next("login", &mut |e| matches!(e, Event::LoggedIn(_)));
-    // The DMP needs a strong session: the password and a second factor, enrolled here.
-    send(Request::StartEnrolment);
-    let mut secret = None;
-    next("enrolment", &mut |e| match e {
-        Event::EnrolmentStarted { secret: s, .. } => {
-            secret = Some(s);
-            true
-        }
-        _ => false,
-    });
-    let secret = TotpSecret::from_base32(&secret.expect("secret")).expect("base32 secret");
-    send(Request::ConfirmEnrolment {
-        password: zeroize::Zeroizing::new("chevet-demo".into()),
-        code: zeroize::Zeroizing::new(secret.code_at(now_unix_s())),
-    });
-    next("second factor", &mut |e| {
-        matches!(e, Event::SecondFactorEnrolled { .. })
-    });
-    send(Request::SearchPatients {
-        generation: 1,
-        query: "pat-trois".into(),
-    });
-    let mut patient = None;
-    next("search", &mut |e| match e {
-        Event::Patients { result, .. } => {
-            patient = result.rows.first().map(|r| r.id);
-            true
-        }
-        _ => false,
-    });
-    let patient = patient.expect("PAT-TROIS");
-    send(Request::OpenFolder { patient });
-    let mut episode = None;
-    next("DMP not consulted yet", &mut |e| match e {
-        Event::DmpFolder {
-            episode: ep,
-            status: worker::DmpFolderStatus::NotAllowed(_),
-            ..
-        } => {
-            episode = ep;
-            true
-        }
-        _ => false,
-    });
-    send(Request::RecordConsent {
-        patient,
-        episode: episode.expect("episode in progress"),
-        change: chevet::domain::ConsentChange::informed_not_opposed(),
-    });
-    next("badge", &mut |e| {
-        matches!(
-            e,
-            Event::DmpFolder {
-                status: worker::DmpFolderStatus::Badge { .. },
-                ..
-            }
-        )
-    });
+    let (patient, episode) = crate::support::workers_strong_session_on_pat_trois(&send, &mut next);
+    crate::support::workers_record_informed(&send, &mut next, patient, episode);
 
     let mut open = |page: PortalPage| {
         send(Request::OpenDmpPortal { patient, page });

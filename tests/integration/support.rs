@@ -1,5 +1,7 @@
 //! Shared test helpers: a named-thread runtime, an app wired to real workers on a temporary
-//! data directory, and `step_until` for results that arrive from the workers.
+//! data directory, and `step_until` for results that arrive from the workers; workers driven
+//! without the UI against the sandbox DMP (`workers_with_sandbox_dmp`, `next_event`, a strong
+//! session on PAT-TROIS).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -346,6 +348,148 @@ fn patient_list(h: &mut Harness<'_, ChevetApp>) {
     step_until(h, "patient list", LONG, |h| {
         h.query_by_role_and_label(egui::accesskit::Role::TextInput, "Rechercher")
             .is_some()
+    });
+}
+
+/// Workers on `data_dir` (no card, no provider) wired to a sandbox DMP started for today: the
+/// DMP, the workers' handle and their events.
+pub fn workers_with_sandbox_dmp(
+    rt: &tokio::runtime::Runtime,
+    data_dir: &std::path::Path,
+) -> (
+    chevet::sandbox::dmp::RunningDmp,
+    worker::WorkerHandle,
+    tokio::sync::mpsc::Receiver<worker::Event>,
+) {
+    let today = chrono::Local::now().date_naive();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Arc::default()))
+        .expect("sandbox DMP");
+    let config = worker_config(
+        data_dir,
+        Some(dmp.endpoint(Default::default()).expect("endpoint")),
+        Vec::new(),
+        worker::CardConfig::default(),
+    );
+    let (handle, events) = worker::start(rt.handle(), config, Arc::new(|| {}));
+    (dmp, handle, events)
+}
+
+/// Waits (60 s at most) for the event `pick` takes (`what`: for the panic messages). A failure
+/// met on the way panics, unless `may_fail`.
+pub fn next_event(
+    rt: &tokio::runtime::Runtime,
+    events: &mut tokio::sync::mpsc::Receiver<worker::Event>,
+    what: &str,
+    may_fail: bool,
+    pick: &mut dyn FnMut(worker::Event) -> bool,
+) {
+    rt.block_on(async {
+        loop {
+            let e = tokio::time::timeout(Duration::from_secs(60), events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .expect("workers alive");
+            if let worker::Event::Failed { operation, message } = &e
+                && !may_fail
+            {
+                panic!("{what}: {operation:?} failed: {}", message.id);
+            }
+            if pick(e) {
+                return;
+            }
+        }
+    });
+}
+
+/// Waits for the event the picker takes (`what`: for the panic messages), as `next_event`.
+pub type WaitFor<'a> = dyn FnMut(&str, &mut dyn FnMut(worker::Event) -> bool) + 'a;
+
+/// Through the workers, the start of a DMP test: opens the store, signs `medecin` in by
+/// password and enrols a second factor (the strong session the DMP needs), finds PAT-TROIS and
+/// opens the folder, whose DMP may not be consulted yet. `send` posts a request; `next` waits
+/// for the event `pick` takes (`what`: for the panic message). PAT-TROIS and its episode in
+/// progress.
+pub fn workers_strong_session_on_pat_trois(
+    send: &dyn Fn(worker::Request),
+    next: &mut WaitFor<'_>,
+) -> (chevet::domain::PatientId, chevet::domain::EpisodeId) {
+    use chevet::worker::{Event, Request};
+    send(Request::OpenStore);
+    next("store", &mut |e| matches!(e, Event::StoreReady(_)));
+    send(Request::Login {
+        login: "medecin".into(),
+        password: zeroize::Zeroizing::new("chevet-demo".into()),
+    });
+    next("login", &mut |e| matches!(e, Event::LoggedIn(_)));
+    send(Request::StartEnrolment);
+    let mut secret = None;
+    next("enrolment", &mut |e| match e {
+        Event::EnrolmentStarted { secret: s, .. } => {
+            secret = Some(s);
+            true
+        }
+        _ => false,
+    });
+    let secret = chevet::auth::totp::TotpSecret::from_base32(&secret.expect("secret"))
+        .expect("base32 secret");
+    send(Request::ConfirmEnrolment {
+        password: zeroize::Zeroizing::new("chevet-demo".into()),
+        code: zeroize::Zeroizing::new(secret.code_at(chevet::auth::totp::now_unix_s())),
+    });
+    next("second factor", &mut |e| {
+        matches!(e, Event::SecondFactorEnrolled { .. })
+    });
+    send(Request::SearchPatients {
+        generation: 1,
+        query: "pat-trois".into(),
+    });
+    let mut patient = None;
+    next("search", &mut |e| match e {
+        Event::Patients { result, .. } => {
+            patient = result.rows.first().map(|r| r.id);
+            true
+        }
+        _ => false,
+    });
+    let patient = patient.expect("PAT-TROIS");
+    send(Request::OpenFolder { patient });
+    let mut episode = None;
+    next("DMP not consulted yet", &mut |e| match e {
+        Event::DmpFolder {
+            episode: ep,
+            status: worker::DmpFolderStatus::NotAllowed(_),
+            ..
+        } => {
+            episode = ep;
+            true
+        }
+        _ => false,
+    });
+    (patient, episode.expect("episode in progress"))
+}
+
+/// Through the workers: records that the patient was informed and did not object, and waits
+/// for the DMP badge.
+pub fn workers_record_informed(
+    send: &dyn Fn(worker::Request),
+    next: &mut WaitFor<'_>,
+    patient: chevet::domain::PatientId,
+    episode: chevet::domain::EpisodeId,
+) {
+    send(worker::Request::RecordConsent {
+        patient,
+        episode,
+        change: chevet::domain::ConsentChange::informed_not_opposed(),
+    });
+    next("badge", &mut |e| {
+        matches!(
+            e,
+            worker::Event::DmpFolder {
+                status: worker::DmpFolderStatus::Badge { .. },
+                ..
+            }
+        )
     });
 }
 

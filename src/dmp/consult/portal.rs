@@ -18,16 +18,15 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::super::client::{Caller, DmpSettings};
+use super::super::client::{Caller, DmpSettings, signed_vihf};
 use super::super::error::DmpError;
 use super::super::hl7v3;
 use super::super::setup::DmpEndpoint;
 use super::super::signer::Signer;
 use super::super::soap::{self, Headers};
 use super::super::transport::{Body, Transport};
-use super::super::vihf::{self, Coded, VihfRequest};
+use crate::domain::Ins;
 use crate::domain::dmp::PortalPage;
-use crate::domain::{Ins, ProfessionalInfo};
 use crate::xml::{Element, Limits, XmlWriter};
 
 /// SOAP action of the context request.
@@ -84,7 +83,7 @@ impl PortalClient {
         ins: &Ins,
         page: PortalPage,
     ) -> Result<String, DmpError> {
-        let vihf = self.vihf(caller, ins)?;
+        let vihf = signed_vihf(&self.settings, self.signer.as_ref(), caller, Some(ins))?;
         let envelope = soap::envelope(
             &Headers {
                 action: CONTEXT_ACTION,
@@ -122,40 +121,6 @@ impl PortalClient {
         let address = read_answer(answer.payload)?;
         check_portal_address(address, &self.context_url, ins)
     }
-
-    /// The signed VIHF of the request, written as `DmpClient` writes it, without its XML
-    /// declaration.
-    fn vihf(&self, caller: &Caller, ins: &Ins) -> Result<String, DmpError> {
-        let s = &self.settings;
-        let p = &caller.professional;
-        let mut request = VihfRequest::new(
-            s.mode,
-            &p.national_id,
-            &s.structure_id,
-            &s.secteur_activite,
-            s.lps.clone(),
-        );
-        request.subject_id = Some(format!("{} {}", p.given_name, p.family_name));
-        request.roles = roles(p);
-        request.resource = Some(ins.clone());
-        request.purpose = caller.purpose;
-        let signed = vihf::build_signed(&request, self.signer.as_ref())?;
-        Ok(match signed.find("?>") {
-            Some(i) if signed.starts_with("<?xml") => signed[i + 2..].trim_start().to_owned(),
-            _ => signed,
-        })
-    }
-}
-
-/// The professional's roles: profession (G15 code before `/`) and savoir-faire.
-fn roles(p: &ProfessionalInfo) -> Vec<Coded> {
-    let code = p.specialty_code.trim_start_matches("G15_");
-    let (profession, skill) = code.split_once('/').unwrap_or((code, ""));
-    let mut roles = vec![Coded::profession(profession, "")];
-    if !skill.is_empty() {
-        roles.push(Coded::savoir_faire(skill, &p.specialty_label));
-    }
-    roles
 }
 
 /// The request's payload: only the page. The patient and the professional are in the VIHF.

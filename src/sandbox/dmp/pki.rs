@@ -1,7 +1,8 @@
 //! The sandbox's test PKI, generated at every start: a CA, the DMP server's certificate for
 //! 127.0.0.1, the establishment's authentication certificate (mutual TLS) and signing
 //! certificate (VIHF, XAdES), and a professional's card certificate (direct mode). Nothing of it
-//! is written to disk; it dies with the process.
+//! is written to disk; it dies with the process. The certificate-making pieces (`test_ca`,
+//! `localhost_server`, `leaf`, `dn`) also make the INSi's PKI.
 
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -47,7 +48,8 @@ impl PkiError {
     }
 }
 
-fn dn(pairs: &[(DnType, &str)]) -> DistinguishedName {
+/// A distinguished name of these attributes, in order.
+pub(crate) fn dn(pairs: &[(DnType, &str)]) -> DistinguishedName {
     let mut name = DistinguishedName::new();
     for (kind, value) in pairs {
         name.push(kind.clone(), *value);
@@ -55,7 +57,9 @@ fn dn(pairs: &[(DnType, &str)]) -> DistinguishedName {
     name
 }
 
-fn leaf(
+/// A certificate for `key` issued by `issuer`: signature and key encipherment, these extended
+/// usages and alternative names.
+pub(crate) fn leaf(
     issuer: &Issuer<'_, KeyPair>,
     name: DistinguishedName,
     key: KeyPair,
@@ -78,33 +82,50 @@ fn leaf(
     })
 }
 
-/// Generates the PKI for a structure (`structure_id`: Identifiant_Structure, e.g. `1750999013`)
-/// and a professional (`national_id`: idNat_PS).
-pub fn generate(structure_id: &str, national_id: &str) -> Result<TestPki, PkiError> {
+/// A self-signed ECDSA P-256 CA (`C=FR, O=Chevet SANDBOX, CN=common_name`): its PEM, its DER,
+/// and the issuer that signs the leaves.
+pub(crate) fn test_ca(
+    common_name: &str,
+) -> Result<(String, Vec<u8>, Issuer<'static, KeyPair>), PkiError> {
     let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
     let mut ca_params = CertificateParams::default();
     ca_params.distinguished_name = dn(&[
         (DnType::CountryName, "FR"),
         (DnType::OrganizationName, "Chevet SANDBOX"),
-        (DnType::CommonName, "AC de test du bac à sable Chevet"),
+        (DnType::CommonName, common_name),
     ]);
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let ca_cert = ca_params.self_signed(&ca_key)?;
-    let ca_pem = ca_cert.pem();
-    let ca_der = ca_cert.der().to_vec();
-    let issuer = Issuer::new(ca_params, ca_key);
+    Ok((
+        ca_cert.pem(),
+        ca_cert.der().to_vec(),
+        Issuer::new(ca_params, ca_key),
+    ))
+}
 
-    let server = leaf(
-        &issuer,
-        dn(&[(DnType::CommonName, "dmp.sandbox.chevet")]),
+/// A server certificate (ECDSA P-256) named `common_name`, valid for 127.0.0.1 and `localhost`.
+pub(crate) fn localhost_server(
+    issuer: &Issuer<'_, KeyPair>,
+    common_name: &str,
+) -> Result<Identity, PkiError> {
+    leaf(
+        issuer,
+        dn(&[(DnType::CommonName, common_name)]),
         KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?,
         vec![ExtendedKeyUsagePurpose::ServerAuth],
         vec![
             SanType::IpAddress(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
             SanType::DnsName("localhost".try_into()?),
         ],
-    )?;
+    )
+}
+
+/// Generates the PKI for a structure (`structure_id`: Identifiant_Structure, e.g. `1750999013`)
+/// and a professional (`national_id`: idNat_PS).
+pub fn generate(structure_id: &str, national_id: &str) -> Result<TestPki, PkiError> {
+    let (ca_pem, ca_der, issuer) = test_ca("AC de test du bac à sable Chevet")?;
+    let server = localhost_server(&issuer, "dmp.sandbox.chevet")?;
     let org = |cn: &str| {
         dn(&[
             (DnType::CountryName, "FR"),

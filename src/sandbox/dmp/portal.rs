@@ -37,6 +37,7 @@ use super::pki::TestPki;
 use super::server::SandboxDmpError;
 use crate::dmp::vihf::PurposeOfUse;
 use crate::domain::dmp::PortalPage;
+use crate::sandbox::mtls;
 use crate::sandbox::registry::{Registry, ServeFuture, SimulatedService};
 use crate::xml_escape::escape;
 
@@ -110,7 +111,8 @@ impl SandboxPortal {
     /// A portal trusting the test CA of `pki` (client certificates, VIHF signatures), serving
     /// its context side with the PKI's server certificate; tokens valid `ttl`.
     pub fn new(pki: &TestPki, ttl: Duration) -> Result<Self, SandboxDmpError> {
-        let tls = context::tls_config(pki).map_err(SandboxDmpError::Tls)?;
+        let tls = mtls::server_config(&pki.ca_der, &pki.server.cert_der, &pki.server.key_pem)
+            .map_err(SandboxDmpError::Tls)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 pending: Mutex::new(Book::default()),

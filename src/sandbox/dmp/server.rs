@@ -9,12 +9,8 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
 use super::faults::{Fault, FaultPlan, Transaction};
@@ -27,6 +23,7 @@ use crate::dmp::hl7v3::actions as hl7_actions;
 use crate::dmp::vihf::{self, VerifiedVihf};
 use crate::dmp::xds::IdGen;
 use crate::dmp::{mtom, soap};
+use crate::sandbox::mtls;
 use crate::sandbox::registry::{ServeFuture, SimulatedService};
 use crate::xml::{Limits, XmlWriter};
 
@@ -71,7 +68,8 @@ impl SandboxDmp {
         state: DmpState,
         faults: Arc<FaultPlan>,
     ) -> Result<Self, SandboxDmpError> {
-        let tls = server_config(&pki).map_err(SandboxDmpError::Tls)?;
+        let tls = mtls::server_config(&pki.ca_der, &pki.server.cert_der, &pki.server.key_pem)
+            .map_err(SandboxDmpError::Tls)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
@@ -96,32 +94,6 @@ impl SandboxDmp {
     }
 }
 
-fn server_config(pki: &TestPki) -> Result<rustls::ServerConfig, String> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from(pki.ca_der.clone()))
-        .map_err(|e| e.to_string())?;
-    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-        Arc::new(roots),
-        provider.clone(),
-    )
-    .build()
-    .map_err(|e| e.to_string())?;
-    let chain = vec![
-        CertificateDer::from(pki.server.cert_der.clone()),
-        CertificateDer::from(pki.ca_der.clone()),
-    ];
-    let key =
-        PrivateKeyDer::from_pem_slice(pki.server.key_pem.as_bytes()).map_err(|e| e.to_string())?;
-    rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
-        .map_err(|e| e.to_string())?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(chain, key)
-        .map_err(|e| e.to_string())
-}
-
 impl SimulatedService for SandboxDmp {
     fn name(&self) -> &'static str {
         "dmp"
@@ -132,28 +104,15 @@ impl SimulatedService for SandboxDmp {
     }
 
     fn serve(self: Box<Self>, listener: TcpListener) -> ServeFuture {
-        Box::pin(async move {
-            let acceptor = tokio_rustls::TlsAcceptor::from(self.shared.tls.clone());
-            while let Ok((socket, _)) = listener.accept().await {
-                let acceptor = acceptor.clone();
-                let shared = self.shared.clone();
-                tokio::spawn(async move {
-                    let handshake =
-                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(socket));
-                    let Ok(Ok(tls)) = handshake.await else {
-                        tracing::debug!("sandbox DMP: TLS handshake refused or timed out");
-                        return;
-                    };
-                    let service = service_fn(move |request| {
-                        let shared = shared.clone();
-                        async move { handle(&shared, request).await }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(tls), service)
-                        .await;
-                });
-            }
-        })
+        let tls = self.shared.tls.clone();
+        let shared = self.shared;
+        Box::pin(mtls::serve(listener, tls, "sandbox DMP", move |_| {
+            let shared = shared.clone();
+            service_fn(move |request| {
+                let shared = shared.clone();
+                async move { handle(&shared, request).await }
+            })
+        }))
     }
 }
 

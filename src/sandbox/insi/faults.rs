@@ -9,6 +9,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::sandbox::fault_text;
+
 /// One injected misbehaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Injected {
@@ -45,15 +47,8 @@ impl FaultPlan {
     /// `doctype*N` (N defaults to 1), separated by commas.
     pub fn parse(text: &str) -> Result<Self, PlanError> {
         let mut plan = Self::default();
-        for item in text
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for (item, name, arg) in fault_text::items(text) {
             let bad = || PlanError(item.to_owned());
-            let (name, arg) = item
-                .split_once(['=', '*'])
-                .map_or((item, ""), |(n, a)| (n.trim(), a.trim()));
             let (value, times) = match name {
                 "fault" | "html" => arg.split_once('*').unwrap_or((arg, "1")),
                 _ => ("", if arg.is_empty() { "1" } else { arg }),

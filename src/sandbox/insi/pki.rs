@@ -3,12 +3,9 @@
 //! establishment's ORG certificates (OU = the structure's id) whose CN is `INSI-AUTO`,
 //! `INSI-MANU`, or anything else (which the service refuses with DESIR_560).
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, SanType,
-};
+use rcgen::{DnType, ExtendedKeyUsagePurpose, KeyPair, PKCS_ECDSA_P256_SHA256};
 
-use crate::sandbox::dmp::pki::{Identity, PkiError};
+use crate::sandbox::dmp::pki::{Identity, PkiError, dn, leaf, localhost_server, test_ca};
 
 /// The `Emetteur` of the sandbox establishment: the OU of its certificates.
 pub const SANDBOX_EMETTEUR: &str = "10B0999013";
@@ -34,64 +31,11 @@ pub struct InsiPki {
     pub other: Identity,
 }
 
-fn dn(pairs: &[(DnType, &str)]) -> DistinguishedName {
-    let mut name = DistinguishedName::new();
-    for (kind, value) in pairs {
-        name.push(kind.clone(), *value);
-    }
-    name
-}
-
-fn leaf(
-    issuer: &Issuer<'_, KeyPair>,
-    name: DistinguishedName,
-    usage: ExtendedKeyUsagePurpose,
-    sans: Vec<SanType>,
-) -> Result<Identity, PkiError> {
-    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
-    let mut params = CertificateParams::default();
-    params.distinguished_name = name;
-    params.extended_key_usages = vec![usage];
-    params.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    params.subject_alt_names = sans;
-    let cert = params.signed_by(&key, issuer)?;
-    Ok(Identity {
-        cert_pem: cert.pem(),
-        cert_der: cert.der().to_vec(),
-        key_pem: key.serialize_pem(),
-    })
-}
-
 /// Generates the PKI.
 pub fn generate() -> Result<InsiPki, PkiError> {
-    let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
-    let mut ca_params = CertificateParams::default();
-    ca_params.distinguished_name = dn(&[
-        (DnType::CountryName, "FR"),
-        (DnType::OrganizationName, "Chevet SANDBOX"),
-        (
-            DnType::CommonName,
-            "TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS (bac à sable Chevet)",
-        ),
-    ]);
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_cert = ca_params.self_signed(&ca_key)?;
-    let ca_pem = ca_cert.pem();
-    let ca_der = ca_cert.der().to_vec();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let server = leaf(
-        &issuer,
-        dn(&[(DnType::CommonName, "insi.sandbox.chevet")]),
-        ExtendedKeyUsagePurpose::ServerAuth,
-        vec![
-            SanType::IpAddress(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
-            SanType::DnsName("localhost".try_into()?),
-        ],
-    )?;
+    let (ca_pem, ca_der, issuer) =
+        test_ca("TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS (bac à sable Chevet)")?;
+    let server = localhost_server(&issuer, "insi.sandbox.chevet")?;
     let org = |cn: &str| {
         dn(&[
             (DnType::CountryName, "FR"),
@@ -107,7 +51,8 @@ pub fn generate() -> Result<InsiPki, PkiError> {
         leaf(
             &issuer,
             org(cn),
-            ExtendedKeyUsagePurpose::ClientAuth,
+            KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?,
+            vec![ExtendedKeyUsagePurpose::ClientAuth],
             Vec::new(),
         )
     };

@@ -11,12 +11,8 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
 use super::answer;
@@ -25,6 +21,7 @@ use super::identities::{Directory, Person};
 use super::pki::{CN_AUTO, CN_MANU, InsiPki, common_name};
 use super::request::{self, Asked};
 use crate::domain::Ins;
+use crate::sandbox::mtls;
 use crate::sandbox::registry::{ServeFuture, SimulatedService};
 
 /// Path of the service under the server's root, as on the real endpoint.
@@ -72,7 +69,11 @@ impl SandboxInsi {
                 directory: RwLock::new(directory),
                 faults: Mutex::new(FaultState::new(faults)),
                 idams,
-                tls: Arc::new(server_config(pki)?),
+                tls: Arc::new(mtls::server_config(
+                    &pki.ca_der,
+                    &pki.server.cert_der,
+                    &pki.server.key_pem,
+                )?),
                 calls: AtomicU64::new(0),
                 counts: Mutex::new(Counts::default()),
             }),
@@ -122,32 +123,6 @@ impl SandboxInsi {
     }
 }
 
-fn server_config(pki: &InsiPki) -> Result<rustls::ServerConfig, String> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from(pki.ca_der.clone()))
-        .map_err(|e| e.to_string())?;
-    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-        Arc::new(roots),
-        provider.clone(),
-    )
-    .build()
-    .map_err(|e| e.to_string())?;
-    let chain = vec![
-        CertificateDer::from(pki.server.cert_der.clone()),
-        CertificateDer::from(pki.ca_der.clone()),
-    ];
-    let key =
-        PrivateKeyDer::from_pem_slice(pki.server.key_pem.as_bytes()).map_err(|e| e.to_string())?;
-    rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
-        .map_err(|e| e.to_string())?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(chain, key)
-        .map_err(|e| e.to_string())
-}
-
 impl SimulatedService for SandboxInsi {
     fn name(&self) -> &'static str {
         "insi"
@@ -158,39 +133,24 @@ impl SimulatedService for SandboxInsi {
     }
 
     fn serve(self: Box<Self>, listener: TcpListener) -> ServeFuture {
-        Box::pin(async move {
-            let acceptor = tokio_rustls::TlsAcceptor::from(self.shared.tls.clone());
-            while let Ok((socket, _)) = listener.accept().await {
-                let acceptor = acceptor.clone();
-                let shared = self.shared.clone();
-                tokio::spawn(async move {
-                    let handshake =
-                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(socket));
-                    let Ok(Ok(tls)) = handshake.await else {
-                        tracing::debug!("sandbox INSi: TLS handshake refused or timed out");
-                        return;
-                    };
-                    let cn = tls
-                        .get_ref()
-                        .1
-                        .peer_certificates()
-                        .and_then(|chain| chain.first())
-                        .and_then(|leaf| common_name(leaf.as_ref()))
-                        .unwrap_or_default();
-                    let cn = Arc::new(cn);
-                    let service = service_fn(move |request| {
-                        let shared = shared.clone();
-                        let cn = cn.clone();
-                        async move {
-                            Ok::<_, std::convert::Infallible>(handle(&shared, &cn, request).await)
-                        }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(tls), service)
-                        .await;
-                });
-            }
-        })
+        let tls = self.shared.tls.clone();
+        let shared = self.shared;
+        Box::pin(mtls::serve(listener, tls, "sandbox INSi", move |tls| {
+            let cn = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .and_then(|leaf| common_name(leaf.as_ref()))
+                .unwrap_or_default();
+            let cn = Arc::new(cn);
+            let shared = shared.clone();
+            service_fn(move |request| {
+                let shared = shared.clone();
+                let cn = cn.clone();
+                async move { Ok::<_, std::convert::Infallible>(handle(&shared, &cn, request).await) }
+            })
+        }))
     }
 }
 

@@ -6,7 +6,7 @@ use egui::RichText;
 use zeroize::Zeroizing;
 
 use super::state::{LocalStep, LoginState};
-use crate::ui::widgets::labelled_field_ui;
+use crate::ui::widgets::{focus_once, labelled_field_ui};
 use crate::ui::{Command, ScreenCtx};
 use crate::worker::Request;
 
@@ -58,10 +58,7 @@ fn second_factor_ui(
         .num_columns(2)
         .show(ui, |ui| {
             let field = labelled_field_ui(ui, &i18n.tr(label), &mut form.code, false);
-            if !form.focused_once {
-                field.request_focus();
-                form.focused_once = true;
-            }
+            focus_once(&field, &mut form.focused_once);
             submit_by_key = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.end_row();
         });
@@ -111,10 +108,7 @@ fn change_password_ui(
         .show(ui, |ui| {
             let field =
                 labelled_field_ui(ui, &i18n.tr("password-new"), &mut form.new_password, true);
-            if !form.focused_once {
-                field.request_focus();
-                form.focused_once = true;
-            }
+            focus_once(&field, &mut form.focused_once);
             ui.end_row();
             labelled_field_ui(
                 ui,
@@ -159,10 +153,7 @@ pub fn second_factor_unlock_ui(
         .num_columns(2)
         .show(ui, |ui| {
             let field = labelled_field_ui(ui, &i18n.tr("login-password"), &mut form.password, true);
-            if !form.focused_once {
-                field.request_focus();
-                form.focused_once = true;
-            }
+            focus_once(&field, &mut form.focused_once);
             ui.end_row();
             let code = labelled_field_ui(
                 ui,

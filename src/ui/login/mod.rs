@@ -16,7 +16,7 @@ pub use external::{card_status_ui, flow_ui, pin_entry_ui, virtual_card_ui};
 pub use local::second_factor_unlock_ui;
 pub use state::{DemoLogin, ExternalFlow, LocalStep, LoginState, LoginTab};
 
-use super::widgets::labelled_field_ui;
+use super::widgets::{focus_once, labelled_field_ui};
 use super::{Command, ScreenCtx, StoreStatus};
 use crate::i18n::Language;
 use crate::worker::Request;
@@ -124,10 +124,7 @@ fn sign_in_ui(
     egui::Grid::new("login_form").num_columns(2).show(ui, |ui| {
         let identifier =
             labelled_field_ui(ui, &i18n.tr("login-identifier"), &mut form.login, false);
-        if !form.focused_once {
-            identifier.request_focus();
-            form.focused_once = true;
-        }
+        focus_once(&identifier, &mut form.focused_once);
         ui.end_row();
         let password = labelled_field_ui(ui, &i18n.tr("login-password"), &mut form.password, true);
         ui.end_row();

@@ -13,7 +13,7 @@ use crate::domain::{Right, Role};
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::worker::accounts::{self, AccountId};
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, audit, degraded, login as logins};
+use crate::worker::{Event, login as logins};
 
 pub(super) async fn login_second_factor(
     ctx: &Arc<Context>,
@@ -21,20 +21,16 @@ pub(super) async fn login_second_factor(
     password: Zeroizing<String>,
     code: Zeroizing<String>,
 ) -> Result<(), WorkerError> {
-    let session = ctx
-        .with_store(move |store| {
-            Ok(credentials::login(
-                store,
-                &login,
-                &password,
-                &code,
-                now_unix_s(),
-            )?)
-        })
-        .await
-        .map_err(|e| degraded::explain_refusal(ctx, e))?;
-    tracing::info!(account = session.account_id.0, "signed in (second factor)");
-    logins::open_local(ctx, session).await
+    logins::sign_in_local(ctx, "signed in (second factor)", move |store| {
+        Ok(credentials::login(
+            store,
+            &login,
+            &password,
+            &code,
+            now_unix_s(),
+        )?)
+    })
+    .await
 }
 
 pub(super) async fn change_expired_password(
@@ -70,17 +66,7 @@ pub(super) async fn unlock_with_second_factor(
         Ok(())
     })
     .await?;
-    audit::record(
-        ctx,
-        &session.login,
-        AuditAction::SessionUnlocked,
-        AuditObject::Account(session.account_id.0),
-        "second-factor",
-    )
-    .await?;
-    ctx.with_login(|s| s.set_locked(false));
-    ctx.emit(Event::Unlocked).await;
-    Ok(())
+    logins::unlocked(ctx, &session, "second-factor").await
 }
 
 pub(super) async fn change_password(

@@ -10,19 +10,17 @@ use crate::domain::Role;
 use crate::store::accounts;
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::worker::context::{Context, WorkerError};
-use crate::worker::{Event, audit, degraded, login as logins};
+use crate::worker::{Event, audit, login as logins};
 
 pub(super) async fn login(
     ctx: &Arc<Context>,
     login: String,
     password: Zeroizing<String>,
 ) -> Result<(), WorkerError> {
-    let session = ctx
-        .with_store(move |store| Ok(auth::local::login(store, &login, &password)?))
-        .await
-        .map_err(|e| degraded::explain_refusal(ctx, e))?;
-    tracing::info!(account = session.account_id.0, "signed in");
-    logins::open_local(ctx, session).await
+    logins::sign_in_local(ctx, "signed in", move |store| {
+        Ok(auth::local::login(store, &login, &password)?)
+    })
+    .await
 }
 
 pub(super) async fn create_first_admin(
@@ -84,22 +82,11 @@ pub(super) async fn unlock_with_password(
         return Err(WorkerError::Forbidden);
     }
     let login = session.login.clone();
-    let account = session.account_id;
     ctx.with_store(move |store| {
         // A wrong password counts as a failed login (and locks the account after five).
         auth::local::login(store, &login, &password)?;
         Ok(())
     })
     .await?;
-    audit::record(
-        ctx,
-        &session.login,
-        AuditAction::SessionUnlocked,
-        AuditObject::Account(account.0),
-        "",
-    )
-    .await?;
-    ctx.with_login(|s| s.set_locked(false));
-    ctx.emit(Event::Unlocked).await;
-    Ok(())
+    logins::unlocked(ctx, &session, "").await
 }

@@ -7,6 +7,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::sandbox::fault_text;
+
 /// What goes wrong, and how often.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FaultPlan {
@@ -41,15 +43,8 @@ impl FaultPlan {
     /// by commas.
     pub fn parse(text: &str) -> Result<Self, PlanError> {
         let mut plan = Self::default();
-        for item in text
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for (item, name, arg) in fault_text::items(text) {
             let bad = || PlanError(item.to_owned());
-            let (name, arg) = item
-                .split_once(['=', '*'])
-                .map_or((item, ""), |(n, a)| (n.trim(), a.trim()));
             let number = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
             match name {
                 "latency" => plan.latency = Duration::from_millis(u64::from(number(arg)?)),

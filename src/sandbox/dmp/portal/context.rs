@@ -5,16 +5,11 @@
 //! token, or the WS-Security SOAP Fault the DMP would give. Nothing is logged but the outcome.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
 use super::{CONTEXT_PATH, CONTEXT_SERVICE, Grant, PORTAL_PATH, Shared};
@@ -23,7 +18,7 @@ use crate::dmp::consult::portal::{
 };
 use crate::dmp::soap;
 use crate::dmp::vihf;
-use crate::sandbox::dmp::pki::TestPki;
+use crate::sandbox::mtls;
 use crate::sandbox::registry::{ServeFuture, SimulatedService};
 use crate::xml::{Limits, XmlWriter};
 
@@ -32,33 +27,6 @@ const MAX_REQUEST_BYTES: usize = 256 * 1024;
 const WSA: &str = "http://www.w3.org/2005/08/addressing";
 
 type Answer = Response<Full<Bytes>>;
-
-/// TLS 1.2/1.3 with the PKI's server certificate; client certificates of the test CA only.
-pub(super) fn tls_config(pki: &TestPki) -> Result<rustls::ServerConfig, String> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from(pki.ca_der.clone()))
-        .map_err(|e| e.to_string())?;
-    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-        Arc::new(roots),
-        provider.clone(),
-    )
-    .build()
-    .map_err(|e| e.to_string())?;
-    let chain = vec![
-        CertificateDer::from(pki.server.cert_der.clone()),
-        CertificateDer::from(pki.ca_der.clone()),
-    ];
-    let key =
-        PrivateKeyDer::from_pem_slice(pki.server.key_pem.as_bytes()).map_err(|e| e.to_string())?;
-    rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
-        .map_err(|e| e.to_string())?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(chain, key)
-        .map_err(|e| e.to_string())
-}
 
 /// The context side, to register.
 pub(super) struct ContextSide(pub(super) Arc<Shared>);
@@ -73,28 +41,15 @@ impl SimulatedService for ContextSide {
     }
 
     fn serve(self: Box<Self>, listener: TcpListener) -> ServeFuture {
-        Box::pin(async move {
-            let acceptor = tokio_rustls::TlsAcceptor::from(self.0.tls.clone());
-            while let Ok((socket, _)) = listener.accept().await {
-                let acceptor = acceptor.clone();
-                let shared = self.0.clone();
-                tokio::spawn(async move {
-                    let handshake =
-                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(socket));
-                    let Ok(Ok(tls)) = handshake.await else {
-                        tracing::debug!("sandbox portal: TLS handshake refused or timed out");
-                        return;
-                    };
-                    let service = service_fn(move |request| {
-                        let shared = shared.clone();
-                        async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(tls), service)
-                        .await;
-                });
-            }
-        })
+        let tls = self.0.tls.clone();
+        let shared = self.0;
+        Box::pin(mtls::serve(listener, tls, "sandbox portal", move |_| {
+            let shared = shared.clone();
+            service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, std::convert::Infallible>(handle(&shared, request).await) }
+            })
+        }))
     }
 }
 
