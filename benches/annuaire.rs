@@ -212,26 +212,21 @@ fn search(db: &Path, key: [u8; 32], rows: usize) {
 
 /// The app's frames on the Annuaire screen while an import runs beside it.
 fn frames(extract: &Path) {
-    use common::app::{frames_while, harness, log_in, runtime, type_into, worker_config};
+    use common::app::{
+        app_key, frames_while, harness, log_in, runtime, sandbox_dmp, type_into, worker_config,
+    };
     use egui::accesskit::Role;
     use egui_kittest::kittest::Queryable;
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
-    let today = chrono::Local::now().date_naive();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
-    let endpoint = dmp.endpoint(Default::default()).expect("endpoint");
+    let (_dmp, endpoint) = sandbox_dmp(&rt);
     let config = chevet::worker::WorkerConfig {
         demo: Some(std::sync::Arc::new(chevet::sandbox::demo_data::SandboxDemo)),
         ..worker_config(dir.path(), endpoint)
     };
     let mut h = harness(&rt, config, 1_000_000);
     log_in(&mut h, PAUSE, "medecin", "chevet-demo");
-    let key =
-        chevet::store::key::obtain_key(dir.path(), true, chevet::store::KeyStorage::File, &[])
-            .expect("key")
-            .0;
+    let key = app_key(dir.path());
     let path = dir.path().join(chevet::store::DB_FILE_NAME);
     let importer = {
         let extract = extract.to_path_buf();

@@ -47,23 +47,7 @@ fi
 grep -q -- "--config" <<<"$out" || fail "no hint about --config: $out"
 
 # 3. With a production configuration it starts to its first frame.
-cat >"$work/chevet.toml" <<EOF
-mode = "production"
-data_dir = "$work/data"
-language = "fr"
-
-[store]
-key_storage = "file"
-
-[establishment]
-name = "Centre hospitalier de vérification"
-finess_geo = "750712184"
-ipp_oid = "1.2.250.1.999.1.1"
-document_oid = "1.2.250.1.999.1.2"
-
-[auth]
-pcsc = false
-EOF
+write_check_config "$work/chevet.toml" "$work/data"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 sleep 1

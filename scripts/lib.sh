@@ -140,3 +140,27 @@ prepare_advisory_db() {
     echo "WARNING: the vendored advisory database is $age_days days old; refresh it (scripts/update-advisory-db.sh)" >&2
   fi
 }
+
+# Production checks (check-production-build.sh, test-deb-install.sh).
+
+# write_check_config FILE DATA_DIR: a production configuration (file key, PC/SC off, a test
+# establishment) that starts Chevet on DATA_DIR without any peer.
+write_check_config() {
+  cat >"$1" <<EOF
+mode = "production"
+data_dir = "$2"
+language = "fr"
+
+[store]
+key_storage = "file"
+
+[establishment]
+name = "Centre hospitalier de vérification"
+finess_geo = "750712184"
+ipp_oid = "1.2.250.1.999.1.1"
+document_oid = "1.2.250.1.999.1.2"
+
+[auth]
+pcsc = false
+EOF
+}

@@ -143,23 +143,7 @@ in_root env DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get instal
   xvfb mesa-vulkan-drivers >/dev/null
 echo "    Xvfb and Mesa installed in $(( $(date +%s) - started )) s"
 mkdir -p "$root/tmp/check"
-cat >"$root/tmp/check/chevet.toml" <<EOF
-mode = "production"
-data_dir = "/tmp/check/data"
-language = "fr"
-
-[store]
-key_storage = "file"
-
-[establishment]
-name = "Centre hospitalier de vérification"
-finess_geo = "750712184"
-ipp_oid = "1.2.250.1.999.1.1"
-document_oid = "1.2.250.1.999.1.2"
-
-[auth]
-pcsc = false
-EOF
+write_check_config "$root/tmp/check/chevet.toml" /tmp/check/data
 chroot "$root" /usr/bin/Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 1 50); do [ -S "$root/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done

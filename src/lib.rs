@@ -7,22 +7,27 @@
 pub mod annuaire;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod card;
 pub mod cda;
 pub mod cli;
 pub mod config;
 pub mod dmp;
 pub mod domain;
+pub mod export;
 pub mod hl7;
 pub mod http;
 pub mod i18n;
+pub mod indicators;
 pub mod insi;
 pub mod intake;
 pub mod outbox;
 pub mod pdf;
+pub mod portability;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod serve;
+pub mod settings;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod testing;

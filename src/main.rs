@@ -146,8 +146,33 @@ fn main() -> Result<std::process::ExitCode> {
         )?;
         return Ok(code);
     }
+    if args.first().is_some_and(|a| a == "export" || a == "import") {
+        let (out, err) = (&mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+        let code = if args[0] == "export" {
+            chevet::cli::portability::run_export(&args[1..], out, err)?
+        } else {
+            chevet::cli::portability::run_import(&args[1..], out, err)?
+        };
+        return Ok(code);
+    }
     if args.first().is_some_and(|a| a == "insi") {
         let code = chevet::cli::insi::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(code);
+    }
+    if args.first().is_some_and(|a| a == "backup") {
+        let code = chevet::cli::backup::run(
+            &args[1..],
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )?;
+        return Ok(code);
+    }
+    if args.first().is_some_and(|a| a == "indicators") {
+        let code = chevet::cli::indicators::run(
             &args[1..],
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),

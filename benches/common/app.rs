@@ -31,6 +31,26 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
+/// The sandbox DMP started on `rt` for today, without faults (it runs while the value lives),
+/// and how a workstation reaches it.
+pub fn sandbox_dmp(
+    rt: &tokio::runtime::Runtime,
+) -> (chevet::sandbox::dmp::RunningDmp, DmpEndpoint) {
+    let today = chrono::Local::now().date_naive();
+    let dmp = rt
+        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
+        .expect("sandbox DMP");
+    let endpoint = dmp.endpoint(Default::default()).expect("DMP endpoint");
+    (dmp, endpoint)
+}
+
+/// The key of the store the app made in `dir` (from its key file).
+pub fn app_key(dir: &Path) -> chevet::store::DbKey {
+    chevet::store::key::obtain_key(dir, true, KeyStorage::File, &[])
+        .expect("key")
+        .0
+}
+
 /// The sandbox's workstation on `dir` with the DMP at `dmp`: no demo data, no shared record
 /// (a bench sets what it needs with `..worker_config(…)`).
 pub fn worker_config(dir: &Path, dmp: DmpEndpoint) -> WorkerConfig {

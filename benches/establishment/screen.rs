@@ -12,7 +12,9 @@ use chevet::worker::WorkerConfig;
 use egui_kittest::kittest::Queryable;
 
 use crate::Scale;
-use crate::common::app::{H, harness, log_in, open_from_list, runtime, until, worker_config};
+use crate::common::app::{
+    H, harness, log_in, open_from_list, runtime, sandbox_dmp, until, worker_config,
+};
 use crate::common::report::{row, summarize, table_header};
 use crate::live_updates::{Write, write_on};
 
@@ -48,11 +50,7 @@ fn document_to_screen(
     add_account(admin);
     let rt = runtime();
     let dir = tempfile::tempdir().expect("tempdir");
-    let today = chrono::Local::now().date_naive();
-    let dmp = rt
-        .block_on(chevet::sandbox::dmp::start(today, Default::default()))
-        .expect("sandbox DMP");
-    let endpoint = dmp.endpoint(Default::default()).expect("DMP endpoint");
+    let (dmp, endpoint) = sandbox_dmp(&rt);
     let config = WorkerConfig {
         shared_record: Some(record.clone()),
         ..worker_config(dir.path(), endpoint)

@@ -51,18 +51,12 @@ impl ChevetApp {
             Command::Navigate(screen) => self.navigate(screen),
             Command::SetLanguage(lang) => {
                 self.i18n = I18n::new(lang);
-                self.send(Request::SaveSetting {
-                    key: "ui.language".into(),
-                    value: lang.code().into(),
-                });
+                self.save_display();
             }
             Command::SetDark(dark) => {
                 self.dark = dark;
                 apply_theme(ctx, dark);
-                self.send(Request::SaveSetting {
-                    key: "ui.dark".into(),
-                    value: dark.to_string(),
-                });
+                self.save_display();
             }
             Command::ShowAbout(open) => self.about_open = open,
             Command::ShowSettings(open) => {
@@ -94,13 +88,26 @@ impl ChevetApp {
             Screen::Outbox if self.rights.feed_dmp => self.show_outbox(),
             Screen::Directory if self.rights.open_folder => self.show_directory(),
             Screen::Accounts if self.rights.manage_accounts => self.show_accounts(),
+            Screen::Backups if self.rights.manage_accounts => {
+                self.backups.on_shown();
+                self.send(Request::Backups);
+                self.screen = Screen::Backups;
+            }
+            Screen::Indicators if self.rights.export_indicators => self.show_indicators(),
+            Screen::Portability => {
+                if self.rights.manage_accounts {
+                    self.screen = Screen::Portability;
+                }
+            }
             Screen::Login
             | Screen::Folder
             | Screen::Document
             | Screen::Produce
             | Screen::Outbox
             | Screen::Directory
-            | Screen::Accounts => {}
+            | Screen::Accounts
+            | Screen::Backups
+            | Screen::Indicators => {}
         }
     }
 }

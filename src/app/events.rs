@@ -5,7 +5,6 @@
 use super::ChevetApp;
 use crate::auth::Session;
 use crate::domain::{DocumentId, PatientId};
-use crate::i18n::{I18n, Language};
 use crate::ui::document::DocumentState;
 use crate::ui::folder::FolderState;
 use crate::ui::{NoticeLevel, Rights, Screen, StoreStatus, TaskProgress};
@@ -72,6 +71,9 @@ impl ChevetApp {
             Event::Progress { task, done, total } => self.on_progress(task, done, total),
             Event::TaskFinished { task, cancelled } => self.on_task_finished(task, cancelled),
             Event::AuditVerified { rows, intact } => self.settings.on_audit_verified(rows, intact),
+            Event::Settings { record, change } => self.on_settings(*record, change),
+            Event::SettingsRefused { issues } => self.settings.on_settings_refused(issues),
+            Event::SettingsExported { path } => self.settings.on_settings_exported(path),
             Event::Failed { operation, message } => self.on_failed(operation, &message),
             Event::InsSearched { patient, outcome } => self.on_ins_searched(patient, outcome),
             Event::IdentityUpdated {
@@ -97,6 +99,18 @@ impl ChevetApp {
             | Event::EnrolmentStarted { .. }
             | Event::SecondFactorEnrolled { .. }
             | Event::PasswordChanged) => self.apply_accounts_event(event),
+            event @ (Event::Indicators(_)
+            | Event::IndicatorsExported { .. }
+            | Event::ChartImageSaved { .. }) => self.apply_indicators_event(event),
+            event @ (Event::PortabilityProgress { .. }
+            | Event::DataExported(_)
+            | Event::DataImported(_)) => self.apply_portability_event(event),
+            Event::Backups(info) => self.backups.on_backups(info),
+            Event::BackupProgress { task, done, total } => {
+                self.backups.on_progress(task, done, total);
+            }
+            Event::BackupCreated { name } => self.backups.on_created(name),
+            Event::BackupPassphraseSet => self.backups.on_passphrase_set(),
             Event::BrowserWaiting { task } => self.login.on_browser_waiting(task),
             Event::CibaStarted {
                 task,
@@ -237,19 +251,7 @@ impl ChevetApp {
     }
 
     fn on_store_ready(&mut self, info: StoreInfo) {
-        for (key, value) in &info.settings {
-            match key.as_str() {
-                "ui.language" => {
-                    if let Some(lang) = Language::from_code(value)
-                        && lang != self.i18n.language()
-                    {
-                        self.i18n = I18n::new(lang);
-                    }
-                }
-                "ui.dark" => self.dark = value == "true",
-                _ => {}
-            }
-        }
+        self.apply_display(info.settings.settings.display);
         if info.record.key_is_fallback() {
             self.notify("store-key-file-warning", NoticeLevel::Warning);
         }
@@ -305,6 +307,8 @@ impl ChevetApp {
         self.pending_identity = None;
         self.settings.on_logged_out();
         self.accounts.on_logged_out();
+        self.backups.on_logged_out();
+        self.indicators.on_logged_out();
     }
 
     fn on_folder(&mut self, mut folder: FolderState) {
@@ -408,6 +412,9 @@ impl ChevetApp {
         }
         if self.login.on_failed(operation, message.id)
             || self.accounts.on_failed(operation, message.id)
+            || self.backups.on_failed(operation, message.id)
+            || self.indicators.on_failed(operation, message.id)
+            || self.portability.on_failed(operation, message.id)
             || self
                 .settings
                 .security_mut()

@@ -112,6 +112,25 @@ impl ChevetApp {
                     &mut commands,
                 );
             }
+            Screen::Portability => {
+                crate::ui::portability::portability_ui(
+                    ui,
+                    &screen_ctx,
+                    &mut self.portability,
+                    &mut commands,
+                );
+            }
+            Screen::Indicators => {
+                crate::ui::indicators::indicators_ui(
+                    ui,
+                    &screen_ctx,
+                    &mut self.indicators,
+                    &mut commands,
+                );
+            }
+            Screen::Backups => {
+                crate::ui::backups::backups_ui(ui, &screen_ctx, &mut self.backups, &mut commands);
+            }
             Screen::Produce => match (self.produce.as_mut(), self.folder.as_mut()) {
                 (Some(p), _) => produce::produce_ui(ui, screen_ctx.i18n, p, &mut commands),
                 (None, Some(f)) => folder::folder_ui(ui, &screen_ctx, f, &mut commands),

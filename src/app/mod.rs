@@ -10,9 +10,12 @@ mod dmp;
 mod events;
 mod identity;
 mod identity_vigilance;
+mod indicators;
 mod intake;
 mod layout;
 mod outbox;
+mod portability;
+mod settings;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -84,6 +87,12 @@ pub struct ChevetApp {
     directory: DirectoryView,
     /// "Comptes": the local accounts (administrators).
     accounts: AccountsView,
+    /// « Sauvegardes »: backups of the store (administrators).
+    backups: crate::ui::backups::BackupsView,
+    /// « Indicateurs »: the usage indicators (administrators).
+    indicators: crate::ui::indicators::IndicatorsState,
+    /// « Export / import »: data portability (administrators).
+    portability: crate::ui::portability::PortabilityState,
     /// A document to open as soon as its folder is loaded (after production).
     open_after_folder: Option<crate::domain::DocumentId>,
     /// A consultation d'annonce report was produced: the folder offers the worklist of
@@ -133,6 +142,9 @@ impl ChevetApp {
             outbox_attention: 0,
             directory: DirectoryView::default(),
             accounts: AccountsView::default(),
+            backups: crate::ui::backups::BackupsView::default(),
+            indicators: crate::ui::indicators::IndicatorsState::default(),
+            portability: crate::ui::portability::PortabilityState::default(),
             open_after_folder: None,
             announce_after_folder: false,
             browser_urls: Vec::new(),

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use super::local::{self, AuthError};
 use super::password_policy;
 use crate::domain::Role;
+use crate::export::csv::CsvWriter;
 use crate::store::Store;
 use crate::store::StoreError;
 use crate::store::account_security;
@@ -143,12 +144,11 @@ fn keep_an_administrator(store: &Store, account: &Account) -> Result<(), AuthErr
     Ok(())
 }
 
-/// The accounts list as a CSV file for a French spreadsheet: UTF-8 with a byte-order mark,
-/// `;` separators, CRLF line ends; a cell a spreadsheet would read as a formula (`=`, `+`,
-/// `-`, `@`, tab, carriage return first) starts with an apostrophe.
-pub fn export_csv(accounts: &[Account]) -> String {
-    let mut out = String::from('\u{feff}');
-    let header = [
+/// The accounts list as a CSV file for a French spreadsheet (`export::csv`: BOM, `;`, CRLF,
+/// formulas neutralised), its first line naming the producer and version.
+pub fn export_csv(accounts: &[Account], at: chrono::DateTime<chrono::Utc>) -> String {
+    let mut csv = CsvWriter::new().stamp("comptes", at);
+    csv.row(&[
         "Identifiant",
         "Nom affiché",
         "Rôle",
@@ -160,49 +160,24 @@ pub fn export_csv(accounts: &[Account]) -> String {
         "Dernière connexion (UTC)",
         "Créé le (UTC)",
         "Identifiant national",
-    ];
-    push_row(&mut out, header.iter().map(|h| (*h).to_owned()));
+    ]);
     let yes_no = |b: bool| if b { "oui" } else { "non" }.to_owned();
     for a in accounts {
-        push_row(
-            &mut out,
-            [
-                a.login.clone(),
-                a.display_name.clone(),
-                a.role.code().to_owned(),
-                yes_no(a.active),
-                a.locked_until.clone().unwrap_or_default(),
-                a.failed_attempts.to_string(),
-                yes_no(a.second_factor),
-                yes_no(a.must_change_password),
-                a.last_login_at.clone().unwrap_or_default(),
-                a.created_at.clone(),
-                a.national_id.clone().unwrap_or_default(),
-            ]
-            .into_iter(),
-        );
+        csv.row(&[
+            a.login.clone(),
+            a.display_name.clone(),
+            a.role.code().to_owned(),
+            yes_no(a.active),
+            a.locked_until.clone().unwrap_or_default(),
+            a.failed_attempts.to_string(),
+            yes_no(a.second_factor),
+            yes_no(a.must_change_password),
+            a.last_login_at.clone().unwrap_or_default(),
+            a.created_at.clone(),
+            a.national_id.clone().unwrap_or_default(),
+        ]);
     }
-    out
-}
-
-fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
-    let cells: Vec<String> = cells.map(|c| csv_cell(&c)).collect();
-    out.push_str(&cells.join(";"));
-    out.push_str("\r\n");
-}
-
-/// One cell: neutralised when a spreadsheet would run it, quoted when it needs to be.
-pub fn csv_cell(value: &str) -> String {
-    let mut cell = String::with_capacity(value.len() + 3);
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        cell.push('\'');
-    }
-    cell.push_str(value);
-    if cell.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
-    }
+    csv.finish()
 }
 
 #[cfg(test)]

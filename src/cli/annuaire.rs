@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use serde_json::json;
 
 use super::CliError;
-use crate::config::Config;
+use super::common::setup;
 use crate::domain::directory::{DirectoryHit, DirectoryQuery, DirectorySource};
 use crate::store::{self, Store};
 
@@ -89,8 +89,7 @@ fn search(place: &Place, args: &[String], out: &mut dyn Write) -> Result<ExitCod
         "elapsed_ms": (elapsed_ms * 100.0).round() / 100.0,
         "entries": hits.iter().map(hit_json).collect::<Vec<_>>(),
     });
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)?;
+    super::common::print_json(out, &report)?;
     Ok(if hits.is_empty() {
         ExitCode::from(1)
     } else {
@@ -150,8 +149,7 @@ fn import(
                 "source": info.source,
                 "seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
             });
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
+            super::common::print_json(out, &report)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -187,40 +185,8 @@ fn generate(file: &Path, args: &[String], out: &mut dyn Write) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn setup(e: impl std::fmt::Display) -> CliError {
-    CliError::Setup(e.to_string())
-}
-
-/// The store the window would open: the shared record in establishment mode (migrated by an
-/// import, which `chevet serve`'s account may do; a search only checks its version), else the
-/// workstation's encrypted file.
+/// The store the window would open (see [`super::common::open_store`]).
 fn open(place: &Place, writing: bool) -> Result<Store, CliError> {
-    let config =
-        Config::resolve(place.config.as_deref(), place.data_dir.clone(), None).map_err(setup)?;
-    let keyrings = store::key::platform_keyrings();
-    if let Some(shared) = &config.shared_record {
-        let password =
-            crate::auth::providers::credential(&keyrings, crate::config::SHARED_RECORD_CREDENTIAL)
-                .ok()
-                .map(|secret| secret.to_string());
-        let target = shared.target(password);
-        return if writing {
-            Store::connect(&target)
-        } else {
-            Store::connect_workstation(&target)
-        }
-        .map_err(setup);
-    }
-    let path = config.data_dir.join(store::DB_FILE_NAME);
-    let exists = path.exists();
-    if !exists && !writing {
-        return Err(CliError::Setup(format!(
-            "aucune base Chevet dans {} : lancez Chevet une fois ou indiquez --data-dir",
-            config.data_dir.display()
-        )));
-    }
-    std::fs::create_dir_all(&config.data_dir).map_err(setup)?;
-    let (key, _) = store::key::obtain_key(&config.data_dir, exists, config.key_storage, &keyrings)
-        .map_err(setup)?;
-    Store::open(&path, &key).map_err(setup)
+    let config = super::common::config(place.config.as_deref(), place.data_dir.clone())?;
+    super::common::open_store(&config, writing)
 }

@@ -9,11 +9,15 @@
 
 pub mod annuaire;
 pub mod auth;
+pub mod backup;
+mod common;
 pub mod dmp;
 #[cfg(feature = "sandbox")]
 mod dmp_sandbox;
 pub mod hl7;
+pub mod indicators;
 pub mod insi;
+pub mod portability;
 pub mod xdm;
 
 use std::io::Write;

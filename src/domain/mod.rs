@@ -8,6 +8,7 @@ pub mod document;
 pub mod episode;
 pub mod establishment;
 pub mod identity;
+pub mod indicators;
 pub mod ins;
 pub mod mss;
 pub mod outbox;

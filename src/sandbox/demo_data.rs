@@ -29,6 +29,9 @@ impl DemoData for SandboxDemo {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Seeded, DemoError> {
         let report = seed::seed_demo(store, today, progress).map_err(|e| demo_error(&e))?;
+        // A year of history for the usage indicators' screen (issue 18).
+        super::indicators_load::demo_activity(store, today, 0x18)
+            .map_err(|e| demo_error(&SeedError::Store(e)))?;
         Ok(Seeded {
             patients: report.patients,
             documents: report.documents,

@@ -9,6 +9,7 @@ pub mod demo_data;
 pub mod dmp;
 pub mod fault_text;
 pub mod identity;
+pub mod indicators_load;
 pub mod insi;
 pub mod mtls;
 pub mod outbox_run;

@@ -14,10 +14,8 @@ use chrono::{Local, Timelike, Utc};
 
 use super::jobs::{JobState, StatusCell, StopSignal};
 use crate::annuaire::fhir::{AnnuaireClient, AnnuaireSettings};
-use crate::store::{PgTarget, Store, directory, settings};
+use crate::store::{PgTarget, Store, directory};
 
-/// The setting holding the day of the last API refresh.
-const API_SYNCED: &str = "annuaire.api_synced_on";
 /// How often the job looks whether a run is due.
 const CHECK_EVERY: Duration = Duration::from_secs(600);
 
@@ -111,9 +109,9 @@ impl DirectoryJob {
                 JobState::Running,
                 "asking the Annuaire Santé API for changes",
             );
-            let since = settings::get(&store, API_SYNCED)
+            // The day of the last API refresh: the job's state, kept apart from the settings.
+            let since = crate::settings::api_synced_on(&store)
                 .map_err(|e| e.to_string())?
-                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
                 .unwrap_or_else(|| Local::now().date_naive() - chrono::Duration::days(1));
             let client = AnnuaireClient::new(api.clone()).map_err(|e| e.to_string())?;
             let changed = runtime
@@ -121,12 +119,8 @@ impl DirectoryJob {
                 .map_err(|e| e.to_string())?;
             let added =
                 directory::merge_confirmed(&mut store, &changed).map_err(|e| e.to_string())?;
-            settings::set(
-                &store,
-                API_SYNCED,
-                &Local::now().date_naive().format("%Y-%m-%d").to_string(),
-            )
-            .map_err(|e| e.to_string())?;
+            crate::settings::set_api_synced_on(&store, Local::now().date_naive())
+                .map_err(|e| e.to_string())?;
             done.push(format!(
                 "{} confirmed by the API, {added} added",
                 changed.len()

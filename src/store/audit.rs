@@ -86,6 +86,17 @@ pub enum AuditAction {
     LoginSecondFactorFailed,
     /// The accounts list was exported (how many rows).
     AccountsExported,
+    /// The typed settings were exported to a file by an administrator (detail: the version).
+    SettingsExported,
+    /// The typed settings were replaced by an imported file (detail: the producer's version).
+    SettingsImported,
+    /// A patient's folder or the whole establishment was exported as a portability archive
+    /// (detail: scope, patients and documents counted; never an identity).
+    DataExported,
+    /// A portability archive was imported into an empty store (detail: counts).
+    DataImported,
+    /// The usage indicators were exported as CSV (detail: period and filters).
+    IndicatorsExported,
 }
 
 impl AuditAction {
@@ -136,6 +147,11 @@ impl AuditAction {
             Self::RecoveryCodeUsed => "login.recovery-code",
             Self::LoginSecondFactorFailed => "login.second-factor-failed",
             Self::AccountsExported => "accounts.exported",
+            Self::SettingsExported => "settings.exported",
+            Self::SettingsImported => "settings.imported",
+            Self::DataExported => "data.exported",
+            Self::DataImported => "data.imported",
+            Self::IndicatorsExported => "indicators.exported",
         }
     }
 }
@@ -172,6 +188,8 @@ pub enum AuditObject {
     OutboxItem(i64),
     /// The local accounts as a whole (how many were exported).
     Accounts(usize),
+    /// The usage indicators (how many rows were exported).
+    Indicators(usize),
 }
 
 impl AuditObject {
@@ -195,6 +213,7 @@ impl AuditObject {
             Self::IdentityAlert(id) => ("identity-alert", id.to_string()),
             Self::OutboxItem(id) => ("outbox-item", id.to_string()),
             Self::Accounts(count) => ("accounts", count.to_string()),
+            Self::Indicators(rows) => ("indicators", rows.to_string()),
         }
     }
 }
@@ -303,6 +322,37 @@ pub fn append(store: &mut Store, entry: &AuditEntry<'_>) -> Result<i64, StoreErr
         (object_kind, &object_id),
         &entry.detail,
         None,
+        &now_text(),
+    )
+}
+
+/// Appends an entry with the time it happened at (ISO 8601 UTC): the sandbox's generated
+/// history (demo data, the indicators' load) and tests; never in production, where the trail's
+/// time is the time of writing. Call it inside a transaction (the chain's last row is read,
+/// then the new one written).
+#[cfg(any(test, feature = "sandbox"))]
+pub fn append_at(store: &Store, at: &str, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
+    let (object_kind, object_id) = entry.object.columns();
+    let object = (object_kind, object_id.as_str());
+    if store.backend() == Backend::Postgres {
+        return append_pg(
+            store,
+            entry.actor,
+            entry.action.code(),
+            object,
+            &entry.detail,
+            None,
+            at,
+        );
+    }
+    insert_chained(
+        store,
+        entry.actor,
+        entry.action.code(),
+        object,
+        &entry.detail,
+        None,
+        at,
     )
 }
 
@@ -316,7 +366,15 @@ pub(crate) fn append_replayed(
     detail: &str,
     origin: &str,
 ) -> Result<i64, StoreError> {
-    append_row(store, actor, action_code, object, detail, Some(origin))
+    append_row(
+        store,
+        actor,
+        action_code,
+        object,
+        detail,
+        Some(origin),
+        &now_text(),
+    )
 }
 
 fn append_row(
@@ -326,22 +384,67 @@ fn append_row(
     (object_kind, object_id): (&str, &str),
     detail: &str,
     origin: Option<&str>,
+    at: &str,
 ) -> Result<i64, StoreError> {
     if store.backend() == Backend::Postgres {
-        return store.query_value(
-            "SELECT chevet_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                now_text(),
-                actor,
-                action_code,
-                object_kind,
-                object_id,
-                detail,
-                origin
-            ],
+        return append_pg(
+            store,
+            actor,
+            action_code,
+            (object_kind, object_id),
+            detail,
+            origin,
+            at,
         );
     }
     store.in_transaction(|store| {
+        insert_chained(
+            store,
+            actor,
+            action_code,
+            (object_kind, object_id),
+            detail,
+            origin,
+            at,
+        )
+    })
+}
+
+/// The shared database's append, in one round trip (migration 13).
+fn append_pg(
+    store: &Store,
+    actor: &str,
+    action_code: &str,
+    (object_kind, object_id): (&str, &str),
+    detail: &str,
+    origin: Option<&str>,
+    at: &str,
+) -> Result<i64, StoreError> {
+    store.query_value(
+        "SELECT chevet_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            at,
+            actor,
+            action_code,
+            object_kind,
+            object_id,
+            detail,
+            origin
+        ],
+    )
+}
+
+/// A SQLite row chained to the last one (inside the caller's transaction).
+fn insert_chained(
+    store: &Store,
+    actor: &str,
+    action_code: &str,
+    (object_kind, object_id): (&str, &str),
+    detail: &str,
+    origin: Option<&str>,
+    at: &str,
+) -> Result<i64, StoreError> {
+    {
         let (last_seq, prev): (i64, Vec<u8>) =
             match store.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])? {
                 Some(r) => (r.get(0)?, r.get(1)?),
@@ -349,7 +452,7 @@ fn append_row(
             };
         let row = AuditRow {
             seq: last_seq + 1,
-            at: now_text(),
+            at: at.to_owned(),
             actor: actor.to_owned(),
             action: action_code.to_owned(),
             object_kind: object_kind.to_owned(),
@@ -375,7 +478,7 @@ fn append_row(
             ],
         )?;
         Ok(row.seq)
-    })
+    }
 }
 
 /// Result of walking the chain.

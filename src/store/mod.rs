@@ -34,6 +34,7 @@ pub mod settings;
 pub mod stays;
 #[doc(hidden)]
 pub mod testing;
+pub mod usage_counters;
 
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};

@@ -196,16 +196,22 @@ fn replay_audit(
         text(payload, "detail")?,
         text(payload, "at")?
     );
-    let appended = audit::append_replayed(
-        record,
-        text(payload, "actor")?,
-        text(payload, "action")?,
-        (kind, &object_id),
-        &detail,
-        origin,
-    );
+    let action = text(payload, "action")?;
+    let actor = text(payload, "actor")?;
+    // A DMP trace written in degraded mode is counted on the record with its audit row, in one
+    // transaction, as `worker::audit::record_dmp` counts the others (the usage indicators).
+    let trace_of = (action == "dmp.transaction" && kind == "patient")
+        .then(|| object_id.parse::<i64>().ok())
+        .flatten();
+    let appended = record.in_transaction(|record| {
+        audit::append_replayed(record, actor, action, (kind, &object_id), &detail, origin)?;
+        if let Some(patient) = trace_of {
+            crate::indicators::count_trace(record, patient, &detail)?;
+        }
+        Ok::<_, StoreError>(())
+    });
     match appended {
-        Ok(_) => Ok(true),
+        Ok(()) => Ok(true),
         Err(e) if e.constraint() == Some(Constraint::Unique) => Ok(false),
         Err(e) => Err(e),
     }

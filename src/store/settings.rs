@@ -1,4 +1,6 @@
-//! Application settings kept in the store as key/value text (language, theme, …).
+//! Key/value text kept for services' own state (the backup's escrowed key). The application's
+//! settings are typed (`crate::settings`); the rows they were once kept in here are converted
+//! by its first load.
 
 use super::db::params;
 use super::{Store, StoreError};
@@ -17,13 +19,4 @@ pub fn set(store: &Store, key: &str, value: &str) -> Result<(), StoreError> {
         params![key, value],
     )?;
     Ok(())
-}
-
-/// Every setting, for loading at start.
-pub fn all(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
-    store
-        .query("SELECT key, value FROM setting ORDER BY key", &[])?
-        .iter()
-        .map(|r| Ok((r.get(0)?, r.get(1)?)))
-        .collect()
 }

@@ -81,14 +81,7 @@ pub fn top_bar_ui(
                 {
                     commands.push(Command::Navigate(Screen::Directory));
                 }
-                if ctx.rights.manage_accounts
-                    && ui
-                        .selectable_label(at.screen == Screen::Accounts, i18n.tr("menu-accounts"))
-                        .on_hover_text(i18n.tr("menu-accounts-help"))
-                        .clicked()
-                {
-                    commands.push(Command::Navigate(Screen::Accounts));
-                }
+                admin_menu_ui(ui, ctx, at.screen, commands);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     // Tighter buttons: the navigation needs the room at 1280 px.
                     ui.spacing_mut().button_padding.x = 6.0;
@@ -267,6 +260,65 @@ pub fn status_bar_ui(
                 };
                 ui.add(egui::Label::new(RichText::new(i18n.tr(notice.id)).color(colour)).wrap());
             });
+        }
+    });
+}
+
+/// « Administration »: the administrators' screens, in one menu so that the top bar keeps its
+/// room. Shown only when the user has at least one of their rights.
+fn admin_menu_ui(
+    ui: &mut egui::Ui,
+    ctx: &ScreenCtx<'_>,
+    screen: Screen,
+    commands: &mut Vec<Command>,
+) {
+    let i18n = ctx.i18n;
+    let rights = &ctx.rights;
+    // (screen, may the user open it, label, hover help)
+    let entries = [
+        (
+            Screen::Accounts,
+            rights.manage_accounts,
+            "menu-accounts",
+            "menu-accounts-help",
+        ),
+        (
+            Screen::Indicators,
+            rights.export_indicators,
+            "indicators-menu",
+            "indicators-menu-help",
+        ),
+        (
+            Screen::Backups,
+            rights.manage_accounts,
+            "menu-backups",
+            "menu-backups-help",
+        ),
+        (
+            Screen::Portability,
+            rights.manage_accounts,
+            "menu-portability",
+            "menu-portability-help",
+        ),
+    ];
+    if !entries.iter().any(|(_, allowed, ..)| *allowed) {
+        return;
+    }
+    let mut title = RichText::new(i18n.tr("menu-admin"));
+    if entries.iter().any(|(at, ..)| *at == screen) {
+        title = title.strong();
+    }
+    ui.menu_button(title, |ui| {
+        for (target, allowed, label, help) in entries {
+            if allowed
+                && ui
+                    .selectable_label(screen == target, i18n.tr(label))
+                    .on_hover_text(i18n.tr(help))
+                    .clicked()
+            {
+                commands.push(Command::Navigate(target));
+                ui.close();
+            }
         }
     });
 }

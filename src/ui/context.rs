@@ -29,6 +29,8 @@ pub struct Rights {
     pub manage_identity: bool,
     /// Look the INS up with INSi, record a document checked, put an identity in doubt.
     pub verify_identity: bool,
+    /// See and export the usage indicators.
+    pub export_indicators: bool,
 }
 
 impl Rights {
@@ -47,6 +49,7 @@ impl Rights {
             manage_accounts: role.has(Right::ManageAccounts),
             manage_identity: role.has(Right::ManageIdentity),
             verify_identity: role.has(Right::VerifyIdentity),
+            export_indicators: role.has(Right::ExportIndicators),
         }
     }
 }

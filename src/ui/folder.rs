@@ -280,6 +280,14 @@ pub fn folder_ui(
             if rights.produce_documents && ui.button(i18n.tr("produce-start")).clicked() {
                 commands.push(Command::StartProduction);
             }
+            if rights.manage_accounts
+                && ui
+                    .button(i18n.tr("portability-export-folder"))
+                    .on_hover_text(i18n.tr("portability-export-folder-help"))
+                    .clicked()
+            {
+                commands.push(Command::Send(Request::ExportFolder { patient }));
+            }
             new_documents_ui(ui, i18n, &folder.dmp);
         });
         if rights.read_documents {

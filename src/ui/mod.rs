@@ -6,6 +6,7 @@
 
 pub mod about;
 pub mod accounts;
+pub mod backups;
 pub mod chrome;
 pub mod context;
 pub mod directory;
@@ -15,12 +16,14 @@ pub mod folder;
 pub mod folder_dmp;
 pub mod identity;
 pub mod inbox;
+pub mod indicators;
 pub mod lock;
 pub mod login;
 pub mod mss;
 pub mod outbox;
 pub mod patient_list;
 pub mod pdf_view;
+pub mod portability;
 pub mod produce;
 pub mod services;
 pub mod settings;
@@ -49,6 +52,12 @@ pub enum Screen {
     Directory,
     /// "Comptes": the local accounts (administrators).
     Accounts,
+    /// « Sauvegardes »: backups of the single workstation's store (administrators).
+    Backups,
+    /// « Indicateurs »: the usage indicators, charts and CSV export (administrators).
+    Indicators,
+    /// « Export / import »: data portability archives (administrators).
+    Portability,
 }
 
 /// What a screen asks for; applied by the app after layout, so that nothing changes while a

@@ -19,12 +19,11 @@ use crate::auth::Session;
 use crate::dmp::consult::{AccessMode, ConsultPatient, DmpConsult, Outcome};
 use crate::dmp::error::DmpError;
 use crate::domain::consent::{self, AccessMode as ConsentMode};
-use crate::domain::dmp::{COUNT_KINDS_SETTING, COUNT_SINCE_SETTING, CountSince};
-use crate::domain::dmp::{DEFAULT_COUNT_KINDS, counts_by_itself};
+use crate::domain::dmp::CountSince;
 use crate::domain::{
     ConsultationDecision, Episode, EpisodeConsent, Ins, Patient, PatientId, ProfessionalInfo, Right,
 };
-use crate::store::{consent as consent_store, dmp_seen, episodes, patients, settings};
+use crate::store::{consent as consent_store, dmp_seen, episodes, patients};
 
 /// Everything a DMP transaction about one patient needs. Built only when the episode's record
 /// allows consulting the DMP and every prerequisite is there.
@@ -111,7 +110,7 @@ struct Facts {
     episode: Option<Episode>,
     record: Option<EpisodeConsent>,
     episodes: Vec<Episode>,
-    count_kinds: String,
+    count_kinds: Vec<crate::domain::EpisodeKind>,
     count_since: CountSince,
     list_seen: Option<NaiveDate>,
 }
@@ -123,6 +122,7 @@ pub(super) async fn evaluate(ctx: &Arc<Context>, patient: PatientId) -> Result<G
     let today = chrono::Local::now().date_naive();
     let facts = ctx
         .with_store(move |store| {
+            let dmp = crate::settings::load(store)?.settings.dmp;
             let (episode, record) = match consent_store::for_open_episode(store, patient, today)? {
                 Some((episode, record)) => (Some(episode), record),
                 None => (None, None),
@@ -132,11 +132,8 @@ pub(super) async fn evaluate(ctx: &Arc<Context>, patient: PatientId) -> Result<G
                 episode,
                 record,
                 episodes: episodes::for_patient(store, patient)?,
-                count_kinds: settings::get(store, COUNT_KINDS_SETTING)?
-                    .unwrap_or_else(|| DEFAULT_COUNT_KINDS.to_owned()),
-                count_since: settings::get(store, COUNT_SINCE_SETTING)?
-                    .map(|v| CountSince::parse(&v))
-                    .unwrap_or_default(),
+                count_kinds: dmp.count_kinds,
+                count_since: dmp.count_since,
                 list_seen: dmp_seen::last(store, patient)?.map(|t| t.date()),
             })
         })
@@ -207,7 +204,7 @@ fn decide(
         .unwrap_or_else(|| service.structure_id().to_owned());
     let count_by_itself = episode
         .as_ref()
-        .is_some_and(|e| counts_by_itself(&count_kinds, e.kind));
+        .is_some_and(|e| count_kinds.contains(&e.kind));
     let count_since = count_since.resolve(last_visit(&episodes, episode.as_ref()), list_seen);
     Gate::Open(Box::new(DmpAccess {
         who: ConsultPatient {

@@ -1,8 +1,7 @@
 //! Local accounts on the worker side: the rows the administration screen shows (no hash, no
-//! secret), the export written as an owner-only file, the TOTP secret waiting for its first
-//! code while a user enrols, and the session made strong once a second factor is proven.
+//! secret), the TOTP secret waiting for its first code while a user enrols, and the session
+//! made strong once a second factor is proven.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Event;
@@ -107,25 +106,4 @@ pub(super) fn enrolled(ctx: &Context, mut session: Session) -> Session {
 /// would ask.
 pub(super) fn refresh_cached_account(ctx: &Arc<Context>, account: AccountId) {
     super::degraded::after_sign_in(ctx, account);
-}
-
-/// Writes the export where the DPO's extractions go (`<data dir>/exports/`), readable by its
-/// owner only; its path.
-pub(super) fn write_export(data_dir: &Path, csv: &str) -> std::io::Result<PathBuf> {
-    use std::io::Write as _;
-    let dir = data_dir.join("exports");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!(
-        "comptes-{}.csv",
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    options.open(&path)?.write_all(csv.as_bytes())?;
-    Ok(path)
 }

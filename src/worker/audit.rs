@@ -1,7 +1,8 @@
 //! The workers' way to the audit trail, over its one writer `store::audit::record`: [`record`]
 //! writes one entry on a blocking thread; [`record_dmp`] writes the traces of the DMP
-//! transactions an operation ran (one `dmp.transaction` entry each, whatever the result) and
-//! hands back the operation's result. Code already holding the store in a closure calls
+//! transactions an operation ran (one `dmp.transaction` entry each, whatever the result, and
+//! its usage counter bumped in the same transaction: `indicators::count_trace`) and hands back
+//! the operation's result. Code already holding the store in a closure calls
 //! `store::audit::record` there, in the same transaction as what it traces.
 
 use std::sync::Arc;
@@ -48,16 +49,23 @@ pub(super) async fn record_dmp<T: Send + 'static>(
     }
     let actor = actor.to_owned();
     ctx.with_store(move |store| {
-        for trace in &traces {
-            audit::record(
-                store,
-                &actor,
-                AuditAction::DmpTransaction,
-                AuditObject::Patient(patient.0),
-                trace.to_csv_row(),
-            )?;
-        }
-        Ok(())
+        store.in_transaction(|store| {
+            for trace in &traces {
+                let row = trace.to_csv_row();
+                audit::record(
+                    store,
+                    &actor,
+                    AuditAction::DmpTransaction,
+                    AuditObject::Patient(patient.0),
+                    row.as_str(),
+                )?;
+                // Degraded mode: the entry waits in the cache's queue; counted on the record.
+                if !store.is_cache() {
+                    crate::indicators::count_trace(store, patient.0, &row)?;
+                }
+            }
+            Ok(())
+        })
     })
     .await?;
     Ok(result)

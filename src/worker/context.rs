@@ -152,6 +152,14 @@ pub(super) enum WorkerError {
     Annuaire(#[from] crate::annuaire::fhir::AnnuaireError),
     #[error(transparent)]
     Insi(#[from] crate::insi::InsiError),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    #[error(transparent)]
+    Indicators(#[from] crate::indicators::IndicatorsError),
+    #[error(transparent)]
+    Portability(#[from] crate::portability::PortabilityError),
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
 }
 
 impl WorkerError {
@@ -185,6 +193,10 @@ impl WorkerError {
             Self::Annuaire(e) if e.is_retryable() => "error-annuaire-unavailable",
             Self::Annuaire(_) => "error-annuaire-refused",
             Self::Insi(e) => e.message_id(),
+            Self::Backup(e) => e.message_id(),
+            Self::Indicators(e) => e.message_id(),
+            Self::Portability(e) => e.message_id(),
+            Self::Settings(e) => e.message_id(),
         }
     }
 
@@ -206,6 +218,10 @@ impl WorkerError {
             Self::Dmp(e) => e.is_retryable(),
             Self::Annuaire(e) => e.is_retryable(),
             Self::Insi(e) => e.is_retryable(),
+            Self::Backup(e) => e.is_retryable(),
+            Self::Indicators(e) => e.is_retryable(),
+            Self::Portability(e) => e.is_retryable(),
+            Self::Settings(e) => e.is_retryable(),
             Self::NotOpen | Self::NoSession | Self::Forbidden | Self::Join(_) => false,
         }
     }

@@ -8,8 +8,10 @@
 mod access;
 mod accounts;
 mod audit;
+mod backup;
 mod cancel;
 mod card_slot;
+mod chart_image;
 mod context;
 mod degraded;
 pub mod demo;
@@ -22,10 +24,12 @@ mod handlers;
 mod identity;
 mod identity_compare;
 mod identity_decisions;
+mod indicators;
 mod intake;
 mod login;
 mod outbox;
 mod payloads;
+mod portability;
 mod record_listener;
 mod services;
 
@@ -36,6 +40,7 @@ use zeroize::Zeroizing;
 
 pub use crate::annuaire::import::ImportProgress;
 pub use accounts::{AccountId, AccountRow};
+pub use backup::{BackupRow, BackupsInfo};
 pub use cancel::{CancelToken, TaskId};
 pub use context::{CardConfig, WorkerConfig};
 pub use degraded::RecordStatus;
@@ -150,8 +155,26 @@ pub enum Request {
     /// Show a document through its XSL stylesheet (its own, or the agency's) in the system
     /// browser. `stylesheet::open_with_stylesheet` → `cda::xslt::transform`.
     OpenWithStylesheet { document: DocumentRef },
-    /// Save one setting. `admin::save_setting` → `store::settings::set`.
-    SaveSetting { key: String, value: String },
+    /// Read the typed settings again (after a refused stale save).
+    /// `settings::load_settings` → `settings::load`.
+    LoadSettings,
+    /// Save every setting, edited from `expected_version` (right `ChangeSettings`); refused
+    /// when another workstation saved since. `settings::save_settings` → `settings::save`.
+    SaveSettings {
+        settings: Box<crate::settings::Settings>,
+        expected_version: i64,
+    },
+    /// Change the language and theme (anyone, even before signing in).
+    /// `settings::save_display` → `settings::save_display`.
+    SaveDisplay {
+        display: crate::settings::DisplaySettings,
+    },
+    /// Write the settings to a file in `<data dir>/exports/` (right `ChangeSettings`).
+    /// `settings::export_settings` → `settings::export`.
+    ExportSettings,
+    /// Replace the settings with a file's (right `ChangeSettings`): validated, applied at
+    /// once, audited. `settings::import_settings` → `settings::import`.
+    ImportSettings { path: std::path::PathBuf },
     /// Add demo patients (sandbox; load tests). Long: progress and cancel.
     /// `admin::generate_patients` → `DemoData::add_patients`.
     GeneratePatients { task: TaskId, count: usize },
@@ -376,6 +399,18 @@ pub enum Request {
         password: Zeroizing<String>,
         code: Zeroizing<String>,
     },
+    /// The backups and whether a backup passphrase is set (administrators).
+    /// `handlers::backup::list` → `backup::send_list`.
+    Backups,
+    /// Back the single workstation's store up now; progress and cancel.
+    /// `handlers::backup::create` → `backup::create`.
+    CreateBackup { task: TaskId },
+    /// Set the backup passphrase (typed twice) that escrows the store's key.
+    /// `handlers::backup::set_passphrase` → `backup::set_passphrase`.
+    SetBackupPassphrase {
+        passphrase: Zeroizing<String>,
+        confirmation: Zeroizing<String>,
+    },
     /// The local accounts (administrators). `accounts::list` → `store::accounts::list`.
     Accounts,
     /// Create an account with a temporary password (changed at first use).
@@ -391,9 +426,36 @@ pub enum Request {
         account: AccountId,
         change: crate::auth::account_admin::AccountChange,
     },
+    /// Export one patient's folder as a portability archive (administrators).
+    /// `handlers::portability::export_folder` → `portability::export_to_exports`.
+    ExportFolder { patient: PatientId },
+    /// Export every patient as a portability archive (administrators).
+    /// `handlers::portability::export_establishment` → `portability::export_to_exports`.
+    ExportEstablishment,
+    /// Import a portability archive into an empty Chevet (administrators).
+    /// `handlers::portability::import_archive` → `portability::import_file`.
+    ImportArchive { path: std::path::PathBuf },
     /// Export the accounts list for review (CSV). `accounts::export` →
     /// `auth::account_admin::export_csv`.
     ExportAccounts,
+    /// Compute the usage indicators (per FINESS géographique × document type × month) from
+    /// the store. `handlers::indicators::compute` → `indicators::compute`.
+    ComputeIndicators {
+        filter: crate::domain::indicators::IndicatorFilter,
+    },
+    /// Write the usage indicators as a CSV file for French Excel.
+    /// `handlers::indicators::export_csv` → `indicators::export::write`.
+    ExportIndicators {
+        filter: crate::domain::indicators::IndicatorFilter,
+    },
+    /// Write a chart's pixels (captured on screen) as a PNG in the exports folder, with the
+    /// producer's version. `handlers::charts::save_image` → `chart_image::save`.
+    SaveChartImage {
+        name: String,
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+    },
 }
 
 /// Which search field a directory search answers.
@@ -421,7 +483,11 @@ pub enum Operation {
     ProduceDocument,
     OpenAttachment,
     OpenWithStylesheet,
-    SaveSetting,
+    LoadSettings,
+    SaveSettings,
+    SaveDisplay,
+    ExportSettings,
+    ImportSettings,
     GeneratePatients,
     VerifyAudit,
     ServiceStatus,
@@ -478,10 +544,19 @@ pub enum Operation {
     ChangePassword,
     StartEnrolment,
     ConfirmEnrolment,
+    Backups,
+    CreateBackup,
+    SetBackupPassphrase,
     Accounts,
     CreateAccount,
     ChangeAccount,
+    ExportFolder,
+    ExportEstablishment,
+    ImportArchive,
     ExportAccounts,
+    ComputeIndicators,
+    ExportIndicators,
+    SaveChartImage,
 }
 
 impl Request {
@@ -501,7 +576,11 @@ impl Request {
             Self::ProduceDocument { .. } => O::ProduceDocument,
             Self::OpenAttachment { .. } => O::OpenAttachment,
             Self::OpenWithStylesheet { .. } => O::OpenWithStylesheet,
-            Self::SaveSetting { .. } => O::SaveSetting,
+            Self::LoadSettings => O::LoadSettings,
+            Self::SaveSettings { .. } => O::SaveSettings,
+            Self::SaveDisplay { .. } => O::SaveDisplay,
+            Self::ExportSettings => O::ExportSettings,
+            Self::ImportSettings { .. } => O::ImportSettings,
             Self::GeneratePatients { .. } => O::GeneratePatients,
             Self::VerifyAudit => O::VerifyAudit,
             Self::ServiceStatus => O::ServiceStatus,
@@ -558,10 +637,19 @@ impl Request {
             Self::ChangePassword { .. } => O::ChangePassword,
             Self::StartEnrolment => O::StartEnrolment,
             Self::ConfirmEnrolment { .. } => O::ConfirmEnrolment,
+            Self::Backups => O::Backups,
+            Self::CreateBackup { .. } => O::CreateBackup,
+            Self::SetBackupPassphrase { .. } => O::SetBackupPassphrase,
             Self::Accounts => O::Accounts,
             Self::CreateAccount { .. } => O::CreateAccount,
             Self::ChangeAccount { .. } => O::ChangeAccount,
+            Self::ExportFolder { .. } => O::ExportFolder,
+            Self::ExportEstablishment => O::ExportEstablishment,
+            Self::ImportArchive { .. } => O::ImportArchive,
             Self::ExportAccounts => O::ExportAccounts,
+            Self::ComputeIndicators { .. } => O::ComputeIndicators,
+            Self::ExportIndicators { .. } => O::ExportIndicators,
+            Self::SaveChartImage { .. } => O::SaveChartImage,
         })
     }
 }
@@ -651,6 +739,20 @@ pub enum Event {
     },
     /// A long task ended (also when cancelled). `ChevetApp::on_task_finished`.
     TaskFinished { task: TaskId, cancelled: bool },
+    /// The typed settings as stored now (loaded, saved, imported): the window applies the
+    /// language and theme, the settings screen shows them. `ChevetApp::on_settings`.
+    Settings {
+        record: Box<crate::settings::SettingsRecord>,
+        // Why they were sent: the screen says "saved" or "imported".
+        change: SettingsChange,
+    },
+    /// A save or an import was refused: every issue, shown beside its field.
+    /// `SettingsState::on_settings_refused`.
+    SettingsRefused {
+        issues: Vec<crate::settings::SettingIssue>,
+    },
+    /// The settings were exported there. `SettingsState::on_settings_exported`.
+    SettingsExported { path: std::path::PathBuf },
     /// The audit chain was walked. `SettingsState::on_audit_verified`.
     AuditVerified { rows: usize, intact: bool },
     /// The system browser shows the provider's login page; waiting for its redirect.
@@ -846,6 +948,18 @@ pub enum Event {
     },
     /// The user's password was changed. `AccountSecurityState::on_password_changed`.
     PasswordChanged,
+    /// The backups and the backup passphrase's state. `BackupsView::on_backups`.
+    Backups(BackupsInfo),
+    /// Where a backup stands (pages copied of the total). `BackupsView::on_progress`.
+    BackupProgress {
+        task: TaskId,
+        done: usize,
+        total: usize,
+    },
+    /// A backup was written (its folder's name). `BackupsView::on_created`.
+    BackupCreated { name: String },
+    /// The backup passphrase was set. `BackupsView::on_passphrase_set`.
+    BackupPassphraseSet,
     /// The local accounts, for administrators. `AccountsView::on_accounts`.
     Accounts(Vec<AccountRow>),
     /// An account was created or its password reset: the temporary password to hand over,
@@ -854,8 +968,21 @@ pub enum Event {
         login: String,
         password: Zeroizing<String>,
     },
+    /// Where an export or an import of a portability archive stands.
+    /// `PortabilityState::on_progress`.
+    PortabilityProgress { done: usize, total: usize },
+    /// A portability archive was written (counts, path). `ChevetApp::on_data_exported`.
+    DataExported(crate::portability::ExportSummary),
+    /// A portability archive was imported (counts). `PortabilityState::on_imported`.
+    DataImported(crate::portability::ImportSummary),
     /// The accounts list was exported there. `AccountsView::on_exported`.
     AccountsExported { path: std::path::PathBuf },
+    /// The usage indicators computed. `IndicatorsState::on_report`.
+    Indicators(crate::domain::indicators::IndicatorReport),
+    /// The usage indicators were written there (CSV). `IndicatorsState::on_exported`.
+    IndicatorsExported { path: std::path::PathBuf },
+    /// A chart image was written there (PNG). `IndicatorsState::on_chart_saved`.
+    ChartImageSaved { path: std::path::PathBuf },
     /// A request failed. `ChevetApp::on_failed`.
     Failed {
         operation: Operation,
@@ -885,6 +1012,9 @@ impl Event {
             Self::Progress { .. } => "Progress",
             Self::TaskFinished { .. } => "TaskFinished",
             Self::AuditVerified { .. } => "AuditVerified",
+            Self::Settings { .. } => "Settings",
+            Self::SettingsRefused { .. } => "SettingsRefused",
+            Self::SettingsExported { .. } => "SettingsExported",
             Self::BrowserWaiting { .. } => "BrowserWaiting",
             Self::CibaStarted { .. } => "CibaStarted",
             Self::CibaCountdown { .. } => "CibaCountdown",
@@ -929,9 +1059,19 @@ impl Event {
             Self::EnrolmentStarted { .. } => "EnrolmentStarted",
             Self::SecondFactorEnrolled { .. } => "SecondFactorEnrolled",
             Self::PasswordChanged => "PasswordChanged",
+            Self::Backups(_) => "Backups",
+            Self::BackupProgress { .. } => "BackupProgress",
+            Self::BackupCreated { .. } => "BackupCreated",
+            Self::BackupPassphraseSet => "BackupPassphraseSet",
             Self::Accounts(_) => "Accounts",
             Self::TemporaryPassword { .. } => "TemporaryPassword",
+            Self::PortabilityProgress { .. } => "PortabilityProgress",
+            Self::DataExported(_) => "DataExported",
+            Self::DataImported(_) => "DataImported",
             Self::AccountsExported { .. } => "AccountsExported",
+            Self::Indicators(_) => "Indicators",
+            Self::IndicatorsExported { .. } => "IndicatorsExported",
+            Self::ChartImageSaved { .. } => "ChartImageSaved",
             Self::Failed { .. } => "Failed",
         }
     }
@@ -949,6 +1089,14 @@ impl std::fmt::Debug for Event {
             other => f.write_str(other.name()),
         }
     }
+}
+
+/// Why [`Event::Settings`] was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsChange {
+    Loaded,
+    Saved,
+    Imported,
 }
 
 /// Why a request could not be queued.

@@ -46,7 +46,8 @@ pub struct StoreInfo {
     pub documents: usize,
     /// None when the shared record could not be reached at start (degraded mode).
     pub accounts: Option<usize>,
-    pub settings: Vec<(String, String)>,
+    /// The typed settings (their defaults when they could not be read).
+    pub settings: Box<crate::settings::SettingsRecord>,
     /// The OpenID providers configured.
     pub providers: Vec<ProviderInfo>,
     /// A virtual card (sandbox) can be inserted.

@@ -6,12 +6,13 @@
 //! archive's total budget and the per-entry ratio cap, counted while inflating: the sizes an
 //! archive declares are never trusted.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use zip::{CompressionMethod, ZipArchive};
 
 use super::XdmLimits;
 use super::error::{MetadataProblem, XdmError, sanitize};
+use super::zip_guard::{InflateGuard, InflateStop, declared_entry_count, is_unsafe_path};
 
 /// A file of the archive that may be read.
 struct Entry {
@@ -220,37 +221,26 @@ impl<'b> Archive<'b> {
         if method != CompressionMethod::Stored && method != CompressionMethod::Deflated {
             return Err(Overflow::Error(XdmError::UnsupportedCompression { entry }));
         }
-        let compressed = file.compressed_size();
+        let (compressed, declared) = (file.compressed_size(), file.size());
         let budget = self.limits.max_total_bytes.saturating_sub(self.spent);
-        let declared = file.size().min(1024 * 1024).min(budget.min(cap));
-        let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        let mut chunk = vec![0u8; 64 * 1024];
-        loop {
-            let n = file
-                .read(&mut chunk)
-                .map_err(|_| Overflow::Error(corrupt(path)))?;
-            if n == 0 {
-                break;
-            }
-            let total = (out.len() + n) as u64;
-            if total > budget {
-                return Err(Overflow::Error(XdmError::TooMuchData {
-                    max: self.limits.max_total_bytes,
-                }));
-            }
-            if total > cap {
-                return Err(Overflow::Cap(total));
-            }
-            if total > self.limits.ratio_after
-                && total > compressed.saturating_mul(self.limits.max_ratio)
-            {
-                return Err(Overflow::Error(XdmError::CompressionRatio {
+        let guard = InflateGuard {
+            cap,
+            budget,
+            max_ratio: self.limits.max_ratio,
+            ratio_after: self.limits.ratio_after,
+        };
+        let max_total = self.limits.max_total_bytes;
+        let out = guard
+            .inflate(&mut file, declared, compressed)
+            .map_err(|stop| match stop {
+                InflateStop::Cap(total) => Overflow::Cap(total),
+                InflateStop::Read => Overflow::Error(corrupt(path)),
+                InflateStop::Budget => Overflow::Error(XdmError::TooMuchData { max: max_total }),
+                InflateStop::Ratio => Overflow::Error(XdmError::CompressionRatio {
                     entry,
-                    max: self.limits.max_ratio,
-                }));
-            }
-            out.extend_from_slice(&chunk[..n]);
-        }
+                    max: guard.max_ratio,
+                }),
+            })?;
         self.spent += out.len() as u64;
         Ok(out)
     }
@@ -266,21 +256,7 @@ enum Overflow {
 /// The entry count of the last end-of-central-directory record (ZIP64 when it says so), read
 /// before the zip crate parses that many headers: a huge directory is refused unread.
 fn declared_entries(bytes: &[u8]) -> Option<u64> {
-    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
-    const LOCATOR: [u8; 4] = [0x50, 0x4b, 0x06, 0x07];
-    let from = bytes.len().saturating_sub(22 + 0xFFFF);
-    let at = from + bytes[from..].windows(4).rposition(|w| w == EOCD)?;
-    let le = |b: &[u8]| b.iter().rev().fold(0u64, |n, x| (n << 8) | u64::from(*x));
-    let count = le(bytes.get(at + 10..at + 12)?);
-    if count != 0xFFFF {
-        return Some(count);
-    }
-    let locator = bytes.get(at.checked_sub(20)?..at)?;
-    if locator[..4] != LOCATOR {
-        return Some(count);
-    }
-    let zip64 = usize::try_from(le(&locator[8..16])).ok()?;
-    bytes.get(zip64 + 32..zip64 + 40).map(le)
+    declared_entry_count(&mut Cursor::new(bytes))
 }
 
 fn corrupt(path: &str) -> XdmError {
@@ -291,14 +267,7 @@ fn corrupt(path: &str) -> XdmError {
 
 /// Refuses names that would leave an extraction folder or mean another thing on Windows.
 fn check_path(path: &str) -> Result<(), XdmError> {
-    let bytes = path.as_bytes();
-    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
-    if path.is_empty()
-        || path.contains(['\\', '\0'])
-        || path.starts_with('/')
-        || drive
-        || path.split('/').any(|c| c == "..")
-    {
+    if is_unsafe_path(path) {
         return Err(XdmError::UnsafePath {
             entry: sanitize(path),
         });

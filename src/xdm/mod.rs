@@ -20,6 +20,7 @@ mod error;
 mod fields;
 mod metadata;
 mod read;
+pub(crate) mod zip_guard;
 
 #[cfg(test)]
 mod test_zip;

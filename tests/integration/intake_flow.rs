@@ -85,10 +85,7 @@ fn search(h: &mut H, text: &str) {
 
 /// The birth name and IPP of the folder created last, read from the record the workers write.
 fn newest_patient(data_dir: &std::path::Path) -> (String, String) {
-    use chevet::store::{KeyStorage, Store};
-    let (key, _) =
-        chevet::store::key::obtain_key(data_dir, true, KeyStorage::File, &[]).expect("key");
-    let store = Store::open(&data_dir.join(chevet::store::DB_FILE_NAME), &key).expect("record");
+    let (store, _) = crate::support::open_app_store(data_dir);
     store
         .query(
             "SELECT birth_name, ipp FROM patient ORDER BY id DESC LIMIT 1",

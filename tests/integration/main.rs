@@ -5,6 +5,7 @@
 
 mod annuaire_cli;
 mod audit_chain;
+mod backup;
 mod card_peer;
 mod cut_proxy;
 mod dmp_conformance;
@@ -22,6 +23,7 @@ mod keyring;
 mod oidc_peer;
 mod outbox_fault;
 mod outbox_flow;
+mod portability;
 mod portal;
 mod privacy;
 mod psc_login;
@@ -34,5 +36,8 @@ mod structure;
 mod support;
 mod ui_accounts;
 mod ui_annuaire;
+mod ui_backups;
 mod ui_flow;
 mod ui_identity;
+mod ui_indicators;
+mod ui_settings;

@@ -293,10 +293,7 @@ fn accounts() {
     let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
     // « Comptes » (administrators): the list, one account selected with its actions.
     crate::ui_accounts::log_in(&mut h, "admin", "chevet-admin");
-    step_until(&mut h, "signed in", LONG, |h| {
-        h.query_by_label("Comptes").is_some()
-    });
-    h.get_by_label("Comptes").click();
+    crate::support::open_admin_screen(&mut h, "Comptes");
     step_until(&mut h, "accounts list", LONG, |h| {
         h.query_by_label("medecin").is_some()
     });
@@ -323,4 +320,78 @@ fn accounts() {
             .is_some()
     });
     shot(&mut h, &dir, "totp-enrolment.png");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn indicators() {
+    let Some((dir, rt, data)) = prepare() else {
+        return;
+    };
+    let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
+    // Two years of generated activity over three sites beside the demo's own, written into the
+    // app's store once it is open.
+    step_until(&mut h, "login form", LONG, |h| {
+        h.query_by_label("Se connecter").is_some()
+    });
+    {
+        let (store, _) = crate::support::open_app_store(data.path());
+        chevet::sandbox::indicators_load::fill(&store, 4_000, 1_500, 18).expect("activity");
+    }
+    // « Indicateurs »: the monthly bars per document type and the trend of four indicators.
+    crate::ui_accounts::log_in(&mut h, "admin", "chevet-admin");
+    crate::support::open_admin_screen(&mut h, "Indicateurs");
+    step_until(&mut h, "the charts and figures", LONG, |h| {
+        h.query_by_label("Évolution mensuelle").is_some()
+            && h.query_by_label_contains("Documents produits : ").is_some()
+    });
+    shot(&mut h, &dir, "indicators.png");
+    // The bars chart exported as an image, as an administrator gets it.
+    h.get_by_label("Exporter l'image (par type)").click();
+    step_until(&mut h, "the image written", LONG, |h| {
+        h.query_by_label_contains("Image enregistrée :").is_some()
+    });
+    let shown = text_of(&h.get_by_label_contains("Image enregistrée :"));
+    let path = shown.split(" : ").nth(1).expect("path").trim().to_owned();
+    std::fs::copy(path, dir.join("indicators-chart.png")).expect("chart image copied");
+}
+
+#[test]
+#[ignore = "writes the README's screenshots: scripts/screenshots.sh"]
+fn operations() {
+    let Some((dir, rt, data)) = prepare() else {
+        return;
+    };
+    let mut h = crate::support::harness(sandbox_app(&rt, data.path()));
+    step_until(&mut h, "login form", LONG, |h| {
+        h.query_by_label("Se connecter").is_some()
+    });
+    {
+        // The escrow passphrase as an administrator sets it once (the screen's own test types
+        // it); then a backup from the screen.
+        let (store, key) = crate::support::open_app_store(data.path());
+        let phrase = "Phrase de sauvegarde du poste, 2026 !";
+        chevet::backup::set_passphrase(&store, &key, phrase, phrase).expect("passphrase");
+    }
+    crate::ui_accounts::log_in(&mut h, "admin", "chevet-admin");
+    // « Sauvegardes »: back up now, the list with its age and verification.
+    crate::support::open_admin_screen(&mut h, "Sauvegardes");
+    step_until(&mut h, "the backups screen", LONG, |h| {
+        h.query_by_label("Sauvegarder maintenant").is_some()
+    });
+    h.get_by_label("Sauvegarder maintenant").click();
+    step_until(&mut h, "the backup listed", LONG, |h| {
+        h.query_by_label("aujourd'hui").is_some() && h.query_by_label("vérifiée").is_some()
+    });
+    shot(&mut h, &dir, "backups.png");
+    // « Export / import »: the whole establishment exported.
+    crate::support::open_admin_screen(&mut h, "Export / import");
+    step_until(&mut h, "the export screen", LONG, |h| {
+        h.query_by_label("Exporter tout l'établissement").is_some()
+    });
+    h.get_by_label("Exporter tout l'établissement").click();
+    step_until(&mut h, "the archive written", LONG, |h| {
+        h.query_by_label_contains("Archive écrite").is_some()
+    });
+    shot(&mut h, &dir, "portability.png");
 }

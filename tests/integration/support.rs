@@ -218,6 +218,16 @@ pub fn seeded_record(
     (admin, record)
 }
 
+/// The store of the app whose data directory is `data_dir` (made by the app: its key is in the
+/// key file there), opened beside it, and that key.
+pub fn open_app_store(data_dir: &std::path::Path) -> (chevet::store::Store, chevet::store::DbKey) {
+    let (key, _) =
+        chevet::store::key::obtain_key(data_dir, true, KeyStorage::File, &[]).expect("key");
+    let store = chevet::store::Store::open(&data_dir.join(chevet::store::DB_FILE_NAME), &key)
+        .expect("the app's store");
+    (store, key)
+}
+
 /// [`worker_config`] without the shared-record switch: always a single workstation.
 pub fn sandbox_config(
     data_dir: &std::path::Path,
@@ -619,4 +629,43 @@ impl Establishment {
             &self.dmp,
         ))
     }
+}
+
+/// Opens an administrator screen from the top bar's « Administration » menu, by its entry's
+/// label (« Comptes », « Indicateurs », « Sauvegardes », …).
+pub fn open_admin_screen(h: &mut Harness<'static, ChevetApp>, entry: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    step_until(h, "the Administration menu", LONG, |h| {
+        h.query_by_label("Administration").is_some()
+    });
+    h.get_by_label("Administration").click();
+    step_until(h, "the Administration menu's entry", LONG, |h| {
+        h.query_by_label(entry).is_some()
+    });
+    h.get_by_label(entry).click();
+    h.run();
+}
+
+/// Signs in as `login` (a role without the right) and checks that the « Administration » menu,
+/// when shown at all, has no `entry`.
+pub fn assert_no_admin_entry(
+    h: &mut Harness<'static, ChevetApp>,
+    login: &str,
+    password: &str,
+    entry: &str,
+) {
+    use egui_kittest::kittest::Queryable as _;
+    crate::ui_accounts::log_in(h, login, password);
+    step_until(h, "signed in", LONG, |h| {
+        h.query_by_label("Se déconnecter").is_some()
+    });
+    h.run_steps(4);
+    if h.query_by_label("Administration").is_some() {
+        h.get_by_label("Administration").click();
+        h.run_steps(4);
+    }
+    assert!(
+        h.query_by_label(entry).is_none(),
+        "{login} sees « {entry} »"
+    );
 }

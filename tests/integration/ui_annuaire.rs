@@ -17,11 +17,7 @@ type H = egui_kittest::Harness<'static, chevet::app::ChevetApp>;
 /// `entries` of the sandbox's generated ones, its fixed entries first (at least those).
 pub fn fill_directory(dir: &std::path::Path, entries: usize) {
     use chevet::sandbox::annuaire::generate;
-    let (key, _) =
-        chevet::store::key::obtain_key(dir, true, chevet::store::key::KeyStorage::File, &[])
-            .expect("key");
-    let mut store = chevet::store::Store::open(&dir.join(chevet::store::DB_FILE_NAME), &key)
-        .expect("the app's store");
+    let (mut store, _) = crate::support::open_app_store(dir);
     let mut import = chevet::store::directory::Import::begin(&mut store).expect("import");
     // The generated entries start with the sandbox's fixed ones (Dr Marie DURAND…).
     let count = entries.max(generate::fixed_entries().len());

@@ -186,11 +186,7 @@ fn issue17_a_provisional_identity_becomes_qualified_through_insi() {
 fn check_store(dir: &std::path::Path, ipp: &str) {
     use chevet::store::audit::{self, AuditAction};
     use chevet::store::identity_history::{self, HistoryEvent};
-    let (key, _) =
-        chevet::store::key::obtain_key(dir, true, chevet::store::key::KeyStorage::File, &[])
-            .expect("key");
-    let store = chevet::store::Store::open(&dir.join(chevet::store::DB_FILE_NAME), &key)
-        .expect("the app's store");
+    let (store, _) = crate::support::open_app_store(dir);
     let p = chevet::store::patients::by_ipp(&store, ipp)
         .expect("read")
         .expect("patient");

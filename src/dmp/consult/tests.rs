@@ -647,7 +647,12 @@ fn csv_rows_quote_as_rfc_4180_with_semicolons() {
     let file = to_csv(&[ok, bdg]);
     assert!(file.starts_with(CSV_BOM));
     assert!(file.ends_with(";12\r\n"));
-    assert_eq!(file.matches("\r\n").count(), 3);
+    assert_eq!(
+        file.matches("\r\n").count(),
+        4,
+        "producer, header, two records"
+    );
+    assert!(file.trim_start_matches(CSV_BOM).starts_with("Chevet "));
 }
 
 #[test]

@@ -4,14 +4,9 @@
 //! which documents, in which access mode (with the bris de glace reason), the result, when (UTC)
 //! and how long.
 //!
-//! CSV: semicolon-separated, because French spreadsheet software (Excel and LibreOffice with a
-//! French locale) use the comma as decimal separator and open `;` files in columns directly;
-//! fields quoted as RFC 4180 says (a field holding `;`, `"`, CR or LF is put in double quotes,
-//! inner quotes doubled), records separated by CRLF, UTF-8 with a byte order mark at the start
-//! of the file ([`CSV_BOM`]) so that Excel reads the accents. A field that a spreadsheet would
-//! take for a formula (starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
-
-use std::fmt::Write as _;
+//! CSV as every export writes it (`export::csv`): semicolon-separated for French spreadsheet
+//! software, RFC 4180 quoting, CRLF, UTF-8 with a byte order mark, formulas neutralised; the
+//! file's first line names the producer and its version, the second is the header.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -22,7 +17,7 @@ use crate::dmp::vihf::PurposeOfUse;
 pub const CSV_BOM: &str = "\u{feff}";
 
 /// Field separator of the CSV extraction.
-pub const CSV_SEPARATOR: char = ';';
+pub const CSV_SEPARATOR: char = crate::export::csv::SEPARATOR;
 
 /// The DMP transactions this service runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,7 +152,7 @@ impl DmpTrace {
     }
 }
 
-/// A whole extraction: BOM, header and one record per trace, CRLF-terminated.
+/// A whole extraction: BOM, producer line, header and one record per trace, CRLF-terminated.
 pub fn to_csv(traces: &[DmpTrace]) -> String {
     let rows: Vec<String> = traces.iter().map(DmpTrace::to_csv_row).collect();
     csv_document(rows.iter().map(String::as_str))
@@ -166,26 +161,16 @@ pub fn to_csv(traces: &[DmpTrace]) -> String {
 /// The same document from records already written by [`DmpTrace::to_csv_row`] (as the audit
 /// trail keeps them).
 pub fn csv_document<'a>(records: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::from(CSV_BOM);
-    out.push_str(DmpTrace::csv_header());
-    out.push_str("\r\n");
+    let mut csv = crate::export::csv::CsvWriter::new().stamp("traces d'accès au DMP", Utc::now());
+    csv.raw_record(DmpTrace::csv_header());
     for record in records {
-        let _ = write!(out, "{record}\r\n");
+        csv.raw_record(record);
     }
-    out
+    csv.finish()
 }
 
 /// One CSV field: neutralised when a spreadsheet would read it as a formula, quoted when it
 /// holds the separator, a quote or a line break (inner quotes doubled).
 pub fn csv_field(value: &str) -> String {
-    let mut text = String::with_capacity(value.len() + 2);
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        text.push('\'');
-    }
-    text.push_str(value);
-    if text.contains([CSV_SEPARATOR, '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
+    crate::export::csv::cell(value)
 }

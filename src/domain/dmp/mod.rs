@@ -8,19 +8,7 @@ mod document;
 mod since;
 
 pub use document::{DmpDocument, DmpEntry, DmpFilter, DmpVersionState};
-pub use since::{COUNT_SINCE_SETTING, CountSince};
-
-/// Setting: the care kinds (episode codes, comma-separated) for which the new-document count
-/// runs by itself when a folder opens; elsewhere it runs on request.
-pub const COUNT_KINDS_SETTING: &str = "dmp.count_kinds";
-/// By default: external consultations and emergencies.
-pub const DEFAULT_COUNT_KINDS: &str = "O,E";
-
-/// Whether the new-document count runs with no click for an episode of this kind, given the
-/// setting's value (`O,E`…).
-pub fn counts_by_itself(count_kinds: &str, kind: super::EpisodeKind) -> bool {
-    count_kinds.split(',').any(|k| k.trim() == kind.code())
-}
+pub use since::CountSince;
 
 /// The badge states of the DSR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,21 +73,5 @@ impl PortalPage {
             Self::Documents => "documents",
             Self::VaccinationNote => "note-vaccination",
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::EpisodeKind;
-
-    #[test]
-    fn count_kinds_are_episode_codes() {
-        assert!(counts_by_itself(
-            DEFAULT_COUNT_KINDS,
-            EpisodeKind::Consultation
-        ));
-        assert!(counts_by_itself(" I , E", EpisodeKind::Hospitalisation));
-        assert!(!counts_by_itself("", EpisodeKind::Consultation));
     }
 }

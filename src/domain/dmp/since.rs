@@ -1,11 +1,8 @@
 //! The reference event of the count of new DMP documents (DSR §3.2.2 b): the patient's last
 //! visit (default), the last time this folder's DMP list was shown, or a fixed date. One
-//! setting for the installation ([`COUNT_SINCE_SETTING`]).
+//! setting for the installation (`dmp.count_since` of `crate::settings::Settings`).
 
 use chrono::NaiveDate;
-
-/// Setting key: `last-visit`, `seen-list`, or a date `AAAA-MM-JJ`.
-pub const COUNT_SINCE_SETTING: &str = "dmp.count_since";
 
 /// What "new" is measured from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -145,7 +145,36 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("sqlite/0020_identity_vigilance.sql"),
         postgres: include_str!("postgres/0020_identity_vigilance.sql"),
     },
+    Migration {
+        version: 21,
+        name: "indicators",
+        sqlite: include_str!("sqlite/0021_indicators.sql"),
+        postgres: include_str!("postgres/0021_indicators.sql"),
+    },
+    Migration {
+        version: 22,
+        name: "typed_settings",
+        sqlite: include_str!("sqlite/0022_typed_settings.sql"),
+        postgres: include_str!("postgres/0022_typed_settings.sql"),
+    },
+    Migration {
+        version: 23,
+        name: "usage_counters",
+        sqlite: include_str!("sqlite/0023_usage_counters.sql"),
+        postgres: include_str!("postgres/0023_usage_counters.sql"),
+    },
 ];
+
+/// A step's part in Rust, run after its SQL in the same transaction: what SQL cannot do.
+fn after_step(store: &Store, version: u32) -> Result<(), StoreError> {
+    if version == 23 {
+        // The usage counters filled from the rows already there, the DMP traces of the audit
+        // trail included (their CSV records are parsed): the indicators' recount.
+        let written = crate::indicators::rebuild_in(store)?;
+        tracing::info!(counters = written, "usage counters filled");
+    }
+    Ok(())
+}
 
 /// The workstations' privileges on the shared database, granted again after each migration.
 const POSTGRES_GRANTS: &str = include_str!("postgres/grants.sql");
@@ -235,6 +264,7 @@ fn migrate_locked(store: &mut Store) -> Result<u32, StoreError> {
         store
             .in_transaction(|store| {
                 store.execute_batch(step.sql(backend))?;
+                after_step(store, step.version)?;
                 match backend {
                     Backend::Sqlite => {
                         store.execute_batch(&format!("PRAGMA user_version = {}", step.version))

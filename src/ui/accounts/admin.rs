@@ -63,7 +63,9 @@ fn filters_ui(
                 for f in StateFilter::ALL {
                     ui.selectable_value(&mut view.state, f, i18n.tr(f.label_key()));
                 }
-            });
+            })
+            .response
+            .accessible_name(i18n.tr("accounts-col-state"));
         if ui.button(i18n.tr("accounts-refresh")).clicked() {
             view.on_shown();
             commands.push(Command::Send(Request::Accounts));
@@ -98,7 +100,9 @@ fn role_combo_ui(
             for r in Role::ALL {
                 ui.selectable_value(role, Some(r), i18n.tr(r.label_key()));
             }
-        });
+        })
+        .response
+        .accessible_name(i18n.tr("accounts-col-role"));
 }
 
 fn temporary_ui(ui: &mut egui::Ui, ctx: &ScreenCtx<'_>, view: &mut AccountsView) {

@@ -10,6 +10,7 @@ use crate::auth::account_admin::{self, AccountChange};
 use crate::auth::totp::{TotpSecret, now_unix_s};
 use crate::auth::{credentials, local};
 use crate::domain::{Right, Role};
+use crate::export;
 use crate::store::audit::{AuditAction, AuditObject};
 use crate::worker::accounts::{self, AccountId};
 use crate::worker::context::{Context, WorkerError};
@@ -193,9 +194,14 @@ pub(super) async fn export(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let path = ctx
         .with_store(move |store| {
             let all = crate::store::accounts::list(store)?;
-            let csv = account_admin::export_csv(&all);
-            let path = accounts::write_export(&data_dir, &csv)
-                .map_err(|e| WorkerError::Store(e.into()))?;
+            let csv = account_admin::export_csv(&all, chrono::Utc::now());
+            let name = format!("comptes-{}.csv", export::file::timestamp_for_name());
+            let path = export::file::write_private(
+                &export::file::exports_dir(&data_dir),
+                &name,
+                csv.as_bytes(),
+            )
+            .map_err(|e| WorkerError::Store(e.into()))?;
             crate::store::audit::record(
                 store,
                 &admin,

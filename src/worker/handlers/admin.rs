@@ -1,4 +1,4 @@
-//! Settings, the audit-chain check, the DPO's extraction, identity links waiting for an
+//! The audit-chain check, the DPO's extraction, identity links waiting for an
 //! administrator, demo patients in bulk (cancellable) and cancellation.
 
 use std::sync::atomic::AtomicBool;
@@ -6,35 +6,8 @@ use std::sync::{Arc, PoisonError};
 
 use crate::domain::Right;
 use crate::store::audit::{self, AuditAction, AuditObject};
-use crate::store::settings;
 use crate::worker::context::{Context, WorkerError};
 use crate::worker::{Event, TaskId, services};
-
-pub(super) async fn save_setting(
-    ctx: &Arc<Context>,
-    key: String,
-    value: String,
-) -> Result<(), WorkerError> {
-    // Display preferences may be changed before signing in; the rest needs the right.
-    let actor = if key.starts_with("ui.") {
-        ctx.session()
-            .map_or_else(|| "anonymous".to_owned(), |s| s.login)
-    } else {
-        ctx.require(Right::ChangeSettings)?.login
-    };
-    ctx.with_store(move |store| {
-        settings::set(store, &key, &value)?;
-        audit::record(
-            store,
-            &actor,
-            AuditAction::SettingChanged,
-            AuditObject::Setting(key),
-            value,
-        )?;
-        Ok(())
-    })
-    .await
-}
 
 /// Adds demo patients (the sandbox's load test); progress and cancel.
 pub(super) async fn generate_patients(
@@ -160,17 +133,17 @@ pub(super) async fn decide_link(
 /// BOM) in `<data dir>/exports/`, readable by its owner only.
 pub(super) async fn export_dmp_traces(ctx: &Arc<Context>) -> Result<(), WorkerError> {
     let session = ctx.require(Right::ReadAudit)?;
-    let dir = ctx.config.data_dir.join("exports");
+    let dir = crate::export::file::exports_dir(&ctx.config.data_dir);
     let path = ctx
         .with_store(move |store| {
             let rows = audit::with_action(store, AuditAction::DmpTransaction)?;
             let csv = crate::dmp::consult::csv_document(rows.iter().map(|r| r.detail.as_str()));
             let name = format!(
                 "acces-dmp-{}.csv",
-                chrono::Local::now().format("%Y%m%d-%H%M%S")
+                crate::export::file::timestamp_for_name()
             );
-            let path = dir.join(name);
-            write_private(&dir, &path, csv.as_bytes()).map_err(|e| WorkerError::Store(e.into()))?;
+            let path = crate::export::file::write_private(&dir, &name, csv.as_bytes())
+                .map_err(|e| WorkerError::Store(e.into()))?;
             audit::record(
                 store,
                 &session.login,
@@ -183,24 +156,6 @@ pub(super) async fn export_dmp_traces(ctx: &Arc<Context>) -> Result<(), WorkerEr
         .await?;
     ctx.emit(Event::Exported { path }).await;
     Ok(())
-}
-
-/// Writes a file only its owner can read, creating its folder.
-fn write_private(
-    dir: &std::path::Path,
-    path: &std::path::Path,
-    bytes: &[u8],
-) -> std::io::Result<()> {
-    use std::io::Write as _;
-    std::fs::create_dir_all(dir)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(bytes)
 }
 
 /// The service-status board, for the panel.

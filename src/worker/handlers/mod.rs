@@ -2,10 +2,10 @@
 //! `opening` (store), `session` (local sign-in, sign-out, lock), `identity` (OpenID providers,
 //! CIBA, first-login links), `card` (CPS card, PIN), `folder` (patients, folders, documents,
 //! PDF pages), `dmp` (the folder's DMP and its documents), `produce` (documents from the local
-//! form), `stylesheet`, `admin` (settings, audit, demo load, cancel), `intake` (what the
-//! hospital sends: inbox, received documents, identity vigilance, XDM import, the sandbox's GAM
-//! and PFI), `vigilance` (the identity panel: INSi search, accept or refuse, document checked,
-//! doubt, history).
+//! form), `stylesheet`, `settings` (the typed settings: save, export, import), `admin`
+//! (audit, demo load, cancel), `intake` (what the hospital sends: inbox, received documents,
+//! identity vigilance, XDM import, the sandbox's GAM and PFI), `vigilance` (the identity
+//! panel: INSi search, accept or refuse, document checked, doubt, history).
 //!
 //! Handlers are thin: they check the session's rights, call one service or one worker module
 //! below them (`access`, `dmp_folder`, `dmp_documents`, `documents`, `login`, `card_slot`,
@@ -13,17 +13,22 @@
 
 mod accounts;
 mod admin;
+mod backup;
 mod card;
+mod charts;
 mod directory;
 mod dmp;
 mod folder;
 mod identity;
+mod indicators;
 mod intake;
 mod mss;
 mod opening;
 mod outbox;
+mod portability;
 mod produce;
 mod session;
+mod settings;
 mod stylesheet;
 mod vigilance;
 
@@ -110,7 +115,14 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         Request::OpenWithStylesheet { document } => {
             stylesheet::open_with_stylesheet(ctx, document).await
         }
-        Request::SaveSetting { key, value } => admin::save_setting(ctx, key, value).await,
+        Request::LoadSettings => settings::load_settings(ctx).await,
+        Request::SaveSettings {
+            settings: new,
+            expected_version,
+        } => settings::save_settings(ctx, new, expected_version).await,
+        Request::SaveDisplay { display } => settings::save_display(ctx, display).await,
+        Request::ExportSettings => settings::export_settings(ctx).await,
+        Request::ImportSettings { path } => settings::import_settings(ctx, path).await,
         Request::GeneratePatients { task, count } => {
             admin::generate_patients(ctx, task, count).await
         }
@@ -225,6 +237,12 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
         Request::ConfirmEnrolment { password, code } => {
             accounts::confirm_enrolment(ctx, password, code).await
         }
+        Request::Backups => backup::list(ctx).await,
+        Request::CreateBackup { task } => backup::create(ctx, task).await,
+        Request::SetBackupPassphrase {
+            passphrase,
+            confirmation,
+        } => backup::set_passphrase(ctx, passphrase, confirmation).await,
         Request::Accounts => accounts::list(ctx).await,
         Request::CreateAccount {
             login,
@@ -232,6 +250,17 @@ async fn run(ctx: &Arc<Context>, request: Request) -> Result<(), WorkerError> {
             role,
         } => accounts::create(ctx, login, display_name, role).await,
         Request::ChangeAccount { account, change } => accounts::change(ctx, account, change).await,
+        Request::ExportFolder { patient } => portability::export_folder(ctx, patient).await,
+        Request::ExportEstablishment => portability::export_establishment(ctx).await,
+        Request::ImportArchive { path } => portability::import_archive(ctx, path).await,
         Request::ExportAccounts => accounts::export(ctx).await,
+        Request::ComputeIndicators { filter } => indicators::compute(ctx, filter).await,
+        Request::ExportIndicators { filter } => indicators::export_csv(ctx, filter).await,
+        Request::SaveChartImage {
+            name,
+            width,
+            height,
+            rgba,
+        } => charts::save_image(ctx, name, width, height, rgba).await,
     }
 }

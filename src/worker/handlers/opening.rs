@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::store::{self as store_mod, Store, accounts, documents, patients, settings};
+use crate::store::{self as store_mod, Store, accounts, documents, patients};
 use crate::worker::context::{Context, WorkerError, blocking};
 use crate::worker::services::{self, Service};
 use crate::worker::{
@@ -30,7 +30,11 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
                 patients::count(store)?,
                 documents::count(store)?,
                 accounts::count(store)?,
-                settings::all(store)?,
+                // Never a reason not to start: the defaults, and why, in the log.
+                Box::new(crate::settings::load(store).unwrap_or_else(|e| {
+                    tracing::warn!("settings unreadable, defaults used ({})", e.message_id());
+                    crate::settings::SettingsRecord::default()
+                })),
             ))
         })?;
         let (patients, documents, accounts, settings) = counts;
@@ -72,6 +76,7 @@ pub(super) async fn open_store(ctx: &Arc<Context>) -> Result<(), WorkerError> {
         services::note(ctx, Service::Record, Ok(()));
     }
     card_slot::start_monitor(ctx);
+    crate::worker::backup::start_daily(ctx);
     if shared {
         record_listener::start(ctx);
     }

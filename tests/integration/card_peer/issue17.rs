@@ -73,10 +73,7 @@ fn refused(h: &mut Harness<'_, ChevetApp>, what: &str, text: &str) {
 
 /// The card refusals of the audit trail (single workstation: the record is the file).
 fn card_refusals(data_dir: &std::path::Path) -> Vec<String> {
-    use chevet::store::{KeyStorage, Store};
-    let (key, _) =
-        chevet::store::key::obtain_key(data_dir, true, KeyStorage::File, &[]).expect("key");
-    let store = Store::open(&data_dir.join(chevet::store::DB_FILE_NAME), &key).expect("record");
+    let (store, _) = crate::support::open_app_store(data_dir);
     chevet::store::audit::recent(&store, 500)
         .expect("trail")
         .into_iter()
@@ -307,11 +304,7 @@ fn issue17_another_card_of_the_same_doctor_does_not_unlock_the_session_over_pcsc
     assert!(second.thread.join().expect("emulator").is_ok());
 
     if !on_shared_record() {
-        use chevet::store::{KeyStorage, Store};
-        let (key, _) =
-            chevet::store::key::obtain_key(dir.path(), true, KeyStorage::File, &[]).expect("key");
-        let store =
-            Store::open(&dir.path().join(chevet::store::DB_FILE_NAME), &key).expect("record");
+        let (store, _) = crate::support::open_app_store(dir.path());
         let actions: Vec<String> = chevet::store::audit::recent(&store, 500)
             .expect("trail")
             .into_iter()

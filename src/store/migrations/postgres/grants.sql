@@ -26,3 +26,8 @@ REVOKE UPDATE, DELETE, TRUNCATE ON audit, dmp_consent FROM chevet_workstation;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_version FROM chevet_workstation;
 -- The identity-vigilance history (step 20) is append-only: a merge moves rows, nothing deletes.
 REVOKE DELETE, TRUNCATE ON identity_history FROM chevet_workstation;
+-- The typed settings and the directory job's cursor (step 22) are read and written by the
+-- workstations under the general grant above: saves are checked by version, not by rights.
+-- The usage counters (step 23) are bumped by the workstations' triggers and trace writes
+-- (SELECT, INSERT, UPDATE under the general grant above); `chevet indicators --rebuild`
+-- empties them too.

@@ -1,14 +1,16 @@
 //! The settings window: language, theme, where data and logs live and how the database key is
 //! kept, the audit-trail check (administrators), and in the sandbox the generation of extra
-//! demo patients (a long task with progress and cancel).
+//! demo patients (a long task with progress and cancel). The typed settings administrators
+//! edit, export and import are in `typed`.
+
+mod typed;
+
+pub use typed::TypedSettingsForm;
 
 use egui::RichText;
 use fluent_bundle::FluentValue;
 
 use super::{Command, ScreenCtx, StoreStatus};
-use crate::domain::dmp::{
-    COUNT_KINDS_SETTING, COUNT_SINCE_SETTING, CountSince, DEFAULT_COUNT_KINDS,
-};
 use crate::i18n::Language;
 use crate::store::KeyOrigin;
 use crate::worker::{
@@ -26,12 +28,8 @@ pub struct SettingsState {
     pending_links: Option<Vec<PendingLinkInfo>>,
     /// Where the last extraction was written.
     exported: Option<std::path::PathBuf>,
-    /// Episode codes for which the DMP's new documents are counted with no click.
-    dmp_count_kinds: String,
-    /// What the DMP's new documents are counted from.
-    dmp_count_since: CountSince,
-    /// The date field of "since a date", as typed.
-    dmp_since_text: String,
+    /// The typed settings (administrators): the DMP count, export and import.
+    typed: TypedSettingsForm,
     /// The service-status board, once asked for.
     services: Option<ServiceBoard>,
     /// "Sécurité du compte": the user's own password and second factor.
@@ -47,9 +45,7 @@ impl Default for SettingsState {
             audit_result: None,
             pending_links: None,
             exported: None,
-            dmp_count_kinds: DEFAULT_COUNT_KINDS.to_owned(),
-            dmp_count_since: CountSince::default(),
-            dmp_since_text: String::new(),
+            typed: TypedSettingsForm::default(),
             services: None,
             security: super::accounts::AccountSecurityState::default(),
         }
@@ -72,18 +68,29 @@ impl SettingsState {
 
     /// The stored settings this window shows.
     pub fn on_store_ready(&mut self, info: &StoreInfo) {
-        for (key, value) in &info.settings {
-            match key.as_str() {
-                COUNT_KINDS_SETTING => self.dmp_count_kinds.clone_from(value),
-                COUNT_SINCE_SETTING => {
-                    self.dmp_count_since = CountSince::parse(value);
-                    if let CountSince::Date(d) = self.dmp_count_since {
-                        self.dmp_since_text = d.format("%Y-%m-%d").to_string();
-                    }
-                }
-                _ => {}
-            }
-        }
+        self.typed.on_settings(
+            (*info.settings).clone(),
+            crate::worker::SettingsChange::Loaded,
+        );
+    }
+
+    /// `Event::Settings` (after the window applied the display).
+    pub fn on_settings(
+        &mut self,
+        record: crate::settings::SettingsRecord,
+        change: crate::worker::SettingsChange,
+    ) {
+        self.typed.on_settings(record, change);
+    }
+
+    /// `Event::SettingsRefused`.
+    pub fn on_settings_refused(&mut self, issues: Vec<crate::settings::SettingIssue>) {
+        self.typed.on_refused(issues);
+    }
+
+    /// `Event::SettingsExported`.
+    pub fn on_settings_exported(&mut self, path: std::path::PathBuf) {
+        self.typed.on_exported(path);
     }
 
     pub fn on_audit_verified(&mut self, rows: usize, intact: bool) {
@@ -122,9 +129,8 @@ impl SettingsState {
             Operation::VerifyAudit
             | Operation::ExportDmpTraces
             | Operation::PendingLinks
-            | Operation::DecideLink
-            | Operation::SaveSetting => true,
-            _ => false,
+            | Operation::DecideLink => true,
+            other => self.typed.on_failed(other),
         }
     }
 
@@ -134,59 +140,8 @@ impl SettingsState {
         self.pending_links = None;
         self.audit_result = None;
         self.exported = None;
+        self.typed.on_logged_out();
         self.security.on_logged_out();
-    }
-}
-
-/// The reference event of the DMP's new-document count: last visit, last showing of the
-/// folder's DMP list, or a date.
-fn count_since_ui(
-    ui: &mut egui::Ui,
-    i18n: &crate::i18n::I18n,
-    settings: &mut SettingsState,
-    commands: &mut Vec<Command>,
-) {
-    ui.label(i18n.tr("settings-dmp-count-since"));
-    let before = settings.dmp_count_since;
-    let mut choice = before;
-    ui.horizontal_wrapped(|ui| {
-        ui.radio_value(
-            &mut choice,
-            CountSince::LastVisit,
-            i18n.tr("settings-dmp-since-visit"),
-        );
-        ui.radio_value(
-            &mut choice,
-            CountSince::ListSeen,
-            i18n.tr("settings-dmp-since-seen"),
-        );
-        let date = chrono::NaiveDate::parse_from_str(settings.dmp_since_text.trim(), "%Y-%m-%d");
-        let is_date = matches!(choice, CountSince::Date(_));
-        if ui
-            .radio(is_date, i18n.tr("settings-dmp-since-date"))
-            .clicked()
-            && let Ok(d) = date
-        {
-            choice = CountSince::Date(d);
-        }
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut settings.dmp_since_text)
-                .desired_width(100.0)
-                .hint_text(i18n.tr("dmp-search-from-hint")),
-        );
-        if field.changed()
-            && let Ok(d) =
-                chrono::NaiveDate::parse_from_str(settings.dmp_since_text.trim(), "%Y-%m-%d")
-        {
-            choice = CountSince::Date(d);
-        }
-    });
-    if choice != before {
-        settings.dmp_count_since = choice;
-        commands.push(Command::Send(Request::SaveSetting {
-            key: COUNT_SINCE_SETTING.to_owned(),
-            value: choice.to_setting(),
-        }));
     }
 }
 
@@ -224,6 +179,9 @@ pub fn settings_ui(
             let mut dark = ctx.dark;
             if ui.checkbox(&mut dark, i18n.tr("settings-dark")).changed() {
                 commands.push(Command::SetDark(dark));
+            }
+            if rights.change_settings && rights.manage_accounts {
+                typed::installation_ui(ui, i18n, &mut settings.typed, commands);
             }
             super::accounts::security_ui(ui, ctx, &mut settings.security, commands);
             ui.separator();
@@ -298,40 +256,6 @@ pub fn settings_ui(
                         ui.colored_label(ui.visuals().error_fg_color, text);
                     }
                 }
-            }
-            if rights.change_settings && rights.manage_accounts {
-                ui.separator();
-                ui.heading(i18n.tr("settings-dmp"));
-                ui.label(i18n.tr("settings-dmp-count-kinds"));
-                let mut changed = None;
-                ui.horizontal(|ui| {
-                    for kind in crate::domain::EpisodeKind::ALL {
-                        let codes = &settings.dmp_count_kinds;
-                        let mut on = codes.split(',').any(|c| c.trim() == kind.code());
-                        if ui.checkbox(&mut on, i18n.tr(kind.label_key())).changed() {
-                            let value: Vec<&str> = crate::domain::EpisodeKind::ALL
-                                .into_iter()
-                                .filter(|k| {
-                                    if *k == kind {
-                                        on
-                                    } else {
-                                        codes.split(',').any(|c| c.trim() == k.code())
-                                    }
-                                })
-                                .map(|k| k.code())
-                                .collect();
-                            changed = Some(value.join(","));
-                        }
-                    }
-                });
-                if let Some(value) = changed {
-                    settings.dmp_count_kinds.clone_from(&value);
-                    commands.push(Command::Send(Request::SaveSetting {
-                        key: COUNT_KINDS_SETTING.to_owned(),
-                        value,
-                    }));
-                }
-                count_since_ui(ui, i18n, settings, commands);
             }
             if rights.manage_accounts {
                 ui.separator();
