@@ -236,15 +236,28 @@ fn issue6_portal_in_context_and_the_dpo_extraction_of_dmp_accesses() {
     let csv = std::fs::read_to_string(path.expect("path")).expect("csv");
     assert!(csv.starts_with('\u{feff}'), "BOM for spreadsheets");
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
-    assert!(lines[0].contains("identifiant_national_ps;"));
     assert!(
-        lines.len() >= 3,
-        "TD0.2 and TD3.1 at least: {}",
-        lines.len()
+        lines[0]
+            .trim_start_matches('\u{feff}')
+            .starts_with("Chevet "),
+        "the producer and its version first"
     );
-    assert!(lines.iter().skip(1).all(|l| l.contains("810101234567")));
-    assert!(lines.iter().any(|l| l.contains("TD0.2")));
-    assert!(lines.iter().any(|l| l.contains("TD3.1")));
+    assert!(lines[1].contains("identifiant_national_ps;"));
+    // The sandbox's demo history (the usage indicators' months) is traced under its own
+    // fictitious professional; this session's traces carry the signed-in doctor's id.
+    let records = &lines[2..];
+    assert!(
+        records
+            .iter()
+            .all(|l| l.contains(";810101234567;") || l.contains(";810000000001;"))
+    );
+    let ours: Vec<&&str> = records
+        .iter()
+        .filter(|l| l.contains(";810101234567;"))
+        .collect();
+    assert!(ours.len() >= 2, "TD0.2 and TD3.1 at least: {}", ours.len());
+    assert!(ours.iter().any(|l| l.contains("TD0.2")));
+    assert!(ours.iter().any(|l| l.contains("TD3.1")));
     assert!(!csv.contains("PAT-TROIS") && !csv.contains("279035121518989"));
     drop(dmp);
 }
